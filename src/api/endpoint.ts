@@ -1,0 +1,92 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Static, TObject } from 'typebox';
+import { ApiError, Code } from '../domain/errors.js';
+import { siteUsable } from '../domain/sites.js';
+import { computeToken, tokenMatches } from '../domain/token.js';
+import type { Db, SiteRow } from '../store/database.js';
+import { findSiteBySign } from '../store/sites.repository.js';
+import { claimToken } from '../store/tokens.repository.js';
+import { mergeParams } from './params.js';
+import type { AuthParams } from './schemas.js';
+
+/** What every endpoint handler needs from the application. */
+export interface EndpointDeps {
+  db: Db;
+  /** Current time in epoch ms; tests substitute their own clock. */
+  clock: () => number;
+  /** Accepted distance between `timeStamp` and the clock, ms. */
+  tokenWindowMs: number;
+}
+
+/** Which parameter signs the token (NOTES.md endpoint index). */
+export type TokenSubject = 'userId' | 'confNo' | 'confNumber';
+
+export interface EndpointContext<P> {
+  /** The request's transaction: every read and write of the handler goes through it. */
+  db: Db;
+  site: SiteRow;
+  params: P;
+  now: number;
+  request: FastifyRequest;
+}
+
+export interface EndpointDefinition<S extends TObject> {
+  /** Path segment after `/openapi/v2/`. */
+  name: string;
+  /** The document's section, e.g. "2.17". */
+  section: string;
+  summary: string;
+  subject: TokenSubject;
+  /** All parameters, authentication ones included (see `endpointParams`). */
+  params: S;
+  handler: (ctx: EndpointContext<Static<S>>) => Promise<Record<string, unknown>>;
+}
+
+/** The success envelope: `{status: 100, message: "success", ...fields}`. */
+export function ok(fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return { status: Code.ok, message: 'success', ...fields };
+}
+
+/**
+ * Registers `/openapi/v2/<name>` for GET and POST. Before the handler runs: parameters merged and
+ * validated (109), site usable (106), timeStamp inside the window (704), token correct (102); then,
+ * in one transaction with the handler, the token is claimed (704 if used before). A refusal thrown by
+ * the handler rolls the transaction back, token claim included: a refused request changes nothing.
+ */
+export function defineEndpoint<S extends TObject>(app: FastifyInstance, deps: EndpointDeps, def: EndpointDefinition<S>): void {
+  app.route({
+    method: ['GET', 'POST'],
+    url: `/openapi/v2/${def.name}`,
+    schema: { querystring: def.params, summary: def.summary, description: `§${def.section}` },
+    preValidation: mergeParams,
+    handler: async (request) => {
+      const params = request.query as Static<S> & AuthParams;
+      const now = deps.clock();
+      const site = await authenticate(deps, def.subject, params, now);
+      return deps.db.transaction().execute(async (trx) => {
+        const claimed = await claimToken(trx, params.token.toUpperCase(), site.id, Number(params.timeStamp) + deps.tokenWindowMs);
+        if (!claimed) throw new ApiError(Code.tokenExpired, 'token 已使用 (token already used; make a new one for each request)');
+        return def.handler({ db: trx, site, params, now, request });
+      });
+    },
+  });
+}
+
+async function authenticate(deps: EndpointDeps, subject: TokenSubject, params: AuthParams, now: number): Promise<SiteRow> {
+  const site = await findSiteBySign(deps.db, params.siteSign);
+  if (!site || !siteUsable(site, now)) {
+    throw new ApiError(Code.siteInvalid, `站点无效 (siteSign "${params.siteSign}" names no active site)`);
+  }
+  const timeStamp = Number(params.timeStamp);
+  if (Math.abs(now - timeStamp) > deps.tokenWindowMs) {
+    throw new ApiError(
+      Code.tokenExpired,
+      `token 已过期 (timeStamp is ${Math.round((timeStamp - now) / 1000)} s from the server's time; the window is ±${deps.tokenWindowMs / 1000} s)`,
+    );
+  }
+  const subjectValue = String((params as unknown as Record<string, unknown>)[subject] ?? '');
+  if (!tokenMatches(params.token, computeToken(subjectValue, site.api_key, params.timeStamp))) {
+    throw new ApiError(Code.authFailed, `权限验证失败 (token does not match md5("${subject}|APIKey|timeStamp"))`);
+  }
+  return site;
+}

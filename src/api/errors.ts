@@ -1,0 +1,50 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ApiError, Code } from '../domain/errors.js';
+import { validationMessage } from './validation-message.js';
+
+/**
+ * One place turns every failure into the document's `{status, message}`:
+ * - the document's refusals (ApiError, schema failures → 109) answer HTTP 200, as the vendor does;
+ * - a body that cannot be read answers its HTTP 4xx with 109; an unknown path answers 404 with 103;
+ * - anything unexpected answers 103 with no internals, and is logged in full.
+ */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((thrown: unknown, request, reply) => {
+    if (thrown instanceof ApiError) {
+      return reply.code(200).send({ status: thrown.code, message: thrown.message });
+    }
+    const error = thrown as FastifyError;
+    if (error.validation) {
+      return reply.code(200).send({ status: Code.parameter, message: validationMessage(error.validation) });
+    }
+    const httpStatus = error.statusCode ?? 500;
+    if (httpStatus >= 400 && httpStatus < 500) {
+      request.log.info({ code: error.code }, 'unreadable request');
+      return reply.code(httpStatus).send({ status: Code.parameter, message: `请求无法解析 (unreadable request: ${clientReason(error)})` });
+    }
+    request.log.error({ err: error }, 'internal error');
+    return reply.code(200).send({ status: Code.internal, message: '服务器内部错误 (internal server error)' });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    return reply.code(404).send({
+      status: Code.internal,
+      message: `不支持的接口 (no endpoint ${request.method} ${request.url.split('?')[0]})`,
+    });
+  });
+}
+
+function clientReason(error: FastifyError): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'body too large';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'content type not supported; send application/x-www-form-urlencoded or application/json';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'empty JSON body';
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    default:
+      return error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' ? 'content length does not match the body' : 'malformed body';
+  }
+}

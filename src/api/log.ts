@@ -1,0 +1,21 @@
+import type { FastifyRequest } from 'fastify';
+
+const SECRET_PARAMS = /^(token|apiKey|api_key|tk|pwd|confPassword)$/i;
+
+/** The URL with secret query parameters (tokens, keys, passwords) replaced by `[redacted]`. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = new URLSearchParams(url.slice(q + 1));
+  for (const name of [...params.keys()]) {
+    if (SECRET_PARAMS.test(name)) params.set(name, '[redacted]');
+  }
+  return `${url.slice(0, q)}?${params.toString()}`;
+}
+
+/** pino serializers for the request logs: never a token or key, even from a query string. */
+export const logSerializers = {
+  req(request: FastifyRequest) {
+    return { method: request.method, url: redactUrl(request.url), remoteAddress: request.ip };
+  },
+};

@@ -1,0 +1,34 @@
+import Type, { type TObject, type TProperties, type TSchema } from 'typebox';
+
+/** Parameters every endpoint takes for authentication (§1.1 II). */
+export const authParams = {
+  token: Type.String({ minLength: 1, maxLength: 64, description: 'upper(md5("<subject>|<APIKey>|<timeStamp>"))' }),
+  timeStamp: Type.String({ pattern: '^[0-9]{1,16}$', description: 'milliseconds since the epoch' }),
+  siteSign: Type.String({ minLength: 1, maxLength: 64, description: 'site sign' }),
+};
+
+/** `userId`: the integrator's user id, at most 32 characters (§2.1). */
+export const userIdParam = Type.String({ minLength: 1, maxLength: 32, description: 'user id in the client system' });
+
+/** A 0/1 switch. */
+export function flag(description: string, defaultValue?: 0 | 1) {
+  return Type.Integer({ minimum: 0, maximum: 1, description, ...(defaultValue === undefined ? {} : { default: defaultValue }) });
+}
+
+/** Free text up to `max` characters. */
+export function text(max: number, description: string, options: { minLength?: number } = {}) {
+  return Type.String({ maxLength: max, description, ...options });
+}
+
+/** An endpoint's whole parameter schema: its own parameters plus the authentication ones. */
+export function endpointParams<P extends TProperties>(own: P) {
+  return Type.Object({ ...own, ...authParams });
+}
+
+export type { TObject, TSchema };
+
+export interface AuthParams {
+  token: string;
+  timeStamp: string;
+  siteSign: string;
+}

@@ -1,0 +1,52 @@
+import type { FastifySchemaValidationError } from 'fastify';
+
+interface PropertySchema {
+  type?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  description?: string;
+}
+
+/** What a parameter's schema expects, in words. */
+export function describeExpected(schema: PropertySchema | undefined): string {
+  if (!schema) return 'a valid value';
+  switch (schema.type) {
+    case 'integer':
+    case 'number': {
+      const kind = schema.type === 'integer' ? 'an integer' : 'a number';
+      if (schema.minimum !== undefined && schema.maximum !== undefined) return `${kind} from ${schema.minimum} to ${schema.maximum}`;
+      if (schema.minimum !== undefined) return `${kind} of at least ${schema.minimum}`;
+      if (schema.maximum !== undefined) return `${kind} of at most ${schema.maximum}`;
+      return kind;
+    }
+    case 'string': {
+      if (schema.pattern) return `${schema.description ?? 'text'} (matching ${schema.pattern})`;
+      const min = schema.minLength ?? 0;
+      if (schema.maxLength !== undefined) {
+        return min > 0 ? `text of ${min} to ${schema.maxLength} characters` : `text of at most ${schema.maxLength} characters`;
+      }
+      return min > 0 ? 'non-empty text' : 'text';
+    }
+    default:
+      return 'a valid value';
+  }
+}
+
+/**
+ * The document's 109 message for a schema failure: names the parameter and what was expected.
+ * Needs Ajv's `verbose` option, which puts the failing schema on the error.
+ */
+export function validationMessage(errors: FastifySchemaValidationError[]): string {
+  const error = errors[0] as (FastifySchemaValidationError & { parentSchema?: PropertySchema }) | undefined;
+  if (!error) return '参数错误 (invalid parameters)';
+  if (error.keyword === 'required') {
+    const name = String((error.params as { missingProperty?: string }).missingProperty ?? '?');
+    return `缺少参数 ${name} (parameter ${name} is required)`;
+  }
+  const name = error.instancePath.split('/')[1] ?? '';
+  if (name === '') return '参数错误 (parameters must form one object of name/value pairs)';
+  return `参数 ${name} 无效 (invalid parameter ${name}): expected ${describeExpected(error.parentSchema)}`;
+}

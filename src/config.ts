@@ -1,0 +1,63 @@
+import path from 'node:path';
+
+/** Everything the server reads from its environment, parsed once. */
+export interface Config {
+  /** TCP port to listen on. Default 8080 (`PORT`). */
+  readonly port: number;
+  /** Interface to bind. Default 127.0.0.1 (`HOST`). */
+  readonly host: string;
+  /** Directory for the embedded SQLite database and other files. Default `./data` (`HUIGUAN_DATA_DIR`). */
+  readonly dataDir: string;
+  /** PostgreSQL connection string; when set, PostgreSQL is used instead of SQLite (`DATABASE_URL`). */
+  readonly databaseUrl: string | undefined;
+  /** Base of every URL the server hands out, without trailing slash. Default `http://HOST:PORT` (`HUIGUAN_PUBLIC_URL`). */
+  readonly publicUrl: string;
+  /** Accepted distance between a request's `timeStamp` and the server clock, in ms. Default 300000 (`HUIGUAN_TOKEN_WINDOW_SECONDS`=300). */
+  readonly tokenWindowMs: number;
+  /** Site ensured to exist at start, with `apiKey` (`HUIGUAN_SITE_SIGN`, `HUIGUAN_API_KEY`). */
+  readonly bootstrapSite: { readonly siteSign: string; readonly apiKey: string } | undefined;
+  /** pino log level. Default `info` (`LOG_LEVEL`). */
+  readonly logLevel: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Thrown for an environment variable that cannot be used; the message names it. */
+export class ConfigError extends Error {}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Parses the environment (default `process.env`) into a frozen {@link Config}. */
+export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, 'PORT', 8080, 0, 65535);
+  const host = env.HOST || '127.0.0.1';
+  const publicUrl = (env.HUIGUAN_PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  try {
+    new URL(publicUrl);
+  } catch {
+    throw new ConfigError(`HUIGUAN_PUBLIC_URL must be an absolute URL, got "${publicUrl}"`);
+  }
+  const siteSign = env.HUIGUAN_SITE_SIGN || undefined;
+  const apiKey = env.HUIGUAN_API_KEY || undefined;
+  if ((siteSign === undefined) !== (apiKey === undefined)) {
+    throw new ConfigError('HUIGUAN_SITE_SIGN and HUIGUAN_API_KEY must be set together');
+  }
+  return Object.freeze({
+    port,
+    host,
+    dataDir: path.resolve(env.HUIGUAN_DATA_DIR || './data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    publicUrl,
+    tokenWindowMs: integer(env, 'HUIGUAN_TOKEN_WINDOW_SECONDS', 300, 1, 86_400) * 1000,
+    bootstrapSite: siteSign && apiKey ? Object.freeze({ siteSign, apiKey }) : undefined,
+    logLevel: env.LOG_LEVEL || 'info',
+  });
+}

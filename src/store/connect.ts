@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database, Db } from './database.js';
+
+/** Options of {@link connect}. */
+export interface ConnectOptions {
+  /** PostgreSQL connection string; when absent, SQLite is used. */
+  databaseUrl?: string | undefined;
+  /** Directory of the SQLite file `huiguan.db` (created if missing). Ignored for PostgreSQL. */
+  dataDir?: string;
+  /** SQLite file path, overriding `dataDir`; `:memory:` for a private in-memory database. */
+  sqliteFile?: string;
+  /** PostgreSQL schema to use (created if missing) instead of the server default. Tests use one per run. */
+  pgSchema?: string;
+  /** PostgreSQL pool size. Default 10. */
+  poolSize?: number;
+}
+
+export interface Store {
+  db: Db;
+  dialect: 'sqlite' | 'postgres';
+  /** Human-readable location, without credentials. */
+  location: string;
+}
+
+// int8 (counts, epoch-millisecond columns) comes back from node-postgres as a string by default;
+// every such value here fits a double exactly.
+const INT8_OID = 20;
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+} as pg.CustomTypesConfig;
+
+/** Opens the database the configuration names: PostgreSQL when `databaseUrl` is set, else SQLite. */
+export async function connect(options: ConnectOptions): Promise<Store> {
+  if (options.databaseUrl) {
+    const schema = options.pgSchema;
+    if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      types: pgTypes,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    if (schema) await pool.query(`create schema if not exists ${schema}`);
+    const url = new URL(options.databaseUrl);
+    url.password = '';
+    url.username = '';
+    return {
+      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+      dialect: 'postgres',
+      location: url.toString() + (schema ? ` (schema ${schema})` : ''),
+    };
+  }
+  const file = options.sqliteFile ?? path.join(options.dataDir ?? './data', 'huiguan.db');
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const database = new BetterSqlite3(file, { timeout: 10_000 });
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  return {
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+    dialect: 'sqlite',
+    location: file === ':memory:' ? file : path.resolve(file),
+  };
+}

@@ -1,0 +1,100 @@
+import type { Generated, Insertable, Kysely, Selectable, Updateable } from 'kysely';
+
+/** Times are epoch milliseconds (GMT) in both dialects; flags are 0/1 integers. */
+type Millis = number;
+
+export interface SitesTable {
+  id: Generated<number>;
+  site_sign: string;
+  name: string;
+  /** Kept in clear: the MD5 token scheme needs it to recompute tokens. */
+  api_key: string;
+  state: SiteState;
+  /** First instant at which the site no longer works; null for never. */
+  expires_at: Millis | null;
+  total_num_parties: number;
+  /** Hardware-room (H.323/SIP) access addresses, comma-separated, as `rcIps` shows them. */
+  rc_ips: string;
+  /** Audio dial-in numbers, comma-separated, as `videoPhone` shows them. */
+  video_phone: string;
+  /** Data-center regions users may be moved to, comma-separated. */
+  regions: string;
+  /** How many users may have custom streaming (`enableTuiliu`); null for no limit. */
+  max_tuiliu_users: number | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export type SiteState = 'active' | 'expired' | 'deleted';
+
+export interface RoomsTable {
+  id: Generated<number>;
+  site_id: number;
+  capacity: number;
+  expires_at: Millis | null;
+  created_at: Millis;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  site_id: number;
+  user_id: string;
+  user_name: string;
+  phone: string;
+  login_name: string;
+  enable_tuiliu: number;
+  enable_cloud_record: number;
+  host_key: string;
+  region: string;
+  created_at: Millis;
+  updated_at: Millis;
+  /** Set when the user is deleted (2.20); the userId may then be created again as a new user. */
+  deleted_at: Millis | null;
+}
+
+export interface MeetingsTable {
+  /** `confId`. */
+  id: Generated<number>;
+  site_id: number;
+  /** Host: `users.id`. */
+  user_pk: number;
+  conf_number: string;
+  conf_name: string;
+  start_time: Millis;
+  duration: number;
+  before_time: number;
+  conf_parties: number;
+  /** 0 scheduled, 2 live, 3 ended, 9 cancelled. */
+  conf_status: number;
+  /** 1 normal, 2 deleted. */
+  conf_del_flag: number;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface UsedTokensTable {
+  /** Upper-case hex MD5 token, as accepted. */
+  token: string;
+  site_id: number;
+  /** When the token's timeStamp leaves the accepted window; the row may be pruned after. */
+  expires_at: Millis;
+}
+
+export interface Database {
+  sites: SitesTable;
+  rooms: RoomsTable;
+  users: UsersTable;
+  meetings: MeetingsTable;
+  used_tokens: UsedTokensTable;
+}
+
+export type Db = Kysely<Database>;
+
+export type SiteRow = Selectable<SitesTable>;
+export type NewSite = Insertable<SitesTable>;
+export type SiteUpdate = Updateable<SitesTable>;
+export type RoomRow = Selectable<RoomsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type MeetingRow = Selectable<MeetingsTable>;
+export type NewMeeting = Insertable<MeetingsTable>;

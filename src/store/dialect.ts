@@ -1,0 +1,35 @@
+import { PostgresAdapter, sql, type ColumnDefinitionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
+
+/**
+ * Everything that differs between SQLite and PostgreSQL lives here, so that the repositories and
+ * migrations stay on the portable Kysely builder.
+ */
+
+/** True when `db` (or a transaction of it) talks to PostgreSQL. */
+export function isPostgres(db: Kysely<any>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/** The data type of an auto-increment primary key. */
+export function idType(db: Kysely<any>): 'integer' | 'bigserial' {
+  return isPostgres(db) ? 'bigserial' : 'integer';
+}
+
+/** Column options for an auto-increment primary key. */
+export function idColumn(db: Kysely<any>) {
+  const postgres = isPostgres(db);
+  return (col: ColumnDefinitionBuilder) => (postgres ? col.primaryKey() : col.primaryKey().autoIncrement());
+}
+
+/**
+ * Row lock for the rest of the transaction. PostgreSQL: `FOR UPDATE`. SQLite has no row locks and
+ * needs none: a write transaction holds the database's single write lock until it ends.
+ */
+export function forUpdate<QB extends SelectQueryBuilder<any, any, any>>(db: Kysely<any>, query: QB): QB {
+  return isPostgres(db) ? (query.forUpdate() as QB) : query;
+}
+
+/** Cheap round trip used by readiness checks. */
+export async function ping(db: Kysely<any>): Promise<void> {
+  await sql`select 1`.execute(db);
+}

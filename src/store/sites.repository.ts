@@ -1,0 +1,34 @@
+import type { Db, NewSite, SiteRow, SiteUpdate } from './database.js';
+import { forUpdate } from './dialect.js';
+
+export async function findSiteBySign(db: Db, siteSign: string): Promise<SiteRow | undefined> {
+  return db.selectFrom('sites').selectAll().where('site_sign', '=', siteSign).executeTakeFirst();
+}
+
+export async function listSites(db: Db): Promise<SiteRow[]> {
+  return db.selectFrom('sites').selectAll().orderBy('id').execute();
+}
+
+export async function countSites(db: Db): Promise<number> {
+  const row = await db.selectFrom('sites').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Inserts a site; answers undefined when the siteSign is taken. */
+export async function insertSite(db: Db, site: NewSite): Promise<SiteRow | undefined> {
+  return db
+    .insertInto('sites')
+    .values(site)
+    .onConflict((oc) => oc.column('site_sign').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function updateSite(db: Db, siteSign: string, changes: SiteUpdate): Promise<SiteRow | undefined> {
+  return db.updateTable('sites').set(changes).where('site_sign', '=', siteSign).returningAll().executeTakeFirst();
+}
+
+/** Holds the site's row until the transaction ends (PostgreSQL), serialising quota checks. */
+export async function lockSite(db: Db, id: number): Promise<void> {
+  await forUpdate(db, db.selectFrom('sites').select('id').where('id', '=', id)).execute();
+}

@@ -1,0 +1,53 @@
+import type { Db, NewUser, UserRow } from './database.js';
+import { forUpdate } from './dialect.js';
+
+/** The live (not deleted) user `userId` of a site; `lock` holds its row for the transaction. */
+export async function findUser(db: Db, siteId: number, userId: string, lock = false): Promise<UserRow | undefined> {
+  const query = db
+    .selectFrom('users')
+    .selectAll()
+    .where('site_id', '=', siteId)
+    .where('user_id', '=', userId)
+    .where('deleted_at', 'is', null);
+  return (lock ? forUpdate(db, query) : query).executeTakeFirst();
+}
+
+/** Inserts a user unless the userId is already live on the site; answers undefined then. */
+export async function insertUser(db: Db, user: NewUser): Promise<UserRow | undefined> {
+  return db
+    .insertInto('users')
+    .values(user)
+    .onConflict((oc) => oc.columns(['site_id', 'user_id']).where('deleted_at', 'is', null).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export type UserChanges = Partial<
+  Pick<UserRow, 'user_name' | 'phone' | 'login_name' | 'enable_tuiliu' | 'enable_cloud_record' | 'region'>
+>;
+
+export async function updateUser(db: Db, id: number, changes: UserChanges, now: number): Promise<UserRow> {
+  return db
+    .updateTable('users')
+    .set({ ...changes, updated_at: now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function markUserDeleted(db: Db, id: number, now: number): Promise<void> {
+  await db.updateTable('users').set({ deleted_at: now, updated_at: now }).where('id', '=', id).execute();
+}
+
+/** How many live users of the site have custom streaming, leaving out `exceptId`. */
+export async function countTuiliuUsers(db: Db, siteId: number, exceptId?: number): Promise<number> {
+  let query = db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('site_id', '=', siteId)
+    .where('deleted_at', 'is', null)
+    .where('enable_tuiliu', '=', 1);
+  if (exceptId !== undefined) query = query.where('id', '<>', exceptId);
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.n);
+}

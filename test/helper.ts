@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import pg from 'pg';
+import { buildApp } from '../src/app.js';
+import { createSite } from '../src/domain/sites.js';
+import { computeToken } from '../src/domain/token.js';
+import { connect, type Store } from '../src/store/connect.js';
+import type { SiteRow } from '../src/store/database.js';
+import { migrateToLatest } from '../src/store/migrate.js';
+
+/** The suite runs on PostgreSQL when DATABASE_URL is set, else on SQLite. */
+export const databaseUrl = process.env.DATABASE_URL || undefined;
+export const dialect = databaseUrl ? 'postgres' : 'sqlite';
+
+/** A database of the test's own: a SQLite file in a temp dir, or a fresh PostgreSQL schema. */
+export interface TestDatabase {
+  /** Environment that points the CLI or a server process at this database. */
+  env: Record<string, string>;
+  open(): Promise<Store>;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  if (databaseUrl) {
+    const schema = `hg_test_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    await admin.end();
+    const url = new URL(databaseUrl);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    return {
+      env: { DATABASE_URL: url.toString() },
+      open: () => connect({ databaseUrl, pgSchema: schema, poolSize: 5 }),
+      drop: async () => {
+        const client = new pg.Client({ connectionString: databaseUrl });
+        await client.connect();
+        await client.query(`drop schema if exists ${schema} cascade`);
+        await client.end();
+      },
+    };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiguan-test-'));
+  return {
+    env: { HUIGUAN_DATA_DIR: dir },
+    open: () => connect({ dataDir: dir }),
+    drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  store: Store;
+  database: TestDatabase;
+  /** Test clock: `now` ms, settable. */
+  clock: { now: number };
+  /** Creates an active site with `parties` (default 100). */
+  site(options?: { siteSign?: string; totalNumParties?: number; maxTuiliuUsers?: number | null; regions?: string }): Promise<SiteRow>;
+  /** Sends a correctly signed call; `params` override anything, `sign` decides the token subject. */
+  call(name: string, site: SiteRow, params: Record<string, unknown>, options?: CallOptions): Promise<CallResult>;
+  close(): Promise<void>;
+}
+
+export interface CallOptions {
+  /** Token subject parameter. Default `userId`. */
+  subject?: string;
+  method?: 'GET' | 'POST';
+  /** Where the parameters travel. Default `form`. */
+  encoding?: 'query' | 'form' | 'json';
+  /** Replaces the computed timeStamp / token / key. */
+  timeStamp?: string;
+  token?: string;
+  apiKey?: string;
+}
+
+export interface CallResult {
+  statusCode: number;
+  body: any;
+  /** The exact parameters sent, to replay them. */
+  sent: Record<string, string>;
+}
+
+let siteCounter = 0;
+
+/** Signs `params` for `site`: adds siteSign, timeStamp and token. */
+export function sign(site: SiteRow, params: Record<string, unknown>, now: number, options: CallOptions = {}): Record<string, string> {
+  const timeStamp = options.timeStamp ?? String(now);
+  const subject = String(params[options.subject ?? 'userId'] ?? '');
+  const token = options.token ?? computeToken(subject, options.apiKey ?? site.api_key, timeStamp);
+  const out: Record<string, string> = { siteSign: site.site_sign, timeStamp, token };
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) out[k] = String(v);
+  return out;
+}
+
+/** Sends already-signed parameters. */
+export async function send(app: FastifyInstance, name: string, sent: Record<string, string>, options: CallOptions = {}): Promise<CallResult> {
+  const encoding = options.encoding ?? 'form';
+  const request: InjectOptions = { method: options.method ?? (encoding === 'query' ? 'GET' : 'POST'), url: `/openapi/v2/${name}` };
+  if (encoding === 'query') request.query = sent;
+  else if (encoding === 'json') request.payload = sent;
+  else {
+    request.payload = new URLSearchParams(sent).toString();
+    request.headers = { 'content-type': 'application/x-www-form-urlencoded' };
+  }
+  const response = await app.inject(request);
+  return { statusCode: response.statusCode, body: response.json(), sent };
+}
+
+export async function buildTestApp(options: { database?: TestDatabase } = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const store = await database.open();
+  await migrateToLatest(store.db);
+  const clock = { now: Date.parse('2026-06-01T08:00:00Z') };
+  const app = await buildApp({
+    config: { tokenWindowMs: 300_000, logLevel: 'silent', publicUrl: 'http://meet.example.test' },
+    db: store.db,
+    clock: () => clock.now,
+  });
+  return {
+    app,
+    store,
+    database,
+    clock,
+    site: async (o = {}) => {
+      siteCounter += 1;
+      return createSite(
+        store.db,
+        {
+          siteSign: o.siteSign ?? `site${siteCounter}`,
+          name: 'Test site',
+          totalNumParties: o.totalNumParties ?? 100,
+          ...(o.maxTuiliuUsers !== undefined ? { maxTuiliuUsers: o.maxTuiliuUsers } : {}),
+          ...(o.regions !== undefined ? { regions: o.regions } : {}),
+        },
+        clock.now,
+      );
+    },
+    call: (name, site, params, callOptions = {}) => send(app, name, sign(site, params, clock.now, callOptions), callOptions),
+    close: async () => {
+      await app.close();
+      await store.db.destroy();
+      if (!options.database) await database.drop();
+    },
+  };
+}
