@@ -22,7 +22,7 @@ export interface Server {
  */
 export async function serve(config: Config, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<Server> {
   const store = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  await migrateToLatest(store.db);
+  await migrateToLatest(store);
   const now = Date.now();
   if (config.bootstrapSite) await ensureSite(store.db, config.bootstrapSite.siteSign, config.bootstrapSite.apiKey, now);
   const demo = await createDemoSiteIfEmpty(store.db, now);

@@ -112,7 +112,7 @@ export async function send(app: FastifyInstance, name: string, sent: Record<stri
 export async function buildTestApp(options: { database?: TestDatabase } = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const store = await database.open();
-  await migrateToLatest(store.db);
+  await migrateToLatest(store);
   const clock = { now: Date.parse('2026-06-01T08:00:00Z') };
   const app = await buildApp({
     config: { tokenWindowMs: 300_000, logLevel: 'silent', publicUrl: 'http://meet.example.test' },
@@ -138,7 +138,8 @@ export async function buildTestApp(options: { database?: TestDatabase } = {}): P
         clock.now,
       );
     },
-    call: (name, site, params, callOptions = {}) => send(app, name, sign(site, params, clock.now, callOptions), callOptions),
+    // Each call a millisecond later, as a real client's clock moves: equal timeStamps make equal tokens.
+    call: (name, site, params, callOptions = {}) => send(app, name, sign(site, params, ++clock.now, callOptions), callOptions),
     close: async () => {
       await app.close();
       await store.db.destroy();

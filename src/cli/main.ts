@@ -38,9 +38,9 @@ program
   .description('apply pending database migrations and exit')
   .action(async () => {
     await withStore(async (store) => {
-      const applied = await migrateToLatest(store.db);
+      const applied = await migrateToLatest(store);
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
-    });
+    }, { migrate: false });
   });
 
 siteCommands(program);

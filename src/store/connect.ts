@@ -24,6 +24,8 @@ export interface Store {
   dialect: 'sqlite' | 'postgres';
   /** Human-readable location, without credentials. */
   location: string;
+  /** PostgreSQL: the schema tables live in (the connection's `current_schema()`). */
+  schema?: string;
 }
 
 // int8 (counts, epoch-millisecond columns) comes back from node-postgres as a string by default;
@@ -48,6 +50,7 @@ export async function connect(options: ConnectOptions): Promise<Store> {
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
     if (schema) await pool.query(`create schema if not exists ${schema}`);
+    const current = await pool.query<{ schema: string }>('select current_schema() as schema');
     const url = new URL(options.databaseUrl);
     url.password = '';
     url.username = '';
@@ -55,6 +58,7 @@ export async function connect(options: ConnectOptions): Promise<Store> {
       db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
       dialect: 'postgres',
       location: url.toString() + (schema ? ` (schema ${schema})` : ''),
+      schema: current.rows[0]?.schema ?? 'public',
     };
   }
   const file = options.sqliteFile ?? path.join(options.dataDir ?? './data', 'huiguan.db');

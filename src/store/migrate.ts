@@ -1,5 +1,5 @@
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
-import type { Db } from './database.js';
+import type { Store } from './connect.js';
 import * as foundation from './migrations/0001-foundation.js';
 
 /** Every migration, in order. Names never change once released. */
@@ -8,8 +8,14 @@ const migrations: Record<string, Migration> = {
 };
 
 /** Applies every pending migration; safe to run from several processes at once (Kysely locks). */
-export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+export async function migrateToLatest({ db, schema }: Pick<Store, 'db' | 'schema'>): Promise<string[]> {
+  // The schema is named explicitly: Kysely's existence check for its own tables would otherwise see
+  // those of any schema in the database.
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');

@@ -1,0 +1,185 @@
+import { execFile, spawn } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeToken } from '../../src/domain/token.js';
+import type { SiteRow } from '../../src/store/database.js';
+import { findSiteBySign } from '../../src/store/sites.repository.js';
+import { buildTestApp, createTestDatabase, send, sign, type TestApp, type TestDatabase } from '../helper.js';
+
+const run = promisify(execFile);
+const bin = path.resolve('bin/huiguan');
+
+function cliEnv(database: TestDatabase, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...database.env, ...extra };
+  if (!database.env.DATABASE_URL) delete env.DATABASE_URL;
+  return env;
+}
+
+async function huiguan(database: TestDatabase, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(bin, args, { env: cliEnv(database) });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('huiguan CLI on the database a running server uses', () => {
+  let database: TestDatabase;
+  let t: TestApp;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    t = await buildTestApp({ database });
+    t.clock.now = Date.now();
+  });
+  afterAll(async () => {
+    await t.close();
+    await database.drop();
+  });
+
+  const site = async (siteSign: string): Promise<SiteRow> => (await findSiteBySign(t.store.db, siteSign))!;
+
+  it('site create --json prints one JSON object whose key the server accepts at once, once per token', async () => {
+    const res = await huiguan(database, ['site', 'create', '--sign', 'acme', '--name', 'Acme', '--parties', '100', '--json']);
+    expect(res.code).toBe(0);
+    const printed = JSON.parse(res.stdout);
+    expect(printed).toMatchObject({ siteSign: 'acme', name: 'Acme', totalNumParties: 100, state: 'active', expires: null });
+    expect(printed.apiKey).toMatch(/^[0-9a-f]{40}$/);
+
+    const sent = sign({ site_sign: 'acme', api_key: printed.apiKey } as SiteRow, { userId: 'u1', userName: 'Alice' }, t.clock.now);
+    expect((await send(t.app, 'createOrUpdateUser', sent)).body.status).toBe(100);
+    expect((await send(t.app, 'createOrUpdateUser', sent)).body.status).toBe(704);
+  });
+
+  it('site create refuses a taken sign and a bad number, with a message and a non-zero exit', async () => {
+    const taken = await huiguan(database, ['site', 'create', '--sign', 'acme', '--name', 'Again', '--parties', '5']);
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toContain('already exists');
+    const bad = await huiguan(database, ['site', 'create', '--sign', 'b', '--name', 'B', '--parties', 'many']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--parties');
+  });
+
+  it('site update changes state, expiry and licence; the server sees it without a restart', async () => {
+    const expired = await huiguan(database, ['site', 'update', '--sign', 'acme', '--state', 'expired', '--parties', '50', '--json']);
+    expect(expired.code).toBe(0);
+    expect(JSON.parse(expired.stdout)).toMatchObject({ state: 'expired', totalNumParties: 50, usable: false });
+    expect((await t.call('getUserByUserId', await site('acme'), { userId: 'u1' })).body.status).toBe(106);
+
+    const back = await huiguan(database, ['site', 'update', '--sign', 'acme', '--state', 'active', '--expires', '2099-12-31', '--regions', 'cn-north,cn-east', '--json']);
+    expect(JSON.parse(back.stdout)).toMatchObject({ state: 'active', expires: '2099-12-31', regions: ['cn-north', 'cn-east'], usable: true });
+    expect((await t.call('getUserByUserId', await site('acme'), { userId: 'u1' })).body.status).toBe(100);
+
+    const missing = await huiguan(database, ['site', 'update', '--sign', 'nope', '--parties', '1']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('nope');
+  });
+
+  it('site rotate-key replaces the key: the old one fails (102), the new one works', async () => {
+    const before = await site('acme');
+    const res = await huiguan(database, ['site', 'rotate-key', '--sign', 'acme', '--json']);
+    const { apiKey } = JSON.parse(res.stdout);
+    expect(apiKey).not.toBe(before.api_key);
+    expect((await t.call('getUserByUserId', before, { userId: 'u1' })).body.status).toBe(102);
+    expect((await t.call('getUserByUserId', { ...before, api_key: apiKey }, { userId: 'u1' })).body.status).toBe(100);
+  });
+
+  it('room add fills the site’s pool; site list shows every site', async () => {
+    const res = await huiguan(database, ['room', 'add', '--site', 'acme', '--capacity', '10', '--count', '3', '--expires', '2030-01-31', '--json']);
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout).rooms).toEqual([{ capacity: 10, count: 3, expires: '2030-01-31' }]);
+    const list = await huiguan(database, ['site', 'list', '--json']);
+    const sites = JSON.parse(list.stdout);
+    expect(sites.map((s: { siteSign: string }) => s.siteSign)).toContain('acme');
+    const human = await huiguan(database, ['site', 'list']);
+    expect(human.stdout).toContain('3×10 until 2030-01-31');
+    const bad = await huiguan(database, ['room', 'add', '--site', 'acme', '--capacity', '0']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('capacity');
+  });
+});
+
+describe('huiguan migrate', () => {
+  it('applies the migrations once', async () => {
+    const database = await createTestDatabase();
+    try {
+      expect((await huiguan(database, ['migrate'])).stdout).toContain('applied: 0001-foundation');
+      expect((await huiguan(database, ['migrate'])).stdout).toContain('up to date');
+    } finally {
+      await database.drop();
+    }
+  });
+});
+
+/** Starts `huiguan serve` on a free port and waits for its listening line. */
+async function startServer(database: TestDatabase, extra: Record<string, string> = {}) {
+  const child = spawn(bin, ['serve'], { env: cliEnv(database, { PORT: '0', LOG_LEVEL: 'info', ...extra }), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
+    const check = () => {
+      const m = /huiguan listening on (http:\/\/[^"\s]+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout.on('data', check);
+    child.on('exit', () => reject(new Error(`server exited:\n${output}`)));
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, url, output: () => output, exited };
+}
+
+async function post(url: string, params: Record<string, string>) {
+  const res = await fetch(url, { method: 'POST', body: new URLSearchParams(params) });
+  return res.json() as Promise<{ status: number }>;
+}
+
+describe('huiguan serve', () => {
+  it('creates site demo on an empty database, prints its key, serves it, and stops cleanly on SIGTERM', async () => {
+    const database = await createTestDatabase();
+    try {
+      const server = await startServer(database);
+      await new Promise((r) => setTimeout(r, 200));
+      const key = /Its API key[^\n]*\n\s+([0-9a-f]{40})/.exec(server.output())?.[1];
+      expect(key).toBeDefined();
+      expect(server.output()).toContain('curl -s');
+      expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: 'ok' });
+      const ts = String(Date.now());
+      const params = { userId: 'u1', userName: 'Alice', siteSign: 'demo', timeStamp: ts, token: computeToken('u1', key!, ts) };
+      expect((await post(`${server.url}/openapi/v2/createOrUpdateUser`, params)).status).toBe(100);
+      expect((await post(`${server.url}/openapi/v2/createOrUpdateUser`, params)).status).toBe(704);
+      // Neither the key nor the token reached the request logs.
+      const logs = server.output().split('\n').filter((l) => l.startsWith('{'));
+      expect(logs.some((l) => l.includes('incoming request'))).toBe(true);
+      expect(logs.join('\n')).not.toContain(key!);
+      expect(logs.join('\n')).not.toContain(params.token);
+
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it('makes sure the site of HUIGUAN_SITE_SIGN / HUIGUAN_API_KEY exists, and creates no demo site then', async () => {
+    const database = await createTestDatabase();
+    try {
+      const apiKey = 'container-provided-key-0123456789';
+      const server = await startServer(database, { HUIGUAN_SITE_SIGN: 'corp', HUIGUAN_API_KEY: apiKey });
+      const ts = String(Date.now());
+      const params = { userId: 'u9', userName: 'Bob', siteSign: 'corp', timeStamp: ts, token: computeToken('u9', apiKey, ts) };
+      expect((await post(`${server.url}/openapi/v2/createOrUpdateUser`, params)).status).toBe(100);
+      expect(server.output()).not.toContain('Created site "demo"');
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+    } finally {
+      await database.drop();
+    }
+  });
+});
