@@ -4,12 +4,13 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { installErrorHandling } from './api/errors.js';
 import { healthRoutes } from './api/health.js';
 import { logSerializers } from './api/log.js';
+import { meetingRoutes } from './api/meetings.js';
 import { userRoutes } from './api/users.js';
 import type { Config } from './config.js';
 import type { Db } from './store/database.js';
 
 export interface AppOptions {
-  config: Pick<Config, 'tokenWindowMs' | 'logLevel' | 'publicUrl'>;
+  config: Pick<Config, 'tokenWindowMs' | 'logLevel' | 'publicUrl' | 'protocolScheme'>;
   db: Db;
   /** Current time in epoch ms. Default `Date.now`. */
   clock?: () => number;
@@ -35,5 +36,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const deps = { db: options.db, clock: options.clock ?? Date.now, tokenWindowMs: options.config.tokenWindowMs };
   healthRoutes(app, options.db);
   userRoutes(app, deps);
+  meetingRoutes(app, { ...deps, links: { publicUrl: options.config.publicUrl, protocolScheme: options.config.protocolScheme } });
   return app;
 }

@@ -16,6 +16,8 @@ export interface Config {
   readonly tokenWindowMs: number;
   /** Site ensured to exist at start, with `apiKey` (`HUIGUAN_SITE_SIGN`, `HUIGUAN_API_KEY`). */
   readonly bootstrapSite: { readonly siteSign: string; readonly apiKey: string } | undefined;
+  /** Scheme of the protocol links that open a desktop client. Default `huiguan` (`HUIGUAN_PROTOCOL_SCHEME`). */
+  readonly protocolScheme: string;
   /** pino log level. Default `info` (`LOG_LEVEL`). */
   readonly logLevel: string;
 }
@@ -50,6 +52,10 @@ export function loadConfig(env: Env = process.env): Config {
   if ((siteSign === undefined) !== (apiKey === undefined)) {
     throw new ConfigError('HUIGUAN_SITE_SIGN and HUIGUAN_API_KEY must be set together');
   }
+  const protocolScheme = (env.HUIGUAN_PROTOCOL_SCHEME || 'huiguan').replace(/:\/*$/, '');
+  if (!/^[a-z][a-z0-9+.-]*$/i.test(protocolScheme)) {
+    throw new ConfigError(`HUIGUAN_PROTOCOL_SCHEME must be a URL scheme such as "huiguan", got "${protocolScheme}"`);
+  }
   return Object.freeze({
     port,
     host,
@@ -58,6 +64,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     tokenWindowMs: integer(env, 'HUIGUAN_TOKEN_WINDOW_SECONDS', 300, 1, 86_400) * 1000,
     bootstrapSite: siteSign && apiKey ? Object.freeze({ siteSign, apiKey }) : undefined,
+    protocolScheme,
     logLevel: env.LOG_LEVEL || 'info',
   });
 }

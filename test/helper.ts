@@ -115,7 +115,7 @@ export async function buildTestApp(options: { database?: TestDatabase } = {}): P
   await migrateToLatest(store);
   const clock = { now: Date.parse('2026-06-01T08:00:00Z') };
   const app = await buildApp({
-    config: { tokenWindowMs: 300_000, logLevel: 'silent', publicUrl: 'http://meet.example.test' },
+    config: { tokenWindowMs: 300_000, logLevel: 'silent', publicUrl: 'http://meet.example.test', protocolScheme: 'huiguan' },
     db: store.db,
     clock: () => clock.now,
   });

@@ -29,3 +29,22 @@ export function expiryFromDate(text: string): number | undefined {
 export function dateFromExpiry(expiresAt: number): string {
   return new Date(expiresAt - DAY_MS).toISOString().slice(0, 10);
 }
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+
+/** Parses the document's `yyyy-MM-dd HH:mm:ss` (GMT) into epoch ms, or undefined when it is not a real time. */
+export function parseDateTime(text: string): number | undefined {
+  const m = DATE_TIME.exec(text);
+  if (!m) return undefined;
+  const midnight = parseDate(`${m[1]}-${m[2]}-${m[3]}`);
+  const [h, min, s] = [Number(m[4]), Number(m[5]), Number(m[6])];
+  if (midnight === undefined || h > 23 || min > 59 || s > 59) return undefined;
+  return midnight + ((h * 60 + min) * 60 + s) * 1000;
+}
+
+/** Formats epoch ms as the document's `yyyy-MM-dd HH:mm:ss` (GMT). */
+export function formatDateTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+export const MINUTE_MS = 60_000;

@@ -112,22 +112,32 @@ export async function createOrUpdateUser(db: Db, site: SiteRow, input: UserUpdat
     throw new ApiError(Code.accountNotFound, `账号不存在 (no user with userId "${input.userId}"; isNeedCreate=false only updates)`);
   }
   const user = existing ?? (await findOrCreateUser(db, site, input, now));
-  if (input.enableTuiliu === 1 && user.enable_tuiliu !== 1 && site.max_tuiliu_users !== null) {
-    await lockSite(db, site.id);
-    const used = await countTuiliuUsers(db, site.id, user.id);
-    if (used >= site.max_tuiliu_users) {
-      throw new ApiError(
-        Code.noRoomResource,
-        `站点自定义推流账号已满 (enableTuiliu: the site allows ${site.max_tuiliu_users} users with custom streaming, all taken)`,
-      );
-    }
-  }
+  if (input.enableTuiliu === 1 && user.enable_tuiliu !== 1) await checkTuiliuQuota(db, site, user);
   const changes: UserChanges = { user_name: input.userName };
   if (input.phone !== undefined) changes.phone = input.phone;
   if (input.loginName !== undefined) changes.login_name = input.loginName;
   if (input.enableTuiliu !== undefined) changes.enable_tuiliu = input.enableTuiliu;
   if (input.enableCloudRecord !== undefined) changes.enable_cloud_record = input.enableCloudRecord;
   return updateUser(db, user.id, changes, now);
+}
+
+/** 205 when the site's quota of users with custom streaming is taken by others. */
+async function checkTuiliuQuota(db: Db, site: SiteRow, user: UserRow): Promise<void> {
+  if (site.max_tuiliu_users === null) return;
+  await lockSite(db, site.id);
+  const used = await countTuiliuUsers(db, site.id, user.id);
+  if (used >= site.max_tuiliu_users) {
+    throw new ApiError(
+      Code.noRoomResource,
+      `站点自定义推流账号已满 (enableTuiliu: the site allows ${site.max_tuiliu_users} users with custom streaming, all taken)`,
+    );
+  }
+}
+
+/** Gives the user custom streaming (§2.1 `live=1`), within the site's quota. */
+export async function enableTuiliu(db: Db, site: SiteRow, user: UserRow, now: number): Promise<UserRow> {
+  await checkTuiliuQuota(db, site, user);
+  return updateUser(db, user.id, { enable_tuiliu: 1 }, now);
 }
 
 /** 2.18: moves the user to one of the site's data-center regions. */

@@ -60,14 +60,48 @@ export interface MeetingsTable {
   user_pk: number;
   conf_number: string;
   conf_name: string;
+  conf_password: string;
+  h323pwd: string;
   start_time: Millis;
+  /** Minutes. */
   duration: number;
+  /** Minutes the meeting may start before `start_time`. */
   before_time: number;
+  /** `start_time − before_time`: the meeting occupies [window_start, window_end). */
+  window_start: Millis;
+  /** `start_time + duration`. */
+  window_end: Millis;
   conf_parties: number;
+  /** The pool room the meeting is booked into; null on a site without a pool. */
+  room_id: number | null;
   /** 0 scheduled, 2 live, 3 ended, 9 cancelled. */
   conf_status: number;
   /** 1 normal, 2 deleted. */
   conf_del_flag: number;
+  /** 1 once a session of the meeting has been held. */
+  held: number;
+  option_jbh: number;
+  option_video_host: number;
+  option_video_participants: number;
+  login_name: string;
+  is_instant: number;
+  interpretation: number;
+  is_tuiliu: number;
+  stream_diy: number;
+  stream_url: string;
+  stream_key: string;
+  watch_url: string;
+  audio: number;
+  waiting_room: number;
+  live: number;
+  registration_type: number;
+  watermark: number;
+  /** As requested; a watermark forces it on in answers (§2.2). */
+  meeting_authentication: number;
+  /** Secret of `hostStartUrl` (128 bits, hex). */
+  host_secret: string;
+  /** Secret of `joinUrl` (128 bits, hex), independent of the host's. */
+  join_secret: string;
   created_at: Millis;
   updated_at: Millis;
 }
@@ -98,3 +132,4 @@ export type UserRow = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type MeetingRow = Selectable<MeetingsTable>;
 export type NewMeeting = Insertable<MeetingsTable>;
+export type MeetingUpdate = Updateable<MeetingsTable>;

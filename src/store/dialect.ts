@@ -29,6 +29,14 @@ export function forUpdate<QB extends SelectQueryBuilder<any, any, any>>(db: Kyse
   return isPostgres(db) ? (query.forUpdate() as QB) : query;
 }
 
+/**
+ * Rows to change that nobody else holds: PostgreSQL `FOR UPDATE SKIP LOCKED`, so that housekeeping
+ * updates never wait for, or deadlock with, a request's transaction. SQLite has one writer at a time.
+ */
+export function skipLocked<QB extends SelectQueryBuilder<any, any, any>>(db: Kysely<any>, query: QB): QB {
+  return isPostgres(db) ? (query.forUpdate().skipLocked() as QB) : query;
+}
+
 /** Cheap round trip used by readiness checks. */
 export async function ping(db: Kysely<any>): Promise<void> {
   await sql`select 1`.execute(db);

@@ -1,10 +1,153 @@
-import type { Db, MeetingRow, NewMeeting } from './database.js';
+import type { Db, MeetingRow, MeetingUpdate, NewMeeting } from './database.js';
+import { forUpdate, skipLocked } from './dialect.js';
 
 export const MeetingStatus = { scheduled: 0, live: 2, ended: 3, cancelled: 9 } as const;
 export const DelFlag = { normal: 1, deleted: 2 } as const;
 
-export async function insertMeeting(db: Db, meeting: NewMeeting): Promise<MeetingRow> {
-  return db.insertInto('meetings').values(meeting).returningAll().executeTakeFirstOrThrow();
+/** Statuses that hold a user's slot and the site's licence. */
+const OCCUPYING = [MeetingStatus.scheduled, MeetingStatus.live];
+
+/** Inserts a meeting; answers undefined when its conf_number is taken (the caller draws another). */
+export async function insertMeeting(db: Db, meeting: NewMeeting): Promise<MeetingRow | undefined> {
+  return db
+    .insertInto('meetings')
+    .values(meeting)
+    .onConflict((oc) => oc.column('conf_number').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** A site's meeting by confId; `lock` holds its row for the transaction. */
+export async function findMeeting(db: Db, siteId: number, confId: number, lock = false): Promise<MeetingRow | undefined> {
+  const query = db.selectFrom('meetings').selectAll().where('id', '=', confId).where('site_id', '=', siteId);
+  return (lock ? forUpdate(db, query) : query).executeTakeFirst();
+}
+
+export async function findMeetingByNumber(db: Db, siteId: number, confNumber: string): Promise<MeetingRow | undefined> {
+  return db.selectFrom('meetings').selectAll().where('conf_number', '=', confNumber).where('site_id', '=', siteId).executeTakeFirst();
+}
+
+export async function updateMeeting(db: Db, id: number, changes: MeetingUpdate): Promise<MeetingRow> {
+  return db.updateTable('meetings').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+export interface OverlapQuery {
+  /** [from, to): only occupation inside it matters. */
+  from: number;
+  to: number;
+  /** Longest window any meeting can have: bounds the index range scanned. */
+  maxWindowMs: number;
+  excludeId?: number | undefined;
+}
+
+/** Windows and parties of a site's scheduled and live meetings that overlap [from, to). */
+export async function siteOccupations(db: Db, siteId: number, q: OverlapQuery) {
+  let query = db
+    .selectFrom('meetings')
+    .select(['window_start', 'window_end', 'conf_parties'])
+    .where('site_id', '=', siteId)
+    .where('conf_status', 'in', OCCUPYING)
+    .where('window_start', '>', q.from - q.maxWindowMs)
+    .where('window_start', '<', q.to)
+    .where('window_end', '>', q.from)
+    .where('conf_del_flag', '=', DelFlag.normal);
+  if (q.excludeId !== undefined) query = query.where('id', '<>', q.excludeId);
+  const rows = await query.execute();
+  return rows.map((r) => ({ start: r.window_start, end: r.window_end, parties: r.conf_parties }));
+}
+
+/** The confId of one of the user's scheduled or live meetings overlapping [from, to), if any. */
+export async function userOverlap(db: Db, userPk: number, q: OverlapQuery): Promise<number | undefined> {
+  let query = db
+    .selectFrom('meetings')
+    .select('id')
+    .where('user_pk', '=', userPk)
+    .where('conf_status', 'in', OCCUPYING)
+    .where('window_start', '>', q.from - q.maxWindowMs)
+    .where('window_start', '<', q.to)
+    .where('window_end', '>', q.from)
+    .where('conf_del_flag', '=', DelFlag.normal);
+  if (q.excludeId !== undefined) query = query.where('id', '<>', q.excludeId);
+  const row = await query.limit(1).executeTakeFirst();
+  return row?.id;
+}
+
+/** Of `roomIds`, those booked by a scheduled or live meeting overlapping [from, to). */
+export async function busyRooms(db: Db, roomIds: number[], q: OverlapQuery): Promise<Set<number>> {
+  if (roomIds.length === 0) return new Set();
+  let query = db
+    .selectFrom('meetings')
+    .select('room_id')
+    .distinct()
+    .where('room_id', 'in', roomIds)
+    .where('conf_status', 'in', OCCUPYING)
+    .where('window_start', '>', q.from - q.maxWindowMs)
+    .where('window_start', '<', q.to)
+    .where('window_end', '>', q.from)
+    .where('conf_del_flag', '=', DelFlag.normal);
+  if (q.excludeId !== undefined) query = query.where('id', '<>', q.excludeId);
+  const rows = await query.execute();
+  return new Set(rows.map((r) => r.room_id!));
+}
+
+/**
+ * Marks scheduled meetings whose window has passed as ended (3): unheld ones are finished
+ * (NOTES.md), held ones are over. Scoped to one user or one meeting, or all meetings.
+ */
+export async function settleFinished(db: Db, now: number, scope: { userPk?: number; meetingId?: number } = {}): Promise<number> {
+  let due = db
+    .selectFrom('meetings')
+    .select('id')
+    .where('conf_status', '=', MeetingStatus.scheduled)
+    .where('window_end', '<=', now);
+  if (scope.userPk !== undefined) due = due.where('user_pk', '=', scope.userPk);
+  if (scope.meetingId !== undefined) due = due.where('id', '=', scope.meetingId);
+  const result = await db
+    .updateTable('meetings')
+    .set({ conf_status: MeetingStatus.ended, updated_at: now })
+    .where('id', 'in', skipLocked(db, due))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export interface ListQuery {
+  owner: { siteId: number } | { userPk: number };
+  status: number;
+  /** Inclusive bounds on the meeting's start time. */
+  startFrom?: number | undefined;
+  startTo?: number | undefined;
+  offset: number;
+  limit: number;
+}
+
+/** One page of meetings in a state, in (start_time, id) order, each with its host's userId and name. */
+export async function listMeetings(db: Db, q: ListQuery) {
+  let query = db
+    .selectFrom('meetings')
+    .innerJoin('users', 'users.id', 'meetings.user_pk')
+    .selectAll('meetings')
+    .select(['users.user_id as host_user_id', 'users.user_name as host_user_name'])
+    .where('meetings.conf_status', '=', q.status)
+    .where('meetings.conf_del_flag', '=', DelFlag.normal);
+  query = 'siteId' in q.owner ? query.where('meetings.site_id', '=', q.owner.siteId) : query.where('meetings.user_pk', '=', q.owner.userPk);
+  if (q.startFrom !== undefined) query = query.where('meetings.start_time', '>=', q.startFrom);
+  if (q.startTo !== undefined) query = query.where('meetings.start_time', '<=', q.startTo);
+  return query.orderBy('meetings.start_time').orderBy('meetings.id').offset(q.offset).limit(q.limit).execute();
+}
+
+export type ListedMeeting = Awaited<ReturnType<typeof listMeetings>>[number];
+
+export async function countMeetings(db: Db, q: Omit<ListQuery, 'offset' | 'limit'>): Promise<number> {
+  let query = db
+    .selectFrom('meetings')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('conf_status', '=', q.status)
+    .where('conf_del_flag', '=', DelFlag.normal);
+  query = 'siteId' in q.owner ? query.where('site_id', '=', q.owner.siteId) : query.where('user_pk', '=', q.owner.userPk);
+  if (q.startFrom !== undefined) query = query.where('start_time', '>=', q.startFrom);
+  if (q.startTo !== undefined) query = query.where('start_time', '<=', q.startTo);
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** How many of the user's not-deleted meetings are in `status`. */
@@ -30,9 +173,5 @@ export async function deleteUserMeetings(db: Db, userPk: number, now: number): P
     .where('user_pk', '=', userPk)
     .where('conf_status', '=', MeetingStatus.scheduled)
     .execute();
-  await db
-    .updateTable('meetings')
-    .set({ conf_del_flag: DelFlag.deleted, updated_at: now })
-    .where('user_pk', '=', userPk)
-    .execute();
+  await db.updateTable('meetings').set({ conf_del_flag: DelFlag.deleted, updated_at: now }).where('user_pk', '=', userPk).execute();
 }

@@ -16,3 +16,23 @@ export async function insertRooms(
 export async function listRooms(db: Db, siteId: number): Promise<RoomRow[]> {
   return db.selectFrom('rooms').selectAll().where('site_id', '=', siteId).orderBy('id').execute();
 }
+
+/**
+ * The site's rooms that can hold `parties`: of exactly that capacity, or with `larger` of any capacity
+ * at least that, smallest first.
+ */
+export async function roomsFor(db: Db, siteId: number, parties: number, larger: boolean): Promise<RoomRow[]> {
+  return db
+    .selectFrom('rooms')
+    .selectAll()
+    .where('site_id', '=', siteId)
+    .where('capacity', larger ? '>=' : '=', parties)
+    .orderBy('capacity')
+    .orderBy('id')
+    .execute();
+}
+
+export async function siteHasRooms(db: Db, siteId: number): Promise<boolean> {
+  const row = await db.selectFrom('rooms').select('id').where('site_id', '=', siteId).limit(1).executeTakeFirst();
+  return row !== undefined;
+}

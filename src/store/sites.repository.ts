@@ -28,7 +28,11 @@ export async function updateSite(db: Db, siteSign: string, changes: SiteUpdate):
   return db.updateTable('sites').set(changes).where('site_sign', '=', siteSign).returningAll().executeTakeFirst();
 }
 
-/** Holds the site's row until the transaction ends (PostgreSQL), serialising quota checks. */
-export async function lockSite(db: Db, id: number): Promise<void> {
-  await forUpdate(db, db.selectFrom('sites').select('id').where('id', '=', id)).execute();
+/**
+ * Reads the site's row and holds it until the transaction ends (PostgreSQL), so that every booking
+ * and quota check of one site runs one at a time against what the previous one committed. (SQLite
+ * needs no row lock: a write transaction holds the database's single write lock.)
+ */
+export async function lockSite(db: Db, id: number): Promise<SiteRow> {
+  return forUpdate(db, db.selectFrom('sites').selectAll().where('id', '=', id)).executeTakeFirstOrThrow();
 }

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteRow } from '../../src/store/database.js';
-import { insertMeeting, MeetingStatus } from '../../src/store/meetings.repository.js';
-import { findUser } from '../../src/store/users.repository.js';
+import { MeetingStatus } from '../../src/store/meetings.repository.js';
 import { buildTestApp, send, type TestApp } from '../helper.js';
 
 let t: TestApp;
@@ -14,22 +13,23 @@ function createUser(site: SiteRow, userId: string, extra: Record<string, unknown
   return t.call('createOrUpdateUser', site, { userId, userName: `name of ${userId}`, ...extra });
 }
 
+let nextStart = Date.parse('2026-07-01T00:00:00Z');
+
+/** Books a meeting for the user, then puts it in `status` (live and ended come from the lifecycle). */
 async function addMeeting(site: SiteRow, userId: string, status: number) {
-  const user = await findUser(t.store.db, site.id, userId);
-  return insertMeeting(t.store.db, {
-    site_id: site.id,
-    user_pk: user!.id,
-    conf_number: String(1_000_000_000 + Math.floor(Math.random() * 8_999_999_999)),
-    conf_name: 'm',
-    start_time: t.clock.now + 3_600_000,
+  nextStart += 7_200_000;
+  const res = await t.call('confReservation', site, {
+    userId,
+    userName: 'x',
+    confName: 'm',
+    startTime: new Date(nextStart).toISOString().slice(0, 19).replace('T', ' '),
     duration: 60,
-    before_time: 0,
-    conf_parties: 5,
-    conf_status: status,
-    conf_del_flag: 1,
-    created_at: t.clock.now,
-    updated_at: t.clock.now,
+    confParties: 5,
   });
+  expect(res.body.status).toBe(100);
+  const confId = res.body.data.confId as number;
+  await t.store.db.updateTable('meetings').set({ conf_status: status }).where('id', '=', confId).execute();
+  return { id: confId };
 }
 
 describe('createOrUpdateUser (2.17)', () => {

@@ -63,17 +63,50 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('user_pk', 'bigint', (c) => c.notNull().references('users.id'))
     .addColumn('conf_number', 'varchar(16)', (c) => c.notNull().unique())
     .addColumn('conf_name', 'varchar(200)', (c) => c.notNull())
+    .addColumn('conf_password', 'varchar(32)', (c) => c.notNull().defaultTo(''))
+    .addColumn('h323pwd', 'varchar(16)', (c) => c.notNull().defaultTo(''))
     .addColumn('start_time', 'bigint', (c) => c.notNull())
     .addColumn('duration', 'integer', (c) => c.notNull())
     .addColumn('before_time', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('window_start', 'bigint', (c) => c.notNull())
+    .addColumn('window_end', 'bigint', (c) => c.notNull())
     .addColumn('conf_parties', 'integer', (c) => c.notNull())
+    .addColumn('room_id', 'bigint', (c) => c.references('rooms.id'))
     .addColumn('conf_status', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('conf_del_flag', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('held', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('option_jbh', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('option_video_host', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('option_video_participants', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('login_name', 'varchar(200)', (c) => c.notNull().defaultTo(''))
+    .addColumn('is_instant', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('interpretation', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('is_tuiliu', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('stream_diy', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('stream_url', 'varchar(512)', (c) => c.notNull().defaultTo(''))
+    .addColumn('stream_key', 'varchar(512)', (c) => c.notNull().defaultTo(''))
+    .addColumn('watch_url', 'varchar(512)', (c) => c.notNull().defaultTo(''))
+    .addColumn('audio', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('waiting_room', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('live', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('registration_type', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('watermark', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('meeting_authentication', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('host_secret', 'varchar(64)', (c) => c.notNull())
+    .addColumn('join_secret', 'varchar(64)', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .addCheckConstraint('meetings_window_check', sql`window_start <= start_time and start_time < window_end`)
     .execute();
-  await db.schema.createIndex('meetings_user_status').on('meetings').columns(['user_pk', 'conf_status']).execute();
-  await db.schema.createIndex('meetings_site_status').on('meetings').columns(['site_id', 'conf_status', 'start_time']).execute();
+  // Lists: a user's or a site's meetings in one state, in start order.
+  await db.schema.createIndex('meetings_user_list').on('meetings').columns(['user_pk', 'conf_status', 'start_time', 'id']).execute();
+  await db.schema.createIndex('meetings_site_list').on('meetings').columns(['site_id', 'conf_status', 'start_time', 'id']).execute();
+  // Overlap: meetings of a site or a user in one state whose window starts in a bounded range.
+  await db.schema.createIndex('meetings_site_window').on('meetings').columns(['site_id', 'conf_status', 'window_start']).execute();
+  await db.schema.createIndex('meetings_user_window').on('meetings').columns(['user_pk', 'conf_status', 'window_start']).execute();
+  await db.schema.createIndex('meetings_room_window').on('meetings').columns(['room_id', 'window_start']).execute();
+  // The sweeper: scheduled meetings whose window has passed.
+  await db.schema.createIndex('meetings_status_end').on('meetings').columns(['conf_status', 'window_end']).execute();
 
   await db.schema
     .createTable('used_tokens')

@@ -1,0 +1,381 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Db, MeetingRow, MeetingUpdate, SiteRow, UserRow } from '../store/database.js';
+import {
+  busyRooms,
+  findMeeting,
+  findMeetingByNumber,
+  insertMeeting,
+  MeetingStatus,
+  DelFlag,
+  siteOccupations,
+  updateMeeting,
+  userOverlap,
+} from '../store/meetings.repository.js';
+import { roomsFor, siteHasRooms } from '../store/rooms.repository.js';
+import { lockSite } from '../store/sites.repository.js';
+import { updateUser } from '../store/users.repository.js';
+import { ApiError, Code, parameterError } from './errors.js';
+import { Bounds, forbiddenNamePart, meetingWindow, peakUse, type Window } from './schedule.js';
+import { formatDateTime, parseDateTime } from './time.js';
+import { enableTuiliu, findOrCreateUser, requireUser } from './users.js';
+
+/** Options a meeting carries as given (2.1, 2.2, 2.12); absent ones keep their default or old value. */
+export interface MeetingOptions {
+  optionJbh?: number | undefined;
+  optionVideoHost?: number | undefined;
+  optionVideoParticipants?: number | undefined;
+  interpretation?: number | undefined;
+  isTuiliu?: number | undefined;
+  streamDiy?: number | undefined;
+  streamUrl?: string | undefined;
+  streamKey?: string | undefined;
+  watchUrl?: string | undefined;
+  audio?: number | undefined;
+  waitingRoom?: number | undefined;
+  live?: number | undefined;
+  registrationType?: number | undefined;
+  watermark?: number | undefined;
+  meetingAuthentication?: number | undefined;
+  loginName?: string | undefined;
+}
+
+export interface ReserveInput extends MeetingOptions {
+  userId: string;
+  userName: string;
+  phone?: string | undefined;
+  confName: string;
+  confPassword?: string | undefined;
+  /** `yyyy-MM-dd HH:mm:ss` GMT; not needed for an instant meeting. */
+  startTime?: string | undefined;
+  duration: number;
+  confParties: number;
+  beforeTime?: number | undefined;
+  isInstantMeeting?: number | undefined;
+  /** `y`: a larger pool room may be used when none of exactly confParties is free. */
+  upCompatible?: string | undefined;
+}
+
+export interface ModifyInput extends MeetingOptions {
+  userId: string;
+  confId: number;
+  confName?: string | undefined;
+  /** Required by the document; empty removes the password. */
+  confPassword: string;
+  startTime: string;
+  duration: number;
+  confParties: number;
+  beforeTime?: number | undefined;
+  upCompatible?: string | undefined;
+}
+
+export interface MeetingWithHost {
+  meeting: MeetingRow;
+  host: UserRow;
+}
+
+function checkName(name: string): string {
+  const part = forbiddenNamePart(name);
+  if (part !== undefined) {
+    throw new ApiError(Code.meetingParameter, `会议名称不支持 (confName must not contain ${JSON.stringify(part)})`);
+  }
+  if (name.trim() === '') throw new ApiError(Code.meetingParameter, '会议名称不能为空 (confName must not be blank)');
+  return name;
+}
+
+function checkPassword(password: string): string {
+  if (!Bounds.password.test(password)) {
+    throw new ApiError(Code.meetingParameter, '会议密码格式错误 (confPassword: at most 16 letters or digits, or empty for none)');
+  }
+  return password;
+}
+
+function parseStart(text: string | undefined): number {
+  if (text === undefined) throw new ApiError(Code.parameter, '缺少参数 startTime (parameter startTime is required)');
+  const start = parseDateTime(text);
+  if (start === undefined) throw parameterError('startTime', 'a GMT time yyyy-MM-dd HH:mm:ss');
+  return start;
+}
+
+function checkNotOver(window: Window, now: number): void {
+  if (window.end <= now) {
+    throw new ApiError(
+      Code.outsideMeetingTime,
+      `会议时间已过 (the meeting would end at ${formatDateTime(window.end)} GMT, which has passed; startTime and duration are GMT)`,
+    );
+  }
+}
+
+function checkStreaming(options: MeetingOptions, host: UserRow): void {
+  if (options.streamDiy === 1 && host.enable_tuiliu !== 1) {
+    throw new ApiError(Code.meetingParameter, `用户无自定义推流权限 (streamDiy=1 needs enableTuiliu=1 for userId "${host.user_id}", see createOrUpdateUser)`);
+  }
+  if (options.isTuiliu === 1 && options.streamDiy !== 1) {
+    throw new ApiError(Code.internal, '系统不支持自动推流频道 (isTuiliu=1: this server has no automatic streaming channels; use streamDiy=1 with your own streamUrl)');
+  }
+}
+
+/** A 10-digit conference number, uniformly random so that none can be guessed from another. */
+function newConfNumber(): string {
+  return String(randomInt(1_000_000_000, 10_000_000_000));
+}
+
+/** A link secret: 128 random bits as 32 upper-case hex digits. */
+function newLinkSecret(): string {
+  return randomBytes(16).toString('hex').toUpperCase();
+}
+
+/** The numeric password hardware rooms dial with: six digits when the meeting has a password. */
+function newH323Password(confPassword: string): string {
+  return confPassword === '' ? '' : String(randomInt(100_000, 1_000_000));
+}
+
+/** Occupation is checked from now on: no booking can change the past. */
+function occupiedRange(window: Window, now: number) {
+  return { from: Math.max(window.start, now), to: window.end, maxWindowMs: Bounds.maxWindowMs };
+}
+
+/**
+ * Refuses a window that overlaps another meeting of the user (202) or would push the site's peak
+ * concurrent parties past its licence (205), and picks the pool room (205, 301). Runs with the site's
+ * row locked, so concurrent bookings of the site are checked one after another.
+ */
+async function checkCapacity(
+  db: Db,
+  site: SiteRow,
+  host: UserRow,
+  booking: { window: Window; parties: number; upCompatible: boolean; excludeId?: number; currentRoom?: number | null },
+  now: number,
+): Promise<number | null> {
+  const range = { ...occupiedRange(booking.window, now), excludeId: booking.excludeId };
+  const clash = await userOverlap(db, host.id, range);
+  if (clash !== undefined) {
+    throw new ApiError(Code.timeConflict, `会议时间冲突 (userId "${host.user_id}" already has meeting confId ${clash} in this time; one meeting per user at a time)`);
+  }
+  const peak = peakUse(await siteOccupations(db, site.id, range), { start: range.from, end: range.to });
+  if (peak + booking.parties > site.total_num_parties) {
+    throw new ApiError(
+      Code.noRoomResource,
+      `并发方数不足 (confParties ${booking.parties}: the site's licence is ${site.total_num_parties} concurrent parties and ${Math.max(0, site.total_num_parties - peak)} remain in this time)`,
+    );
+  }
+  return pickRoom(db, site, booking, range);
+}
+
+async function pickRoom(
+  db: Db,
+  site: SiteRow,
+  booking: { window: Window; parties: number; upCompatible: boolean; currentRoom?: number | null },
+  range: ReturnType<typeof occupiedRange> & { excludeId?: number | undefined },
+): Promise<number | null> {
+  if (!(await siteHasRooms(db, site.id))) return null;
+  const rooms = await roomsFor(db, site.id, booking.parties, booking.upCompatible);
+  const wanted = booking.upCompatible ? `of at least ${booking.parties} parties` : `of exactly ${booking.parties} parties (upCompatible=y allows a larger one)`;
+  if (rooms.length === 0) {
+    throw new ApiError(Code.noRoomResource, `没有合适的会议室 (confParties: the site has no room ${wanted})`);
+  }
+  const valid = rooms.filter((r) => r.expires_at === null || r.expires_at >= booking.window.end);
+  if (valid.length === 0) {
+    throw new ApiError(Code.roomExpired, `虚拟会议室过期 (every room ${wanted} expires before the meeting ends)`);
+  }
+  const busy = await busyRooms(db, valid.map((r) => r.id), range);
+  const free = valid.filter((r) => !busy.has(r.id));
+  if (free.length === 0) {
+    throw new ApiError(Code.noRoomResource, `会议室已占满 (every room ${wanted} is booked in this time)`);
+  }
+  return (free.find((r) => r.id === booking.currentRoom) ?? free[0]!).id;
+}
+
+function optionColumns(options: MeetingOptions) {
+  const columns: MeetingUpdate = {};
+  const set = <K extends keyof MeetingUpdate>(key: K, value: MeetingUpdate[K] | undefined) => {
+    if (value !== undefined) columns[key] = value;
+  };
+  set('option_jbh', options.optionJbh);
+  set('option_video_host', options.optionVideoHost);
+  set('option_video_participants', options.optionVideoParticipants);
+  // §2.1: 1 turns interpretation on, "0 or anything else" off.
+  set('interpretation', options.interpretation === undefined ? undefined : options.interpretation === 1 ? 1 : 0);
+  set('is_tuiliu', options.isTuiliu);
+  set('stream_diy', options.streamDiy);
+  if (options.streamDiy === 1) {
+    // §2.1: the stream parameters only count with streamDiy=1.
+    set('stream_url', options.streamUrl);
+    set('stream_key', options.streamKey);
+    set('watch_url', options.watchUrl);
+  }
+  set('audio', options.audio);
+  set('waiting_room', options.waitingRoom);
+  set('live', options.live);
+  set('registration_type', options.registrationType);
+  set('watermark', options.watermark);
+  set('meeting_authentication', options.meetingAuthentication);
+  set('login_name', options.loginName);
+  return columns;
+}
+
+/** The user's own settings a booking may change: the login name, and §2.1 `live=1` (streaming, for good). */
+async function applyUserSettings(db: Db, site: SiteRow, host: UserRow, options: MeetingOptions, now: number): Promise<UserRow> {
+  let user = host;
+  if (options.loginName !== undefined && options.loginName !== user.login_name) {
+    user = await updateUser(db, user.id, { login_name: options.loginName }, now);
+  }
+  if (options.live === 1 && user.enable_tuiliu !== 1) user = await enableTuiliu(db, site, user, now);
+  return user;
+}
+
+/** 2.1 / 2.2: books a meeting. */
+export async function reserveMeeting(db: Db, siteRow: SiteRow, input: ReserveInput, now: number): Promise<MeetingWithHost> {
+  const confName = checkName(input.confName);
+  const confPassword = checkPassword(input.confPassword ?? '');
+  const instant = input.isInstantMeeting === 1;
+  const startTime = instant ? Math.floor(now / 1000) * 1000 : parseStart(input.startTime);
+  const beforeTime = input.beforeTime ?? 0;
+  const window = meetingWindow(startTime, input.duration, beforeTime);
+  checkNotOver(window, now);
+
+  const site = await lockSite(db, siteRow.id);
+  let host = await findOrCreateUser(db, site, input, now);
+  checkStreaming(input, host);
+  host = await applyUserSettings(db, site, host, input, now);
+  const roomId = await checkCapacity(db, site, host, { window, parties: input.confParties, upCompatible: input.upCompatible === 'y' }, now);
+
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const meeting = await insertMeeting(db, {
+      ...defaults(),
+      ...optionColumns(input),
+      site_id: site.id,
+      user_pk: host.id,
+      conf_number: newConfNumber(),
+      conf_name: confName,
+      conf_password: confPassword,
+      h323pwd: newH323Password(confPassword),
+      start_time: startTime,
+      duration: input.duration,
+      before_time: beforeTime,
+      window_start: window.start,
+      window_end: window.end,
+      conf_parties: input.confParties,
+      room_id: roomId,
+      is_instant: instant ? 1 : 0,
+      host_secret: newLinkSecret(),
+      join_secret: newLinkSecret(),
+      created_at: now,
+      updated_at: now,
+    });
+    if (meeting) return { meeting, host };
+  }
+  throw new Error('could not draw a free conference number in 20 attempts');
+}
+
+function defaults() {
+  return {
+    conf_status: MeetingStatus.scheduled,
+    conf_del_flag: DelFlag.normal,
+    held: 0,
+    option_jbh: 0,
+    option_video_host: 0,
+    option_video_participants: 0,
+    login_name: '',
+    interpretation: 0,
+    is_tuiliu: 0,
+    stream_diy: 0,
+    stream_url: '',
+    stream_key: '',
+    watch_url: '',
+    audio: 0,
+    waiting_room: 0,
+    live: 0,
+    registration_type: 0,
+    watermark: 0,
+    meeting_authentication: 0,
+  };
+}
+
+/**
+ * The user's meeting `confId`, settled (a scheduled meeting whose window passed is ended). 101 for
+ * an unknown user; 401 for a meeting that does not exist, is deleted or is another user's.
+ */
+export async function requireOwnMeeting(db: Db, site: SiteRow, userId: string, confId: number, now: number, lock = false): Promise<MeetingWithHost> {
+  const host = await requireUser(db, site, userId);
+  let meeting = await findMeeting(db, site.id, confId, lock);
+  if (!meeting || meeting.conf_del_flag !== DelFlag.normal || meeting.user_pk !== host.id) {
+    throw new ApiError(Code.meetingNotFound, `会议不存在 (no meeting confId ${confId} of userId "${userId}")`);
+  }
+  if (meeting.conf_status === MeetingStatus.scheduled && meeting.window_end <= now) {
+    meeting = await updateMeeting(db, meeting.id, { conf_status: MeetingStatus.ended, updated_at: now });
+  }
+  return { meeting, host };
+}
+
+/** Refuses changes to a meeting that is not scheduled: live 708, ended 707, cancelled 401. */
+function requireScheduled(meeting: MeetingRow, action: string): void {
+  switch (meeting.conf_status) {
+    case MeetingStatus.scheduled:
+      return;
+    case MeetingStatus.live:
+      throw new ApiError(Code.wrongState, `会议正在进行，不能${action} (confId ${meeting.id} is live; end it first)`);
+    case MeetingStatus.ended:
+      throw new ApiError(Code.meetingEnded, `会议已结束，不能${action} (confId ${meeting.id} has ended)`);
+    default:
+      throw new ApiError(Code.meetingNotFound, `会议已取消 (confId ${meeting.id} is cancelled)`);
+  }
+}
+
+/** 2.12: changes a scheduled meeting; time, parties and room are re-checked without the meeting itself. */
+export async function modifyMeeting(db: Db, siteRow: SiteRow, input: ModifyInput, now: number): Promise<MeetingWithHost> {
+  const site = await lockSite(db, siteRow.id);
+  const { meeting, host: owner } = await requireOwnMeeting(db, site, input.userId, input.confId, now, true);
+  requireScheduled(meeting, '修改');
+  const confName = input.confName === undefined ? meeting.conf_name : checkName(input.confName);
+  const confPassword = checkPassword(input.confPassword);
+  const startTime = parseStart(input.startTime);
+  const beforeTime = input.beforeTime ?? meeting.before_time;
+  const window = meetingWindow(startTime, input.duration, beforeTime);
+  checkNotOver(window, now);
+  checkStreaming({ ...input, streamDiy: input.streamDiy ?? meeting.stream_diy }, owner);
+  const host = await applyUserSettings(db, site, owner, input, now);
+  const roomId = await checkCapacity(
+    db,
+    site,
+    host,
+    { window, parties: input.confParties, upCompatible: input.upCompatible === 'y', excludeId: meeting.id, currentRoom: meeting.room_id },
+    now,
+  );
+  const changes: MeetingUpdate = {
+    ...optionColumns(input),
+    conf_name: confName,
+    conf_password: confPassword,
+    start_time: startTime,
+    duration: input.duration,
+    before_time: beforeTime,
+    window_start: window.start,
+    window_end: window.end,
+    conf_parties: input.confParties,
+    room_id: roomId,
+    updated_at: now,
+  };
+  if (confPassword !== meeting.conf_password) changes.h323pwd = newH323Password(confPassword);
+  return { meeting: await updateMeeting(db, meeting.id, changes), host };
+}
+
+/** 2.4: cancels a scheduled meeting: 9, or 3 when a session was held. Its slot and licence are free at once. */
+export async function cancelMeeting(db: Db, site: SiteRow, userId: string, confId: number, now: number): Promise<MeetingRow> {
+  const { meeting } = await requireOwnMeeting(db, site, userId, confId, now, true);
+  requireScheduled(meeting, '取消');
+  const status = meeting.held ? MeetingStatus.ended : MeetingStatus.cancelled;
+  return updateMeeting(db, meeting.id, { conf_status: status, updated_at: now });
+}
+
+/** 2.16: the licence minus the peak concurrent use in the window, leaving out `confNumber`. */
+export async function remainingParties(
+  db: Db,
+  site: SiteRow,
+  input: { startTime: string; duration: number; beforeTime?: number | undefined; confNumber?: string | undefined },
+  now: number,
+): Promise<{ remainNumPartis: number; totalNumParties: number }> {
+  const window = meetingWindow(parseStart(input.startTime), input.duration, input.beforeTime ?? 0);
+  const excluded = input.confNumber ? await findMeetingByNumber(db, site.id, input.confNumber) : undefined;
+  const range = { ...occupiedRange(window, now), excludeId: excluded?.id };
+  const peak = range.from < range.to ? peakUse(await siteOccupations(db, site.id, range), { start: range.from, end: range.to }) : 0;
+  return { remainNumPartis: Math.max(0, site.total_num_parties - peak), totalNumParties: site.total_num_parties };
+}
