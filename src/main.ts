@@ -4,9 +4,10 @@ import type { Config } from './config.js';
 import { createDemoSiteIfEmpty, ensureSite } from './domain/sites.js';
 import { connect, type Store } from './store/connect.js';
 import { migrateToLatest } from './store/migrate.js';
+import { settleFinished } from './store/meetings.repository.js';
 import { pruneTokens } from './store/tokens.repository.js';
 
-const PRUNE_INTERVAL_MS = 60_000;
+const HOUSEKEEPING_INTERVAL_MS = 30_000;
 
 export interface Server {
   app: FastifyInstance;
@@ -32,12 +33,18 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  app.log.info({ database: store.location, dialect: store.dialect, publicUrl: config.publicUrl }, `huiguan listening on ${url}`);
+  app.log.info({ url, database: store.location, dialect: store.dialect, publicUrl: config.publicUrl }, 'listening');
+  out(`huiguan listening on ${url} (${store.dialect})`);
   if (demo) out(demoBanner(url, demo.site_sign, demo.api_key));
 
+  // Forgets tokens that can no longer pass the window check, and ends scheduled meetings whose window
+  // has passed (requests settle the meetings they read themselves; this keeps the rest current).
   const pruner = setInterval(() => {
-    pruneTokens(store.db, Date.now()).catch((err: unknown) => app.log.warn({ err }, 'token pruning failed'));
-  }, PRUNE_INTERVAL_MS);
+    const at = Date.now();
+    Promise.all([pruneTokens(store.db, at), settleFinished(store.db, at)]).catch((err: unknown) =>
+      app.log.warn({ err }, 'housekeeping failed'),
+    );
+  }, HOUSEKEEPING_INTERVAL_MS);
   pruner.unref();
 
   let closing: Promise<void> | undefined;

@@ -1,24 +1,17 @@
-import { execFile, spawn } from 'node:child_process';
-import path from 'node:path';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeToken } from '../../src/domain/token.js';
 import type { SiteRow } from '../../src/store/database.js';
 import { findSiteBySign } from '../../src/store/sites.repository.js';
 import { buildTestApp, createTestDatabase, send, sign, type TestApp, type TestDatabase } from '../helper.js';
+import { bin, postForm as post, processEnv, startServer } from '../server-process.js';
 
 const run = promisify(execFile);
-const bin = path.resolve('bin/huiguan');
-
-function cliEnv(database: TestDatabase, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env, ...database.env, ...extra };
-  if (!database.env.DATABASE_URL) delete env.DATABASE_URL;
-  return env;
-}
 
 async function huiguan(database: TestDatabase, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(bin, args, { env: cliEnv(database) });
+    const { stdout, stderr } = await run(bin, args, { env: processEnv(database) });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -112,33 +105,6 @@ describe('huiguan migrate', () => {
     }
   });
 });
-
-/** Starts `huiguan serve` on a free port and waits for its listening line. */
-async function startServer(database: TestDatabase, extra: Record<string, string> = {}) {
-  const child = spawn(bin, ['serve'], { env: cliEnv(database, { PORT: '0', LOG_LEVEL: 'info', ...extra }), stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
-    const check = () => {
-      const m = /huiguan listening on (http:\/\/[^"\s]+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout.on('data', check);
-    child.on('exit', () => reject(new Error(`server exited:\n${output}`)));
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, url, output: () => output, exited };
-}
-
-async function post(url: string, params: Record<string, string>) {
-  const res = await fetch(url, { method: 'POST', body: new URLSearchParams(params) });
-  return res.json() as Promise<{ status: number }>;
-}
 
 describe('huiguan serve', () => {
   it('creates site demo on an empty database, prints its key, serves it, and stops cleanly on SIGTERM', async () => {
