@@ -249,11 +249,7 @@ export async function reserveMeeting(db: Db, siteRow: SiteRow, input: ReserveInp
       conf_name: confName,
       conf_password: confPassword,
       h323pwd: newH323Password(confPassword),
-      start_time: startTime,
-      duration: input.duration,
-      before_time: beforeTime,
-      window_start: window.start,
-      window_end: window.end,
+      ...timeColumns(startTime, input.duration, beforeTime),
       conf_parties: input.confParties,
       room_id: roomId,
       is_instant: instant ? 1 : 0,
@@ -265,6 +261,11 @@ export async function reserveMeeting(db: Db, siteRow: SiteRow, input: ReserveInp
     if (meeting) return { meeting, host };
   }
   throw new Error('could not draw a free conference number in 20 attempts');
+}
+
+function timeColumns(startTime: number, duration: number, beforeTime: number) {
+  const window = meetingWindow(startTime, duration, beforeTime);
+  return { start_time: startTime, duration, before_time: beforeTime, window_start: window.start, window_end: window.end };
 }
 
 function defaults() {
@@ -345,11 +346,7 @@ export async function modifyMeeting(db: Db, siteRow: SiteRow, input: ModifyInput
     ...optionColumns(input),
     conf_name: confName,
     conf_password: confPassword,
-    start_time: startTime,
-    duration: input.duration,
-    before_time: beforeTime,
-    window_start: window.start,
-    window_end: window.end,
+    ...timeColumns(startTime, input.duration, beforeTime),
     conf_parties: input.confParties,
     room_id: roomId,
     updated_at: now,

@@ -1,4 +1,5 @@
-import type { Db, MeetingRow, MeetingUpdate, NewMeeting } from './database.js';
+import type { SelectQueryBuilder } from 'kysely';
+import type { Database, Db, MeetingRow, MeetingUpdate, NewMeeting } from './database.js';
 import { forUpdate, skipLocked } from './dialect.js';
 
 export const MeetingStatus = { scheduled: 0, live: 2, ended: 3, cancelled: 9 } as const;
@@ -40,34 +41,41 @@ export interface OverlapQuery {
   excludeId?: number | undefined;
 }
 
+/**
+ * Scheduled or live, not deleted, window overlapping [from, to), not `excludeId`. The lower bound on
+ * window_start (no window is longer than maxWindowMs) keeps the index range to the overlapping few.
+ */
+function occupying(q: OverlapQuery) {
+  return <QB extends SelectQueryBuilder<Database, 'meetings', any>>(query: QB): QB => {
+    let filtered = query
+      .where('conf_status', 'in', OCCUPYING)
+      .where('window_start', '>', q.from - q.maxWindowMs)
+      .where('window_start', '<', q.to)
+      .where('window_end', '>', q.from)
+      .where('conf_del_flag', '=', DelFlag.normal);
+    if (q.excludeId !== undefined) filtered = filtered.where('id', '<>', q.excludeId);
+    return filtered as QB;
+  };
+}
+
 /** Windows and parties of a site's scheduled and live meetings that overlap [from, to). */
 export async function siteOccupations(db: Db, siteId: number, q: OverlapQuery) {
-  let query = db
+  const query = db
     .selectFrom('meetings')
     .select(['window_start', 'window_end', 'conf_parties'])
     .where('site_id', '=', siteId)
-    .where('conf_status', 'in', OCCUPYING)
-    .where('window_start', '>', q.from - q.maxWindowMs)
-    .where('window_start', '<', q.to)
-    .where('window_end', '>', q.from)
-    .where('conf_del_flag', '=', DelFlag.normal);
-  if (q.excludeId !== undefined) query = query.where('id', '<>', q.excludeId);
+    .$call(occupying(q));
   const rows = await query.execute();
   return rows.map((r) => ({ start: r.window_start, end: r.window_end, parties: r.conf_parties }));
 }
 
 /** The confId of one of the user's scheduled or live meetings overlapping [from, to), if any. */
 export async function userOverlap(db: Db, userPk: number, q: OverlapQuery): Promise<number | undefined> {
-  let query = db
+  const query = db
     .selectFrom('meetings')
     .select('id')
     .where('user_pk', '=', userPk)
-    .where('conf_status', 'in', OCCUPYING)
-    .where('window_start', '>', q.from - q.maxWindowMs)
-    .where('window_start', '<', q.to)
-    .where('window_end', '>', q.from)
-    .where('conf_del_flag', '=', DelFlag.normal);
-  if (q.excludeId !== undefined) query = query.where('id', '<>', q.excludeId);
+    .$call(occupying(q));
   const row = await query.limit(1).executeTakeFirst();
   return row?.id;
 }
@@ -75,17 +83,12 @@ export async function userOverlap(db: Db, userPk: number, q: OverlapQuery): Prom
 /** Of `roomIds`, those booked by a scheduled or live meeting overlapping [from, to). */
 export async function busyRooms(db: Db, roomIds: number[], q: OverlapQuery): Promise<Set<number>> {
   if (roomIds.length === 0) return new Set();
-  let query = db
+  const query = db
     .selectFrom('meetings')
     .select('room_id')
     .distinct()
     .where('room_id', 'in', roomIds)
-    .where('conf_status', 'in', OCCUPYING)
-    .where('window_start', '>', q.from - q.maxWindowMs)
-    .where('window_start', '<', q.to)
-    .where('window_end', '>', q.from)
-    .where('conf_del_flag', '=', DelFlag.normal);
-  if (q.excludeId !== undefined) query = query.where('id', '<>', q.excludeId);
+    .$call(occupying(q));
   const rows = await query.execute();
   return new Set(rows.map((r) => r.room_id!));
 }
