@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { installErrorHandling } from './api/errors.js';
 import { healthRoutes } from './api/health.js';
-import { logSerializers } from './api/log.js';
+import { liveRoutes } from './api/live.js';
+import { mediaRoutes } from './api/media.js';
 import { meetingRoutes } from './api/meetings.js';
 import { userRoutes } from './api/users.js';
+import { webRoutes } from './api/web.js';
 import type { Config } from './config.js';
+import { createLocalBus, type MeetingBus } from './store/bus.js';
 import type { Db } from './store/database.js';
 
 export interface AppOptions {
@@ -14,14 +17,18 @@ export interface AppOptions {
   db: Db;
   /** Current time in epoch ms. Default `Date.now`. */
   clock?: () => number;
-  /** pino options or destination; default: no logging (tests). `main.ts` passes the real one. */
-  logger?: FastifyServerOptions['logger'];
+  /** Presence announcements between server processes. Default: within this process only. */
+  bus?: MeetingBus;
+  /** Directory of the built pages. Default `dist/web`. */
+  webRoot?: string;
+  /** A pino logger; default: no logging (tests). `main.ts` passes the real one. */
+  logger?: FastifyBaseLogger;
 }
 
 /** The whole HTTP application on an open database; `main.ts` and the tests build it the same way. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ? { ...(options.logger === true ? {} : options.logger), serializers: logSerializers } : false,
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     genReqId: () => randomUUID(),
     requestIdHeader: 'x-request-id',
     bodyLimit: 1024 * 1024,
@@ -33,9 +40,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(formbody);
   installErrorHandling(app);
 
+  const bus = options.bus ?? createLocalBus();
   const deps = { db: options.db, clock: options.clock ?? Date.now, tokenWindowMs: options.config.tokenWindowMs };
+  const links = { publicUrl: options.config.publicUrl, protocolScheme: options.config.protocolScheme };
   healthRoutes(app, options.db);
   userRoutes(app, deps);
-  meetingRoutes(app, { ...deps, links: { publicUrl: options.config.publicUrl, protocolScheme: options.config.protocolScheme } });
+  meetingRoutes(app, { ...deps, links });
+  liveRoutes(app, { ...deps, links, bus });
+  mediaRoutes(app, { ...deps, bus });
+  await webRoutes(app, { db: options.db, bus, clock: deps.clock, ...(options.webRoot ? { webRoot: options.webRoot } : {}) });
   return app;
 }

@@ -16,6 +16,8 @@ export interface Config {
   readonly tokenWindowMs: number;
   /** Site ensured to exist at start, with `apiKey` (`HUIGUAN_SITE_SIGN`, `HUIGUAN_API_KEY`). */
   readonly bootstrapSite: { readonly siteSign: string; readonly apiKey: string } | undefined;
+  /** A page silent this long (no heartbeat) has left. Default 30 s (`HUIGUAN_HEARTBEAT_TIMEOUT_SECONDS`). */
+  readonly heartbeatTimeoutMs: number;
   /** Scheme of the protocol links that open a desktop client. Default `huiguan` (`HUIGUAN_PROTOCOL_SCHEME`). */
   readonly protocolScheme: string;
   /** pino log level. Default `info` (`LOG_LEVEL`). */
@@ -64,6 +66,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     tokenWindowMs: integer(env, 'HUIGUAN_TOKEN_WINDOW_SECONDS', 300, 1, 86_400) * 1000,
     bootstrapSite: siteSign && apiKey ? Object.freeze({ siteSign, apiKey }) : undefined,
+    heartbeatTimeoutMs: integer(env, 'HUIGUAN_HEARTBEAT_TIMEOUT_SECONDS', 30, 5, 3600) * 1000,
     protocolScheme,
     logLevel: env.LOG_LEVEL || 'info',
   });

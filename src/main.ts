@@ -4,10 +4,14 @@ import type { Config } from './config.js';
 import { createDemoSiteIfEmpty, ensureSite } from './domain/sites.js';
 import { connect, type Store } from './store/connect.js';
 import { migrateToLatest } from './store/migrate.js';
-import { settleFinished } from './store/meetings.repository.js';
+import { pino } from 'pino';
+import { logSerializers } from './api/log.js';
+import { sweep } from './domain/sweeper.js';
+import { createBus } from './store/bus.js';
 import { pruneTokens } from './store/tokens.repository.js';
 
-const HOUSEKEEPING_INTERVAL_MS = 30_000;
+const TOKEN_PRUNE_INTERVAL_MS = 60_000;
+const SWEEP_INTERVAL_MS = 5_000;
 
 export interface Server {
   app: FastifyInstance;
@@ -28,7 +32,9 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
   if (config.bootstrapSite) await ensureSite(store.db, config.bootstrapSite.siteSign, config.bootstrapSite.apiKey, now);
   const demo = await createDemoSiteIfEmpty(store.db, now);
 
-  const app = await buildApp({ config, db: store.db, logger: { level: config.logLevel } });
+  const logger = pino({ level: config.logLevel, serializers: logSerializers });
+  const bus = await createBus(store, config.databaseUrl, (err) => logger.warn({ err }, 'presence bus connection lost; reconnecting'));
+  const app = await buildApp({ config, db: store.db, bus, logger });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -37,21 +43,30 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
   out(`huiguan listening on ${url} (${store.dialect})`);
   if (demo) out(demoBanner(url, demo.site_sign, demo.api_key));
 
-  // Forgets tokens that can no longer pass the window check, and ends scheduled meetings whose window
-  // has passed (requests settle the meetings they read themselves; this keeps the rest current).
+  // Forgets tokens that can no longer pass the window check.
   const pruner = setInterval(() => {
-    const at = Date.now();
-    Promise.all([pruneTokens(store.db, at), settleFinished(store.db, at)]).catch((err: unknown) =>
-      app.log.warn({ err }, 'housekeeping failed'),
-    );
-  }, HOUSEKEEPING_INTERVAL_MS);
+    pruneTokens(store.db, Date.now()).catch((err: unknown) => app.log.warn({ err }, 'token pruning failed'));
+  }, TOKEN_PRUNE_INTERVAL_MS);
   pruner.unref();
+  // Lets go of silent pages, ends sessions at their window's end, finishes meetings whose window passed.
+  let sweeping = false;
+  const sweeper = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    sweep(store.db, Date.now(), config.heartbeatTimeoutMs)
+      .then((changed) => Promise.all(changed.map((id) => bus.publish(id))))
+      .catch((err: unknown) => app.log.warn({ err }, 'sweep failed'))
+      .finally(() => (sweeping = false));
+  }, SWEEP_INTERVAL_MS);
+  sweeper.unref();
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       clearInterval(pruner);
+      clearInterval(sweeper);
       await app.close();
+      await bus.close();
       await store.db.destroy();
     })());
   return { app, store, url, close };

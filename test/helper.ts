@@ -7,6 +7,7 @@ import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { createSite } from '../src/domain/sites.js';
 import { computeToken } from '../src/domain/token.js';
+import { createBus, type MeetingBus } from '../src/store/bus.js';
 import { connect, type Store } from '../src/store/connect.js';
 import type { SiteRow } from '../src/store/database.js';
 import { migrateToLatest } from '../src/store/migrate.js';
@@ -55,11 +56,12 @@ export interface TestApp {
   app: FastifyInstance;
   store: Store;
   database: TestDatabase;
+  bus: MeetingBus;
   /** Test clock: `now` ms, settable. */
   clock: { now: number };
   /** Creates an active site with `parties` (default 100). */
   site(options?: { siteSign?: string; totalNumParties?: number; maxTuiliuUsers?: number | null; regions?: string }): Promise<SiteRow>;
-  /** Sends a correctly signed call; `params` override anything, `sign` decides the token subject. */
+  /** Sends a correctly signed call to `/openapi/v2/<name>` (or to `name` when it is a path). */
   call(name: string, site: SiteRow, params: Record<string, unknown>, options?: CallOptions): Promise<CallResult>;
   close(): Promise<void>;
 }
@@ -90,15 +92,17 @@ export function sign(site: SiteRow, params: Record<string, unknown>, now: number
   const timeStamp = options.timeStamp ?? String(now);
   const subject = String(params[options.subject ?? 'userId'] ?? '');
   const token = options.token ?? computeToken(subject, options.apiKey ?? site.api_key, timeStamp);
-  const out: Record<string, string> = { siteSign: site.site_sign, timeStamp, token };
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) out[k] = String(v);
-  return out;
+  const out: Record<string, unknown> = { siteSign: site.site_sign, timeStamp, token };
+  // Scalars travel as text, as in a form; arrays and objects stay as they are (JSON bodies only).
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) out[k] = typeof v === 'object' && v !== null ? v : String(v);
+  return out as Record<string, string>;
 }
 
 /** Sends already-signed parameters. */
 export async function send(app: FastifyInstance, name: string, sent: Record<string, string>, options: CallOptions = {}): Promise<CallResult> {
   const encoding = options.encoding ?? 'form';
-  const request: InjectOptions = { method: options.method ?? (encoding === 'query' ? 'GET' : 'POST'), url: `/openapi/v2/${name}` };
+  const url = name.startsWith('/') ? name : `/openapi/v2/${name}`;
+  const request: InjectOptions = { method: options.method ?? (encoding === 'query' ? 'GET' : 'POST'), url };
   if (encoding === 'query') request.query = sent;
   else if (encoding === 'json') request.payload = sent;
   else {
@@ -114,9 +118,11 @@ export async function buildTestApp(options: { database?: TestDatabase } = {}): P
   const store = await database.open();
   await migrateToLatest(store);
   const clock = { now: Date.parse('2026-06-01T08:00:00Z') };
+  const bus = await createBus(store, databaseUrl, () => undefined);
   const app = await buildApp({
     config: { tokenWindowMs: 300_000, logLevel: 'silent', publicUrl: 'http://meet.example.test', protocolScheme: 'huiguan' },
     db: store.db,
+    bus,
     clock: () => clock.now,
   });
   return {
@@ -140,8 +146,10 @@ export async function buildTestApp(options: { database?: TestDatabase } = {}): P
     },
     // Each call a millisecond later, as a real client's clock moves: equal timeStamps make equal tokens.
     call: (name, site, params, callOptions = {}) => send(app, name, sign(site, params, ++clock.now, callOptions), callOptions),
+    bus,
     close: async () => {
       await app.close();
+      await bus.close();
       await store.db.destroy();
       if (!options.database) await database.drop();
     },

@@ -21,18 +21,25 @@ export interface EndpointDeps {
 /** Which parameter signs the token (NOTES.md endpoint index). */
 export type TokenSubject = 'userId' | 'confNo' | 'confNumber';
 
-export interface EndpointContext<P> {
+export interface EndpointContext<P> extends SignedContext {
+  params: P;
+  request: FastifyRequest;
+}
+
+export interface SignedContext {
   /** The request's transaction: every read and write of the handler goes through it. */
   db: Db;
   site: SiteRow;
-  params: P;
   now: number;
-  request: FastifyRequest;
+  /** Runs `task` once the transaction has committed (e.g. announcing a presence change). */
+  afterCommit(task: () => Promise<void>): void;
 }
 
 export interface EndpointDefinition<S extends TObject> {
   /** Path segment after `/openapi/v2/`. */
   name: string;
+  /** Full path instead of `/openapi/v2/<name>` (the media-plane API). */
+  url?: string;
   /** The document's section, e.g. "2.17". */
   section: string;
   summary: string;
@@ -56,20 +63,37 @@ export function ok(fields: Record<string, unknown> = {}): Record<string, unknown
 export function defineEndpoint<S extends TObject>(app: FastifyInstance, deps: EndpointDeps, def: EndpointDefinition<S>): void {
   app.route({
     method: ['GET', 'POST'],
-    url: `/openapi/v2/${def.name}`,
+    url: def.url ?? `/openapi/v2/${def.name}`,
     schema: { querystring: def.params, summary: def.summary, description: `§${def.section}` },
     preValidation: mergeParams,
     handler: async (request) => {
       const params = request.query as Static<S> & AuthParams;
-      const now = deps.clock();
-      const site = await authenticate(deps, def.subject, params, now);
-      return deps.db.transaction().execute(async (trx) => {
-        const claimed = await claimToken(trx, params.token.toUpperCase(), site.id, Number(params.timeStamp) + deps.tokenWindowMs);
-        if (!claimed) throw new ApiError(Code.tokenExpired, 'token 已使用 (token already used; make a new one for each request)');
-        return def.handler({ db: trx, site, params, now, request });
-      });
+      return runSigned(deps, def.subject, params, (ctx) => def.handler({ ...ctx, params, request }), request);
     },
   });
+}
+
+/**
+ * Runs `work` for a signed request: site usable (106), timeStamp inside the window (704), token
+ * correct (102); then, in one transaction with `work`, the token is claimed (704 if used before).
+ */
+export async function runSigned<T>(
+  deps: EndpointDeps,
+  subject: TokenSubject,
+  params: AuthParams,
+  work: (ctx: SignedContext) => Promise<T>,
+  request: FastifyRequest,
+): Promise<T> {
+  const now = deps.clock();
+  const site = await authenticate(deps, subject, params, now);
+  const tasks: (() => Promise<void>)[] = [];
+  const result = await deps.db.transaction().execute(async (trx) => {
+    const claimed = await claimToken(trx, params.token.toUpperCase(), site.id, Number(params.timeStamp) + deps.tokenWindowMs);
+    if (!claimed) throw new ApiError(Code.tokenExpired, 'token 已使用 (token already used; make a new one for each request)');
+    return work({ db: trx, site, now, afterCommit: (task) => tasks.push(task) });
+  });
+  for (const task of tasks) await task().catch((err: unknown) => request.log.warn({ err }, 'after-commit task failed'));
+  return result;
 }
 
 async function authenticate(deps: EndpointDeps, subject: TokenSubject, params: AuthParams, now: number): Promise<SiteRow> {

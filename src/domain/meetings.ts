@@ -17,6 +17,7 @@ import { updateUser } from '../store/users.repository.js';
 import { ApiError, Code, parameterError } from './errors.js';
 import { Bounds, forbiddenNamePart, meetingWindow, peakUse, type Window } from './schedule.js';
 import { formatDateTime, parseDateTime } from './time.js';
+import { endSession } from './lifecycle.js';
 import { enableTuiliu, findOrCreateUser, requireUser } from './users.js';
 
 /** Options a meeting carries as given (2.1, 2.2, 2.12); absent ones keep their default or old value. */
@@ -375,4 +376,58 @@ export async function remainingParties(
   const range = { ...occupiedRange(window, now), excludeId: excluded?.id };
   const peak = range.from < range.to ? peakUse(await siteOccupations(db, site.id, range), { start: range.from, end: range.to }) : 0;
   return { remainNumPartis: Math.max(0, site.total_num_parties - peak), totalNumParties: site.total_num_parties };
+}
+
+/** Refuses anything but a live meeting: scheduled 708, ended 707, cancelled 401. */
+function requireLive(meeting: MeetingRow): void {
+  if (meeting.conf_status === MeetingStatus.live) return;
+  if (meeting.conf_status === MeetingStatus.scheduled) {
+    throw new ApiError(Code.wrongState, `会议未在进行 (confId ${meeting.id} is not live; confModify2 changes a scheduled meeting)`);
+  }
+  requireScheduled(meeting, '操作');
+}
+
+/** 2.13: ends a live meeting for good (3); everyone in it leaves. */
+export async function endMeeting(db: Db, site: SiteRow, userId: string, confId: number, now: number): Promise<MeetingRow> {
+  const { meeting } = await requireOwnMeeting(db, site, userId, confId, now, true);
+  requireLive(meeting);
+  await endSession(db, meeting, now, true);
+  return meeting;
+}
+
+/**
+ * 2.14: extends a live meeting by `addDuration` minutes (the host's next meeting and the licence are
+ * checked for the longer window) and raises its cap by `addNumParties` (licence checked).
+ */
+export async function extendMeeting(
+  db: Db,
+  siteRow: SiteRow,
+  input: { userId: string; confId: number; addDuration?: number | undefined; addNumParties?: number | undefined },
+  now: number,
+): Promise<MeetingWithHost> {
+  const site = await lockSite(db, siteRow.id);
+  const { meeting, host } = await requireOwnMeeting(db, site, input.userId, input.confId, now, true);
+  requireLive(meeting);
+  const addDuration = input.addDuration ?? 0;
+  const addNumParties = input.addNumParties ?? 0;
+  if (addDuration === 0 && addNumParties === 0) {
+    throw new ApiError(Code.parameter, '缺少参数 addDuration 或 addNumParties (give addDuration and/or addNumParties)');
+  }
+  const duration = meeting.duration + addDuration;
+  if (duration > Bounds.maxDuration) {
+    throw new ApiError(Code.meetingParameter, `会议时长超限 (addDuration: the meeting would last ${duration} minutes; at most ${Bounds.maxDuration})`);
+  }
+  const parties = meeting.conf_parties + addNumParties;
+  if (parties > Bounds.maxConfParties) {
+    throw new ApiError(Code.meetingParameter, `会议方数超限 (addNumParties: at most ${Bounds.maxConfParties} parties)`);
+  }
+  const window = meetingWindow(meeting.start_time, duration, meeting.before_time);
+  const roomId = await checkCapacity(db, site, host, { window, parties, upCompatible: true, excludeId: meeting.id, currentRoom: meeting.room_id }, now);
+  const updated = await updateMeeting(db, meeting.id, {
+    ...timeColumns(meeting.start_time, duration, meeting.before_time),
+    conf_parties: parties,
+    room_id: roomId,
+    updated_at: now,
+  });
+  return { meeting: updated, host };
 }

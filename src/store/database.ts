@@ -114,12 +114,65 @@ export interface UsedTokensTable {
   expires_at: Millis;
 }
 
+export interface SessionsTable {
+  id: Generated<number>;
+  meeting_id: number;
+  /** The session's `uuid` in reports (2.26): 16 random bytes, base64. */
+  uuid: string;
+  started_at: Millis;
+  ended_at: Millis | null;
+}
+
+/** Where a person coming through a start or join page stands. */
+export type TicketState = 'admitted' | 'host_wait' | 'lobby' | 'removed' | 'left' | 'ended';
+
+export interface TicketsTable {
+  /** 128 random bits, hex: the page's credential for its WebSocket. */
+  token: string;
+  meeting_id: number;
+  role: ParticipantRole;
+  name: string;
+  cuid: string;
+  /** Shown as the watermark when the meeting has one. */
+  login_name: string;
+  state: TicketState;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export type ParticipantRole = 'host' | 'attendee';
+
+export interface ParticipationsTable {
+  id: Generated<number>;
+  meeting_id: number;
+  session_id: number;
+  /** The page's ticket; null for participants reported by the media-plane API. */
+  ticket: string | null;
+  cuid: string;
+  name: string;
+  role: ParticipantRole;
+  device: string;
+  /** pc, mobile or 其他. */
+  device_type: string;
+  ip: string;
+  user_id: string;
+  registrant_id: string;
+  view_only: number;
+  joined_at: Millis;
+  left_at: Millis | null;
+  /** Last heartbeat of a page; null for media-plane participants, who leave by event. */
+  last_seen_at: Millis | null;
+}
+
 export interface Database {
   sites: SitesTable;
   rooms: RoomsTable;
   users: UsersTable;
   meetings: MeetingsTable;
   used_tokens: UsedTokensTable;
+  sessions: SessionsTable;
+  tickets: TicketsTable;
+  participations: ParticipationsTable;
 }
 
 export type Db = Kysely<Database>;
@@ -133,3 +186,7 @@ export type NewUser = Insertable<UsersTable>;
 export type MeetingRow = Selectable<MeetingsTable>;
 export type NewMeeting = Insertable<MeetingsTable>;
 export type MeetingUpdate = Updateable<MeetingsTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type TicketRow = Selectable<TicketsTable>;
+export type ParticipationRow = Selectable<ParticipationsTable>;
+export type NewParticipation = Insertable<ParticipationsTable>;

@@ -178,3 +178,25 @@ export async function deleteUserMeetings(db: Db, userPk: number, now: number): P
     .execute();
   await db.updateTable('meetings').set({ conf_del_flag: DelFlag.deleted, updated_at: now }).where('user_pk', '=', userPk).execute();
 }
+
+/** A meeting by confId, whatever its site (housekeeping); `lock` holds its row. */
+export async function findMeetingById(db: Db, id: number, lock = false): Promise<MeetingRow | undefined> {
+  const query = db.selectFrom('meetings').selectAll().where('id', '=', id);
+  return (lock ? forUpdate(db, query) : query).executeTakeFirst();
+}
+
+/** A meeting by its conference number, whatever its site (numbers are unique across sites). */
+export async function findMeetingByConfNumber(db: Db, confNumber: string): Promise<MeetingRow | undefined> {
+  return db.selectFrom('meetings').selectAll().where('conf_number', '=', confNumber).executeTakeFirst();
+}
+
+/** Live meetings whose window has ended (the sweeper ends them). */
+export async function overdueLiveMeetings(db: Db, now: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('meetings')
+    .select('id')
+    .where('conf_status', '=', MeetingStatus.live)
+    .where('window_end', '<=', now)
+    .execute();
+  return rows.map((r) => r.id);
+}

@@ -1,10 +1,12 @@
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
 import type { Store } from './connect.js';
 import * as foundation from './migrations/0001-foundation.js';
+import * as lifecycle from './migrations/0002-lifecycle.js';
 
 /** Every migration, in order. Names never change once released. */
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
+  '0002-lifecycle': lifecycle,
 };
 
 /** Applies every pending migration; safe to run from several processes at once (Kysely locks). */

@@ -51,3 +51,7 @@ export async function countTuiliuUsers(db: Db, siteId: number, exceptId?: number
   const row = await query.executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+export async function findUserById(db: Db, id: number): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}

@@ -1,0 +1,112 @@
+import type { FastifyInstance } from 'fastify';
+import Type from 'typebox';
+import { ApiError, Code } from '../domain/errors.js';
+import { MAX_PAGE_SIZE } from '../domain/meeting-lists.js';
+import { fullMeetingView, type LinkConfig } from '../domain/meeting-view.js';
+import { endMeeting, extendMeeting, requireOwnMeeting } from '../domain/meetings.js';
+import { flatReport, liveParticipants, sessionReport } from '../domain/reports.js';
+import type { MeetingBus } from '../store/bus.js';
+import type { Db, SiteRow } from '../store/database.js';
+import { DelFlag, findMeetingByNumber } from '../store/meetings.repository.js';
+import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
+import { endpointParams, userIdParam } from './schemas.js';
+
+const confId = Type.Integer({ minimum: 1, description: '会议ID (confId)' });
+const confNo = Type.String({ minLength: 1, maxLength: 16, description: '会议号 (confNumber)' });
+const pageParams = {
+  pageNo: Type.Optional(Type.Integer({ minimum: 1, default: 1, description: 'page number' })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 10, description: `log rows per page, at most ${MAX_PAGE_SIZE}` })),
+};
+
+async function meetingByNumber(db: Db, site: SiteRow, confNumber: string) {
+  const meeting = await findMeetingByNumber(db, site.id, confNumber);
+  if (!meeting || meeting.conf_del_flag !== DelFlag.normal) {
+    throw new ApiError(Code.meetingNotFound, `会议不存在 (no meeting ${confNumber} on this site)`);
+  }
+  return meeting;
+}
+
+/** §2.11, 2.13–2.15, 2.26, 2.30: live meetings and what happened in them. */
+export function liveRoutes(app: FastifyInstance, deps: EndpointDeps & { links: LinkConfig; bus: MeetingBus }): void {
+  defineEndpoint(app, deps, {
+    name: 'endConf',
+    section: '2.13',
+    summary: '结束会议 (end a live meeting)',
+    subject: 'userId',
+    params: endpointParams({ userId: userIdParam, confId }),
+    handler: async ({ db, site, params, now, afterCommit }) => {
+      const meeting = await endMeeting(db, site, params.userId, params.confId, now);
+      afterCommit(() => deps.bus.publish(meeting.id));
+      return { status: Code.ok, message: 'end conf success' };
+    },
+  });
+
+  defineEndpoint(app, deps, {
+    name: 'openingconfModify',
+    section: '2.14',
+    summary: '会中修改会议 (extend a live meeting)',
+    subject: 'userId',
+    params: endpointParams({
+      userId: userIdParam,
+      confId,
+      addDuration: Type.Optional(Type.Integer({ minimum: 0, maximum: 1440, description: 'minutes to add' })),
+      addNumParties: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, description: 'parties to add' })),
+    }),
+    handler: async ({ db, site, params, now, afterCommit }) => {
+      const extended = await extendMeeting(db, site, params, now);
+      afterCommit(() => deps.bus.publish(extended.meeting.id));
+      return ok({ data: fullMeetingView(extended.meeting, extended.host, site, deps.links) });
+    },
+  });
+
+  defineEndpoint(app, deps, {
+    name: 'getLiveDetail',
+    section: '2.15',
+    summary: '获取正在进行的会议的参会人员信息 (participants now in a live meeting)',
+    subject: 'confNo',
+    params: endpointParams({ confNo }),
+    handler: async ({ db, site, params }) => ok({ data: await liveParticipants(db, await meetingByNumber(db, site, params.confNo), false) }),
+  });
+
+  defineEndpoint(app, deps, {
+    name: 'getLiveDetail2',
+    section: '2.30',
+    summary: '获取正在进行的会议的参会人员信息(包含离开人员记录) (live participants, those who left included)',
+    subject: 'confNo',
+    params: endpointParams({ confNo }),
+    handler: async ({ db, site, params }) => ok({ data: await liveParticipants(db, await meetingByNumber(db, site, params.confNo), true) }),
+  });
+
+  defineEndpoint(app, deps, {
+    name: 'getConfLogListByConfId',
+    section: '2.11',
+    summary: '根据会议id查询会议报告 (join and leave logs of a meeting)',
+    subject: 'userId',
+    params: endpointParams({ userId: userIdParam, confId, ...pageParams }),
+    handler: async ({ db, site, params, now }) => {
+      const { meeting } = await requireOwnMeeting(db, site, params.userId, params.confId, now);
+      const report = await flatReport(db, meeting, params.pageNo ?? 1, params.pageSize ?? 10);
+      return ok({ ...report.page, data: report.data });
+    },
+  });
+
+  defineEndpoint(app, deps, {
+    name: 'getConfLogListByConfId2',
+    section: '2.26',
+    summary: '根据会议id查询会议报告(定制) (logs grouped by session)',
+    subject: 'userId',
+    params: endpointParams({ userId: userIdParam, confId, ...pageParams }),
+    handler: async ({ db, site, params, now }) => {
+      const { meeting } = await requireOwnMeeting(db, site, params.userId, params.confId, now);
+      const report = await sessionReport(db, meeting, params.pageNo ?? 1, params.pageSize ?? 10, now);
+      return {
+        ...report.page,
+        currentPage: String(report.page.currentPage),
+        recordStatus: report.recordStatus,
+        status: Code.ok,
+        message: 'success',
+        data: report.data,
+      };
+    },
+  });
+}

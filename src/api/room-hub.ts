@@ -1,0 +1,300 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { WebSocket } from 'ws';
+import { deviceFromUserAgent } from '../domain/device.js';
+import { ApiError, Code } from '../domain/errors.js';
+import { endSession, joinMeeting, leaveMeeting, lockMeeting } from '../domain/lifecycle.js';
+import { formatDateTime } from '../domain/time.js';
+import type { MeetingBus } from '../store/bus.js';
+import type { Db, MeetingRow, TicketRow } from '../store/database.js';
+import { findMeetingById, MeetingStatus } from '../store/meetings.repository.js';
+import {
+  findParticipation,
+  findTicket,
+  openSession,
+  presentByTicket,
+  presentIn,
+  setTicketState,
+  ticketsIn,
+  touchParticipation,
+} from '../store/presence.repository.js';
+
+/** Page states sent as `{"type":"state"}` (docs/web-protocol.md). */
+type PageState = 'host_wait' | 'lobby' | 'in_meeting' | 'full' | 'removed' | 'ended' | 'left' | 'invalid';
+
+const MESSAGES: Record<PageState, string> = {
+  host_wait: '等待主持人开始会议 (waiting for the host to start the meeting)',
+  lobby: '等候室：请等待主持人允许入会 (waiting room: the host will let you in)',
+  in_meeting: '会议中 (in the meeting)',
+  full: '会议人数已满 (the meeting is full)',
+  removed: '你已被主持人移出会议 (the host removed you)',
+  ended: '会议已结束 (the meeting has ended)',
+  left: '你已离开会议 (you left the meeting)',
+  invalid: '会议链接无效 (this link is not valid)',
+};
+
+export interface HubDeps {
+  db: Db;
+  bus: MeetingBus;
+  clock: () => number;
+  log: FastifyBaseLogger;
+}
+
+/**
+ * The pages' WebSockets of this server process. Presence lives in the database; a change announced on
+ * the bus (from this process or another) makes every page of that meeting re-read it.
+ */
+export class RoomHub {
+  private readonly rooms = new Map<number, Set<RoomConnection>>();
+  private readonly unsubscribe: () => void;
+  /** Set on shutdown: connections closing then are not departures (the sweeper decides later). */
+  shuttingDown = false;
+
+  constructor(readonly deps: HubDeps) {
+    this.unsubscribe = deps.bus.subscribe((meetingId) => this.changed(meetingId));
+  }
+
+  async connect(socket: WebSocket, token: string, client: { ip: string; userAgent: string | undefined }): Promise<void> {
+    // Messages that arrive while the ticket is being read are kept and replayed.
+    const early: string[] = [];
+    const keep = (data: unknown) => early.push(String(data));
+    socket.on('message', keep);
+    const ticket = token ? await findTicket(this.deps.db, token) : undefined;
+    socket.off('message', keep);
+    if (socket.readyState !== socket.OPEN) return;
+    if (!ticket) {
+      socket.send(JSON.stringify({ type: 'state', state: 'invalid', message: MESSAGES.invalid }));
+      socket.close();
+      return;
+    }
+    const connection = new RoomConnection(this, socket, ticket, client);
+    let room = this.rooms.get(ticket.meeting_id);
+    if (!room) this.rooms.set(ticket.meeting_id, (room = new Set()));
+    room.add(connection);
+    socket.on('message', (data) => connection.received(String(data)));
+    socket.on('close', () => {
+      room.delete(connection);
+      if (room.size === 0) this.rooms.delete(ticket.meeting_id);
+      connection.closed();
+    });
+    connection.refresh();
+    for (const message of early) connection.received(message);
+  }
+
+  private changed(meetingId: number): void {
+    for (const connection of this.rooms.get(meetingId) ?? []) connection.refresh();
+  }
+
+  close(): void {
+    this.shuttingDown = true;
+    this.unsubscribe();
+  }
+}
+
+class RoomConnection {
+  private queue: Promise<void> = Promise.resolve();
+  private participationId: number | undefined;
+  private lastState: PageState | undefined;
+  private finished = false;
+  private readonly device: ReturnType<typeof deviceFromUserAgent>;
+
+  constructor(
+    private readonly hub: RoomHub,
+    private readonly socket: WebSocket,
+    private readonly ticket: TicketRow,
+    private readonly client: { ip: string; userAgent: string | undefined },
+  ) {
+    this.device = deviceFromUserAgent(client.userAgent);
+  }
+
+  private get db(): Db {
+    return this.hub.deps.db;
+  }
+
+  /** Work on one connection runs one step at a time, in order. */
+  private enqueue(step: () => Promise<void>): void {
+    this.queue = this.queue.then(step).catch((err: unknown) => this.hub.deps.log.error({ err }, 'room connection failed'));
+  }
+
+  private send(message: object): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  private sendState(state: PageState): void {
+    if (state === this.lastState) return;
+    this.lastState = state;
+    this.send({ type: 'state', state, message: MESSAGES[state] });
+  }
+
+  private finish(state: PageState): void {
+    this.finished = true;
+    this.sendState(state);
+    this.socket.close();
+  }
+
+  /** Applies `work` in a transaction with the meeting locked, then announces the change. */
+  private async change(work: (db: Db, meeting: MeetingRow, now: number) => Promise<void>): Promise<void> {
+    const now = this.hub.deps.clock();
+    await this.db.transaction().execute(async (trx) => {
+      const meeting = await lockMeeting(trx, undefined, this.ticket.meeting_id, now);
+      if (meeting) await work(trx, meeting, now);
+    });
+    await this.hub.deps.bus.publish(this.ticket.meeting_id);
+  }
+
+  refresh(): void {
+    this.enqueue(async () => {
+      if (this.finished) return;
+      const ticket = await findTicket(this.db, this.ticket.token);
+      switch (ticket?.state) {
+        case undefined:
+          return this.finish('invalid');
+        case 'removed':
+        case 'ended':
+        case 'left':
+          return this.finish(ticket.state);
+        case 'host_wait':
+        case 'lobby':
+          return this.sendState(ticket.state);
+        case 'admitted':
+          break;
+      }
+      if (this.participationId === undefined) {
+        await this.join();
+        return;
+      }
+      const participation = await findParticipation(this.db, this.participationId);
+      if (!participation || participation.left_at !== null) {
+        const meeting = await findMeetingById(this.db, this.ticket.meeting_id);
+        return this.finish(meeting?.conf_status === MeetingStatus.ended ? 'ended' : 'left');
+      }
+      await this.sendRoster();
+    });
+  }
+
+  private async join(): Promise<void> {
+    try {
+      await this.change(async (db, meeting, now) => {
+        const participation = await joinMeeting(
+          db,
+          meeting,
+          {
+            cuid: this.ticket.cuid,
+            name: this.ticket.name,
+            role: this.ticket.role,
+            device: this.device.device,
+            deviceType: this.device.deviceType,
+            ip: this.client.ip,
+            ticket: this.ticket.token,
+          },
+          now,
+        );
+        this.participationId = participation.id;
+      });
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      if (err.code === Code.noRoomResource) return this.finish('full');
+      if (err.code === Code.wrongState) {
+        await setTicketState(this.db, this.ticket.token, 'host_wait', this.hub.deps.clock());
+        return this.sendState('host_wait');
+      }
+      return this.finish('ended');
+    }
+    this.sendState('in_meeting');
+  }
+
+  private async sendRoster(): Promise<void> {
+    const meeting = await findMeetingById(this.db, this.ticket.meeting_id);
+    const session = meeting && (await openSession(this.db, meeting.id));
+    if (!meeting || !session) return;
+    this.sendState('in_meeting');
+    const present = await presentIn(this.db, session.id);
+    const waiting = this.ticket.role === 'host' ? await ticketsIn(this.db, meeting.id, 'lobby') : [];
+    this.send({
+      type: 'roster',
+      meeting: { confName: meeting.conf_name, confNumber: meeting.conf_number, endsAt: meeting.window_end },
+      you: {
+        ticketId: this.ticket.token,
+        name: this.ticket.name,
+        role: this.ticket.role,
+        watermark: meeting.watermark === 1 ? this.ticket.login_name : null,
+      },
+      participants: present.map((p) => ({
+        ticketId: p.ticket ?? '',
+        name: p.name,
+        role: p.role,
+        deviceType: p.device_type,
+        joinTime: formatDateTime(p.joined_at),
+      })),
+      waiting: waiting.map((t) => ({ ticketId: t.token, name: t.name })),
+    });
+  }
+
+  received(raw: string): void {
+    let message: { type?: unknown; ticketId?: unknown };
+    try {
+      message = JSON.parse(raw) as typeof message;
+    } catch {
+      return;
+    }
+    const host = this.ticket.role === 'host';
+    const target = typeof message.ticketId === 'string' ? message.ticketId : '';
+    switch (message.type) {
+      case 'ping':
+        return this.enqueue(async () => {
+          if (this.participationId !== undefined) await touchParticipation(this.db, this.participationId, this.hub.deps.clock());
+          this.send({ type: 'pong' });
+        });
+      case 'leave':
+        return this.enqueue(async () => {
+          await this.change(async (db, meeting, now) => {
+            await setTicketState(db, this.ticket.token, 'left', now);
+            const participation = this.participationId === undefined ? undefined : await findParticipation(db, this.participationId);
+            if (participation) await leaveMeeting(db, meeting, [participation], now);
+          });
+          this.finish('left');
+        });
+      case 'end':
+        if (!host) return;
+        return this.enqueue(() =>
+          this.change(async (db, meeting, now) => {
+            if (meeting.conf_status === MeetingStatus.live) await endSession(db, meeting, now, true);
+          }),
+        );
+      case 'admit':
+        if (!host) return;
+        return this.enqueue(() =>
+          this.change(async (db, meeting, now) => {
+            const other = await findTicket(db, target);
+            if (other?.meeting_id === meeting.id && other.state === 'lobby') await setTicketState(db, other.token, 'admitted', now);
+          }),
+        );
+      case 'remove':
+        if (!host) return;
+        return this.enqueue(() =>
+          this.change(async (db, meeting, now) => {
+            const other = await findTicket(db, target);
+            if (!other || other.meeting_id !== meeting.id || other.role === 'host') return;
+            if (!['lobby', 'admitted', 'host_wait'].includes(other.state)) return;
+            await setTicketState(db, other.token, 'removed', now);
+            const participation = await presentByTicket(db, other.token);
+            if (participation) await leaveMeeting(db, meeting, [participation], now);
+          }),
+        );
+      default:
+        return;
+    }
+  }
+
+  /** The socket closed without a goodbye: the person left now (unless this server is stopping). */
+  closed(): void {
+    if (this.finished || this.participationId === undefined || this.hub.shuttingDown) return;
+    this.finished = true;
+    const participationId = this.participationId;
+    this.enqueue(() =>
+      this.change(async (db, meeting, now) => {
+        const participation = await findParticipation(db, participationId);
+        if (participation) await leaveMeeting(db, meeting, [participation], now);
+      }),
+    );
+  }
+}

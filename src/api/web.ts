@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import websocket from '@fastify/websocket';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { enterMeeting, linkInfo, resolveLink, type LinkKind } from '../domain/entry.js';
+import { ApiError, Code } from '../domain/errors.js';
+import type { MeetingBus } from '../store/bus.js';
+import type { Db } from '../store/database.js';
+import { findUserById } from '../store/users.repository.js';
+import { RoomHub } from './room-hub.js';
+
+/** Where Vite puts the pages (`npm run build:web`). */
+export const WEB_ROOT = fileURLToPath(new URL('../../dist/web', import.meta.url));
+
+export interface WebDeps {
+  db: Db;
+  bus: MeetingBus;
+  clock: () => number;
+  webRoot?: string;
+}
+
+/** A refusal of a page call: HTTP status, a code for the page, and the document's message. */
+function webError(reply: FastifyReply, err: unknown) {
+  if (!(err instanceof ApiError)) throw err;
+  const [http, error] =
+    err.code === Code.meetingNotFound ? [404, 'not_found']
+    : err.code === Code.authFailed ? [403, 'bad_password']
+    : err.code === Code.meetingEnded ? [409, 'ended']
+    : err.code === Code.outsideMeetingTime ? [409, 'too_early']
+    : err.code === Code.parameter ? [400, 'bad_name']
+    : [409, 'refused'];
+  return reply.code(http).send({ error, message: err.message });
+}
+
+function linkKind(kind: string): LinkKind {
+  if (kind !== 's' && kind !== 'j') throw new ApiError(Code.meetingNotFound, '会议链接无效 (this link is not valid)');
+  return kind;
+}
+
+/**
+ * The start and join pages (docs/web-protocol.md): the page shell for every link path, its JSON calls
+ * and its WebSocket.
+ */
+export async function webRoutes(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  const root = deps.webRoot ?? WEB_ROOT;
+  const indexFile = path.join(root, 'index.html');
+  const hub = new RoomHub({ db: deps.db, bus: deps.bus, clock: deps.clock, log: app.log });
+  app.addHook('preClose', async () => hub.close());
+
+  await app.register(websocket, { options: { maxPayload: 4096 } });
+  if (fs.existsSync(path.join(root, 'assets'))) {
+    await app.register(fastifyStatic, { root: path.join(root, 'assets'), prefix: '/assets/', immutable: true, maxAge: '365d' });
+  }
+
+  const shell = async (_request: unknown, reply: FastifyReply) => {
+    if (!fs.existsSync(indexFile)) {
+      return reply.code(503).type('text/plain; charset=utf-8').send('The meeting pages are not built: run `npm run build:web`.');
+    }
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(await fs.promises.readFile(indexFile));
+  };
+  app.get('/s/:confNumber/:secret', shell);
+  app.get('/j/:confNumber/:secret', shell);
+  app.get('/wc/join/:confNumber/:secret', shell);
+
+  app.get<{ Params: { kind: string; confNumber: string; secret: string } }>('/web/v1/links/:kind/:confNumber/:secret', async (request, reply) => {
+    try {
+      const link = await resolveLink(deps.db, linkKind(request.params.kind), request.params.confNumber, request.params.secret);
+      const host = await findUserById(deps.db, link.meeting.user_pk);
+      return linkInfo(link, host!, deps.clock());
+    } catch (err) {
+      return webError(reply, err);
+    }
+  });
+
+  app.post<{ Params: { kind: string; confNumber: string; secret: string }; Body: unknown }>(
+    '/web/v1/links/:kind/:confNumber/:secret/enter',
+    async (request, reply) => {
+      const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as { name?: unknown; password?: unknown };
+      const name = typeof body.name === 'string' ? body.name.trim() : '';
+      const password = typeof body.password === 'string' ? body.password : undefined;
+      try {
+        if (name === '' || name.length > 64) throw new ApiError(Code.parameter, '请输入名字，最多64个字符 (enter a name of at most 64 characters)');
+        const ticket = await deps.db.transaction().execute(async (trx) => {
+          const link = await resolveLink(trx, linkKind(request.params.kind), request.params.confNumber, request.params.secret);
+          const host = await findUserById(trx, link.meeting.user_pk);
+          return enterMeeting(trx, link, host!, { name, password }, deps.clock());
+        });
+        await deps.bus.publish(ticket.meeting_id);
+        return { ticket: ticket.token, state: ticket.state };
+      } catch (err) {
+        return webError(reply, err);
+      }
+    },
+  );
+
+  app.get<{ Querystring: { ticket?: string } }>('/web/v1/ws', { websocket: true }, (socket, request) => {
+    void hub.connect(socket, String(request.query.ticket ?? ''), { ip: request.ip, userAgent: request.headers['user-agent'] });
+  });
+}
