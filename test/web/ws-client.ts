@@ -1,0 +1,76 @@
+import WebSocket from 'ws';
+
+export interface PageMessage {
+  type: string;
+  state?: string;
+  participants?: { name: string; role: string; ticketId: string; deviceType: string }[];
+  waiting?: { name: string; ticketId: string }[];
+  you?: { watermark: string | null; role: string; ticketId: string };
+  meeting?: { confName: string; endsAt: number };
+}
+
+/** A page's WebSocket, as the browser would hold it: every message kept, waits by predicate. */
+export class PageSocket {
+  readonly messages: PageMessage[] = [];
+  private waiters: { test: (m: PageMessage) => boolean; resolve: (m: PageMessage) => void }[] = [];
+  readonly closed: Promise<void>;
+
+  private constructor(private readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as PageMessage;
+      this.messages.push(message);
+      this.waiters = this.waiters.filter((w) => (w.test(message) ? (w.resolve(message), false) : true));
+    });
+    this.closed = new Promise((resolve) => socket.on('close', () => resolve()));
+  }
+
+  static async open(baseUrl: string, ticket: string, userAgent = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0'): Promise<PageSocket> {
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/web/v1/ws?ticket=${ticket}`, { headers: { 'user-agent': userAgent } });
+    const page = new PageSocket(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    return page;
+  }
+
+  /** The first message (already received or coming) that passes `test`. */
+  waitFor(test: (m: PageMessage) => boolean, timeoutMs = 5000): Promise<PageMessage> {
+    const seen = this.messages.find(test);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no such message; got ${JSON.stringify(this.messages)}`)), timeoutMs);
+      this.waiters.push({ test, resolve: (m) => (clearTimeout(timer), resolve(m)) });
+    });
+  }
+
+  /** The next message from now on that passes `test`. */
+  next(test: (m: PageMessage) => boolean, timeoutMs = 5000): Promise<PageMessage> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no such message; got ${JSON.stringify(this.messages)}`)), timeoutMs);
+      this.waiters.push({ test, resolve: (m) => (clearTimeout(timer), resolve(m)) });
+    });
+  }
+
+  state(state: string, timeoutMs?: number) {
+    return this.waitFor((m) => m.type === 'state' && m.state === state, timeoutMs);
+  }
+
+  /** A roster of `count` participants, already received or coming. */
+  rosterOf(count: number, timeoutMs?: number) {
+    return this.waitFor((m) => m.type === 'roster' && m.participants?.length === count, timeoutMs);
+  }
+
+  /** The next roster of `count` participants from now on. */
+  nextRoster(count: number, timeoutMs?: number) {
+    return this.next((m) => m.type === 'roster' && m.participants?.length === count, timeoutMs);
+  }
+
+  send(message: object): void {
+    this.socket.send(JSON.stringify(message));
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
