@@ -1,0 +1,192 @@
+// The page side of docs/web-protocol.md: the JSON calls under /web/v1/links/... and the WebSocket.
+
+export type Kind = 's' | 'j';
+export type Role = 'host' | 'attendee';
+
+export interface LinkMeeting {
+  confNumber: string;
+  confName: string;
+  startTime: string;
+  endTime: string;
+  opensAt: number;
+  endsAt: number;
+  status: 'scheduled' | 'live' | 'ended' | string;
+  hasPassword: boolean;
+  hostName: string;
+  optionJbh: number;
+  waitingRoom: number;
+  watermark: number;
+}
+
+export interface LinkInfo {
+  role: Role;
+  meeting: LinkMeeting;
+}
+
+export interface EnterResult {
+  ticket: string;
+  state: 'admitted' | 'host_wait' | 'lobby' | string;
+}
+
+export interface Participant {
+  ticketId: string;
+  name: string;
+  role: Role | string;
+  deviceType?: string | null;
+  joinTime?: string | null;
+}
+
+export interface Waiting {
+  ticketId: string;
+  name: string;
+}
+
+export interface RosterMessage {
+  type: 'roster';
+  meeting: { confName: string; confNumber: string; endsAt: number };
+  you: { ticketId: string; name: string; role: Role | string; watermark: string | null };
+  participants: Participant[];
+  waiting: Waiting[];
+}
+
+export interface StateMessage {
+  type: 'state';
+  state: string;
+  message?: string;
+}
+
+export type ServerMessage = RosterMessage | StateMessage | { type: 'pong' };
+
+export type ClientMessage =
+  | { type: 'ping' }
+  | { type: 'leave' }
+  | { type: 'end' }
+  | { type: 'admit'; ticketId: string }
+  | { type: 'remove'; ticketId: string };
+
+/** A refusal of a JSON call: the HTTP status and the body's `error`/`message` when it had them. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+function linkPath(kind: Kind, confNumber: string, secret: string): string {
+  return `/web/v1/links/${kind}/${encodeURIComponent(confNumber)}/${encodeURIComponent(secret)}`;
+}
+
+async function call<T>(path: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(path, {
+    credentials: 'same-origin',
+    cache: 'no-store',
+    ...init,
+    headers: { accept: 'application/json', ...(init?.headers ?? {}) },
+  });
+  let body: unknown = null;
+  try {
+    body = await res.json();
+  } catch {
+    body = null;
+  }
+  if (!res.ok) {
+    const b = (body ?? {}) as { error?: unknown; message?: unknown };
+    throw new ApiError(
+      res.status,
+      typeof b.error === 'string' ? b.error : '',
+      typeof b.message === 'string' ? b.message : '',
+    );
+  }
+  if (body === null || typeof body !== 'object') throw new ApiError(res.status, 'bad_response', '');
+  return body as T;
+}
+
+export function getLink(kind: Kind, confNumber: string, secret: string): Promise<LinkInfo> {
+  return call<LinkInfo>(linkPath(kind, confNumber, secret));
+}
+
+export function enter(
+  kind: Kind,
+  confNumber: string,
+  secret: string,
+  body: { name: string; password?: string },
+): Promise<EnterResult> {
+  return call<EnterResult>(`${linkPath(kind, confNumber, secret)}/enter`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+export interface SocketHandlers {
+  onMessage(msg: ServerMessage): void;
+  /** The socket closed (by the server, or it never opened, or it broke off); not called after dispose(). */
+  onClose(): void;
+}
+
+const PING_INTERVAL_MS = 10_000;
+
+/** One WebSocket for one ticket, with the 10-second heartbeat while it is open. */
+export class MeetingSocket {
+  private ws: WebSocket;
+  private ping: number | undefined;
+  private closed = false;
+
+  constructor(ticket: string, private readonly handlers: SocketHandlers) {
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    this.ws = new WebSocket(`${scheme}://${location.host}/web/v1/ws?ticket=${encodeURIComponent(ticket)}`);
+    this.ws.addEventListener('open', () => {
+      this.ping = window.setInterval(() => this.send({ type: 'ping' }), PING_INTERVAL_MS);
+    });
+    this.ws.addEventListener('message', (ev) => {
+      if (typeof ev.data !== 'string') return;
+      let msg: unknown;
+      try {
+        msg = JSON.parse(ev.data);
+      } catch {
+        return;
+      }
+      if (msg && typeof msg === 'object' && typeof (msg as { type?: unknown }).type === 'string') {
+        this.handlers.onMessage(msg as ServerMessage);
+      }
+    });
+    this.ws.addEventListener('close', () => this.finish());
+  }
+
+  get isOpen(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  send(msg: ClientMessage): boolean {
+    if (!this.isOpen) return false;
+    this.ws.send(JSON.stringify(msg));
+    return true;
+  }
+
+  /** Close from the page's side; the close handler is not called. */
+  dispose(): void {
+    this.closed = true;
+    this.stopPing();
+    try {
+      this.ws.close(1000);
+    } catch {
+      // already closed
+    }
+  }
+
+  private stopPing(): void {
+    if (this.ping !== undefined) window.clearInterval(this.ping);
+    this.ping = undefined;
+  }
+
+  private finish(): void {
+    this.stopPing();
+    if (this.closed) return;
+    this.closed = true;
+    this.handlers.onClose();
+  }
+}

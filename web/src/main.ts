@@ -1,0 +1,300 @@
+// The start/join page: docs/web-protocol.md. One page for /s/..., /j/... and /wc/join/... links.
+
+import './style.css';
+import { ApiError, enter, getLink, MeetingSocket, type LinkInfo, type RosterMessage, type ServerMessage } from './api';
+import { button, h } from './dom';
+import { parseRoute } from './route';
+import { formatLocal, formatRemaining } from './time';
+import { card, createShell, enterForm, meetingHeader, RoomView, setError, setState, showScreen } from './view';
+
+/** States after which the server closes the socket: the page stops there. */
+const FINAL = new Set(['full', 'removed', 'ended', 'left', 'invalid']);
+const NETWORK_ERROR = '网络错误，请稍后重试 Network error, please try again';
+const TITLE = 'Huiguan 会管';
+
+const root = document.getElementById('app') ?? document.body.appendChild(h('div', { id: 'app' }));
+const shell = createShell(root);
+const route = parseRoute(location.pathname, location.search);
+
+let link: LinkInfo | null = null;
+/** What the form sent, repeated by "rejoin". */
+let entry: { name: string; password?: string } = { name: '' };
+let socket: MeetingSocket | null = null;
+let current = 'loading';
+let room: RoomView | null = null;
+let endsAt = 0;
+let clock: number | undefined;
+let leaving = false;
+let leaveTimer: number | undefined;
+
+function go(state: string, text?: string): void {
+  current = state;
+  setState(shell, state, text);
+}
+
+function title(): HTMLElement | null {
+  return link ? h('h1', { testid: 'meeting-name', class: 'meeting-name' }, link.meeting.confName) : null;
+}
+
+function closeSocket(): void {
+  socket?.dispose();
+  socket = null;
+  leaving = false;
+  window.clearTimeout(leaveTimer);
+}
+
+function leaveRoom(): void {
+  window.clearInterval(clock);
+  clock = undefined;
+  room = null;
+}
+
+// ---- screens ----
+
+function showLoading(): void {
+  go('loading');
+  setError(shell, '');
+  showScreen(shell, card('card-message', shell.state, shell.error));
+}
+
+function showInvalid(): void {
+  leaveRoom();
+  closeSocket();
+  link = null;
+  document.title = TITLE;
+  go('invalid');
+  setError(shell, '');
+  showScreen(shell, card('card-message card-invalid', h('div', { class: 'icon', 'aria-hidden': 'true' }, '!'), shell.state, shell.error));
+}
+
+function showLoadError(err: unknown): void {
+  go('error');
+  setError(shell, err instanceof ApiError && err.message ? err.message : NETWORK_ERROR);
+  const retry = button('重试 Retry', { testid: 'retry-button', class: 'btn btn-secondary' }, () => void start());
+  showScreen(shell, card('card-message', shell.state, shell.error, retry));
+}
+
+function showForm(info: LinkInfo): void {
+  const host = info.role === 'host';
+  go('form', host ? '确认名字后开始会议 Confirm your name to start the meeting' : '输入名字后加入会议 Enter your name to join the meeting');
+  setError(shell, '');
+  if (info.meeting.status === 'ended') {
+    go('ended');
+    showScreen(shell, card('card-form', meetingHeader(info), shell.state, shell.error));
+    return;
+  }
+  const view = enterForm({
+    host,
+    name: host ? (info.meeting.hostName ?? '') : entry.name,
+    askPassword: !!info.meeting.hasPassword && !host,
+    password: route?.password ?? '',
+  });
+  view.form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    if (view.submit.disabled) return;
+    entry = { name: view.name.value.trim() };
+    if (view.password) entry.password = view.password.value;
+    view.submit.disabled = true;
+    setError(shell, '');
+    void doEnter().then((ok) => {
+      if (!ok) view.submit.disabled = false;
+    });
+  });
+  showScreen(shell, card('card-form', meetingHeader(info), shell.state, shell.error, view.form));
+  if (!view.name.value) view.name.focus();
+}
+
+/** connecting, host_wait, lobby, or a state this page does not know: the page waits for the server. */
+function showWaiting(state: string, text?: string): void {
+  leaveRoom();
+  go(state, text);
+  setError(shell, '');
+  const leave =
+    state === 'connecting'
+      ? null
+      : button('离开 Leave', { testid: 'cancel-button', class: 'btn btn-secondary' }, (_e, el) => leaveMeeting(el));
+  showScreen(shell, card('card-message card-waiting', title(), h('div', { class: 'pulse', 'aria-hidden': 'true' }), shell.state, shell.error, leave));
+}
+
+/** full, removed, ended, left: the socket is closed; "left" may come back. */
+function showFinal(state: string, text?: string): void {
+  leaveRoom();
+  go(state, text);
+  setError(shell, '');
+  const again =
+    state === 'left' && link
+      ? button('重新加入 Rejoin', { testid: 'rejoin-button', class: 'btn btn-primary' }, (_e, el) => void rejoin(el))
+      : null;
+  showScreen(shell, card(`card-message card-${state}`, title(), shell.state, shell.error, again));
+}
+
+function showDisconnected(): void {
+  leaveRoom();
+  go('disconnected');
+  setError(shell, '');
+  const again = button('重新加入 Rejoin', { testid: 'rejoin-button', class: 'btn btn-primary' }, (_e, el) => void rejoin(el));
+  showScreen(shell, card('card-message card-disconnected', title(), shell.state, shell.error, again));
+}
+
+function tick(): void {
+  room?.setRemaining(formatRemaining(endsAt - Date.now()));
+}
+
+function showRoom(): RoomView {
+  const view = new RoomView(shell, {
+    leave: (el) => leaveMeeting(el),
+    end: (el) => sendFrom(el, { type: 'end' }),
+    admit: (ticketId, el) => sendFrom(el, { type: 'admit', ticketId }),
+    remove: (ticketId, el) => sendFrom(el, { type: 'remove', ticketId }),
+  });
+  leaveRoom();
+  room = view;
+  go('in_meeting');
+  setError(shell, '');
+  if (link) {
+    view.setMeeting(link.meeting.confName, link.meeting.confNumber);
+    endsAt = link.meeting.endsAt;
+  }
+  showScreen(shell, view.el);
+  tick();
+  clock = window.setInterval(tick, 250);
+  return view;
+}
+
+// ---- actions ----
+
+function sendFrom(el: HTMLButtonElement, msg: Parameters<MeetingSocket['send']>[0]): void {
+  if (!socket?.send(msg)) {
+    setError(shell, '未连接 Not connected');
+    return;
+  }
+  el.disabled = true;
+  // The next roster or state message redraws the button; re-enable it should none come.
+  window.setTimeout(() => {
+    el.disabled = false;
+  }, 5000);
+}
+
+function leaveMeeting(el: HTMLButtonElement): void {
+  el.disabled = true;
+  leaving = true;
+  if (!socket?.send({ type: 'leave' })) {
+    closeSocket();
+    showFinal('left');
+    return;
+  }
+  // The server answers "left" and closes; should it not, the page leaves anyway.
+  leaveTimer = window.setTimeout(() => {
+    if (!leaving) return;
+    closeSocket();
+    showFinal('left');
+  }, 5000);
+}
+
+async function rejoin(el: HTMLButtonElement): Promise<void> {
+  el.disabled = true;
+  setError(shell, '');
+  if (!(await doEnter())) el.disabled = false;
+}
+
+/** POST .../enter with what the form gave, then connect. False (and a message shown) when refused. */
+async function doEnter(): Promise<boolean> {
+  if (!route) return false;
+  try {
+    const res = await enter(route.kind, route.confNumber, route.secret, entry);
+    if (typeof res.ticket !== 'string' || res.ticket === '') throw new ApiError(0, 'bad_response', '');
+    connect(res.ticket, res.state);
+    return true;
+  } catch (err) {
+    enterFailed(err);
+    return false;
+  }
+}
+
+function enterFailed(err: unknown): void {
+  if (!(err instanceof ApiError) || err.status === 0 || err.status >= 500) {
+    setError(shell, NETWORK_ERROR);
+    return;
+  }
+  if (err.status === 404) {
+    showInvalid();
+    return;
+  }
+  let text = err.message || `请求被拒绝 Refused (${err.code || err.status})`;
+  if (err.code === 'too_early' && link) {
+    text += `\n会议开放时间 Opens at: ${formatLocal(link.meeting.opensAt)}`;
+  }
+  if (err.code === 'ended') showFinal('ended');
+  setError(shell, text);
+}
+
+function connect(ticket: string, state: string): void {
+  closeSocket();
+  socket = new MeetingSocket(ticket, { onMessage, onClose });
+  showWaiting(state === 'host_wait' || state === 'lobby' ? state : 'connecting');
+}
+
+// ---- WebSocket ----
+
+function onMessage(msg: ServerMessage): void {
+  if (msg.type === 'state') onState(String(msg.state), typeof msg.message === 'string' ? msg.message : '');
+  else if (msg.type === 'roster') onRoster(msg);
+}
+
+function onState(state: string, message: string): void {
+  if (state === 'in_meeting') {
+    if (!room) showRoom();
+    else go('in_meeting');
+  } else if (FINAL.has(state)) {
+    closeSocket();
+    if (state === 'invalid') showInvalid();
+    else showFinal(state);
+  } else if (state === 'host_wait' || state === 'lobby') {
+    showWaiting(state);
+  } else {
+    showWaiting(state, message || state);
+  }
+}
+
+function onRoster(r: RosterMessage): void {
+  if (!socket || FINAL.has(current)) return;
+  const view = room ?? showRoom();
+  view.update(r);
+  if (typeof r.meeting?.endsAt === 'number') endsAt = r.meeting.endsAt;
+  tick();
+}
+
+function onClose(): void {
+  socket = null;
+  if (leaving) {
+    leaving = false;
+    window.clearTimeout(leaveTimer);
+    showFinal('left');
+    return;
+  }
+  if (!FINAL.has(current)) showDisconnected();
+}
+
+// ---- start ----
+
+async function start(): Promise<void> {
+  if (!route) {
+    showInvalid();
+    return;
+  }
+  showLoading();
+  let info: LinkInfo;
+  try {
+    info = await getLink(route.kind, route.confNumber, route.secret);
+    if (!info.meeting || typeof info.meeting.confName !== 'string') throw new ApiError(0, 'bad_response', '');
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) showInvalid();
+    else showLoadError(err);
+    return;
+  }
+  link = info;
+  document.title = `${info.meeting.confName} · ${TITLE}`;
+  showForm(info);
+}
+
+void start();
