@@ -113,11 +113,19 @@ export async function send(app: FastifyInstance, name: string, sent: Record<stri
   return { statusCode: response.statusCode, body: response.json(), sent };
 }
 
-export async function buildTestApp(options: { database?: TestDatabase } = {}): Promise<TestApp> {
+/**
+ * An app on a database of its own. Its clock stands still at 2026-06-01 08:00 GMT (each signed call moves
+ * it 1 ms) unless `realClock`: then it runs with the machine's clock, and setting it shifts it.
+ */
+export async function buildTestApp(options: { database?: TestDatabase; realClock?: boolean } = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const store = await database.open();
   await migrateToLatest(store);
   const clock = { now: Date.parse('2026-06-01T08:00:00Z') };
+  if (options.realClock) {
+    let offset = 0;
+    Object.defineProperty(clock, 'now', { get: () => Date.now() + offset, set: (value: number) => (offset = value - Date.now()) });
+  }
   const bus = await createBus(store, databaseUrl, () => undefined);
   const app = await buildApp({
     config: { tokenWindowMs: 300_000, logLevel: 'silent', publicUrl: 'http://meet.example.test', protocolScheme: 'huiguan' },
