@@ -3,17 +3,24 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { installErrorHandling } from './api/errors.js';
 import { healthRoutes } from './api/health.js';
+import { hostAndRoomRoutes } from './api/hosts-and-rooms.js';
 import { liveRoutes } from './api/live.js';
 import { mediaRoutes } from './api/media.js';
 import { meetingRoutes } from './api/meetings.js';
+import { recordingRoutes } from './api/recordings.js';
+import { registrationRoutes } from './api/registration.js';
+import { statisticsRoutes } from './api/statistics.js';
 import { userRoutes } from './api/users.js';
 import { webRoutes } from './api/web.js';
 import type { Config } from './config.js';
 import { createLocalBus, type MeetingBus } from './store/bus.js';
 import type { Db } from './store/database.js';
+import type { RecordingStorage } from './store/recording-storage.js';
 
 export interface AppOptions {
-  config: Pick<Config, 'tokenWindowMs' | 'logLevel' | 'publicUrl' | 'protocolScheme'>;
+  /** `dataDir`, `recordingMaxBytes` and `recordingLinkTtlMs` default as in `loadConfig`. */
+  config: Pick<Config, 'tokenWindowMs' | 'logLevel' | 'publicUrl' | 'protocolScheme'> &
+    Partial<Pick<Config, 'dataDir' | 'recordingMaxBytes' | 'recordingLinkTtlMs'>>;
   db: Db;
   /** Current time in epoch ms. Default `Date.now`. */
   clock?: () => number;
@@ -23,6 +30,8 @@ export interface AppOptions {
   webRoot?: string;
   /** A pino logger; default: no logging (tests). `main.ts` passes the real one. */
   logger?: FastifyBaseLogger;
+  /** Where recording files are kept. Default: files under `<config.dataDir>/recordings`. */
+  recordingStorage?: RecordingStorage;
 }
 
 /** The whole HTTP application on an open database; `main.ts` and the tests build it the same way. */
@@ -48,6 +57,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   meetingRoutes(app, { ...deps, links });
   liveRoutes(app, { ...deps, links, bus });
   mediaRoutes(app, { ...deps, bus });
+  await recordingRoutes(app, { ...deps, config: options.config, storage: options.recordingStorage });
+  registrationRoutes(app, { ...deps, links });
+  statisticsRoutes(app, deps);
+  hostAndRoomRoutes(app, deps);
   await webRoutes(app, { db: options.db, bus, clock: deps.clock, ...(options.webRoot ? { webRoot: options.webRoot } : {}) });
   return app;
 }

@@ -20,11 +20,20 @@ export interface Config {
   readonly heartbeatTimeoutMs: number;
   /** Scheme of the protocol links that open a desktop client. Default `huiguan` (`HUIGUAN_PROTOCOL_SCHEME`). */
   readonly protocolScheme: string;
+  /** Largest recording file accepted, in bytes. Default 2 GiB (`HUIGUAN_RECORDING_MAX_BYTES`). */
+  readonly recordingMaxBytes: number;
+  /** How long a recording's `downloadUrl` and `playUrl` work, in ms. Default 86400000 (`HUIGUAN_RECORDING_LINK_TTL_SECONDS`=86400). */
+  readonly recordingLinkTtlMs: number;
   /** pino log level. Default `info` (`LOG_LEVEL`). */
   readonly logLevel: string;
 }
 
 type Env = Record<string, string | undefined>;
+
+/** 2 GiB. */
+export const DEFAULT_RECORDING_MAX_BYTES = 2 * 1024 ** 3;
+/** One day. */
+export const DEFAULT_RECORDING_LINK_TTL_SECONDS = 86_400;
 
 /** Thrown for an environment variable that cannot be used; the message names it. */
 export class ConfigError extends Error {}
@@ -68,6 +77,8 @@ export function loadConfig(env: Env = process.env): Config {
     bootstrapSite: siteSign && apiKey ? Object.freeze({ siteSign, apiKey }) : undefined,
     heartbeatTimeoutMs: integer(env, 'HUIGUAN_HEARTBEAT_TIMEOUT_SECONDS', 30, 5, 3600) * 1000,
     protocolScheme,
+    recordingMaxBytes: integer(env, 'HUIGUAN_RECORDING_MAX_BYTES', DEFAULT_RECORDING_MAX_BYTES, 1, Number.MAX_SAFE_INTEGER),
+    recordingLinkTtlMs: integer(env, 'HUIGUAN_RECORDING_LINK_TTL_SECONDS', DEFAULT_RECORDING_LINK_TTL_SECONDS, 60, 31_536_000) * 1000,
     logLevel: env.LOG_LEVEL || 'info',
   });
 }

@@ -11,6 +11,7 @@ import { createBus, type MeetingBus } from '../src/store/bus.js';
 import { connect, type Store } from '../src/store/connect.js';
 import type { SiteRow } from '../src/store/database.js';
 import { migrateToLatest } from '../src/store/migrate.js';
+import { createFileRecordingStorage } from '../src/store/recording-storage.js';
 
 /** The suite runs on PostgreSQL when DATABASE_URL is set, else on SQLite. */
 export const databaseUrl = process.env.DATABASE_URL || undefined;
@@ -113,11 +114,20 @@ export async function send(app: FastifyInstance, name: string, sent: Record<stri
   return { statusCode: response.statusCode, body: response.json(), sent };
 }
 
+export interface TestAppOptions {
+  database?: TestDatabase;
+  realClock?: boolean;
+  /** Where recordings are stored. Default: a temporary directory (made on first upload), removed by `close()`. */
+  recordingDir?: string;
+  /** Largest recording accepted, bytes. Default as in `loadConfig`. */
+  recordingMaxBytes?: number;
+}
+
 /**
  * An app on a database of its own. Its clock stands still at 2026-06-01 08:00 GMT (each signed call moves
  * it 1 ms) unless `realClock`: then it runs with the machine's clock, and setting it shifts it.
  */
-export async function buildTestApp(options: { database?: TestDatabase; realClock?: boolean } = {}): Promise<TestApp> {
+export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const store = await database.open();
   await migrateToLatest(store);
@@ -127,11 +137,19 @@ export async function buildTestApp(options: { database?: TestDatabase; realClock
     Object.defineProperty(clock, 'now', { get: () => Date.now() + offset, set: (value: number) => (offset = value - Date.now()) });
   }
   const bus = await createBus(store, databaseUrl, () => undefined);
+  const recordingDir = options.recordingDir ?? path.join(os.tmpdir(), `huiguan-recordings-${randomBytes(6).toString('hex')}`);
   const app = await buildApp({
-    config: { tokenWindowMs: 300_000, logLevel: 'silent', publicUrl: 'http://meet.example.test', protocolScheme: 'huiguan' },
+    config: {
+      tokenWindowMs: 300_000,
+      logLevel: 'silent',
+      publicUrl: 'http://meet.example.test',
+      protocolScheme: 'huiguan',
+      ...(options.recordingMaxBytes !== undefined ? { recordingMaxBytes: options.recordingMaxBytes } : {}),
+    },
     db: store.db,
     bus,
     clock: () => clock.now,
+    recordingStorage: createFileRecordingStorage({ root: recordingDir }),
   });
   return {
     app,
@@ -160,6 +178,7 @@ export async function buildTestApp(options: { database?: TestDatabase; realClock
       await bus.close();
       await store.db.destroy();
       if (!options.database) await database.drop();
+      if (!options.recordingDir) fs.rmSync(recordingDir, { recursive: true, force: true });
     },
   };
 }

@@ -85,7 +85,7 @@ export function liveRoutes(app: FastifyInstance, deps: EndpointDeps & { links: L
     params: endpointParams({ userId: userIdParam, confId, ...pageParams }),
     handler: async ({ db, site, params, now }) => {
       const { meeting } = await requireOwnMeeting(db, site, params.userId, params.confId, now);
-      const report = await flatReport(db, meeting, params.pageNo ?? 1, params.pageSize ?? 10);
+      const report = await flatReport(db, meeting, params.pageNo ?? 1, params.pageSize ?? 10, deps.links);
       return ok({ ...report.page, data: report.data });
     },
   });
@@ -98,7 +98,7 @@ export function liveRoutes(app: FastifyInstance, deps: EndpointDeps & { links: L
     params: endpointParams({ userId: userIdParam, confId, ...pageParams }),
     handler: async ({ db, site, params, now }) => {
       const { meeting } = await requireOwnMeeting(db, site, params.userId, params.confId, now);
-      const report = await sessionReport(db, meeting, params.pageNo ?? 1, params.pageSize ?? 10, now);
+      const report = await sessionReport(db, meeting, params.pageNo ?? 1, params.pageSize ?? 10, now, deps.links);
       return {
         ...report.page,
         currentPage: String(report.page.currentPage),

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 
-const SECRET_PARAMS = /^(token|apiKey|api_key|tk|pwd|confPassword|ticket)$/i;
+const SECRET_PARAMS = /^(token|apiKey|api_key|tk|pwd|confPassword|ticket|sig)$/i;
 
 /** The URL with secret query parameters (tokens, keys, passwords) replaced by `[redacted]`. */
 export function redactUrl(url: string): string {

@@ -5,7 +5,9 @@ import { endSession, joinMeeting, leaveMeeting, lockMeeting, startSession } from
 import { parseDateTime } from '../domain/time.js';
 import type { MeetingBus } from '../store/bus.js';
 import { findMeetingByNumber } from '../store/meetings.repository.js';
+import type { Db, MeetingRow } from '../store/database.js';
 import { openSession, presentByCuid } from '../store/presence.repository.js';
+import { findRegistrant } from '../store/registrants.repository.js';
 import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
 import { endpointParams, text } from './schemas.js';
 
@@ -66,6 +68,7 @@ export function mediaRoutes(app: FastifyInstance, deps: EndpointDeps & { bus: Me
             if (!p) throw parameterError(`events[${i}].participant`, 'the participant who joined');
             if (!p.name) throw parameterError(`events[${i}].participant.name`, 'the display name of who joined');
             if (!p.role) throw parameterError(`events[${i}].participant.role`, 'host or attendee');
+            if (p.role === 'attendee' && meeting.registration_type === 1) await requireApprovedRegistrant(db, meeting, p.registrantId, i);
             await joinMeeting(db, meeting, { ...p, name: p.name, role: p.role }, at);
             break;
           }
@@ -90,6 +93,14 @@ export function mediaRoutes(app: FastifyInstance, deps: EndpointDeps & { bus: Me
       return ok();
     },
   });
+}
+
+/** A registration-only meeting admits attendees who are approved registrants of it (102 otherwise). */
+async function requireApprovedRegistrant(db: Db, meeting: MeetingRow, registrantId: string | undefined, index: number): Promise<void> {
+  const registrant = registrantId ? await findRegistrant(db, meeting.id, registrantId) : undefined;
+  if (registrant?.status !== 'approved') {
+    throw new ApiError(Code.authFailed, `仅限注册用户 (events[${index}].participant.registrantId: meeting ${meeting.conf_number} admits approved registrants only)`);
+  }
 }
 
 function eventTime(text: string | undefined, index: number, now: number): number {

@@ -185,6 +185,7 @@ class RoomConnection {
             deviceType: this.device.deviceType,
             ip: this.client.ip,
             ticket: this.ticket.token,
+            registrantId: this.ticket.registrant_id || undefined,
           },
           now,
         );

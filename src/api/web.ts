@@ -25,7 +25,8 @@ export interface WebDeps {
 function webError(reply: FastifyReply, err: unknown) {
   if (!(err instanceof ApiError)) throw err;
   const [http, error] =
-    err.code === Code.meetingNotFound ? [404, 'not_found']
+    err.reason !== undefined ? [err.code === Code.authFailed ? 403 : 409, err.reason]
+    : err.code === Code.meetingNotFound ? [404, 'not_found']
     : err.code === Code.authFailed ? [403, 'bad_password']
     : err.code === Code.meetingEnded ? [409, 'ended']
     : err.code === Code.outsideMeetingTime ? [409, 'too_early']
@@ -77,15 +78,16 @@ export async function webRoutes(app: FastifyInstance, deps: WebDeps): Promise<vo
   app.post<{ Params: { kind: string; confNumber: string; secret: string }; Body: unknown }>(
     '/web/v1/links/:kind/:confNumber/:secret/enter',
     async (request, reply) => {
-      const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as { name?: unknown; password?: unknown };
+      const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
+      const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
       const name = typeof body.name === 'string' ? body.name.trim() : '';
-      const password = typeof body.password === 'string' ? body.password : undefined;
+      const password = text(body.password);
       try {
         if (name === '' || name.length > 64) throw new ApiError(Code.parameter, '请输入名字，最多64个字符 (enter a name of at most 64 characters)');
         const ticket = await deps.db.transaction().execute(async (trx) => {
           const link = await resolveLink(trx, linkKind(request.params.kind), request.params.confNumber, request.params.secret);
           const host = await findUserById(trx, link.meeting.user_pk);
-          return enterMeeting(trx, link, host!, { name, password }, deps.clock());
+          return enterMeeting(trx, link, host!, { name, password, hostKey: text(body.hostKey)?.trim(), tk: text(body.tk) }, deps.clock());
         });
         await deps.bus.publish(ticket.meeting_id);
         return { ticket: ticket.token, state: ticket.state };

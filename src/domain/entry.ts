@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db, MeetingRow, ParticipantRole, TicketRow, TicketState, UserRow } from '../store/database.js';
 import { DelFlag, findMeetingByConfNumber, MeetingStatus } from '../store/meetings.repository.js';
 import { insertTicket } from '../store/presence.repository.js';
+import { findRegistrantByTk } from '../store/registrants.repository.js';
 import { ApiError, Code } from './errors.js';
 import { lockMeeting } from './lifecycle.js';
 import { formatDateTime } from './time.js';
@@ -48,6 +49,7 @@ export function linkInfo(link: Link, host: UserRow, now: number) {
       optionJbh: m.option_jbh,
       waitingRoom: m.waiting_room,
       watermark: m.watermark,
+      registrationRequired: m.registration_type === 1,
     },
   };
 }
@@ -55,21 +57,44 @@ export function linkInfo(link: Link, host: UserRow, now: number) {
 export interface EnterInput {
   name: string;
   password?: string | undefined;
+  /** The host's 6-digit key (2.29): an attendee who gives it comes in as host. */
+  hostKey?: string | undefined;
+  /** A registrant's personal-link secret. */
+  tk?: string | undefined;
 }
 
 /**
- * Admits a person through a link, as a ticket. Refusals: wrong password 102, meeting over 707,
- * a host or an early-joining attendee before the window opens 201.
+ * Admits a person through a link, as a ticket. Refusals: wrong password or host key 102, not a
+ * registrant of a registration-only meeting 102, meeting over 707, a host or an early-joining attendee
+ * before the window opens 201.
  */
 export async function enterMeeting(db: Db, link: Link, host: UserRow, input: EnterInput, now: number): Promise<TicketRow> {
   const meeting = (await lockMeeting(db, link.meeting.site_id, link.meeting.id, now))!;
   if (meeting.conf_status === MeetingStatus.ended) throw new ApiError(Code.meetingEnded, '会议已结束 (the meeting has ended)');
-  if (link.role === 'attendee' && meeting.conf_password !== '' && !safeEqual(input.password ?? '', meeting.conf_password)) {
-    throw new ApiError(Code.authFailed, '会议密码错误 (wrong meeting password)');
+  let role = link.role;
+  if (role === 'attendee' && input.hostKey) {
+    if (!safeEqual(input.hostKey, host.host_key)) throw new ApiError(Code.authFailed, '主持人密钥错误 (wrong host key)', 'bad_host_key');
+    role = 'host';
+  }
+  const registrant = input.tk ? await findRegistrantByTk(db, input.tk) : undefined;
+  const ownRegistrant = registrant?.meeting_id === meeting.id ? registrant : undefined;
+  if (role === 'attendee') {
+    if (meeting.conf_password !== '' && !safeEqual(input.password ?? '', meeting.conf_password)) {
+      throw new ApiError(Code.authFailed, '会议密码错误 (wrong meeting password)', 'bad_password');
+    }
+    if (meeting.registration_type === 1 && ownRegistrant?.status !== 'approved') {
+      throw new ApiError(
+        Code.authFailed,
+        ownRegistrant?.status === 'pending'
+          ? '注册待审核 (your registration waits for the host’s approval)'
+          : '本会议仅限注册用户参加 (this meeting admits registrants only: use your personal link)',
+        ownRegistrant?.status === 'pending' ? 'registration_pending' : 'registration_required',
+      );
+    }
   }
   const live = meeting.conf_status === MeetingStatus.live;
   let state: TicketState;
-  if (link.role === 'host') state = 'admitted';
+  if (role === 'host') state = 'admitted';
   else if (live) state = meeting.waiting_room === 1 ? 'lobby' : 'admitted';
   else state = meeting.option_jbh === 1 ? 'admitted' : 'host_wait';
   if (state === 'admitted' && !live && now < meeting.window_start) {
@@ -78,10 +103,11 @@ export async function enterMeeting(db: Db, link: Link, host: UserRow, input: Ent
   return insertTicket(db, {
     token: randomBytes(16).toString('hex'),
     meeting_id: meeting.id,
-    role: link.role,
+    role,
     name: input.name,
     cuid: randomBytes(16).toString('base64url'),
-    login_name: link.role === 'host' && host.login_name ? host.login_name : input.name,
+    login_name: role === 'host' && host.login_name ? host.login_name : (ownRegistrant?.email ?? input.name),
+    registrant_id: ownRegistrant?.registrant_id ?? '',
     state,
     created_at: now,
     updated_at: now,

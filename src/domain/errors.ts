@@ -28,9 +28,14 @@ export type StatusCode = (typeof Code)[keyof typeof Code];
  * transaction is rolled back, so a refused request changes nothing.
  */
 export class ApiError extends Error {
+  /**
+   * @param reason a finer, machine-readable cause for the web pages (e.g. `bad_host_key`); the API
+   *   answers only the code and message.
+   */
   constructor(
     readonly code: StatusCode,
     message: string,
+    readonly reason?: string,
   ) {
     super(message);
     this.name = 'ApiError';

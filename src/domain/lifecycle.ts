@@ -23,6 +23,7 @@ import {
 } from '../store/presence.repository.js';
 import { ApiError, Code } from './errors.js';
 import { formatDateTime } from './time.js';
+import { recordJoin, recordParticipationsClosed, recordSessionClosed } from './usage.js';
 
 export interface ParticipantInput {
   cuid: string;
@@ -72,7 +73,7 @@ export async function startSession(db: Db, meeting: MeetingRow, at: number): Pro
   const open = await openSession(db, meeting.id);
   if (open) return open;
   requireHoldable(meeting, at);
-  const session = await insertSession(db, meeting.id, randomBytes(16).toString('base64'), at);
+  const session = await insertSession(db, meeting.site_id, meeting.id, randomBytes(16).toString('base64'), at);
   await updateMeeting(db, meeting.id, { conf_status: MeetingStatus.live, held: 1, updated_at: at });
   // Those who waited for the host are let in, or into the waiting room when there is one.
   await moveTickets(db, meeting.id, ['host_wait'], meeting.waiting_room === 1 ? 'lobby' : 'admitted', at);
@@ -98,7 +99,14 @@ export async function joinMeeting(db: Db, meeting: MeetingRow, input: Participan
   if ((await countPresent(db, session.id)) >= meeting.conf_parties) {
     throw new ApiError(Code.noRoomResource, `会议人数已满 (meeting ${meeting.conf_number} is full: ${meeting.conf_parties} parties)`);
   }
-  return insertParticipation(db, {
+  if (meeting.rc_port === 1 && isHardwareRoom(input.device)) {
+    const present = await presentIn(db, session.id);
+    if (present.some((p) => isHardwareRoom(p.device))) {
+      throw new ApiError(Code.noRoomResource, `会议只允许一台硬件设备接入 (meeting ${meeting.conf_number} admits one hardware-room device: rcPort=1)`);
+    }
+  }
+  const participation = await insertParticipation(db, {
+    site_id: meeting.site_id,
     meeting_id: meeting.id,
     session_id: session.id,
     ticket: input.ticket ?? null,
@@ -115,13 +123,20 @@ export async function joinMeeting(db: Db, meeting: MeetingRow, input: Participan
     left_at: null,
     last_seen_at: input.ticket ? at : null,
   });
+  await recordJoin(db, meeting.site_id, participation.device_type, at);
+  return participation;
+}
+
+/** An H.323 or SIP room system (2.25 limits these), told by the device the media plane reports. */
+export function isHardwareRoom(device: string | undefined): boolean {
+  return /h\.?323|\bsip\b|polycom/i.test(device ?? '');
 }
 
 /** Takes participants out at `at`; when nobody is left, the session ends. */
 export async function leaveMeeting(db: Db, meeting: MeetingRow, participations: ParticipationRow[], at: number): Promise<void> {
   const open = participations.filter((p) => p.left_at === null);
   if (open.length === 0) return;
-  await closeParticipations(db, open.map((p) => p.id), at);
+  await recordParticipationsClosed(db, await closeParticipations(db, open.map((p) => p.id), at));
   const session = await openSession(db, meeting.id);
   if (session && (await countPresent(db, session.id)) === 0) await endSession(db, meeting, at, false);
 }
@@ -134,8 +149,10 @@ export async function endSession(db: Db, meeting: MeetingRow, at: number, final:
   const session = await openSession(db, meeting.id);
   if (session) {
     const present = await presentIn(db, session.id);
-    await closeParticipations(db, present.map((p) => p.id), at);
-    await closeSession(db, session.id, Math.max(at, session.started_at));
+    await recordParticipationsClosed(db, await closeParticipations(db, present.map((p) => p.id), at));
+    const endedAt = Math.max(at, session.started_at);
+    await closeSession(db, session.id, endedAt);
+    await recordSessionClosed(db, meeting.site_id, session.started_at, endedAt);
   }
   const over = final || at >= meeting.window_end;
   await updateMeeting(db, meeting.id, { conf_status: over ? MeetingStatus.ended : MeetingStatus.scheduled, updated_at: at });

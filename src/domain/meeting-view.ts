@@ -14,6 +14,11 @@ interface Host {
   user_name: string;
 }
 
+/** The participants' link of a meeting. */
+export function joinUrlOf(meeting: MeetingRow, links: LinkConfig): string {
+  return `${links.publicUrl}/j/${meeting.conf_number}/${meeting.join_secret}`;
+}
+
 /** The links of a meeting. The host's and the participants' carry independent 128-bit secrets. */
 export function meetingLinks(meeting: MeetingRow, host: Host, links: LinkConfig) {
   const base = links.publicUrl;
@@ -22,7 +27,7 @@ export function meetingLinks(meeting: MeetingRow, host: Host, links: LinkConfig)
   const pwd = encodeURIComponent(meeting.conf_password);
   return {
     hostStartUrl: `${base}/s/${n}/${meeting.host_secret}`,
-    joinUrl: `${base}/j/${n}/${meeting.join_secret}`,
+    joinUrl: joinUrlOf(meeting, links),
     webClientJoin: `${base}/wc/join/${n}/${meeting.join_secret}?pwd=${pwd}&prefer=1`,
     protocolHostStartUrl: `${links.protocolScheme}://${authority}/start?confno=${n}&token=${meeting.host_secret}&uname=${encodeURIComponent(host.user_name)}`,
     protocolJoinUrl: `${links.protocolScheme}://${authority}/join?confno=${n}&sid=${meeting.join_secret}&pwd=${pwd}`,

@@ -1,4 +1,7 @@
-import type { Db, MeetingRow, ParticipationRow, SessionRow } from '../store/database.js';
+import type { Db, MeetingRow, ParticipationRow, RegistrantRow, SessionRow } from '../store/database.js';
+import { registrantsByIds } from '../store/registrants.repository.js';
+import { joinUrlOf, type LinkConfig } from './meeting-view.js';
+import { registrantView } from './registration.js';
 import { MeetingStatus } from '../store/meetings.repository.js';
 import { countParticipations, everyoneIn, openSession, participationPage, presentIn, sessionsOf } from '../store/presence.repository.js';
 import { formatDateTime, MINUTE_MS } from './time.js';
@@ -29,9 +32,12 @@ export async function liveParticipants(db: Db, meeting: MeetingRow, includeLeft:
   return (await everyoneIn(db, session.id)).map((p) => ({ ...liveParticipant(p), leaveTime: time(p.left_at) }));
 }
 
-/** One log row of 2.11 / 2.26; `leaveTime` is empty while the participant is still in. */
-export function logRow(p: ParticipationRow) {
-  return {
+/**
+ * One log row of 2.11 / 2.26; `leaveTime` is empty while the participant is still in. A registrant's
+ * row carries the registration's fields too, as the document shows.
+ */
+export function logRow(p: ParticipationRow, registrant?: RegistrantRow, joinUrl?: string) {
+  const row = {
     cuid: p.cuid,
     participantName: p.name,
     joinTime: formatDateTime(p.joined_at),
@@ -40,6 +46,15 @@ export function logRow(p: ParticipationRow) {
     deviceType: p.device_type,
     ip: p.ip,
   };
+  if (!registrant || !joinUrl) return row;
+  const { id, ...fields } = registrantView(registrant, joinUrl);
+  return { ...row, registrantId: id, ...fields };
+}
+
+/** The registrants behind a page of log rows, by registrant id. */
+async function registrantsFor(db: Db, rows: ParticipationRow[]): Promise<Map<string, RegistrantRow>> {
+  const ids = [...new Set(rows.map((r) => r.registrant_id).filter((id) => id !== ''))];
+  return new Map((await registrantsByIds(db, ids)).map((r) => [r.registrant_id, r]));
 }
 
 export interface ReportPage {
@@ -54,14 +69,21 @@ function pageOf(totalItems: number, pageNo: number, pageSize: number): ReportPag
 }
 
 /** 2.11: every join and leave of the meeting, in joining order, paged. */
-export async function flatReport(db: Db, meeting: MeetingRow, pageNo: number, pageSize: number) {
+export async function flatReport(db: Db, meeting: MeetingRow, pageNo: number, pageSize: number, links: LinkConfig) {
   const [rows, total] = await Promise.all([
     participationPage(db, meeting.id, (pageNo - 1) * pageSize, pageSize),
     countParticipations(db, meeting.id),
   ]);
+  const registrants = await registrantsFor(db, rows);
+  const joinUrl = joinUrlOf(meeting, links);
   return {
     page: pageOf(total, pageNo, pageSize),
-    data: { startTime: formatDateTime(meeting.start_time), duration: meeting.duration, confId: meeting.id, logs: rows.map(logRow) },
+    data: {
+      startTime: formatDateTime(meeting.start_time),
+      duration: meeting.duration,
+      confId: meeting.id,
+      logs: rows.map((r) => logRow(r, registrants.get(r.registrant_id), joinUrl)),
+    },
   };
 }
 
@@ -79,12 +101,14 @@ export function recordStatus(meeting: MeetingRow, sessions: SessionRow[], totalL
 }
 
 /** 2.26: the page's log rows grouped by session `uuid`, sessions in order. */
-export async function sessionReport(db: Db, meeting: MeetingRow, pageNo: number, pageSize: number, now: number) {
+export async function sessionReport(db: Db, meeting: MeetingRow, pageNo: number, pageSize: number, now: number, links: LinkConfig) {
   const [rows, total, sessions] = await Promise.all([
     participationPage(db, meeting.id, (pageNo - 1) * pageSize, pageSize),
     countParticipations(db, meeting.id),
     sessionsOf(db, meeting.id),
   ]);
+  const registrants = await registrantsFor(db, rows);
+  const joinUrl = joinUrlOf(meeting, links);
   const records = [];
   for (const session of sessions) {
     const logs = rows.filter((r) => r.session_id === session.id);
@@ -95,7 +119,7 @@ export async function sessionReport(db: Db, meeting: MeetingRow, pageNo: number,
       startTime: formatDateTime(session.started_at),
       endTime: time(session.ended_at),
       duration: Math.round((end - session.started_at) / MINUTE_MS),
-      logs: logs.map(logRow),
+      logs: logs.map((r) => logRow(r, registrants.get(r.registrant_id), joinUrl)),
     });
   }
   const people = total === 1 ? 1 : new Set(rows.map((r) => r.cuid)).size;

@@ -98,6 +98,8 @@ export interface MeetingsTable {
   watermark: number;
   /** As requested; a watermark forces it on in answers (§2.2). */
   meeting_authentication: number;
+  /** 2.25: 1 lets at most one hardware-room (H.323/SIP) device in; 0 no limit. */
+  rc_port: Generated<number>;
   /** Secret of `hostStartUrl` (128 bits, hex). */
   host_secret: string;
   /** Secret of `joinUrl` (128 bits, hex), independent of the host's. */
@@ -116,6 +118,7 @@ export interface UsedTokensTable {
 
 export interface SessionsTable {
   id: Generated<number>;
+  site_id: number;
   meeting_id: number;
   /** The session's `uuid` in reports (2.26): 16 random bytes, base64. */
   uuid: string;
@@ -135,6 +138,8 @@ export interface TicketsTable {
   cuid: string;
   /** Shown as the watermark when the meeting has one. */
   login_name: string;
+  /** The registrant whose personal link (`tk`) was used, or empty. */
+  registrant_id: string;
   state: TicketState;
   created_at: Millis;
   updated_at: Millis;
@@ -144,6 +149,7 @@ export type ParticipantRole = 'host' | 'attendee';
 
 export interface ParticipationsTable {
   id: Generated<number>;
+  site_id: number;
   meeting_id: number;
   session_id: number;
   /** The page's ticket; null for participants reported by the media-plane API. */
@@ -164,6 +170,87 @@ export interface ParticipationsTable {
   last_seen_at: Millis | null;
 }
 
+export type RegistrantStatus = 'approved' | 'pending' | 'denied';
+
+/** 3.31: a meeting's registration questions, as JSON. */
+export interface RegistrationSettingsTable {
+  meeting_id: number;
+  /** `[{title, type: 'short'|'single', answers: string[], required}]` */
+  custom_questions: string;
+  /** `[{field_name, required}]` */
+  questions: string;
+  updated_at: Millis;
+}
+
+export interface RegistrantsTable {
+  id: Generated<number>;
+  site_id: number;
+  meeting_id: number;
+  /** The document's `registrant_id` / `id`: 16 random bytes, base64url. */
+  registrant_id: string;
+  /** Secret of the personal join link (`tk`), 32 random bytes, base64url. */
+  tk: string;
+  email: string;
+  /** Lower-cased email: one registration per address and meeting. */
+  email_key: string;
+  first_name: string;
+  last_name: string;
+  address: string;
+  city: string;
+  state: string;
+  zip: string;
+  country: string;
+  phone: string;
+  comments: string;
+  industry: string;
+  job_title: string;
+  no_of_employees: string;
+  org: string;
+  language: string;
+  purchasing_time_frame: string;
+  role_in_purchase_process: string;
+  /** `[{title, value}]` as JSON. */
+  custom_questions: string;
+  status: RegistrantStatus;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** Per site and GMT day, what closed sessions and participations added up to (statistics). */
+export interface UsageDailyTable {
+  site_id: number;
+  /** `yyyy-MM-dd`, GMT. */
+  day: string;
+  /** Session time falling on this day. */
+  meeting_ms: number;
+  /** Participation time falling on this day. */
+  participant_ms: number;
+  /** Participations that began this day: all, mobile, pc. */
+  joins: number;
+  mobile_joins: number;
+  pc_joins: number;
+}
+
+/** A cloud recording (2.19): one stored file of a meeting. */
+export interface RecordingsTable {
+  /** `recordId` in the upload's answer and in links. */
+  id: Generated<number>;
+  site_id: number;
+  meeting_id: number;
+  /** The session's uuid when the recording belongs to one, else a uuid of its own (same form). */
+  uuid: string;
+  topic: string;
+  record_start: Millis;
+  record_end: Millis;
+  /** Bytes. */
+  file_size: number;
+  /** MP4 video or M4A audio. */
+  file_type: 'MP4' | 'M4A';
+  /** Where the file is, in the recording storage. */
+  storage_key: string;
+  created_at: Millis;
+}
+
 export interface Database {
   sites: SitesTable;
   rooms: RoomsTable;
@@ -173,6 +260,10 @@ export interface Database {
   sessions: SessionsTable;
   tickets: TicketsTable;
   participations: ParticipationsTable;
+  registration_settings: RegistrationSettingsTable;
+  registrants: RegistrantsTable;
+  usage_daily: UsageDailyTable;
+  recordings: RecordingsTable;
 }
 
 export type Db = Kysely<Database>;
@@ -190,3 +281,5 @@ export type SessionRow = Selectable<SessionsTable>;
 export type TicketRow = Selectable<TicketsTable>;
 export type ParticipationRow = Selectable<ParticipationsTable>;
 export type NewParticipation = Insertable<ParticipationsTable>;
+export type RegistrantRow = Selectable<RegistrantsTable>;
+export type NewRegistrant = Insertable<RegistrantsTable>;

@@ -2,11 +2,15 @@ import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
 import type { Store } from './connect.js';
 import * as foundation from './migrations/0001-foundation.js';
 import * as lifecycle from './migrations/0002-lifecycle.js';
+import * as registrationStatistics from './migrations/0003-registration-statistics.js';
+import * as recordings from './migrations/0004-recordings.js';
 
 /** Every migration, in order. Names never change once released. */
 const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-lifecycle': lifecycle,
+  '0003-registration-statistics': registrationStatistics,
+  '0004-recordings': recordings,
 };
 
 /** Applies every pending migration; safe to run from several processes at once (Kysely locks). */

@@ -7,8 +7,12 @@ export async function openSession(db: Db, meetingId: number): Promise<SessionRow
   return db.selectFrom('sessions').selectAll().where('meeting_id', '=', meetingId).where('ended_at', 'is', null).executeTakeFirst();
 }
 
-export async function insertSession(db: Db, meetingId: number, uuid: string, at: number): Promise<SessionRow> {
-  return db.insertInto('sessions').values({ meeting_id: meetingId, uuid, started_at: at, ended_at: null }).returningAll().executeTakeFirstOrThrow();
+export async function insertSession(db: Db, siteId: number, meetingId: number, uuid: string, at: number): Promise<SessionRow> {
+  return db
+    .insertInto('sessions')
+    .values({ site_id: siteId, meeting_id: meetingId, uuid, started_at: at, ended_at: null })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function closeSession(db: Db, sessionId: number, at: number): Promise<void> {
@@ -71,14 +75,15 @@ export async function presentByCuid(db: Db, sessionId: number, cuid: string): Pr
     .executeTakeFirst();
 }
 
-/** Closes participations at `at`, never before each one's join time. */
-export async function closeParticipations(db: Db, ids: number[], at: number): Promise<void> {
-  if (ids.length === 0) return;
-  await db
+/** Closes participations at `at`, never before each one's join time; answers the rows it closed. */
+export async function closeParticipations(db: Db, ids: number[], at: number): Promise<ParticipationRow[]> {
+  if (ids.length === 0) return [];
+  return db
     .updateTable('participations')
     .set((eb) => ({ left_at: eb.case().when('joined_at', '>', at).then(eb.ref('joined_at')).else(at).end() }))
     .where('id', 'in', ids)
     .where('left_at', 'is', null)
+    .returningAll()
     .execute();
 }
 

@@ -113,7 +113,7 @@ export function enter(
   kind: Kind,
   confNumber: string,
   secret: string,
-  body: { name: string; password?: string },
+  body: { name: string; password?: string; hostKey?: string; tk?: string },
 ): Promise<EnterResult> {
   return call<EnterResult>(`${linkPath(kind, confNumber, secret)}/enter`, {
     method: 'POST',

@@ -18,7 +18,7 @@ const route = parseRoute(location.pathname, location.search);
 
 let link: LinkInfo | null = null;
 /** What the form sent, repeated by "rejoin". */
-let entry: { name: string; password?: string } = { name: '' };
+let entry: { name: string; password?: string; hostKey?: string; tk?: string } = { name: '' };
 let socket: MeetingSocket | null = null;
 let current = 'loading';
 let room: RoomView | null = null;
@@ -94,6 +94,8 @@ function showForm(info: LinkInfo): void {
     if (view.submit.disabled) return;
     entry = { name: view.name.value.trim() };
     if (view.password) entry.password = view.password.value;
+    if (view.hostKey?.value.trim()) entry.hostKey = view.hostKey.value.trim();
+    if (route?.tk) entry.tk = route.tk;
     view.submit.disabled = true;
     setError(shell, '');
     void doEnter().then((ok) => {

@@ -6,6 +6,8 @@ export interface Route {
   secret: string;
   /** The password carried by a web-client link (`/wc/join/...?pwd=`). */
   password: string;
+  /** A registrant's personal-link secret (`?tk=`), from addRegistrant's join_url. */
+  tk: string;
 }
 
 function decode(segment: string): string | null {
@@ -40,5 +42,6 @@ export function parseRoute(pathname: string, search: string): Route | null {
   const secret = decode(rest[1] ?? '');
   if (!confNumber || !secret) return null;
   const password = parts[0] === 'wc' ? (new URLSearchParams(search).get('pwd') ?? '') : '';
-  return { kind, confNumber, secret, password };
+  const tk = new URLSearchParams(search).get('tk') ?? '';
+  return { kind, confNumber, secret, password, tk };
 }

@@ -98,10 +98,23 @@ export interface FormView {
   form: HTMLFormElement;
   name: HTMLInputElement;
   password: HTMLInputElement | null;
+  hostKey: HTMLInputElement | null;
   submit: HTMLButtonElement;
 }
 
 export function enterForm(opts: { host: boolean; name: string; askPassword: boolean; password: string }): FormView {
+  // An attendee who knows the host's key (2.29) may come in as host.
+  const hostKey = opts.host
+    ? null
+    : h('input', {
+        testid: 'host-key-input',
+        id: 'host-key',
+        name: 'hostKey',
+        type: 'password',
+        inputmode: 'numeric',
+        autocomplete: 'off',
+        placeholder: '主持人密钥（可选）Host key (optional)',
+      });
   const name = h('input', {
     testid: 'name-input',
     id: 'name',
@@ -135,9 +148,11 @@ export function enterForm(opts: { host: boolean; name: string; askPassword: bool
     name,
     password && h('label', { for: 'password' }, '密码 Password'),
     password,
+    hostKey && h('label', { for: 'host-key' }, '主持人密钥 Host key'),
+    hostKey,
     submit,
   );
-  return { form, name, password, submit };
+  return { form, name, password, hostKey, submit };
 }
 
 const DEVICE: Record<string, string> = {

@@ -5,6 +5,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('sessions')
     .addColumn('id', idType(db), idColumn(db))
+    .addColumn('site_id', 'bigint', (c) => c.notNull().references('sites.id'))
     .addColumn('meeting_id', 'bigint', (c) => c.notNull().references('meetings.id'))
     .addColumn('uuid', 'varchar(64)', (c) => c.notNull().unique())
     .addColumn('started_at', 'bigint', (c) => c.notNull())
@@ -19,6 +20,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .where(sql.ref('ended_at'), 'is', null)
     .execute();
   await db.schema.createIndex('sessions_meeting').on('sessions').columns(['meeting_id', 'started_at']).execute();
+  // Statistics: a site's sessions by start.
+  await db.schema.createIndex('sessions_site_start').on('sessions').columns(['site_id', 'started_at']).execute();
 
   await db.schema
     .createTable('tickets')
@@ -28,6 +31,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('name', 'varchar(64)', (c) => c.notNull())
     .addColumn('cuid', 'varchar(64)', (c) => c.notNull())
     .addColumn('login_name', 'varchar(200)', (c) => c.notNull().defaultTo(''))
+    .addColumn('registrant_id', 'varchar(64)', (c) => c.notNull().defaultTo(''))
     .addColumn('state', 'varchar(16)', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
@@ -37,6 +41,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('participations')
     .addColumn('id', idType(db), idColumn(db))
+    .addColumn('site_id', 'bigint', (c) => c.notNull().references('sites.id'))
     .addColumn('meeting_id', 'bigint', (c) => c.notNull().references('meetings.id'))
     .addColumn('session_id', 'bigint', (c) => c.notNull().references('sessions.id'))
     .addColumn('ticket', 'varchar(64)')
@@ -55,6 +60,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('participations_session_open').on('participations').columns(['session_id', 'left_at']).execute();
   await db.schema.createIndex('participations_meeting_join').on('participations').columns(['meeting_id', 'joined_at', 'id']).execute();
+  // Statistics: a site's participations by join time.
+  await db.schema.createIndex('participations_site_join').on('participations').columns(['site_id', 'joined_at']).execute();
   // The sweeper: open web participations whose heartbeat stopped.
   await db.schema
     .createIndex('participations_heartbeat')

@@ -1,0 +1,116 @@
+import type { FastifyInstance } from 'fastify';
+import Type from 'typebox';
+import { joinUrlOf, type LinkConfig } from '../domain/meeting-view.js';
+import {
+  addRegistrant,
+  decideRegistrant,
+  isoTime,
+  listRegistrants,
+  personalJoinUrl,
+  registrantView,
+  STANDARD_FIELDS,
+  updateQuestions,
+} from '../domain/registration.js';
+import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
+import { endpointParams, text, userIdParam } from './schemas.js';
+
+const confId = Type.Integer({ minimum: 1, description: '会议id: the confId confReservation answered' });
+const jsonList = (description: string) => Type.Optional(Type.Unknown({ description: `${description}; a JSON array, or JSON text in a form field` }));
+
+/** §3.31–3.33: registration, and the approve/deny extension. */
+export function registrationRoutes(app: FastifyInstance, deps: EndpointDeps & { links: LinkConfig }): void {
+  defineEndpoint(app, deps, {
+    name: 'updateRegistrationQuestions',
+    section: '3.31',
+    summary: '更新会议注册问题 (set a meeting’s registration questions)',
+    subject: 'userId',
+    params: endpointParams({
+      userId: userIdParam,
+      confId,
+      custom_questions: jsonList('[{title, type: short|single, answers: [string], required: boolean}]'),
+      questions: jsonList(`[{field_name: ${STANDARD_FIELDS.join('|')}, required: boolean}]`),
+    }),
+    handler: async ({ db, site, params, now }) => {
+      await updateQuestions(db, site, params, now);
+      return ok();
+    },
+  });
+
+  const field = (description: string) => Type.Optional(text(512, description));
+  defineEndpoint(app, deps, {
+    name: 'addRegistrant',
+    section: '3.32',
+    summary: '添加会议的用户注册信息 (register a person for a meeting)',
+    subject: 'userId',
+    params: endpointParams({
+      userId: userIdParam,
+      confId,
+      first_name: text(256, 'first name', { minLength: 1 }),
+      email: text(320, 'email address', { minLength: 1 }),
+      last_name: field('last name'),
+      address: field('address'),
+      city: field('city'),
+      state: field('state or province'),
+      zip: field('postal code'),
+      country: field('two-letter country code, e.g. CN'),
+      phone: field('phone number'),
+      comments: field('questions and comments'),
+      industry: field('industry'),
+      job_title: field('job title'),
+      no_of_employees: field('1-20, 21-50, 51-100, 101-500, 500-1,000, 1,001-5,000, 5,001-10,000 or More than 10,000'),
+      org: field('organisation'),
+      purchasing_time_frame: field('purchasing time frame'),
+      role_in_purchase_process: field('role in the purchase process'),
+      language: Type.Optional(text(16, 'en-US, de-DE, es-ES, fr-FR, jp-JP, pt-PT, ru-RU, zh-CN, zh-TW, ko-KO, it-IT, vi-VN, pl-PL or Tr-TR')),
+      custom_questions: jsonList('[{title, value (at most 128 characters)}]'),
+      auto_approve: Type.Optional(Type.Unknown({ description: 'true (default): approved at once; false: pending until the host decides' })),
+    }),
+    handler: async ({ db, site, params, now }) => {
+      const { registrant, meeting } = await addRegistrant(db, site, params, now);
+      return ok({
+        data: {
+          registrant_id: registrant.registrant_id,
+          id: meeting.id,
+          topic: meeting.conf_name,
+          start_time: isoTime(meeting.start_time),
+          join_url: personalJoinUrl(joinUrlOf(meeting, deps.links), registrant),
+          tk: registrant.tk,
+        },
+      });
+    },
+  });
+
+  defineEndpoint(app, deps, {
+    name: 'getRegistrants',
+    section: '3.33',
+    summary: '获取会议的用户注册列表 (a meeting’s registrants, until it ends)',
+    subject: 'userId',
+    params: endpointParams({
+      userId: userIdParam,
+      confId,
+      status: Type.Optional(text(16, 'pending, approved (default) or denied')),
+    }),
+    handler: async ({ db, site, params, now }) => {
+      const { registrants, meeting } = await listRegistrants(db, site, params, now);
+      const joinUrl = joinUrlOf(meeting, deps.links);
+      return ok({ data: registrants.map((r) => registrantView(r, joinUrl)) });
+    },
+  });
+
+  defineEndpoint(app, deps, {
+    name: 'updateRegistrantStatus',
+    section: 'extension',
+    summary: 'Extension: approve or deny a registrant (not in the vendor document)',
+    subject: 'userId',
+    params: endpointParams({
+      userId: userIdParam,
+      confId,
+      registrantId: text(64, 'the registrant’s id (registrant_id)', { minLength: 1 }),
+      status: text(16, 'approved or denied', { minLength: 1 }),
+    }),
+    handler: async ({ db, site, params, now }) => {
+      const { registrant, meeting } = await decideRegistrant(db, site, params, now);
+      return ok({ data: registrantView(registrant, joinUrlOf(meeting, deps.links)) });
+    },
+  });
+}

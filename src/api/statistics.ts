@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import Type from 'typebox';
+import { joinCounts, meetingsHeld, minutesPerDay, recordTime, timeRange } from '../domain/statistics.js';
+import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
+import { endpointParams, userIdParam } from './schemas.js';
+
+const dateTime = (description: string) => Type.String({ maxLength: 19, description: `${description}, GMT, yyyy-MM-dd HH:mm:ss` });
+const date = (description: string) => Type.String({ maxLength: 10, description: `${description}, GMT, yyyy-MM-dd (included)` });
+const rangeParams = { userId: userIdParam, startTime: dateTime('from'), endTime: dateTime('until (excluded)') };
+const dayParams = { userId: userIdParam, startTime: date('first day'), endTime: date('last day') };
+
+/** §2.22–2.24, 2.27, 2.28: a site's usage, in minutes and participant-times. */
+export function statisticsRoutes(app: FastifyInstance, deps: EndpointDeps): void {
+  defineEndpoint(app, deps, {
+    name: 'getConfRecordTimeBySiteSign',
+    section: '2.22',
+    summary: '获取某段时间内的会议总时长以及参会人时长 (meeting and participant minutes in a range)',
+    subject: 'userId',
+    params: endpointParams(rangeParams),
+    handler: async ({ db, site, params }) => ok({ data: await recordTime(db, site.id, timeRange(params.startTime, params.endTime)) }),
+  });
+
+  defineEndpoint(app, deps, {
+    name: 'getConfCountBySiteSign',
+    section: '2.23',
+    summary: '获取某段时间内的会议数量与会议列表 (meetings held in a range)',
+    subject: 'userId',
+    params: endpointParams(rangeParams),
+    handler: async ({ db, site, params }) => ok({ data: await meetingsHeld(db, site.id, timeRange(params.startTime, params.endTime)) }),
+  });
+
+  defineEndpoint(app, deps, {
+    name: 'getUserCountsBySiteSign',
+    section: '2.24',
+    summary: '获取某段时间内的参会人次 (participant-times in a range: all, mobile, pc)',
+    subject: 'userId',
+    params: endpointParams(rangeParams),
+    handler: async ({ db, site, params }) => ok({ data: await joinCounts(db, site.id, timeRange(params.startTime, params.endTime)) }),
+  });
+
+  defineEndpoint(app, deps, {
+    name: 'getTotalConfTimeForEveryDay',
+    section: '2.27',
+    summary: '查询时间范围内每天会议总时长 (meeting minutes per day)',
+    subject: 'userId',
+    params: endpointParams(dayParams),
+    handler: async ({ db, site, params }) => ok({ data: await minutesPerDay(db, site.id, params.startTime, params.endTime, 'meeting') }),
+  });
+
+  defineEndpoint(app, deps, {
+    name: 'getAllJoinTimeForEveryDay',
+    section: '2.28',
+    summary: '查询时间范围内每天参会人总时长 (participant minutes per day)',
+    subject: 'userId',
+    params: endpointParams(dayParams),
+    handler: async ({ db, site, params }) => ok({ data: await minutesPerDay(db, site.id, params.startTime, params.endTime, 'participant') }),
+  });
+}
