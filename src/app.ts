@@ -6,6 +6,7 @@ import { healthRoutes } from './api/health.js';
 import { hostAndRoomRoutes } from './api/hosts-and-rooms.js';
 import { liveRoutes } from './api/live.js';
 import { mediaRoutes } from './api/media.js';
+import { openapiDocs } from './api/openapi.js';
 import { meetingRoutes } from './api/meetings.js';
 import { recordingRoutes } from './api/recordings.js';
 import { registrationRoutes } from './api/registration.js';
@@ -34,6 +35,13 @@ export interface AppOptions {
   recordingStorage?: RecordingStorage;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered, for the tests that hold the OpenAPI document against the server. */
+    registeredRoutes: { method: string; url: string }[];
+  }
+}
+
 /** The whole HTTP application on an open database; `main.ts` and the tests build it the same way. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -43,11 +51,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { verbose: true } },
   });
+  const routes: { method: string; url: string }[] = [];
+  app.decorate('registeredRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
   await app.register(formbody);
   installErrorHandling(app);
+  await openapiDocs(app);
 
   const bus = options.bus ?? createLocalBus();
   const deps = { db: options.db, clock: options.clock ?? Date.now, tokenWindowMs: options.config.tokenWindowMs };

@@ -6,6 +6,7 @@ import { computeToken, tokenMatches } from '../domain/token.js';
 import type { Db, SiteRow } from '../store/database.js';
 import { findSiteBySign } from '../store/sites.repository.js';
 import { claimToken } from '../store/tokens.repository.js';
+import { tokenSubjects } from './openapi.js';
 import { mergeParams } from './params.js';
 import type { AuthParams } from './schemas.js';
 
@@ -61,9 +62,11 @@ export function ok(fields: Record<string, unknown> = {}): Record<string, unknown
  * the handler rolls the transaction back, token claim included: a refused request changes nothing.
  */
 export function defineEndpoint<S extends TObject>(app: FastifyInstance, deps: EndpointDeps, def: EndpointDefinition<S>): void {
+  const url = def.url ?? `/openapi/v2/${def.name}`;
+  tokenSubjects.set(url, def.subject);
   app.route({
     method: ['GET', 'POST'],
-    url: def.url ?? `/openapi/v2/${def.name}`,
+    url,
     schema: { querystring: def.params, summary: def.summary, description: `§${def.section}` },
     preValidation: mergeParams,
     handler: async (request) => {

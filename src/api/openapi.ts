@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import { errorCodesOf, successResponses } from './responses.js';
+
+/** Paths of the API proper: everything else (pages, WebSocket, links) stays out of the document. */
+const DOCUMENTED = /^\/(openapi\/v2|media\/v1|webhooks\/v1)\/|^\/(healthz|readyz)$/;
+
+/** Token subject of each endpoint, kept by `defineEndpoint` for the document and for /docs. */
+export const tokenSubjects = new Map<string, string>();
+
+const TOKEN_SCHEME = {
+  type: 'apiKey',
+  in: 'query',
+  name: 'token',
+  description:
+    'Each call carries `siteSign`, `timeStamp` (ms since the epoch, within ±5 minutes) and `token = upper(hex(md5("<subject>|<APIKey>|<timeStamp>")))`, ' +
+    'where the subject is the value of the parameter named in the operation (userId, confNo or confNumber). A token is good for one request. ' +
+    'In /docs, type your API key into "Authorize": the page computes timeStamp and token for every call, and the key itself is never sent.',
+} as const;
+
+type Operation = {
+  operationId?: string;
+  summary?: string;
+  description?: string;
+  parameters?: { name: string; in: string; required?: boolean; schema?: object; description?: string; example?: unknown }[];
+  requestBody?: object;
+  responses?: Record<string, object>;
+  security?: object[];
+  tags?: string[];
+};
+
+/**
+ * The OpenAPI 3.1 document, generated from the route schemas (`/openapi.json`), and the interactive
+ * reference at `/docs`, served from the installed packages (no CDN).
+ */
+export async function openapiDocs(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Huiguan — BizConf Video OpenAPI v2 (会管 API)',
+        version: '2.0.0',
+        description:
+          'The BizConf Video "会管" REST API as served by Huiguan. Parameters may be sent in the query string, a form body or a JSON body, on GET and POST alike. ' +
+          'Every answer is JSON with a numeric `status` (100 = success; the document\'s codes otherwise, answered with HTTP 200) and a `message`. All times are GMT.',
+      },
+      components: { securitySchemes: { bizconfToken: TOKEN_SCHEME } },
+    },
+    transform: ({ schema, url }) => ({ schema: { ...schema, hide: !DOCUMENTED.test(url) }, url }),
+    transformObject: (documentObject) => shapeDocument((documentObject as { openapiObject: Record<string, any> }).openapiObject),
+  });
+
+  const signer = fs.readFileSync(new URL('./docs/signer.js', import.meta.url), 'utf8');
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: {
+      docExpansion: 'list',
+      deepLinking: true,
+      persistAuthorization: true,
+      // Runs in the page: hands each request to signer.js.
+      requestInterceptor: function (req: any) {
+        return (globalThis as any).huiguanSign(req);
+      },
+    },
+    theme: { title: 'Huiguan API', js: [{ filename: 'signer.js', content: signer }] },
+    staticCSP: true,
+  });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}
+
+/** Per endpoint: the POST form/JSON body, unique operation ids, the answers and the token scheme. */
+function shapeDocument(doc: Record<string, any>): Record<string, any> {
+  for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, Operation>>)) {
+    const name = path.split('/').pop()!;
+    const subject = tokenSubjects.get(path);
+    for (const [method, shared] of Object.entries(item)) {
+      // @fastify/swagger gives GET and POST of one route the same object: each gets its own.
+      const op: Operation = structuredClone(shared);
+      item[method] = op;
+      if (subject) {
+        (op as Record<string, unknown>)['x-token-subject'] = subject;
+        op.security = [{ bizconfToken: [] }];
+        op.description = `${op.description ?? ''} Token subject: \`${subject}\`.`.trim();
+        op.tags = [path.startsWith('/media/') ? 'media plane' : op.description?.includes('extension') ? 'extensions' : 'API'];
+      }
+      op.operationId = method === 'post' ? name : `${name}ViaGet`;
+      for (const p of op.parameters ?? []) {
+        if (p.name === 'timeStamp') p.example = '0';
+      }
+      if (method === 'post' && op.parameters?.length && !op.requestBody) {
+        op.requestBody = formBody(op.parameters);
+        delete op.parameters;
+      }
+      if (successResponses[name] && path !== '/healthz' && path !== '/readyz') op.responses = responses(name);
+    }
+  }
+  return doc;
+}
+
+function formBody(parameters: NonNullable<Operation['parameters']>) {
+  const schema = {
+    type: 'object',
+    properties: Object.fromEntries(parameters.map((p) => [p.name, { ...p.schema, ...(p.description ? { description: p.description } : {}) }])),
+    required: parameters.filter((p) => p.required).map((p) => p.name),
+  };
+  return { required: true, content: { 'application/x-www-form-urlencoded': { schema }, 'application/json': { schema } } };
+}
+
+function responses(name: string) {
+  const codes = errorCodesOf(name);
+  const error = {
+    type: 'object',
+    required: ['status', 'message'],
+    properties: {
+      status: { type: 'integer', enum: codes, description: 'the document’s code (§1.2)' },
+      message: { type: 'string', description: 'names the parameter at fault and what was expected' },
+    },
+  };
+  return {
+    '200': {
+      description: `Success (status 100), or a refusal with one of the codes ${codes.join(', ')}, also with HTTP 200 as the vendor does.`,
+      content: { 'application/json': { schema: { oneOf: [successResponses[name], error] } } },
+    },
+    '400': { description: 'Malformed body (status 109)', content: { 'application/json': { schema: error } } },
+  };
+}
+
+export type { RouteOptions };

@@ -1,0 +1,251 @@
+/**
+ * The success answers of every endpoint, as the vendor document shows them, for the OpenAPI document
+ * (and for the contract test that holds real answers against them). They describe; they do not
+ * serialise: a field added here never changes what a handler answers.
+ */
+import Type, { type TSchema } from 'typebox';
+import { Code } from '../domain/errors.js';
+
+const s = (description?: string) => Type.String(description ? { description } : {});
+const i = (description?: string) => Type.Integer(description ? { description } : {});
+const gmt = (description: string) => Type.String({ description: `${description} (GMT, yyyy-MM-dd HH:mm:ss)` });
+
+const envelope = (fields: Record<string, TSchema> = {}) =>
+  Type.Object({ status: Type.Literal(Code.ok), message: s('success'), ...fields });
+
+export const FullMeeting = Type.Object(
+  {
+    confId: i('会议ID'),
+    confNumber: s('会议号, 10 digits'),
+    confName: s(),
+    confPassword: s(),
+    h323pwd: s('password for hardware rooms (digits)'),
+    startTime: gmt('start'),
+    duration: i('minutes'),
+    beforeTime: i('minutes the meeting may open early'),
+    confParties: i(),
+    confStatus: i('0 scheduled, 2 live, 3 ended, 9 cancelled'),
+    confDelFlag: i('1 normal, 2 deleted'),
+    roomId: i(),
+    virConfId: i(),
+    userId: s(),
+    userName: s(),
+    hostStartUrl: s('the host starts the meeting here'),
+    joinUrl: s('participants join here'),
+    webClientJoin: s(),
+    protocolHostStartUrl: s(),
+    protocolJoinUrl: s(),
+    rcIps: s(),
+    optionJbh: i(),
+    optionVideoHost: i(),
+    optionVideoParticipants: i(),
+    audio: i(),
+    interpretation: i(),
+    waitingRoom: i(),
+    watermark: i(),
+    meetingAuthentication: i(),
+    videoConf: s(),
+    videoPhone: s(),
+    watchUrl: s(),
+  },
+  { description: 'A meeting (2.1 response)' },
+);
+
+const SiteListItem = Type.Object({
+  confId: i(),
+  confNumber: s(),
+  confName: s(),
+  startTime: gmt('start'),
+  duration: i(),
+  joinUrl: s(),
+  hostStartUrl: s(),
+  confPassword: s(),
+  confStatus: i(),
+  confParties: i(),
+  userName: s(),
+  userId: s(),
+  beforeTime: i(),
+  watchUrl: s(),
+  interpretation: i(),
+});
+
+const paging = (currentPage: TSchema) => ({ totalPage: i(), currentPage, totalItems: i(), pageSize: i() });
+
+const LiveParticipant = Type.Object({
+  openId: s(),
+  userId: s(),
+  userName: s(),
+  ipAddress: s(),
+  device: s(),
+  cn: s(),
+  city: s(),
+  viewOnly: Type.Boolean(),
+  joinTime: gmt('joined'),
+  deviceType: s('pc, mobile or 其他'),
+});
+
+const LogRow = Type.Object(
+  {
+    cuid: s(),
+    participantName: s(),
+    joinTime: gmt('joined'),
+    leaveTime: s('left (GMT), empty while present'),
+    device: s(),
+    deviceType: s('pc, mobile or 其他'),
+    ip: s(),
+  },
+  { description: 'A registrant’s row also carries registrantId and the registration’s fields.' },
+);
+
+const Registrant = Type.Object({
+  id: s('registrant_id'),
+  first_name: s(),
+  last_name: s(),
+  email: s(),
+  address: s(),
+  city: s(),
+  country: s(),
+  zip: s(),
+  state: s(),
+  phone: s(),
+  industry: s(),
+  org: s(),
+  job_title: s(),
+  purchasing_time_frame: s(),
+  role_in_purchase_process: s(),
+  no_of_employees: s(),
+  comments: s(),
+  custom_questions: Type.Array(Type.Object({ title: s(), value: s() })),
+  status: s('approved, pending or denied'),
+  create_time: s('ISO 8601, GMT'),
+  join_url: s('personal join link with tk'),
+});
+
+const perDay = Type.Array(Type.Object({ datetime: s('yyyy-MM-dd'), duration: i('minutes') }));
+
+/** The success answer of each endpoint, by name. */
+export const successResponses: Record<string, TSchema> = {
+  confReservation: envelope({ data: FullMeeting }),
+  confReservation2: envelope({ data: FullMeeting }),
+  getConfDetailByConfId: envelope({ data: FullMeeting }),
+  cancelConf: Type.Object({ status: Type.Literal(Code.ok), message: s('cancel conf success') }),
+  getScheduledConfListByUserId: envelope({ ...paging(s()), data: Type.Object({ confInfo: Type.Array(FullMeeting) }) }),
+  getLivingConfByUserId: envelope({ data: Type.Object({ confInfo: Type.Array(FullMeeting) }) }),
+  getFinishedConfListByUserId: envelope({ ...paging(s()), data: Type.Object({ confInfo: Type.Array(FullMeeting) }) }),
+  getScheduledConfListBySiteSign: envelope({ ...paging(i()), data: Type.Array(SiteListItem) }),
+  getLivingConfListBySiteSign: envelope({ ...paging(i()), data: Type.Array(SiteListItem) }),
+  getFinishedConfListBySiteSign: envelope({ ...paging(i()), data: Type.Array(SiteListItem) }),
+  getConfLogListByConfId: envelope({
+    ...paging(i()),
+    data: Type.Object({ startTime: gmt('meeting start'), duration: i(), confId: i(), logs: Type.Array(LogRow) }),
+  }),
+  confModify2: envelope({ data: FullMeeting }),
+  endConf: Type.Object({ status: Type.Literal(Code.ok), message: s('end conf success') }),
+  openingconfModify: envelope({ data: FullMeeting }),
+  getLiveDetail: envelope({ data: Type.Array(LiveParticipant) }),
+  getReMainNumPartis: envelope({ remainNumPartis: i(), totalNumParties: i() }),
+  createOrUpdateUser: envelope({
+    data: Type.Object({ userId: s(), phone: s(), userName: s(), loginName: s(), enableTuiliu: i(), enableCloudRecord: i() }),
+  }),
+  changeUserIdDataCenter: envelope(),
+  getCloudFileList: envelope({
+    recordCount: i(),
+    data: Type.Array(
+      Type.Object({
+        uuid: s(),
+        confNo: s(),
+        topic: s(),
+        downloadUrl: s('signed, expiring'),
+        playUrl: s('signed, expiring'),
+        recordStart: gmt('start'),
+        recordEnd: gmt('end'),
+        fileSize: s('e.g. 45MB'),
+        fileType: s('MP4 or M4A'),
+      }),
+    ),
+  }),
+  delUserByUserId: envelope(),
+  getUserByUserId: envelope({
+    userInfo: Type.Object({
+      hostKey: i('six digits'),
+      username: s(),
+      mobile: s(),
+      hasTuiliu: i(),
+      hasCloudRecord: i(),
+      hasCoHost: i(),
+      hasLocalRecord: i(),
+      hasClosedCaption: i(),
+    }),
+  }),
+  getConfRecordTimeBySiteSign: envelope({ data: Type.Object({ confCountTime: i('minutes'), confUserTime: i('minutes') }) }),
+  getConfCountBySiteSign: envelope({
+    data: Type.Object({
+      confCounts: i(),
+      confNumbers: Type.Array(s()),
+      confList: Type.Array(Type.Object({ confNo: s(), startTime: gmt('first session start'), endTime: s('last session end (GMT), empty while live'), userId: s() })),
+    }),
+  }),
+  getUserCountsBySiteSign: envelope({ data: Type.Object({ allCounts: i(), mobileCount: i(), pcCount: i() }) }),
+  changeRcPort: envelope(),
+  getConfLogListByConfId2: envelope({
+    ...paging(s()),
+    recordStatus: i('1 data, 2 one record of one person, 3 none yet, 5 never held'),
+    data: Type.Object({
+      confId: i(),
+      confNumber: s(),
+      confName: s(),
+      startTime: gmt('meeting start'),
+      endTime: gmt('meeting end'),
+      duration: i(),
+      records: Type.Array(
+        Type.Object({ uuid: s('session'), startTime: gmt('session start'), endTime: s(), duration: i('minutes'), logs: Type.Array(LogRow) }),
+      ),
+    }),
+  }),
+  getTotalConfTimeForEveryDay: envelope({ data: perDay }),
+  getAllJoinTimeForEveryDay: envelope({ data: perDay }),
+  getHostKeyByConfNumber: envelope({ data: Type.Object({ hostKey: i('six digits') }) }),
+  getLiveDetail2: envelope({ data: Type.Array(Type.Object({ ...LiveParticipant.properties, leaveTime: s('empty while present') })) }),
+  updateRegistrationQuestions: envelope(),
+  addRegistrant: envelope({
+    data: Type.Object({ registrant_id: s(), id: i('confId'), topic: s(), start_time: s('ISO 8601, GMT'), join_url: s(), tk: s() }),
+  }),
+  getRegistrants: envelope({ data: Type.Array(Registrant) }),
+  updateRegistrantStatus: envelope({ data: Registrant }),
+  events: envelope(),
+};
+
+/** Codes every signed call may answer: parameters, site, token. */
+const AUTH_CODES = [Code.authFailed, Code.siteInvalid, Code.parameter, Code.tokenExpired, Code.internal];
+const MEETING = [Code.accountNotFound, Code.meetingNotFound];
+
+/** The document's codes each endpoint answers besides 100 (and the authentication ones). */
+export const endpointCodes: Record<string, number[]> = {
+  confReservation: [Code.meetingParameter, Code.outsideMeetingTime, Code.timeConflict, Code.noRoomResource, Code.roomExpired],
+  confReservation2: [Code.meetingParameter, Code.outsideMeetingTime, Code.timeConflict, Code.noRoomResource, Code.roomExpired],
+  getConfDetailByConfId: MEETING,
+  cancelConf: [...MEETING, Code.meetingEnded, Code.wrongState],
+  confModify2: [...MEETING, Code.meetingParameter, Code.outsideMeetingTime, Code.timeConflict, Code.noRoomResource, Code.roomExpired, Code.meetingEnded, Code.wrongState],
+  endConf: [...MEETING, Code.meetingEnded, Code.wrongState],
+  openingconfModify: [...MEETING, Code.meetingParameter, Code.timeConflict, Code.noRoomResource, Code.meetingEnded, Code.wrongState],
+  getLiveDetail: [Code.meetingNotFound],
+  getLiveDetail2: [Code.meetingNotFound],
+  getConfLogListByConfId: MEETING,
+  getConfLogListByConfId2: MEETING,
+  createOrUpdateUser: [Code.accountNotFound, Code.noRoomResource],
+  changeUserIdDataCenter: [Code.accountNotFound],
+  delUserByUserId: [Code.accountNotFound, Code.wrongState],
+  getUserByUserId: [Code.accountNotFound],
+  getCloudFileList: [Code.meetingNotFound],
+  changeRcPort: [Code.meetingNotFound],
+  getHostKeyByConfNumber: [Code.meetingNotFound, Code.accountNotFound],
+  updateRegistrationQuestions: [...MEETING, Code.meetingEnded],
+  addRegistrant: [...MEETING, Code.meetingEnded],
+  getRegistrants: [...MEETING, Code.meetingEnded],
+  updateRegistrantStatus: [...MEETING, Code.meetingEnded],
+  events: [Code.meetingNotFound, Code.outsideMeetingTime, Code.noRoomResource, Code.meetingEnded, Code.wrongState],
+};
+
+export function errorCodesOf(name: string): number[] {
+  return [...new Set([...AUTH_CODES, ...(endpointCodes[name] ?? [])])].sort((a, b) => a - b);
+}
