@@ -13,6 +13,7 @@ import { registrationRoutes } from './api/registration.js';
 import { statisticsRoutes } from './api/statistics.js';
 import { userRoutes } from './api/users.js';
 import { webRoutes } from './api/web.js';
+import { webhookRoutes } from './api/webhooks.js';
 import type { Config } from './config.js';
 import { createLocalBus, type MeetingBus } from './store/bus.js';
 import type { Db } from './store/database.js';
@@ -75,6 +76,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registrationRoutes(app, { ...deps, links });
   statisticsRoutes(app, deps);
   hostAndRoomRoutes(app, deps);
+  webhookRoutes(app, deps);
   await webRoutes(app, { db: options.db, bus, clock: deps.clock, ...(options.webRoot ? { webRoot: options.webRoot } : {}) });
   return app;
 }

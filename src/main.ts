@@ -7,11 +7,13 @@ import { migrateToLatest } from './store/migrate.js';
 import { pino } from 'pino';
 import { logSerializers } from './api/log.js';
 import { sweep } from './domain/sweeper.js';
+import { deliverDue } from './domain/webhooks.js';
 import { createBus } from './store/bus.js';
 import { pruneTokens } from './store/tokens.repository.js';
 
 const TOKEN_PRUNE_INTERVAL_MS = 60_000;
 const SWEEP_INTERVAL_MS = 5_000;
+const DELIVERY_INTERVAL_MS = 1_000;
 
 export interface Server {
   app: FastifyInstance;
@@ -59,12 +61,23 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
       .finally(() => (sweeping = false));
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
+  // Sends the webhook outbox.
+  let delivering = false;
+  const deliverer = setInterval(() => {
+    if (delivering) return;
+    delivering = true;
+    deliverDue(store.db, Date.now())
+      .catch((err: unknown) => app.log.warn({ err }, 'webhook delivery failed'))
+      .finally(() => (delivering = false));
+  }, DELIVERY_INTERVAL_MS);
+  deliverer.unref();
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       clearInterval(pruner);
       clearInterval(sweeper);
+      clearInterval(deliverer);
       await app.close();
       await bus.close();
       await store.db.destroy();

@@ -91,7 +91,8 @@ let siteCounter = 0;
 /** Signs `params` for `site`: adds siteSign, timeStamp and token. */
 export function sign(site: SiteRow, params: Record<string, unknown>, now: number, options: CallOptions = {}): Record<string, string> {
   const timeStamp = options.timeStamp ?? String(now);
-  const subject = String(params[options.subject ?? 'userId'] ?? '');
+  const subjectName = options.subject ?? 'userId';
+  const subject = subjectName === 'siteSign' ? site.site_sign : String(params[subjectName] ?? '');
   const token = options.token ?? computeToken(subject, options.apiKey ?? site.api_key, timeStamp);
   const out: Record<string, unknown> = { siteSign: site.site_sign, timeStamp, token };
   // Scalars travel as text, as in a form; arrays and objects stay as they are (JSON bodies only).

@@ -20,7 +20,7 @@ export interface EndpointDeps {
 }
 
 /** Which parameter signs the token (NOTES.md endpoint index). */
-export type TokenSubject = 'userId' | 'confNo' | 'confNumber';
+export type TokenSubject = 'userId' | 'confNo' | 'confNumber' | 'siteSign';
 
 export interface EndpointContext<P> extends SignedContext {
   params: P;

@@ -74,7 +74,11 @@ export async function openapiDocs(app: FastifyInstance): Promise<void> {
 /** Per endpoint: the POST form/JSON body, unique operation ids, the answers and the token scheme. */
 function shapeDocument(doc: Record<string, any>): Record<string, any> {
   for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, Operation>>)) {
-    const name = path.split('/').pop()!;
+    const segments = path.split('/').filter((p) => p !== '' && p !== 'v1' && p !== 'v2');
+    const name = segments.at(-1)!;
+    // /openapi/v2/x → x; /media/v1/events → mediaEvents.
+    const operation = path.startsWith('/openapi/v2/') ? name : segments.map((p, i) => (i === 0 ? p : p[0]!.toUpperCase() + p.slice(1))).join('');
+    const answer = successResponses[path] ?? (path.startsWith('/openapi/v2/') || path === '/media/v1/events' ? successResponses[name] : undefined);
     const subject = tokenSubjects.get(path);
     for (const [method, shared] of Object.entries(item)) {
       // @fastify/swagger gives GET and POST of one route the same object: each gets its own.
@@ -84,9 +88,9 @@ function shapeDocument(doc: Record<string, any>): Record<string, any> {
         (op as Record<string, unknown>)['x-token-subject'] = subject;
         op.security = [{ bizconfToken: [] }];
         op.description = `${op.description ?? ''} Token subject: \`${subject}\`.`.trim();
-        op.tags = [path.startsWith('/media/') ? 'media plane' : op.description?.includes('extension') ? 'extensions' : 'API'];
+        op.tags = [path.startsWith('/media/') ? 'media plane' : path.startsWith('/webhooks/') || op.summary?.startsWith('Extension') ? 'extensions' : 'API'];
       }
-      op.operationId = method === 'post' ? name : `${name}ViaGet`;
+      op.operationId = method === 'post' ? operation : `${operation}ViaGet`;
       for (const p of op.parameters ?? []) {
         if (p.name === 'timeStamp') p.example = '0';
       }
@@ -94,7 +98,7 @@ function shapeDocument(doc: Record<string, any>): Record<string, any> {
         op.requestBody = formBody(op.parameters);
         delete op.parameters;
       }
-      if (successResponses[name] && path !== '/healthz' && path !== '/readyz') op.responses = responses(name);
+      if (answer) op.responses = responses(answer, errorCodesOf(name));
     }
   }
   return doc;
@@ -109,8 +113,7 @@ function formBody(parameters: NonNullable<Operation['parameters']>) {
   return { required: true, content: { 'application/x-www-form-urlencoded': { schema }, 'application/json': { schema } } };
 }
 
-function responses(name: string) {
-  const codes = errorCodesOf(name);
+function responses(success: object, codes: number[]) {
   const error = {
     type: 'object',
     required: ['status', 'message'],
@@ -122,7 +125,7 @@ function responses(name: string) {
   return {
     '200': {
       description: `Success (status 100), or a refusal with one of the codes ${codes.join(', ')}, also with HTTP 200 as the vendor does.`,
-      content: { 'application/json': { schema: { oneOf: [successResponses[name], error] } } },
+      content: { 'application/json': { schema: { oneOf: [success, error] } } },
     },
     '400': { description: 'Malformed body (status 109)', content: { 'application/json': { schema: error } } },
   };

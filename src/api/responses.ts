@@ -213,6 +213,13 @@ export const successResponses: Record<string, TSchema> = {
   getRegistrants: envelope({ data: Type.Array(Registrant) }),
   updateRegistrantStatus: envelope({ data: Registrant }),
   events: envelope(),
+  createEndpoint: envelope({ data: Type.Object({ id: i(), url: s(), events: s(), secret: s('HMAC key of the signatures; shown once') }) }),
+  listEndpoints: envelope({ data: Type.Array(Type.Object({ id: i(), url: s(), events: s(), createdAt: gmt('registered') })) }),
+  deleteEndpoint: envelope(),
+  '/webhooks/v1/events': envelope({
+    lastSeq: i('the site’s newest event'),
+    data: Type.Array(Type.Object({ id: s('event id'), seq: i(), type: s(), time: gmt('when it happened'), siteSign: s(), data: Type.Object({}) })),
+  }),
 };
 
 /** Codes every signed call may answer: parameters, site, token. */

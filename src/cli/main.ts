@@ -5,6 +5,7 @@ import { serve } from '../main.js';
 import { siteCommands } from './site.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { withStore } from './store.js';
+import { webhookCommands } from './webhook.js';
 
 const program = new Command()
   .name('huiguan')
@@ -44,6 +45,7 @@ program
   });
 
 siteCommands(program);
+webhookCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -24,6 +24,8 @@ import {
 import { ApiError, Code } from './errors.js';
 import { formatDateTime } from './time.js';
 import { recordJoin, recordParticipationsClosed, recordSessionClosed } from './usage.js';
+import { emitEvent } from './webhooks.js';
+import { findUserById } from '../store/users.repository.js';
 
 export interface ParticipantInput {
   cuid: string;
@@ -75,6 +77,7 @@ export async function startSession(db: Db, meeting: MeetingRow, at: number): Pro
   requireHoldable(meeting, at);
   const session = await insertSession(db, meeting.site_id, meeting.id, randomBytes(16).toString('base64'), at);
   await updateMeeting(db, meeting.id, { conf_status: MeetingStatus.live, held: 1, updated_at: at });
+  await emitEvent(db, meeting.site_id, 'meeting.started', { ...(await meetingFacts(db, meeting)), uuid: session.uuid, startTime: formatDateTime(at) }, at);
   // Those who waited for the host are let in, or into the waiting room when there is one.
   await moveTickets(db, meeting.id, ['host_wait'], meeting.waiting_room === 1 ? 'lobby' : 'admitted', at);
   return session;
@@ -124,7 +127,34 @@ export async function joinMeeting(db: Db, meeting: MeetingRow, input: Participan
     last_seen_at: input.ticket ? at : null,
   });
   await recordJoin(db, meeting.site_id, participation.device_type, at);
+  await emitEvent(db, meeting.site_id, 'participant.joined', participantFacts(meeting, session, participation), at);
   return participation;
+}
+
+/** What every meeting event says of its meeting. */
+async function meetingFacts(db: Db, meeting: MeetingRow) {
+  const host = await findUserById(db, meeting.user_pk);
+  return { confId: meeting.id, confNumber: meeting.conf_number, userId: host?.user_id ?? '' };
+}
+
+function participantFacts(meeting: MeetingRow, session: SessionRow | undefined, p: ParticipationRow) {
+  return {
+    confId: meeting.id,
+    confNumber: meeting.conf_number,
+    uuid: session?.uuid ?? '',
+    cuid: p.cuid,
+    participantName: p.name,
+    role: p.role,
+    deviceType: p.device_type,
+    joinTime: formatDateTime(p.joined_at),
+    ...(p.left_at === null ? {} : { leaveTime: formatDateTime(p.left_at) }),
+  };
+}
+
+/** Participations just closed: their time goes to the statistics, and each is announced. */
+async function closed(db: Db, meeting: MeetingRow, session: SessionRow | undefined, rows: ParticipationRow[], at: number): Promise<void> {
+  await recordParticipationsClosed(db, rows);
+  for (const p of rows) await emitEvent(db, meeting.site_id, 'participant.left', participantFacts(meeting, session, p), at);
 }
 
 /** An H.323 or SIP room system (2.25 limits these), told by the device the media plane reports. */
@@ -136,8 +166,8 @@ export function isHardwareRoom(device: string | undefined): boolean {
 export async function leaveMeeting(db: Db, meeting: MeetingRow, participations: ParticipationRow[], at: number): Promise<void> {
   const open = participations.filter((p) => p.left_at === null);
   if (open.length === 0) return;
-  await recordParticipationsClosed(db, await closeParticipations(db, open.map((p) => p.id), at));
   const session = await openSession(db, meeting.id);
+  await closed(db, meeting, session, await closeParticipations(db, open.map((p) => p.id), at), at);
   if (session && (await countPresent(db, session.id)) === 0) await endSession(db, meeting, at, false);
 }
 
@@ -149,12 +179,21 @@ export async function endSession(db: Db, meeting: MeetingRow, at: number, final:
   const session = await openSession(db, meeting.id);
   if (session) {
     const present = await presentIn(db, session.id);
-    await recordParticipationsClosed(db, await closeParticipations(db, present.map((p) => p.id), at));
+    await closed(db, meeting, session, await closeParticipations(db, present.map((p) => p.id), at), at);
     const endedAt = Math.max(at, session.started_at);
     await closeSession(db, session.id, endedAt);
     await recordSessionClosed(db, meeting.site_id, session.started_at, endedAt);
   }
   const over = final || at >= meeting.window_end;
+  if (session) {
+    await emitEvent(
+      db,
+      meeting.site_id,
+      'meeting.ended',
+      { ...(await meetingFacts(db, meeting)), uuid: session.uuid, startTime: formatDateTime(session.started_at), endTime: formatDateTime(Math.max(at, session.started_at)), final: over },
+      at,
+    );
+  }
   await updateMeeting(db, meeting.id, { conf_status: over ? MeetingStatus.ended : MeetingStatus.scheduled, updated_at: at });
   if (over) await moveTickets(db, meeting.id, ['admitted', 'host_wait', 'lobby'], 'ended', at);
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db, MeetingRow, SiteRow } from '../store/database.js';
-import { DelFlag, findMeetingByNumber, MeetingStatus } from '../store/meetings.repository.js';
+import { DelFlag, findMeetingById, findMeetingByNumber, MeetingStatus } from '../store/meetings.repository.js';
 import { sessionsOf } from '../store/presence.repository.js';
 import { findRecordingWithOwners, insertRecording, recordingsOfMeeting, type RecordingRow } from '../store/recordings.repository.js';
 import { findUserById } from '../store/users.repository.js';
@@ -8,6 +8,7 @@ import { ApiError, Code, parameterError } from './errors.js';
 import { checkRecordingLink, recordingLinkExpiry, recordingLinkQuery, recordingLinks, type RecordingLinkPurpose } from './recording-links.js';
 import { siteUsable } from './sites.js';
 import { formatDateTime, parseDateTime } from './time.js';
+import { emitEvent } from './webhooks.js';
 
 /** The document's file types: MP4 video, M4A audio. */
 export type FileType = 'MP4' | 'M4A';
@@ -105,7 +106,7 @@ async function sessionUuid(db: Db, meeting: MeetingRow, given: string | undefine
  * becomes a row that getCloudFileList lists.
  */
 export async function finishRecording(db: Db, plan: RecordingPlan, fileSize: number, now: number): Promise<RecordingRow> {
-  return insertRecording(db, {
+  const recording = await insertRecording(db, {
     site_id: plan.siteId,
     meeting_id: plan.meetingId,
     uuid: plan.uuid,
@@ -117,6 +118,24 @@ export async function finishRecording(db: Db, plan: RecordingPlan, fileSize: num
     storage_key: plan.storageKey,
     created_at: now,
   });
+  const meeting = await findMeetingById(db, plan.meetingId);
+  await emitEvent(
+    db,
+    plan.siteId,
+    'recording.completed',
+    {
+      confId: plan.meetingId,
+      confNumber: meeting?.conf_number ?? '',
+      recordId: recording.id,
+      uuid: recording.uuid,
+      fileType: recording.file_type,
+      fileSize: recording.file_size,
+      recordStart: formatDateTime(recording.record_start),
+      recordEnd: formatDateTime(recording.record_end),
+    },
+    now,
+  );
+  return recording;
 }
 
 /** A recording as 2.19 answers it, plus `fileSizeBytes`. */

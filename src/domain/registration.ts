@@ -16,6 +16,7 @@ import {
 } from '../store/registrants.repository.js';
 import { ApiError, Code, parameterError } from './errors.js';
 import { requireOwnMeeting } from './meetings.js';
+import { emitEvent } from './webhooks.js';
 
 /** The document's standard question fields (§3.31 `field_name`). */
 export const STANDARD_FIELDS = [
@@ -202,9 +203,19 @@ export async function addRegistrant(db: Db, site: SiteRow, input: RegistrantInpu
     created_at: now,
     updated_at: now,
   };
-  // A concurrent registration of the same email wins; answer it.
-  const registrant = (await insertRegistrant(db, row)) ?? (await findRegistrantByEmail(db, meeting.id, row.email_key))!;
-  return { registrant, meeting };
+  const inserted = await insertRegistrant(db, row);
+  if (!inserted) {
+    // A concurrent registration of the same email won; answer it.
+    return { registrant: (await findRegistrantByEmail(db, meeting.id, row.email_key))!, meeting };
+  }
+  await emitEvent(
+    db,
+    site.id,
+    'registrant.created',
+    { confId: meeting.id, confNumber: meeting.conf_number, registrantId: inserted.registrant_id, email: inserted.email, status: inserted.status },
+    now,
+  );
+  return { registrant: inserted, meeting };
 }
 
 /** 3.33: the meeting's registrants in one status (default approved); only until the meeting ends. */

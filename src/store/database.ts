@@ -264,6 +264,58 @@ export interface Database {
   registrants: RegistrantsTable;
   usage_daily: UsageDailyTable;
   recordings: RecordingsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  site_event_counters: SiteEventCountersTable;
+  site_events: SiteEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+}
+
+/** A receiver of a site's events (extension). */
+export interface WebhookEndpointsTable {
+  id: Generated<number>;
+  site_id: number;
+  url: string;
+  /** HMAC key of the deliveries' signatures, 32 random bytes, hex. */
+  secret: string;
+  /** Comma-separated event types, or `*`. */
+  events: string;
+  active: number;
+  created_at: Millis;
+}
+
+export interface SiteEventCountersTable {
+  site_id: number;
+  last_seq: number;
+}
+
+/** Every event of a site, numbered 1, 2, 3… (the catch-up feed reads it). */
+export interface SiteEventsTable {
+  id: Generated<number>;
+  site_id: number;
+  seq: number;
+  event_id: string;
+  type: string;
+  occurred_at: Millis;
+  /** The event's `data`, as JSON. */
+  payload: string;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** The outbox: one row per event and endpoint, written in the transaction that made the event. */
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  endpoint_id: number;
+  event_pk: number;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: Millis;
+  /** A process is delivering it until then; another may take it over afterwards. */
+  lease_until: Millis | null;
+  last_status_code: number | null;
+  last_error: string;
+  created_at: Millis;
+  delivered_at: Millis | null;
 }
 
 export type Db = Kysely<Database>;

@@ -4,6 +4,7 @@ import * as foundation from './migrations/0001-foundation.js';
 import * as lifecycle from './migrations/0002-lifecycle.js';
 import * as registrationStatistics from './migrations/0003-registration-statistics.js';
 import * as recordings from './migrations/0004-recordings.js';
+import * as webhooks from './migrations/0005-webhooks.js';
 
 /** Every migration, in order. Names never change once released. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0002-lifecycle': lifecycle,
   '0003-registration-statistics': registrationStatistics,
   '0004-recordings': recordings,
+  '0005-webhooks': webhooks,
 };
 
 /** Applies every pending migration; safe to run from several processes at once (Kysely locks). */

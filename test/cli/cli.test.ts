@@ -94,6 +94,27 @@ describe('huiguan CLI on the database a running server uses', () => {
   });
 });
 
+describe('huiguan webhook', () => {
+  it('adds an endpoint with its secret, lists it, shows the outbox and removes it', async () => {
+    const database = await createTestDatabase();
+    try {
+      await huiguan(database, ['site', 'create', '--sign', 'hooked', '--name', 'Hooked', '--parties', '10']);
+      const added = await huiguan(database, ['webhook', 'add', '--site', 'hooked', '--url', 'https://crm.example.test/hook', '--events', 'meeting.started', '--json']);
+      expect(added.code).toBe(0);
+      const endpoint = JSON.parse(added.stdout);
+      expect(endpoint).toMatchObject({ siteSign: 'hooked', url: 'https://crm.example.test/hook', events: 'meeting.started' });
+      expect(endpoint.secret).toMatch(/^[0-9a-f]{64}$/);
+      const listed = JSON.parse((await huiguan(database, ['webhook', 'list', '--site', 'hooked', '--json'])).stdout);
+      expect(listed).toEqual([expect.objectContaining({ id: endpoint.id, url: 'https://crm.example.test/hook' })]);
+      expect((await huiguan(database, ['webhook', 'deliveries', '--site', 'hooked'])).stdout).toContain('no deliveries');
+      expect((await huiguan(database, ['webhook', 'add', '--site', 'hooked', '--url', 'not a url'])).stderr).toContain('url');
+      expect((await huiguan(database, ['webhook', 'remove', '--site', 'hooked', '--id', String(endpoint.id)])).code).toBe(0);
+    } finally {
+      await database.drop();
+    }
+  });
+});
+
 describe('huiguan migrate', () => {
   it('applies the migrations once', async () => {
     const database = await createTestDatabase();

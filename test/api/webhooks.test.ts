@@ -1,0 +1,160 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyWebhook } from '../../packages/sdk/src/webhooks.js';
+import { deliverDue } from '../../src/domain/webhooks.js';
+import type { SiteRow } from '../../src/store/database.js';
+import { buildTestApp, type TestApp } from '../helper.js';
+
+interface Received {
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** A real HTTP receiver on the loopback; `fail` answers 500 to the next N deliveries. */
+async function receiver() {
+  const got: Received[] = [];
+  const state = { fail: 0 };
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      if (state.fail > 0) {
+        state.fail -= 1;
+        res.writeHead(500).end('down');
+        return;
+      }
+      got.push({ headers: req.headers, body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return { got, state, url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+let t: TestApp;
+let hook: Awaited<ReturnType<typeof receiver>>;
+beforeAll(async () => {
+  t = await buildTestApp();
+  hook = await receiver();
+});
+afterAll(async () => {
+  await hook.close();
+  await t.close();
+});
+
+const MIN = 60_000;
+const gmt = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+
+async function register(site: SiteRow, events?: string) {
+  const res = await t.call('/webhooks/v1/createEndpoint', site, { url: hook.url, ...(events ? { events } : {}) }, { subject: 'siteSign' });
+  expect(res.body.status, res.body.message).toBe(100);
+  return res.body.data as { id: number; secret: string };
+}
+
+/** Delivers until the outbox has nothing due. */
+async function drain(now = t.clock.now) {
+  for (let i = 0; i < 50 && (await deliverDue(t.store.db, now)) > 0; i += 1);
+}
+
+async function holdMeeting(site: SiteRow) {
+  const m = (
+    await t.call('confReservation', site, { userId: 'h', userName: 'H', confName: 'hooked', startTime: gmt(t.clock.now - MIN), duration: 60, confParties: 5 })
+  ).body.data;
+  const events = (list: unknown[]) => t.call('/media/v1/events', site, { confNumber: m.confNumber, events: list }, { subject: 'confNumber', encoding: 'json' });
+  await events([{ type: 'participant.joined', participant: { cuid: 'h', name: 'Host', role: 'host', deviceType: 'pc' } }]);
+  await events([{ type: 'participant.joined', participant: { cuid: 'a', name: 'Ann', role: 'attendee', deviceType: 'mobile' } }]);
+  await events([{ type: 'participant.left', participant: { cuid: 'a' } }]);
+  expect((await t.call('endConf', site, { userId: 'h', confId: m.confId })).body.status).toBe(100);
+  return m as { confId: number; confNumber: string };
+}
+
+describe('webhooks (extension)', () => {
+  it('deliver a meeting’s events, signed, in order', async () => {
+    const site = await t.site();
+    const endpoint = await register(site);
+    const m = await holdMeeting(site);
+    hook.got.length = 0;
+    await drain();
+    const events = hook.got.map((r) => verifyWebhook({ body: r.body, signatureHeader: String(r.headers['huiguan-signature']), secret: endpoint.secret }));
+    expect(events.map((e) => e.type)).toEqual(['meeting.started', 'participant.joined', 'participant.joined', 'participant.left', 'participant.left', 'meeting.ended']);
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(events[0]).toMatchObject({ siteSign: site.site_sign, data: { confId: m.confId, confNumber: m.confNumber, userId: 'h' } });
+    expect(events[2]!.data).toMatchObject({ cuid: 'a', participantName: 'Ann', role: 'attendee', deviceType: 'mobile' });
+    expect(events[5]!.data).toMatchObject({ final: true });
+    expect(hook.got[0]!.headers['huiguan-event-id']).toBe(events[0]!.id);
+    expect(hook.got[0]!.headers['huiguan-event-type']).toBe('meeting.started');
+    expect(() => verifyWebhook({ body: hook.got[0]!.body, signatureHeader: String(hook.got[0]!.headers['huiguan-signature']), secret: 'wrong' })).toThrow();
+    // Delivered once: nothing more is due.
+    expect(await deliverDue(t.store.db, t.clock.now)).toBe(0);
+  });
+
+  it('retry with backoff after the receiver fails, keeping the order, and give up after a day', async () => {
+    const site = await t.site();
+    await register(site, 'registrant.created');
+    const m = (await t.call('confReservation', site, { userId: 'h', userName: 'H', confName: 'x', startTime: gmt(t.clock.now + 60 * MIN), duration: 60, confParties: 5 })).body.data;
+    for (const email of ['a@example.com', 'b@example.com']) await t.call('addRegistrant', site, { userId: 'h', confId: m.confId, first_name: 'R', email });
+    hook.got.length = 0;
+    hook.state.fail = 1;
+    await drain();
+    expect(hook.got).toHaveLength(0);
+    const pending = await t.store.db.selectFrom('webhook_deliveries').selectAll().where('status', '=', 'pending').orderBy('id').execute();
+    expect(pending.map((d) => d.attempts)).toEqual([1, 0]);
+    expect(pending[0]!.next_attempt_at).toBe(t.clock.now + MIN);
+    expect(pending[0]!.last_error).toBe('HTTP 500');
+    await drain(t.clock.now + MIN + 1);
+    expect(hook.got.map((r) => JSON.parse(r.body).data.email)).toEqual(['a@example.com', 'b@example.com']);
+
+    hook.got.length = 0;
+    await t.call('addRegistrant', site, { userId: 'h', confId: m.confId, first_name: 'R', email: 'c@example.com' });
+    hook.state.fail = 1000;
+    let now = t.clock.now;
+    for (let i = 0; i < 40 && now < t.clock.now + 25 * 3_600_000; i += 1) {
+      await drain(now);
+      now += 3_600_000;
+    }
+    hook.state.fail = 0;
+    const last = await t.store.db.selectFrom('webhook_deliveries').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(last.status).toBe('failed');
+    expect(last.attempts).toBeGreaterThan(5);
+  });
+
+  it('send each delivery once when two processes deliver at the same time', async () => {
+    const site = await t.site();
+    await register(site);
+    await holdMeeting(site);
+    hook.got.length = 0;
+    for (let i = 0; i < 10; i += 1) await Promise.all([deliverDue(t.store.db, t.clock.now), deliverDue(t.store.db, t.clock.now)]);
+    const ids = hook.got.map((r) => String(r.headers['huiguan-event-id']));
+    expect(ids).toHaveLength(6);
+    expect(new Set(ids).size).toBe(6);
+  });
+
+  it('let a receiver that was down catch up through the signed feed', async () => {
+    const site = await t.site();
+    await holdMeeting(site);
+    const feed = await t.call('/webhooks/v1/events', site, { after: 2, limit: 3 }, { subject: 'siteSign' });
+    expect(feed.body).toMatchObject({ status: 100, lastSeq: 6 });
+    expect(feed.body.data.map((e: { seq: number }) => e.seq)).toEqual([3, 4, 5]);
+    expect(feed.body.data[0]).toMatchObject({ type: 'participant.joined', siteSign: site.site_sign });
+    expect((await t.call('/webhooks/v1/events', site, { after: 0 }, { subject: 'userId' })).body.status).toBe(102);
+    const other = await t.site();
+    expect((await t.call('/webhooks/v1/events', other, { after: 0 }, { subject: 'siteSign' })).body.data).toEqual([]);
+  });
+
+  it('register, list and remove endpoints; refuse bad URLs and event types', async () => {
+    const site = await t.site();
+    const bad = await t.call('/webhooks/v1/createEndpoint', site, { url: 'ftp://x' }, { subject: 'siteSign' });
+    expect(bad.body.status).toBe(109);
+    expect(bad.body.message).toContain('url');
+    expect((await t.call('/webhooks/v1/createEndpoint', site, { url: hook.url, events: 'meeting.exploded' }, { subject: 'siteSign' })).body.status).toBe(109);
+    const e = await register(site, 'meeting.started,meeting.ended');
+    const list = await t.call('/webhooks/v1/listEndpoints', site, {}, { subject: 'siteSign' });
+    expect(list.body.data).toEqual([expect.objectContaining({ id: e.id, url: hook.url, events: 'meeting.started,meeting.ended' })]);
+    expect(JSON.stringify(list.body)).not.toContain(e.secret);
+    expect((await t.call('/webhooks/v1/deleteEndpoint', site, { id: e.id }, { subject: 'siteSign' })).body.status).toBe(100);
+    expect((await t.call('/webhooks/v1/listEndpoints', site, {}, { subject: 'siteSign' })).body.data).toEqual([]);
+    expect((await t.call('/webhooks/v1/deleteEndpoint', site, { id: e.id }, { subject: 'siteSign' })).body.status).toBe(109);
+  });
+});
