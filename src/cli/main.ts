@@ -10,7 +10,21 @@ import { webhookCommands } from './webhook.js';
 const program = new Command()
   .name('huiguan')
   .description('Huiguan (会管): a self-hosted meeting platform speaking the BizConf Video OpenAPI v2')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .addHelpText(
+    'after',
+    `
+Examples:
+  $ huiguan site create --sign acme --name Acme --parties 100 --json
+  $ huiguan webhook add --site acme --url https://crm.example.com/hooks
+  $ PORT=8080 huiguan serve
+
+Calling the API from TypeScript (packages/sdk):
+  import { HuiguanClient } from '@huiguan/sdk';
+  const client = new HuiguanClient({ baseUrl: 'http://127.0.0.1:8080', siteSign: 'acme', apiKey: process.env.HUIGUAN_API_KEY! });
+  const { data } = await client.meetings.reserve({ userId: 'u1', userName: 'Alice', confName: 'Weekly', startTime: new Date(Date.now() + 3_600_000), duration: 60, confParties: 5 });
+  console.log(data.joinUrl);`,
+  );
 
 program
   .command('serve')

@@ -1,4 +1,5 @@
 import { HostClient } from './host-client.js';
+import { WebhookClient } from './webhook-client.js';
 import { LiveClient } from './live-client.js';
 import { MediaClient } from './media-client.js';
 import { MeetingClient } from './meeting-client.js';
@@ -38,6 +39,8 @@ export class HuiguanClient {
   readonly hosts: HostClient;
   /** The media-plane API (`/media/v1/events`). */
   readonly media: MediaClient;
+  /** The webhook extension: endpoints and the events feed. */
+  readonly webhooks: WebhookClient;
 
   constructor(options: TransportOptions) {
     this.transport = new Transport(options);
@@ -49,5 +52,6 @@ export class HuiguanClient {
     this.recordings = new RecordingClient(this.transport);
     this.hosts = new HostClient(this.transport);
     this.media = new MediaClient(this.transport);
+    this.webhooks = new WebhookClient(this.transport);
   }
 }

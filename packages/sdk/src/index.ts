@@ -6,6 +6,7 @@ export { RegistrationClient } from './registration-client.js';
 export { StatisticsClient } from './statistics-client.js';
 export { RecordingClient } from './recording-client.js';
 export { HostClient } from './host-client.js';
+export { WebhookClient, type WebhookEndpoint } from './webhook-client.js';
 export { MediaClient } from './media-client.js';
 export { Transport, computeToken, toTransport } from './transport.js';
 export type { Envelope, Params, TokenSubject, TransportOptions, TransportRequest } from './transport.js';

@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 import { ApiError, TransportError } from './errors.js';
 import { formatDateTime } from './time.js';
 
-/** Which parameter's value begins the token (NOTES.md's endpoint index). */
-export type TokenSubject = 'userId' | 'confNo' | 'confNumber';
+/**
+ * Which parameter's value begins the token (NOTES.md's endpoint index); `siteSign` signs the webhook
+ * extension with the site's own sign.
+ */
+export type TokenSubject = 'userId' | 'confNo' | 'confNumber' | 'siteSign';
 
 /**
  * A call's parameters by wire name. In a form, scalars go as text, a `Date` as the document's GMT time,
@@ -115,7 +118,7 @@ export class Transport {
    * @example transport.sign('confNo', { confNo: '1234567890' }) // { confNo, siteSign, timeStamp, token }
    */
   sign(subject: TokenSubject, params: Params): Record<string, unknown> {
-    const subjectValue = (params as Record<string, unknown>)[subject];
+    const subjectValue = subject === 'siteSign' ? this.siteSign : (params as Record<string, unknown>)[subject];
     if (typeof subjectValue !== 'string' && typeof subjectValue !== 'number') {
       throw new TypeError(`${subject} is required to sign this call`);
     }
