@@ -7,6 +7,7 @@ import { hostAndRoomRoutes } from './api/hosts-and-rooms.js';
 import { liveRoutes } from './api/live.js';
 import { mediaRoutes } from './api/media.js';
 import { openapiDocs } from './api/openapi.js';
+import { ipRateLimit, SiteRateLimit, securityHeaders } from './api/security.js';
 import { meetingRoutes } from './api/meetings.js';
 import { recordingRoutes } from './api/recordings.js';
 import { registrationRoutes } from './api/registration.js';
@@ -22,7 +23,7 @@ import type { RecordingStorage } from './store/recording-storage.js';
 export interface AppOptions {
   /** `dataDir`, `recordingMaxBytes` and `recordingLinkTtlMs` default as in `loadConfig`. */
   config: Pick<Config, 'tokenWindowMs' | 'logLevel' | 'publicUrl' | 'protocolScheme'> &
-    Partial<Pick<Config, 'dataDir' | 'recordingMaxBytes' | 'recordingLinkTtlMs'>>;
+    Partial<Pick<Config, 'dataDir' | 'recordingMaxBytes' | 'recordingLinkTtlMs' | 'rateLimit' | 'headersTimeoutMs' | 'requestTimeoutMs' | 'idleTimeoutMs'>>;
   db: Db;
   /** Current time in epoch ms. Default `Date.now`. */
   clock?: () => number;
@@ -51,7 +52,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { verbose: true } },
+    // Slow clients: the whole request (uploads included) within requestTimeout, idle sockets closed.
+    requestTimeout: options.config.requestTimeoutMs ?? 3_600_000,
+    connectionTimeout: options.config.idleTimeoutMs ?? 120_000,
   });
+  app.server.headersTimeout = options.config.headersTimeoutMs ?? 20_000;
   const routes: { method: string; url: string }[] = [];
   app.decorate('registeredRoutes', routes);
   app.addHook('onRoute', (route) => {
@@ -62,10 +67,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(formbody);
   installErrorHandling(app);
+  await securityHeaders(app);
+  const limits = options.config.rateLimit ?? null;
+  if (limits) await ipRateLimit(app, limits.perIp);
   await openapiDocs(app);
 
   const bus = options.bus ?? createLocalBus();
-  const deps = { db: options.db, clock: options.clock ?? Date.now, tokenWindowMs: options.config.tokenWindowMs };
+  const deps = {
+    db: options.db,
+    clock: options.clock ?? Date.now,
+    tokenWindowMs: options.config.tokenWindowMs,
+    siteRateLimit: limits ? new SiteRateLimit(limits.perSite) : undefined,
+  };
   const links = { publicUrl: options.config.publicUrl, protocolScheme: options.config.protocolScheme };
   healthRoutes(app, options.db);
   userRoutes(app, deps);

@@ -24,6 +24,18 @@ export interface Config {
   readonly recordingMaxBytes: number;
   /** How long a recording's `downloadUrl` and `playUrl` work, in ms. Default 86400000 (`HUIGUAN_RECORDING_LINK_TTL_SECONDS`=86400). */
   readonly recordingLinkTtlMs: number;
+  /**
+   * Request rate limits per minute, per client IP (API and pages) and per site (API), in each server
+   * process; null when off (`HUIGUAN_RATE_LIMIT=off`). Defaults 3000 per IP, 6000 per site
+   * (`HUIGUAN_RATE_LIMIT_PER_IP`, `HUIGUAN_RATE_LIMIT_PER_SITE`).
+   */
+  readonly rateLimit: { readonly perIp: number; readonly perSite: number } | null;
+  /** Longest a client may take to send a request's headers, ms. Default 20 s (`HUIGUAN_HEADERS_TIMEOUT_SECONDS`). */
+  readonly headersTimeoutMs: number;
+  /** Longest a whole request (an upload included) may take, ms. Default 1 h (`HUIGUAN_REQUEST_TIMEOUT_SECONDS`). */
+  readonly requestTimeoutMs: number;
+  /** A connection silent this long is closed, ms. Default 120 s (`HUIGUAN_IDLE_TIMEOUT_SECONDS`). */
+  readonly idleTimeoutMs: number;
   /** pino log level. Default `info` (`LOG_LEVEL`). */
   readonly logLevel: string;
 }
@@ -79,6 +91,16 @@ export function loadConfig(env: Env = process.env): Config {
     protocolScheme,
     recordingMaxBytes: integer(env, 'HUIGUAN_RECORDING_MAX_BYTES', DEFAULT_RECORDING_MAX_BYTES, 1, Number.MAX_SAFE_INTEGER),
     recordingLinkTtlMs: integer(env, 'HUIGUAN_RECORDING_LINK_TTL_SECONDS', DEFAULT_RECORDING_LINK_TTL_SECONDS, 60, 31_536_000) * 1000,
+    rateLimit:
+      env.HUIGUAN_RATE_LIMIT === 'off'
+        ? null
+        : Object.freeze({
+            perIp: integer(env, 'HUIGUAN_RATE_LIMIT_PER_IP', 3000, 1, 10_000_000),
+            perSite: integer(env, 'HUIGUAN_RATE_LIMIT_PER_SITE', 6000, 1, 10_000_000),
+          }),
+    headersTimeoutMs: integer(env, 'HUIGUAN_HEADERS_TIMEOUT_SECONDS', 20, 1, 3600) * 1000,
+    requestTimeoutMs: integer(env, 'HUIGUAN_REQUEST_TIMEOUT_SECONDS', 3600, 1, 86_400) * 1000,
+    idleTimeoutMs: integer(env, 'HUIGUAN_IDLE_TIMEOUT_SECONDS', 120, 1, 86_400) * 1000,
     logLevel: env.LOG_LEVEL || 'info',
   });
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../src/app.js';
+import type { Config } from '../src/config.js';
 import { createSite } from '../src/domain/sites.js';
 import { computeToken } from '../src/domain/token.js';
 import { createBus, type MeetingBus } from '../src/store/bus.js';
@@ -122,6 +123,8 @@ export interface TestAppOptions {
   recordingDir?: string;
   /** Largest recording accepted, bytes. Default as in `loadConfig`. */
   recordingMaxBytes?: number;
+  /** More configuration (rate limits, timeouts…); rate limits are off unless given here. */
+  config?: Partial<Pick<Config, 'rateLimit' | 'headersTimeoutMs' | 'requestTimeoutMs' | 'idleTimeoutMs'>>;
 }
 
 /**
@@ -146,6 +149,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       publicUrl: 'http://meet.example.test',
       protocolScheme: 'huiguan',
       ...(options.recordingMaxBytes !== undefined ? { recordingMaxBytes: options.recordingMaxBytes } : {}),
+      ...options.config,
     },
     db: store.db,
     bus,

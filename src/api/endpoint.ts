@@ -8,6 +8,7 @@ import { findSiteBySign } from '../store/sites.repository.js';
 import { claimToken } from '../store/tokens.repository.js';
 import { tokenSubjects } from './openapi.js';
 import { mergeParams } from './params.js';
+import type { SiteRateLimit } from './security.js';
 import type { AuthParams } from './schemas.js';
 
 /** What every endpoint handler needs from the application. */
@@ -17,6 +18,8 @@ export interface EndpointDeps {
   clock: () => number;
   /** Accepted distance between `timeStamp` and the clock, ms. */
   tokenWindowMs: number;
+  /** Calls per site and minute; none when rate limits are off. */
+  siteRateLimit?: SiteRateLimit | undefined;
 }
 
 /** Which parameter signs the token (NOTES.md endpoint index). */
@@ -89,6 +92,7 @@ export async function runSigned<T>(
 ): Promise<T> {
   const now = deps.clock();
   const site = await authenticate(deps, subject, params, now);
+  deps.siteRateLimit?.take(site.site_sign, now);
   const tasks: (() => Promise<void>)[] = [];
   const result = await deps.db.transaction().execute(async (trx) => {
     const claimed = await claimToken(trx, params.token.toUpperCase(), site.id, Number(params.timeStamp) + deps.tokenWindowMs);

@@ -11,9 +11,12 @@ import { validationMessage } from './validation-message.js';
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((thrown: unknown, request, reply) => {
     if (thrown instanceof ApiError) {
-      return reply.code(200).send({ status: thrown.code, message: thrown.message });
+      return reply.code(thrown.reason === 'rate_limited' ? 429 : 200).send({ status: thrown.code, message: thrown.message });
     }
     const error = thrown as FastifyError;
+    if (error.statusCode === 429) {
+      return reply.code(429).send({ status: Code.internal, message: error.message });
+    }
     if (error.validation) {
       return reply.code(200).send({ status: Code.parameter, message: validationMessage(error.validation) });
     }

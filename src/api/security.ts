@@ -1,0 +1,73 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiError, Code } from '../domain/errors.js';
+
+/**
+ * The usual security headers on every answer, and a Content-Security-Policy that lets the pages load only
+ * from this server (the pages use no inline script; WebSockets go back to the same host).
+ */
+export async function securityHeaders(app: FastifyInstance): Promise<void> {
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        mediaSrc: ["'self'"],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+      },
+    },
+    // Pages are only ever opened from the links the API hands out; nothing embeds them.
+    crossOriginEmbedderPolicy: false,
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+}
+
+/**
+ * Per-IP limit on every request (API and pages), answered HTTP 429 with status 103 and the time to
+ * wait. Counters live in each server process.
+ */
+export async function ipRateLimit(app: FastifyInstance, perMinute: number): Promise<void> {
+  await app.register(rateLimit, {
+    max: perMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request: FastifyRequest) => request.ip,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      status: Code.internal,
+      message: `请求过于频繁 (too many requests from this address: at most ${context.max} a minute; retry in ${Math.ceil(context.ttl / 1000)} s)`,
+    }),
+  });
+}
+
+/**
+ * Per-site limit on signed API calls: a fixed one-minute window per siteSign, in this process.
+ * `take` throws (HTTP 429, status 103) once the site's calls of the current minute are used up.
+ */
+export class SiteRateLimit {
+  private window = 0;
+  private counts = new Map<string, number>();
+
+  constructor(private readonly perMinute: number) {}
+
+  take(siteSign: string, now: number): void {
+    const window = Math.floor(now / 60_000);
+    if (window !== this.window) {
+      this.window = window;
+      this.counts = new Map();
+    }
+    const count = (this.counts.get(siteSign) ?? 0) + 1;
+    this.counts.set(siteSign, count);
+    if (count > this.perMinute) {
+      throw new ApiError(Code.internal, `请求过于频繁 (too many requests for site ${siteSign}: at most ${this.perMinute} a minute)`, 'rate_limited');
+    }
+  }
+}

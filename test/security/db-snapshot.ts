@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import type { Store } from '../../src/store/connect.js';
+
+/** Row count and a checksum of one table's rows (order-independent). */
+export interface TableDigest {
+  rows: number;
+  sha256: string;
+}
+
+export type Snapshot = Record<string, TableDigest>;
+
+export interface SnapshotOptions {
+  /** Tables left out. Default: `used_tokens` (a request answered 100 claims its token there). */
+  except?: string[];
+  /**
+   * Only the rows of this site (`sites.id`): a table with `site_id` is filtered on it, `sites` on `id`,
+   * one with `meeting_id` on the site's meetings, one with `endpoint_id` on the site's webhook endpoints;
+   * any other table is taken whole.
+   */
+  siteId?: number;
+}
+
+/** The tables of the store's database (its own PostgreSQL schema only), sorted. */
+export async function tableNames(store: Store): Promise<string[]> {
+  const tables = await store.db.introspection.getTables();
+  const own = tables.filter((t) => !t.isView && (store.dialect !== 'postgres' || t.schema === store.schema));
+  return [...new Set(own.map((t) => t.name))].sort();
+}
+
+/** JSON with keys sorted, so that equal rows give equal text whatever the driver's column order. */
+function canonical(row: Record<string, unknown>): string {
+  return JSON.stringify(Object.keys(row).sort().map((k) => [k, row[k] instanceof Buffer ? (row[k] as Buffer).toString('hex') : row[k]]));
+}
+
+/**
+ * Counts and checksums every table (or one site's rows of every table), to compare before and after
+ * requests that must change nothing.
+ */
+export async function snapshot(store: Store, options: SnapshotOptions = {}): Promise<Snapshot> {
+  const except = new Set(options.except ?? ['used_tokens']);
+  const db = store.db as any;
+  const tables = (await store.db.introspection.getTables()).filter(
+    (t) => !t.isView && (store.dialect !== 'postgres' || t.schema === store.schema) && !except.has(t.name),
+  );
+  const out: Snapshot = {};
+  await Promise.all(
+    tables.map(async (table) => {
+      const columns = new Set(table.columns.map((c) => c.name));
+      let query = db.selectFrom(table.name).selectAll();
+      const siteId = options.siteId;
+      if (siteId !== undefined) {
+        if (table.name === 'sites') query = query.where('id', '=', siteId);
+        else if (columns.has('site_id')) query = query.where('site_id', '=', siteId);
+        else if (columns.has('meeting_id')) query = query.where('meeting_id', 'in', db.selectFrom('meetings').select('id').where('site_id', '=', siteId));
+        else if (columns.has('endpoint_id')) {
+          query = query.where('endpoint_id', 'in', db.selectFrom('webhook_endpoints').select('id').where('site_id', '=', siteId));
+        }
+      }
+      const rows = ((await query.execute()) as Record<string, unknown>[]).map(canonical).sort();
+      out[table.name] = { rows: rows.length, sha256: createHash('sha256').update(rows.join('\n')).digest('hex') };
+    }),
+  );
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** The tables whose digest differs between two snapshots. */
+export function changedTables(before: Snapshot, after: Snapshot): string[] {
+  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...names].filter((n) => before[n]?.rows !== after[n]?.rows || before[n]?.sha256 !== after[n]?.sha256).sort();
+}
