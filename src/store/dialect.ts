@@ -37,6 +37,19 @@ export function skipLocked<QB extends SelectQueryBuilder<any, any, any>>(db: Kys
   return isPostgres(db) ? (query.forUpdate().skipLocked() as QB) : query;
 }
 
+/** Namespaces of transaction-scoped locks (`lockKey`). */
+export const LockSpace = { site: 1 } as const;
+
+/**
+ * A lock on (space, id) held until the transaction ends. PostgreSQL: an advisory lock, which unlike a
+ * row lock never conflicts with the key-share locks that foreign-key checks take on the same row (a
+ * `FOR UPDATE` on a site's row would, and deadlocks with them under load). SQLite: nothing to do, a
+ * write transaction already holds the database's single write lock.
+ */
+export async function lockKey(db: Kysely<any>, space: number, id: number): Promise<void> {
+  if (isPostgres(db)) await sql`select pg_advisory_xact_lock(${space}::int4, ${id}::int4)`.execute(db);
+}
+
 /** Cheap round trip used by readiness checks. */
 export async function ping(db: Kysely<any>): Promise<void> {
   await sql`select 1`.execute(db);

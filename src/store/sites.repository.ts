@@ -1,5 +1,5 @@
 import type { Db, NewSite, SiteRow, SiteUpdate } from './database.js';
-import { forUpdate } from './dialect.js';
+import { lockKey, LockSpace } from './dialect.js';
 
 export async function findSiteBySign(db: Db, siteSign: string): Promise<SiteRow | undefined> {
   return db.selectFrom('sites').selectAll().where('site_sign', '=', siteSign).executeTakeFirst();
@@ -29,10 +29,10 @@ export async function updateSite(db: Db, siteSign: string, changes: SiteUpdate):
 }
 
 /**
- * Reads the site's row and holds it until the transaction ends (PostgreSQL), so that every booking
- * and quota check of one site runs one at a time against what the previous one committed. (SQLite
- * needs no row lock: a write transaction holds the database's single write lock.)
+ * Takes the site's lock until the transaction ends and reads its row, so that every booking and quota
+ * check of one site runs one at a time against what the previous one committed.
  */
 export async function lockSite(db: Db, id: number): Promise<SiteRow> {
-  return forUpdate(db, db.selectFrom('sites').selectAll().where('id', '=', id)).executeTakeFirstOrThrow();
+  await lockKey(db, LockSpace.site, id);
+  return db.selectFrom('sites').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
