@@ -187,3 +187,6 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   };
 }
+
+/** Epoch ms as the document's `yyyy-MM-dd HH:mm:ss` GMT. */
+export const gmt = (ms: number): string => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');

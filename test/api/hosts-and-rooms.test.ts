@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteRow } from '../../src/store/database.js';
-import { buildTestApp, type TestApp } from '../helper.js';
+import { buildTestApp, gmt, type TestApp } from '../helper.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -9,7 +9,6 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const MIN = 60_000;
-const gmt = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
 async function openMeeting(site: SiteRow, params: Record<string, unknown> = {}) {
   const res = await t.call('confReservation', site, {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinMeeting, lockMeeting } from '../../src/domain/lifecycle.js';
 import { sweep } from '../../src/domain/sweeper.js';
 import type { SiteRow } from '../../src/store/database.js';
-import { send, buildTestApp, type TestApp } from '../helper.js';
+import { buildTestApp, gmt, send, type TestApp } from '../helper.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -11,7 +11,6 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const MIN = 60_000;
-const gmt = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
 interface Booked {
   confId: number;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addRooms } from '../../src/domain/sites.js';
 import type { SiteRow } from '../../src/store/database.js';
-import { send, buildTestApp, type TestApp } from '../helper.js';
+import { buildTestApp, gmt, send, type TestApp } from '../helper.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -10,7 +10,6 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const HOUR = 3_600_000;
-const gmt = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 /** A GMT time `hours` after the test clock's next whole hour. */
 const at = (hours: number) => gmt(Math.ceil(t.clock.now / HOUR) * HOUR + hours * HOUR);
 

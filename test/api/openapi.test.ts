@@ -3,7 +3,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { Compile } from 'typebox/compile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { successResponses } from '../../src/api/responses.js';
-import { buildTestApp, type TestApp } from '../helper.js';
+import { buildTestApp, gmt, type TestApp } from '../helper.js';
 
 let t: TestApp;
 let doc: any;
@@ -13,7 +13,6 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const gmt = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
 describe('the OpenAPI document', () => {
   it('is valid OpenAPI 3.1 by a real parser', async () => {

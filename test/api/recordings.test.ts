@@ -7,12 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redactUrl } from '../../src/api/log.js';
 import { rotateApiKey } from '../../src/domain/sites.js';
 import type { SiteRow } from '../../src/store/database.js';
-import { buildTestApp, sign, type TestApp } from '../helper.js';
+import { buildTestApp, gmt, sign, type TestApp } from '../helper.js';
 
 const MIN = 60_000;
 const DAY_MS = 86_400_000;
 const LIMIT = 40_000;
-const gmt = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 const AUDIO = fs.readFileSync(path.resolve('test/fixtures/tone-3s.m4a'));
 const VIDEO = fs.readFileSync(path.resolve('test/fixtures/clip-2s.mp4'));
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../packages/sdk/src/webhooks.js';
 import { deliverDue } from '../../src/domain/webhooks.js';
 import type { SiteRow } from '../../src/store/database.js';
-import { buildTestApp, type TestApp } from '../helper.js';
+import { buildTestApp, gmt, type TestApp } from '../helper.js';
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -45,7 +45,6 @@ afterAll(async () => {
 });
 
 const MIN = 60_000;
-const gmt = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
 async function register(site: SiteRow, events?: string) {
   const res = await t.call('/webhooks/v1/createEndpoint', site, { url: hook.url, ...(events ? { events } : {}) }, { subject: 'siteSign' });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteRow } from '../../src/store/database.js';
-import { buildTestApp, sign, type TestApp } from '../helper.js';
+import { buildTestApp, gmt, sign, type TestApp } from '../helper.js';
 import { haveChromium, launchChromium } from './browser.js';
 
 const MIN = 60_000;
@@ -17,7 +17,6 @@ interface Media {
   error: { message: string } | null;
   play(): Promise<void>;
 }
-const gmt = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
 let t: TestApp;
 let base: string;

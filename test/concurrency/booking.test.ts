@@ -5,11 +5,10 @@ import { computeToken } from '../../src/domain/token.js';
 import type { Store } from '../../src/store/connect.js';
 import type { SiteRow } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
-import { createTestDatabase, type TestDatabase } from '../helper.js';
+import { createTestDatabase, gmt, type TestDatabase } from '../helper.js';
 import { postForm, startServer, type ServerProcess } from '../server-process.js';
 
 const HOUR = 3_600_000;
-const gmt = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
 /**
  * Two real server processes on one database, so that only the database can keep bookings apart:

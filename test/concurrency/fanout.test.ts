@@ -4,11 +4,10 @@ import { computeToken } from '../../src/domain/token.js';
 import type { Store } from '../../src/store/connect.js';
 import type { SiteRow } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
-import { createTestDatabase, dialect, type TestDatabase } from '../helper.js';
+import { createTestDatabase, dialect, gmt, type TestDatabase } from '../helper.js';
 import { postForm, startServer, type ServerProcess } from '../server-process.js';
 import { PageSocket } from '../web/ws-client.js';
 
-const gmt = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
 /**
  * Two server processes on one PostgreSQL behind an imaginary load balancer: a page connected to one

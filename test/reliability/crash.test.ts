@@ -4,11 +4,10 @@ import { computeToken } from '../../src/domain/token.js';
 import type { Store } from '../../src/store/connect.js';
 import type { SiteRow } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
-import { createTestDatabase, type TestDatabase } from '../helper.js';
+import { createTestDatabase, gmt, type TestDatabase } from '../helper.js';
 import { postForm, startServer, type ServerProcess } from '../server-process.js';
 import { PageSocket } from '../web/ws-client.js';
 
-const gmt = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 const HOUR = 3_600_000;
 
 /**

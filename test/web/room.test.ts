@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteRow } from '../../src/store/database.js';
-import { buildTestApp, type TestApp } from '../helper.js';
+import { buildTestApp, gmt, type TestApp } from '../helper.js';
 import { PageSocket } from './ws-client.js';
 
 let t: TestApp;
@@ -12,7 +12,6 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const MIN = 60_000;
-const gmt = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
 interface Booked {
   confId: number;
