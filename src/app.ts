@@ -65,6 +65,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // Bodies are forms or JSON (NOTES.md); anything else, plain text included, is 415 with status 109.
+  app.removeContentTypeParser('text/plain');
   await app.register(formbody);
   installErrorHandling(app);
   await securityHeaders(app);

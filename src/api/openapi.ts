@@ -78,7 +78,8 @@ function shapeDocument(doc: Record<string, any>): Record<string, any> {
     const name = segments.at(-1)!;
     // /openapi/v2/x → x; /media/v1/events → mediaEvents.
     const operation = path.startsWith('/openapi/v2/') ? name : segments.map((p, i) => (i === 0 ? p : p[0]!.toUpperCase() + p.slice(1))).join('');
-    const answer = successResponses[path] ?? (path.startsWith('/openapi/v2/') || path === '/media/v1/events' ? successResponses[name] : undefined);
+    const key = path.startsWith('/openapi/v2/') ? name : path;
+    const answer = successResponses[key];
     const subject = tokenSubjects.get(path);
     for (const [method, shared] of Object.entries(item)) {
       // @fastify/swagger gives GET and POST of one route the same object: each gets its own.
@@ -94,11 +95,17 @@ function shapeDocument(doc: Record<string, any>): Record<string, any> {
       for (const p of op.parameters ?? []) {
         if (p.name === 'timeStamp') p.example = '0';
       }
-      if (method === 'post' && op.parameters?.length && !op.requestBody) {
+      if (path === '/media/v1/recordings') {
+        // The body is the file itself; the parameters stay in the query string.
+        op.requestBody = {
+          required: true,
+          content: Object.fromEntries(['video/mp4', 'audio/mp4', 'audio/x-m4a', 'application/octet-stream'].map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
+        };
+      } else if (method === 'post' && op.parameters?.length && !op.requestBody) {
         op.requestBody = formBody(op.parameters);
         delete op.parameters;
       }
-      if (answer) op.responses = responses(answer, errorCodesOf(name));
+      if (answer) op.responses = responses(answer, errorCodesOf(key));
     }
   }
   return doc;

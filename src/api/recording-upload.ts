@@ -5,6 +5,8 @@ import { parameterError } from '../domain/errors.js';
 import { finishRecording, planRecording } from '../domain/recordings.js';
 import { RecordingTooLargeError, type RecordingStorage } from '../store/recording-storage.js';
 import { ok, runSigned, type EndpointDeps } from './endpoint.js';
+import { tokenSubjects } from './openapi.js';
+import { screenQuery } from './params.js';
 import { endpointParams, text } from './schemas.js';
 
 /** Content types a recording may be sent as; the body is the file itself. */
@@ -48,7 +50,8 @@ export async function recordingUploadRoutes(app: FastifyInstance, deps: UploadDe
     });
 
     const schema = { querystring: uploadParams, summary: 'Upload a cloud recording', description: '§2.19 (media plane)' };
-    scope.post('/media/v1/recordings', { schema }, async (request) => {
+    tokenSubjects.set('/media/v1/recordings', 'confNumber');
+    scope.post('/media/v1/recordings', { schema, preValidation: screenQuery }, async (request) => {
       const params = request.query as Static<typeof uploadParams>;
       const file = request.body instanceof Readable ? request.body : undefined;
       const declared = declaredLength(request);

@@ -123,7 +123,7 @@ const Registrant = Type.Object({
 
 const perDay = Type.Array(Type.Object({ datetime: s('yyyy-MM-dd'), duration: i('minutes') }));
 
-/** The success answer of each endpoint, by name. */
+/** The success answer of each endpoint: by name under /openapi/v2/, by path elsewhere. */
 export const successResponses: Record<string, TSchema> = {
   confReservation: envelope({ data: FullMeeting }),
   confReservation2: envelope({ data: FullMeeting }),
@@ -212,10 +212,10 @@ export const successResponses: Record<string, TSchema> = {
   }),
   getRegistrants: envelope({ data: Type.Array(Registrant) }),
   updateRegistrantStatus: envelope({ data: Registrant }),
-  events: envelope(),
-  createEndpoint: envelope({ data: Type.Object({ id: i(), url: s(), events: s(), secret: s('HMAC key of the signatures; shown once') }) }),
-  listEndpoints: envelope({ data: Type.Array(Type.Object({ id: i(), url: s(), events: s(), createdAt: gmt('registered') })) }),
-  deleteEndpoint: envelope(),
+  '/media/v1/events': envelope(),
+  '/webhooks/v1/createEndpoint': envelope({ data: Type.Object({ id: i(), url: s(), events: s(), secret: s('HMAC key of the signatures; shown once') }) }),
+  '/webhooks/v1/listEndpoints': envelope({ data: Type.Array(Type.Object({ id: i(), url: s(), events: s(), createdAt: gmt('registered') })) }),
+  '/webhooks/v1/deleteEndpoint': envelope(),
   '/webhooks/v1/events': envelope({
     lastSeq: i('the site’s newest event'),
     data: Type.Array(Type.Object({ id: s('event id'), seq: i(), type: s(), time: gmt('when it happened'), siteSign: s(), data: Type.Object({}) })),
@@ -250,7 +250,9 @@ export const endpointCodes: Record<string, number[]> = {
   addRegistrant: [...MEETING, Code.meetingEnded],
   getRegistrants: [...MEETING, Code.meetingEnded],
   updateRegistrantStatus: [...MEETING, Code.meetingEnded],
-  events: [Code.meetingNotFound, Code.outsideMeetingTime, Code.noRoomResource, Code.meetingEnded, Code.wrongState],
+  '/media/v1/events': [Code.meetingNotFound, Code.outsideMeetingTime, Code.noRoomResource, Code.meetingEnded, Code.wrongState],
+  '/media/v1/recordings': [Code.meetingNotFound],
+  '/webhooks/v1/deleteEndpoint': [],
 };
 
 export function errorCodesOf(name: string): number[] {

@@ -70,10 +70,8 @@ function pageOf(totalItems: number, pageNo: number, pageSize: number): ReportPag
 
 /** 2.11: every join and leave of the meeting, in joining order, paged. */
 export async function flatReport(db: Db, meeting: MeetingRow, pageNo: number, pageSize: number, links: LinkConfig) {
-  const [rows, total] = await Promise.all([
-    participationPage(db, meeting.id, (pageNo - 1) * pageSize, pageSize),
-    countParticipations(db, meeting.id),
-  ]);
+  const rows = await participationPage(db, meeting.id, (pageNo - 1) * pageSize, pageSize);
+  const total = await countParticipations(db, meeting.id);
   const registrants = await registrantsFor(db, rows);
   const joinUrl = joinUrlOf(meeting, links);
   return {
@@ -102,11 +100,9 @@ export function recordStatus(meeting: MeetingRow, sessions: SessionRow[], totalL
 
 /** 2.26: the page's log rows grouped by session `uuid`, sessions in order. */
 export async function sessionReport(db: Db, meeting: MeetingRow, pageNo: number, pageSize: number, now: number, links: LinkConfig) {
-  const [rows, total, sessions] = await Promise.all([
-    participationPage(db, meeting.id, (pageNo - 1) * pageSize, pageSize),
-    countParticipations(db, meeting.id),
-    sessionsOf(db, meeting.id),
-  ]);
+  const rows = await participationPage(db, meeting.id, (pageNo - 1) * pageSize, pageSize);
+  const total = await countParticipations(db, meeting.id);
+  const sessions = await sessionsOf(db, meeting.id);
   const registrants = await registrantsFor(db, rows);
   const joinUrl = joinUrlOf(meeting, links);
   const records = [];

@@ -179,14 +179,14 @@ describe('wire format', () => {
     expect(res.body).not.toMatch(/at \w+ \(|node_modules|SyntaxError/);
   });
 
-  it('answers an unsupported content type with 415, and a text body with 200, both 109', async () => {
+  it('answers an unsupported content type, plain text included, with 415 and 109', async () => {
     const post = (contentType: string) =>
       t.app.inject({ method: 'POST', url: '/openapi/v2/getUserByUserId', headers: { 'content-type': contentType }, payload: 'userId=u1' });
     const xml = await post('application/xml');
     expect(xml.statusCode).toBe(415);
     expect(xml.json()).toMatchObject({ status: 109 });
     const text = await post('text/plain');
-    expect(text.statusCode).toBe(200);
+    expect(text.statusCode).toBe(415);
     expect(text.json()).toMatchObject({ status: 109 });
   });
 
@@ -204,6 +204,23 @@ describe('wire format', () => {
     });
     expect(res.statusCode).toBe(413);
     expect(res.json()).toMatchObject({ status: 109 });
+  });
+
+  it('refuses numbers that are not exact whole numbers and NUL characters with 109 naming the parameter', async () => {
+    const site = await t.site();
+    for (const [name, value] of [
+      ['isForceDel', 'Infinity'],
+      ['isForceDel', '1e400'],
+      ['isForceDel', '0x1'],
+      ['isForceDel', '9223372036854775808'],
+      ['userId', 'a\u0000b'],
+    ] as const) {
+      const res = await t.call('delUserByUserId', site, { userId: name === 'userId' ? value : 'u', [name]: value });
+      expect(res.body.status, `${name}=${value}`).toBe(109);
+      expect(res.body.message).toContain(name);
+    }
+    const json = await t.app.inject({ method: 'POST', url: '/openapi/v2/delUserByUserId', headers: { 'content-type': 'application/json' }, payload: '{"isForceDel": 1e400}' });
+    expect(json.json()).toMatchObject({ status: 109 });
   });
 
   it('answers a repeated scalar parameter or an object where a scalar belongs with 109 naming it', async () => {

@@ -63,7 +63,7 @@ describe('the OpenAPI document', () => {
     await call('getScheduledConfListBySiteSign', { userId: 'u' });
     await call('getReMainNumPartis', { userId: 'u', startTime: gmt(t.clock.now), duration: 30 });
     const media = await t.call('/media/v1/events', site, { confNumber: m.confNumber, events: [{ type: 'participant.joined', participant: { cuid: 'h', name: 'H', role: 'host' } }] }, { subject: 'confNumber', encoding: 'json' });
-    check('events', media.body);
+    check('/media/v1/events', media.body);
     await call('getLiveDetail', { confNo: m.confNumber }, 'confNo');
     await call('getLiveDetail2', { confNo: m.confNumber }, 'confNo');
     await call('getLivingConfByUserId', { userId: 'u' });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Store } from '../../src/store/connect.js';
 
 /** Row count and a checksum of one table's rows (order-independent). */
@@ -20,11 +21,21 @@ export interface SnapshotOptions {
   siteId?: number;
 }
 
-/** The tables of the store's database (its own PostgreSQL schema only), sorted. */
-export async function tableNames(store: Store): Promise<string[]> {
-  const tables = await store.db.introspection.getTables();
-  const own = tables.filter((t) => !t.isView && (store.dialect !== 'postgres' || t.schema === store.schema));
-  return [...new Set(own.map((t) => t.name))].sort();
+/** The tables of the store's database (its own PostgreSQL schema only) and their columns, by name. */
+export async function tableColumns(store: Store): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  if (store.dialect === 'postgres') {
+    // Straight from information_schema: Kysely's introspector reads every schema, and other test runs
+    // drop theirs at any moment.
+    const { rows } = await sql<{ table_name: string; column_name: string }>`
+      select c.table_name, c.column_name from information_schema.columns c
+      join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
+      where c.table_schema = current_schema() and t.table_type = 'BASE TABLE'`.execute(store.db);
+    for (const r of rows) out.set(r.table_name, (out.get(r.table_name) ?? new Set()).add(r.column_name));
+  } else {
+    for (const t of await store.db.introspection.getTables()) if (!t.isView) out.set(t.name, new Set(t.columns.map((c) => c.name)));
+  }
+  return new Map([...out.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /** JSON with keys sorted, so that equal rows give equal text whatever the driver's column order. */
@@ -39,17 +50,14 @@ function canonical(row: Record<string, unknown>): string {
 export async function snapshot(store: Store, options: SnapshotOptions = {}): Promise<Snapshot> {
   const except = new Set(options.except ?? ['used_tokens']);
   const db = store.db as any;
-  const tables = (await store.db.introspection.getTables()).filter(
-    (t) => !t.isView && (store.dialect !== 'postgres' || t.schema === store.schema) && !except.has(t.name),
-  );
+  const tables = [...(await tableColumns(store)).entries()].filter(([name]) => !except.has(name));
   const out: Snapshot = {};
   await Promise.all(
-    tables.map(async (table) => {
-      const columns = new Set(table.columns.map((c) => c.name));
-      let query = db.selectFrom(table.name).selectAll();
+    tables.map(async ([name, columns]) => {
+      let query = db.selectFrom(name).selectAll();
       const siteId = options.siteId;
       if (siteId !== undefined) {
-        if (table.name === 'sites') query = query.where('id', '=', siteId);
+        if (name === 'sites') query = query.where('id', '=', siteId);
         else if (columns.has('site_id')) query = query.where('site_id', '=', siteId);
         else if (columns.has('meeting_id')) query = query.where('meeting_id', 'in', db.selectFrom('meetings').select('id').where('site_id', '=', siteId));
         else if (columns.has('endpoint_id')) {
@@ -57,7 +65,7 @@ export async function snapshot(store: Store, options: SnapshotOptions = {}): Pro
         }
       }
       const rows = ((await query.execute()) as Record<string, unknown>[]).map(canonical).sort();
-      out[table.name] = { rows: rows.length, sha256: createHash('sha256').update(rows.join('\n')).digest('hex') };
+      out[name] = { rows: rows.length, sha256: createHash('sha256').update(rows.join('\n')).digest('hex') };
     }),
   );
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
