@@ -55,19 +55,20 @@ describe.skipIf(!haveChromium)('a meeting held in the browser from the links con
     await host.getByTestId('room').waitFor();
 
     const ann = await openPage(m.joinUrl);
-    await enter(ann, 'Ann');
+    await enter(ann, '<script>window.__xss=2</script>Ann');
     const bob = await openPage(m.webClientJoin);
     await enter(bob, '<img src=x onerror="window.__xss=1">Bob');
 
     for (const page of [host, ann, bob]) await expect.poll(() => rosterCount(page).textContent(), { timeout: 10_000 }).toBe('3');
     const names = await host.getByTestId('roster-item').allTextContents();
     expect(names.join('|')).toContain('<img src=x onerror="window.__xss=1">Bob');
-    expect(await bob.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(names.join('|')).toContain('<script>window.__xss=2</script>Ann');
+    for (const page of [host, ann, bob]) expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await host.getByTestId('end-button').count()).toBe(1);
     expect(await ann.getByTestId('end-button').count()).toBe(0);
 
     const live = await t.call('getLiveDetail', site, { confNo: m.confNumber }, { subject: 'confNo' });
-    expect(live.body.data.map((p: { userName: string }) => p.userName)).toEqual(['Hostess', 'Ann', '<img src=x onerror="window.__xss=1">Bob']);
+    expect(live.body.data.map((p: { userName: string }) => p.userName)).toEqual(['Hostess', '<script>window.__xss=2</script>Ann', '<img src=x onerror="window.__xss=1">Bob']);
     expect(live.body.data.every((p: { deviceType: string }) => p.deviceType === 'pc')).toBe(true);
     const living = await t.call('getLivingConfListBySiteSign', site, { userId: 'x' });
     expect(living.body.data.map((c: { confId: number }) => c.confId)).toEqual([m.confId]);
@@ -85,7 +86,7 @@ describe.skipIf(!haveChromium)('a meeting held in the browser from the links con
     const flat = await t.call('getConfLogListByConfId', site, { userId: 'host1', confId: m.confId });
     expect(flat.body.totalItems).toBe(3);
     const logs = flat.body.data.logs as { participantName: string; joinTime: string; leaveTime: string; deviceType: string; ip: string }[];
-    expect(logs.map((l) => l.participantName)).toEqual(['Hostess', 'Ann', '<img src=x onerror="window.__xss=1">Bob']);
+    expect(logs.map((l) => l.participantName)).toEqual(['Hostess', '<script>window.__xss=2</script>Ann', '<img src=x onerror="window.__xss=1">Bob']);
     const started = Date.parse(`${logs[0]!.joinTime.replace(' ', 'T')}Z`);
     expect(Math.abs(started - Date.now())).toBeLessThan(120_000);
     for (const log of logs) {
