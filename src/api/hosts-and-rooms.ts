@@ -1,21 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { ApiError, Code } from '../domain/errors.js';
-import type { Db, SiteRow } from '../store/database.js';
-import { DelFlag, findMeetingByNumber, updateMeeting } from '../store/meetings.repository.js';
+import { requireSiteMeeting } from '../domain/meetings.js';
+import { updateMeeting } from '../store/meetings.repository.js';
 import { findUserById } from '../store/users.repository.js';
 import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
 import { endpointParams, userIdParam } from './schemas.js';
 
 const confNumber = Type.String({ minLength: 1, maxLength: 16, description: '会议号 (confNumber)' });
-
-async function siteMeeting(db: Db, site: SiteRow, confNumber: string) {
-  const meeting = await findMeetingByNumber(db, site.id, confNumber);
-  if (!meeting || meeting.conf_del_flag !== DelFlag.normal) {
-    throw new ApiError(Code.meetingNotFound, `会议不存在 (no meeting ${confNumber} on this site)`);
-  }
-  return meeting;
-}
 
 /** §2.25 changeRcPort and §2.29 getHostKeyByConfNumber. */
 export function hostAndRoomRoutes(app: FastifyInstance, deps: EndpointDeps): void {
@@ -30,7 +22,7 @@ export function hostAndRoomRoutes(app: FastifyInstance, deps: EndpointDeps): voi
       rcPort: Type.Integer({ minimum: 0, maximum: 1, description: '1: at most one H.323/SIP device; 0: no limit' }),
     }),
     handler: async ({ db, site, params, now }) => {
-      const meeting = await siteMeeting(db, site, params.confNumber);
+      const meeting = await requireSiteMeeting(db, site, params.confNumber);
       await updateMeeting(db, meeting.id, { rc_port: params.rcPort, updated_at: now });
       return ok();
     },
@@ -43,7 +35,7 @@ export function hostAndRoomRoutes(app: FastifyInstance, deps: EndpointDeps): voi
     subject: 'confNumber',
     params: endpointParams({ confNumber }),
     handler: async ({ db, site, params }) => {
-      const meeting = await siteMeeting(db, site, params.confNumber);
+      const meeting = await requireSiteMeeting(db, site, params.confNumber);
       const host = await findUserById(db, meeting.user_pk);
       if (!host || host.deleted_at !== null) throw new ApiError(Code.accountNotFound, '账号不存在 (the meeting’s host was deleted)');
       return ok({ data: { hostKey: Number(host.host_key) } });

@@ -1,13 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import { ApiError, Code } from '../domain/errors.js';
+import { Code } from '../domain/errors.js';
 import { MAX_PAGE_SIZE } from '../domain/meeting-lists.js';
 import { fullMeetingView, type LinkConfig } from '../domain/meeting-view.js';
-import { endMeeting, extendMeeting, requireOwnMeeting } from '../domain/meetings.js';
+import { endMeeting, extendMeeting, requireOwnMeeting, requireSiteMeeting } from '../domain/meetings.js';
 import { flatReport, liveParticipants, sessionReport } from '../domain/reports.js';
 import type { MeetingBus } from '../store/bus.js';
-import type { Db, SiteRow } from '../store/database.js';
-import { DelFlag, findMeetingByNumber } from '../store/meetings.repository.js';
 import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
 import { endpointParams, userIdParam } from './schemas.js';
 
@@ -17,14 +15,6 @@ const pageParams = {
   pageNo: Type.Optional(Type.Integer({ minimum: 1, default: 1, description: 'page number' })),
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 10, description: `log rows per page, at most ${MAX_PAGE_SIZE}` })),
 };
-
-async function meetingByNumber(db: Db, site: SiteRow, confNumber: string) {
-  const meeting = await findMeetingByNumber(db, site.id, confNumber);
-  if (!meeting || meeting.conf_del_flag !== DelFlag.normal) {
-    throw new ApiError(Code.meetingNotFound, `会议不存在 (no meeting ${confNumber} on this site)`);
-  }
-  return meeting;
-}
 
 /** §2.11, 2.13–2.15, 2.26, 2.30: live meetings and what happened in them. */
 export function liveRoutes(app: FastifyInstance, deps: EndpointDeps & { links: LinkConfig; bus: MeetingBus }): void {
@@ -65,7 +55,7 @@ export function liveRoutes(app: FastifyInstance, deps: EndpointDeps & { links: L
     summary: '获取正在进行的会议的参会人员信息 (participants now in a live meeting)',
     subject: 'confNo',
     params: endpointParams({ confNo }),
-    handler: async ({ db, site, params }) => ok({ data: await liveParticipants(db, await meetingByNumber(db, site, params.confNo), false) }),
+    handler: async ({ db, site, params }) => ok({ data: await liveParticipants(db, await requireSiteMeeting(db, site, params.confNo), false) }),
   });
 
   defineEndpoint(app, deps, {
@@ -74,7 +64,7 @@ export function liveRoutes(app: FastifyInstance, deps: EndpointDeps & { links: L
     summary: '获取正在进行的会议的参会人员信息(包含离开人员记录) (live participants, those who left included)',
     subject: 'confNo',
     params: endpointParams({ confNo }),
-    handler: async ({ db, site, params }) => ok({ data: await liveParticipants(db, await meetingByNumber(db, site, params.confNo), true) }),
+    handler: async ({ db, site, params }) => ok({ data: await liveParticipants(db, await requireSiteMeeting(db, site, params.confNo), true) }),
   });
 
   defineEndpoint(app, deps, {

@@ -309,6 +309,15 @@ export async function requireOwnMeeting(db: Db, site: SiteRow, userId: string, c
   return { meeting, host };
 }
 
+/** The site's not-deleted meeting `confNumber`; 401 otherwise (for calls signed over the meeting, not a user). */
+export async function requireSiteMeeting(db: Db, site: SiteRow, confNumber: string): Promise<MeetingRow> {
+  const meeting = await findMeetingByNumber(db, site.id, confNumber);
+  if (!meeting || meeting.conf_del_flag !== DelFlag.normal) {
+    throw new ApiError(Code.meetingNotFound, `会议不存在 (no meeting ${confNumber} on this site)`);
+  }
+  return meeting;
+}
+
 /** Refuses changes to a meeting that is not scheduled: live 708, ended 707, cancelled 401. */
 function requireScheduled(meeting: MeetingRow, action: string): void {
   switch (meeting.conf_status) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db, MeetingRow, SiteRow } from '../store/database.js';
-import { DelFlag, findMeetingById, findMeetingByNumber, MeetingStatus } from '../store/meetings.repository.js';
+import { DelFlag, findMeetingById, MeetingStatus } from '../store/meetings.repository.js';
 import { sessionsOf } from '../store/presence.repository.js';
 import { findRecordingWithOwners, insertRecording, recordingsOfMeeting, type RecordingRow } from '../store/recordings.repository.js';
 import { findUserById } from '../store/users.repository.js';
@@ -8,6 +8,7 @@ import { ApiError, Code, parameterError } from './errors.js';
 import { checkRecordingLink, recordingLinkExpiry, recordingLinkQuery, recordingLinks, type RecordingLinkPurpose } from './recording-links.js';
 import { siteUsable } from './sites.js';
 import { formatDateTime, parseDateTime } from './time.js';
+import { requireSiteMeeting } from './meetings.js';
 import { emitEvent } from './webhooks.js';
 
 /** The document's file types: MP4 video, M4A audio. */
@@ -60,10 +61,7 @@ export async function planRecording(db: Db, site: SiteRow, input: RecordingInput
   if (recordEnd < recordStart) throw parameterError('recordEnd', `a time not before recordStart (${input.recordStart})`);
   if (recordEnd > now + FUTURE_SKEW_MS) throw parameterError('recordEnd', 'a time that has passed: a recording is uploaded once it has ended');
 
-  const meeting = await findMeetingByNumber(db, site.id, input.confNumber);
-  if (!meeting || meeting.conf_del_flag !== DelFlag.normal) {
-    throw new ApiError(Code.meetingNotFound, `会议不存在 (no meeting ${input.confNumber} on this site)`);
-  }
+  const meeting = await requireSiteMeeting(db, site, input.confNumber);
   if (meeting.conf_status === MeetingStatus.cancelled) {
     throw new ApiError(Code.meetingNotFound, `会议已取消 (meeting ${input.confNumber} was cancelled)`);
   }
@@ -161,10 +159,7 @@ export async function cloudFiles(
   links: { publicUrl: string; ttlMs: number },
   now: number,
 ): Promise<CloudFile[]> {
-  const meeting = await findMeetingByNumber(db, site.id, confNo);
-  if (!meeting || meeting.conf_del_flag !== DelFlag.normal) {
-    throw new ApiError(Code.meetingNotFound, `会议不存在 (no meeting ${confNo} on this site)`);
-  }
+  const meeting = await requireSiteMeeting(db, site, confNo);
   const expires = recordingLinkExpiry(now, links.ttlMs);
   return (await recordingsOfMeeting(db, meeting.id)).map((r) => ({
     uuid: r.uuid,
