@@ -19,6 +19,7 @@ import type { Config } from './config.js';
 import { createLocalBus, type MeetingBus } from './store/bus.js';
 import type { Db } from './store/database.js';
 import type { RecordingStorage } from './store/recording-storage.js';
+import { TokenLedger } from './store/token-ledger.js';
 
 export interface AppOptions {
   /** `dataDir`, `recordingMaxBytes` and `recordingLinkTtlMs` default as in `loadConfig`. */
@@ -80,6 +81,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clock: options.clock ?? Date.now,
     tokenWindowMs: options.config.tokenWindowMs,
     siteRateLimit: limits ? new SiteRateLimit(limits.perSite) : undefined,
+    tokens: new TokenLedger(options.db),
   };
   const links = { publicUrl: options.config.publicUrl, protocolScheme: options.config.protocolScheme };
   healthRoutes(app, options.db);

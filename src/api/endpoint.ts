@@ -5,6 +5,7 @@ import { siteUsable } from '../domain/sites.js';
 import { computeToken, tokenMatches } from '../domain/token.js';
 import type { Db, SiteRow } from '../store/database.js';
 import { findSiteBySign } from '../store/sites.repository.js';
+import type { TokenLedger } from '../store/token-ledger.js';
 import { claimToken } from '../store/tokens.repository.js';
 import { tokenSubjects } from './openapi.js';
 import { mergeParams } from './params.js';
@@ -20,6 +21,8 @@ export interface EndpointDeps {
   tokenWindowMs: number;
   /** Calls per site and minute; none when rate limits are off. */
   siteRateLimit?: SiteRateLimit | undefined;
+  /** Where read endpoints claim their tokens, in batches. */
+  tokens: TokenLedger;
 }
 
 /** Which parameter signs the token (NOTES.md endpoint index). */
@@ -31,7 +34,10 @@ export interface EndpointContext<P> extends SignedContext {
 }
 
 export interface SignedContext {
-  /** The request's transaction: every read and write of the handler goes through it. */
+  /**
+   * A write endpoint's transaction: every read and write of the handler goes through it. For a read
+   * endpoint, the database itself (no transaction).
+   */
   db: Db;
   site: SiteRow;
   now: number;
@@ -48,6 +54,11 @@ export interface EndpointDefinition<S extends TObject> {
   section: string;
   summary: string;
   subject: TokenSubject;
+  /**
+   * `read`: the handler only reads, outside a transaction, after its token was claimed in a batch
+   * with other requests' (see {@link runSigned}). Default `write`.
+   */
+  access?: 'read' | 'write';
   /** All parameters, authentication ones included (see `endpointParams`). */
   params: S;
   handler: (ctx: EndpointContext<Static<S>>) => Promise<Record<string, unknown>>;
@@ -74,14 +85,20 @@ export function defineEndpoint<S extends TObject>(app: FastifyInstance, deps: En
     preValidation: mergeParams,
     handler: async (request) => {
       const params = request.query as Static<S> & AuthParams;
-      return runSigned(deps, def.subject, params, (ctx) => def.handler({ ...ctx, params, request }), request);
+      return runSigned(deps, def.subject, params, (ctx) => def.handler({ ...ctx, params, request }), request, def.access);
     },
   });
 }
 
 /**
  * Runs `work` for a signed request: site usable (106), timeStamp inside the window (704), token
- * correct (102); then, in one transaction with `work`, the token is claimed (704 if used before).
+ * correct (102); then the token is claimed (704 if used before).
+ *
+ * - `write` (default): the claim and `work` share one transaction, so a refusal thrown by `work`
+ *   rolls back the claim with everything else.
+ * - `read`: the claim goes through the batching {@link TokenLedger} first, then `work` runs on the
+ *   database without a transaction; a refusal thrown by `work` gives the token back. Either way a
+ *   refused request leaves the token unused, and a used token is refused before anything runs.
  */
 export async function runSigned<T>(
   deps: EndpointDeps,
@@ -89,18 +106,36 @@ export async function runSigned<T>(
   params: AuthParams,
   work: (ctx: SignedContext) => Promise<T>,
   request: FastifyRequest,
+  access: 'read' | 'write' = 'write',
 ): Promise<T> {
   const now = deps.clock();
   const site = await authenticate(deps, subject, params, now);
   deps.siteRateLimit?.take(site.site_sign, now);
+  const token = params.token.toUpperCase();
+  const expiresAt = Number(params.timeStamp) + deps.tokenWindowMs;
   const tasks: (() => Promise<void>)[] = [];
-  const result = await deps.db.transaction().execute(async (trx) => {
-    const claimed = await claimToken(trx, params.token.toUpperCase(), site.id, Number(params.timeStamp) + deps.tokenWindowMs);
-    if (!claimed) throw new ApiError(Code.tokenExpired, 'token 已使用 (token already used; make a new one for each request)');
-    return work({ db: trx, site, now, afterCommit: (task) => tasks.push(task) });
-  });
+  const afterCommit = (task: () => Promise<void>) => tasks.push(task);
+  let result: T;
+  if (access === 'read') {
+    if (!(await deps.tokens.claim(token, site.id, expiresAt))) throw tokenUsed();
+    try {
+      result = await work({ db: deps.db, site, now, afterCommit });
+    } catch (err) {
+      if (err instanceof ApiError) await deps.tokens.release(token);
+      throw err;
+    }
+  } else {
+    result = await deps.db.transaction().execute(async (trx) => {
+      if (!(await claimToken(trx, token, site.id, expiresAt))) throw tokenUsed();
+      return work({ db: trx, site, now, afterCommit });
+    });
+  }
   for (const task of tasks) await task().catch((err: unknown) => request.log.warn({ err }, 'after-commit task failed'));
   return result;
+}
+
+function tokenUsed(): ApiError {
+  return new ApiError(Code.tokenExpired, 'token 已使用 (token already used; make a new one for each request)');
 }
 
 async function authenticate(deps: EndpointDeps, subject: TokenSubject, params: AuthParams, now: number): Promise<SiteRow> {

@@ -33,6 +33,7 @@ export function hostAndRoomRoutes(app: FastifyInstance, deps: EndpointDeps): voi
     section: '2.29',
     summary: '根据会议号获取主持人hostKey (the host key of a meeting’s host)',
     subject: 'confNumber',
+    access: 'read',
     params: endpointParams({ confNumber }),
     handler: async ({ db, site, params }) => {
       const meeting = await requireSiteMeeting(db, site, params.confNumber);

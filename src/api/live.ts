@@ -54,6 +54,7 @@ export function liveRoutes(app: FastifyInstance, deps: EndpointDeps & { links: L
     section: '2.15',
     summary: '获取正在进行的会议的参会人员信息 (participants now in a live meeting)',
     subject: 'confNo',
+    access: 'read',
     params: endpointParams({ confNo }),
     handler: async ({ db, site, params }) => ok({ data: await liveParticipants(db, await requireSiteMeeting(db, site, params.confNo), false) }),
   });
@@ -63,6 +64,7 @@ export function liveRoutes(app: FastifyInstance, deps: EndpointDeps & { links: L
     section: '2.30',
     summary: '获取正在进行的会议的参会人员信息(包含离开人员记录) (live participants, those who left included)',
     subject: 'confNo',
+    access: 'read',
     params: endpointParams({ confNo }),
     handler: async ({ db, site, params }) => ok({ data: await liveParticipants(db, await requireSiteMeeting(db, site, params.confNo), true) }),
   });
@@ -72,6 +74,7 @@ export function liveRoutes(app: FastifyInstance, deps: EndpointDeps & { links: L
     section: '2.11',
     summary: '根据会议id查询会议报告 (join and leave logs of a meeting)',
     subject: 'userId',
+    access: 'read',
     params: endpointParams({ userId: userIdParam, confId, ...pageParams }),
     handler: async ({ db, site, params, now }) => {
       const { meeting } = await requireOwnMeeting(db, site, params.userId, params.confId, now);
@@ -85,6 +88,7 @@ export function liveRoutes(app: FastifyInstance, deps: EndpointDeps & { links: L
     section: '2.26',
     summary: '根据会议id查询会议报告(定制) (logs grouped by session)',
     subject: 'userId',
+    access: 'read',
     params: endpointParams({ userId: userIdParam, confId, ...pageParams }),
     handler: async ({ db, site, params, now }) => {
       const { meeting } = await requireOwnMeeting(db, site, params.userId, params.confId, now);

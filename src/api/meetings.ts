@@ -92,6 +92,7 @@ export function meetingRoutes(app: FastifyInstance, deps: EndpointDeps & { links
     section: '2.3',
     summary: '获取会议信息 (one meeting)',
     subject: 'userId',
+    access: 'read',
     params: endpointParams({ userId: userIdParam, confId }),
     handler: async ({ db, site, params, now }) => ok({ data: full(site, await requireOwnMeeting(db, site, params.userId, params.confId, now)) }),
   });
@@ -114,6 +115,7 @@ export function meetingRoutes(app: FastifyInstance, deps: EndpointDeps & { links
       section,
       summary,
       subject: 'userId',
+      access: 'read',
       params: endpointParams({ userId: userIdParam, ...pageParams }),
       handler: async ({ db, site, params, now }) => {
         const page = await userMeetings(db, site, params.userId, state, params, now);
@@ -132,6 +134,7 @@ export function meetingRoutes(app: FastifyInstance, deps: EndpointDeps & { links
     section: '2.6',
     summary: '获取用户正在进行的会议列表 (a user’s live meeting)',
     subject: 'userId',
+    access: 'read',
     params: endpointParams({ userId: userIdParam }),
     handler: async ({ db, site, params, now }) => {
       const page = await userMeetings(db, site, params.userId, 'living', { pageSize: MAX_PAGE_SIZE }, now);
@@ -145,6 +148,7 @@ export function meetingRoutes(app: FastifyInstance, deps: EndpointDeps & { links
       section,
       summary,
       subject: 'userId',
+      access: 'read',
       params: endpointParams({ userId: userIdParam, ...pageParams }),
       handler: async ({ db, site, params, now }) => {
         const page = await siteMeetings(db, site, state, params, now);
@@ -184,6 +188,7 @@ export function meetingRoutes(app: FastifyInstance, deps: EndpointDeps & { links
     section: '2.16',
     summary: '根据时间方数获取剩余并发方数 (remaining concurrent parties in a time window)',
     subject: 'userId',
+    access: 'read',
     params: endpointParams({
       userId: userIdParam,
       startTime: time('start time'),

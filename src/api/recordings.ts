@@ -32,6 +32,7 @@ export async function recordingRoutes(app: FastifyInstance, deps: RecordingDeps)
     section: '2.19',
     summary: '根据会议号获取云端录制文件 (cloud recordings of a meeting)',
     subject: 'confNo',
+    access: 'read',
     params: endpointParams({ confNo: Type.String({ minLength: 1, maxLength: 16, description: '会议号 (confNumber)' }) }),
     handler: async ({ db, site, params, now }) => {
       const files = await cloudFiles(db, site, params.confNo, links, now);

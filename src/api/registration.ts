@@ -85,6 +85,7 @@ export function registrationRoutes(app: FastifyInstance, deps: EndpointDeps & { 
     section: '3.33',
     summary: '获取会议的用户注册列表 (a meeting’s registrants, until it ends)',
     subject: 'userId',
+    access: 'read',
     params: endpointParams({
       userId: userIdParam,
       confId,

@@ -16,6 +16,7 @@ export function statisticsRoutes(app: FastifyInstance, deps: EndpointDeps): void
     section: '2.22',
     summary: '获取某段时间内的会议总时长以及参会人时长 (meeting and participant minutes in a range)',
     subject: 'userId',
+    access: 'read',
     params: endpointParams(rangeParams),
     handler: async ({ db, site, params }) => ok({ data: await recordTime(db, site.id, timeRange(params.startTime, params.endTime)) }),
   });
@@ -25,6 +26,7 @@ export function statisticsRoutes(app: FastifyInstance, deps: EndpointDeps): void
     section: '2.23',
     summary: '获取某段时间内的会议数量与会议列表 (meetings held in a range)',
     subject: 'userId',
+    access: 'read',
     params: endpointParams(rangeParams),
     handler: async ({ db, site, params }) => ok({ data: await meetingsHeld(db, site.id, timeRange(params.startTime, params.endTime)) }),
   });
@@ -34,6 +36,7 @@ export function statisticsRoutes(app: FastifyInstance, deps: EndpointDeps): void
     section: '2.24',
     summary: '获取某段时间内的参会人次 (participant-times in a range: all, mobile, pc)',
     subject: 'userId',
+    access: 'read',
     params: endpointParams(rangeParams),
     handler: async ({ db, site, params }) => ok({ data: await joinCounts(db, site.id, timeRange(params.startTime, params.endTime)) }),
   });
@@ -43,6 +46,7 @@ export function statisticsRoutes(app: FastifyInstance, deps: EndpointDeps): void
     section: '2.27',
     summary: '查询时间范围内每天会议总时长 (meeting minutes per day)',
     subject: 'userId',
+    access: 'read',
     params: endpointParams(dayParams),
     handler: async ({ db, site, params }) => ok({ data: await minutesPerDay(db, site.id, params.startTime, params.endTime, 'meeting') }),
   });
@@ -52,6 +56,7 @@ export function statisticsRoutes(app: FastifyInstance, deps: EndpointDeps): void
     section: '2.28',
     summary: '查询时间范围内每天参会人总时长 (participant minutes per day)',
     subject: 'userId',
+    access: 'read',
     params: endpointParams(dayParams),
     handler: async ({ db, site, params }) => ok({ data: await minutesPerDay(db, site.id, params.startTime, params.endTime, 'participant') }),
   });

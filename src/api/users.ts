@@ -69,6 +69,7 @@ export function userRoutes(app: FastifyInstance, deps: EndpointDeps): void {
     section: '2.21',
     summary: '获取userId相关属性信息 (a user\'s properties)',
     subject: 'userId',
+    access: 'read',
     params: endpointParams({ userId: userIdParam }),
     handler: async ({ db, site, params }) => {
       const user = await requireUser(db, site, params.userId);

@@ -33,6 +33,7 @@ export function webhookRoutes(app: FastifyInstance, deps: EndpointDeps): void {
     section: 'extension',
     summary: 'Extension: the site’s webhook endpoints (secrets are not shown again)',
     subject: 'siteSign',
+    access: 'read',
     params: endpointParams({}),
     handler: async ({ db, site }) =>
       ok({ data: (await endpointsOf(db, site.id)).map((e) => ({ id: e.id, url: e.url, events: e.events, createdAt: formatDateTime(e.created_at) })) }),

@@ -7,6 +7,7 @@ import {
   insertMeeting,
   MeetingStatus,
   DelFlag,
+  settleFinished,
   siteOccupations,
   updateMeeting,
   userOverlap,
@@ -304,7 +305,9 @@ export async function requireOwnMeeting(db: Db, site: SiteRow, userId: string, c
     throw new ApiError(Code.meetingNotFound, `会议不存在 (no meeting confId ${confId} of userId "${userId}")`);
   }
   if (meeting.conf_status === MeetingStatus.scheduled && meeting.window_end <= now) {
-    meeting = await updateMeeting(db, meeting.id, { conf_status: MeetingStatus.ended, updated_at: now });
+    // Conditional, as a read runs outside a transaction: it settles only a meeting still scheduled.
+    await settleFinished(db, now, { meetingId: meeting.id });
+    meeting = (await findMeeting(db, site.id, confId, lock)) ?? meeting;
   }
   return { meeting, host };
 }

@@ -105,6 +105,8 @@ export async function settleFinished(db: Db, now: number, scope: { userPk?: numb
     .where('window_end', '<=', now);
   if (scope.userPk !== undefined) due = due.where('user_pk', '=', scope.userPk);
   if (scope.meetingId !== undefined) due = due.where('id', '=', scope.meetingId);
+  // Nearly always nothing is due: a read that finds so stays a read, and takes no write lock.
+  if (!(await due.limit(1).executeTakeFirst())) return 0;
   const result = await db
     .updateTable('meetings')
     .set({ conf_status: MeetingStatus.ended, updated_at: now })

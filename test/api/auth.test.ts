@@ -153,6 +153,39 @@ describe('the replay store is in the database', () => {
   });
 });
 
+describe('read endpoints claim their tokens in batches, with the same single-use rule', () => {
+  it('refuses a replayed read, many simultaneous uses of one token and a use after a restart', async () => {
+    const a = await buildTestApp();
+    const b = await buildTestApp({ database: a.database });
+    try {
+      const site = await a.site();
+      expect((await a.call('createOrUpdateUser', site, { userId: 'reader', userName: 'R' })).body.status).toBe(100);
+      const first = await a.call('getUserByUserId', site, { userId: 'reader' });
+      expect(first.body.status).toBe(100);
+      expect((await send(a.app, 'getUserByUserId', first.sent)).body.status).toBe(704);
+      expect((await send(b.app, 'getUserByUserId', first.sent)).body.status).toBe(704);
+
+      // Distinct tokens claimed in one batch all pass; one token sent 20 times at once passes once.
+      const distinct = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => send(a.app, 'getUserByUserId', sign(site, { userId: 'reader' }, a.clock.now + 10 + i))),
+      );
+      expect(distinct.map((r) => r.body.status)).toEqual(Array(10).fill(100));
+      const signed = sign(site, { userId: 'reader' }, a.clock.now + 100);
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => send(i % 2 ? a.app : b.app, 'getUserByUserId', signed)));
+      const statuses = results.map((r) => r.body.status);
+      expect(statuses.filter((s) => s === 100)).toHaveLength(1);
+      expect(statuses.filter((s) => s === 704)).toHaveLength(19);
+
+      await b.close();
+      const restarted = await buildTestApp({ database: a.database });
+      expect((await send(restarted.app, 'getUserByUserId', signed)).body.status).toBe(704);
+      await restarted.close();
+    } finally {
+      await a.close();
+    }
+  });
+});
+
 describe('wire format', () => {
   let t: TestApp;
   beforeAll(async () => {
