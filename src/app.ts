@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { installErrorHandling } from './api/errors.js';
@@ -9,22 +10,26 @@ import { mediaRoutes } from './api/media.js';
 import { openapiDocs } from './api/openapi.js';
 import { ipRateLimit, SiteRateLimit, securityHeaders } from './api/security.js';
 import { meetingRoutes } from './api/meetings.js';
+import { recordingChunkRoutes } from './api/recording-chunks.js';
 import { recordingRoutes } from './api/recordings.js';
 import { registrationRoutes } from './api/registration.js';
 import { statisticsRoutes } from './api/statistics.js';
 import { userRoutes } from './api/users.js';
 import { webRoutes } from './api/web.js';
 import { webhookRoutes } from './api/webhooks.js';
-import type { Config } from './config.js';
+import { DEFAULT_RECORDING_MAX_BYTES, type Config } from './config.js';
 import { createLocalBus, type MeetingBus } from './store/bus.js';
 import type { Db } from './store/database.js';
-import type { RecordingStorage } from './store/recording-storage.js';
+import { createFileRecordingStorage, type RecordingStorage } from './store/recording-storage.js';
+import { createUploadStaging, type UploadStaging } from './store/recording-uploads.js';
 import { TokenLedger } from './store/token-ledger.js';
 
 export interface AppOptions {
-  /** `dataDir`, `recordingMaxBytes` and `recordingLinkTtlMs` default as in `loadConfig`. */
+  /** `dataDir`, `recordingMaxBytes`, `recordingLinkTtlMs` and `iceServers` default as in `loadConfig`. */
   config: Pick<Config, 'tokenWindowMs' | 'logLevel' | 'publicUrl' | 'protocolScheme'> &
-    Partial<Pick<Config, 'dataDir' | 'recordingMaxBytes' | 'recordingLinkTtlMs' | 'rateLimit' | 'headersTimeoutMs' | 'requestTimeoutMs' | 'idleTimeoutMs'>>;
+    Partial<
+      Pick<Config, 'dataDir' | 'recordingMaxBytes' | 'recordingLinkTtlMs' | 'rateLimit' | 'headersTimeoutMs' | 'requestTimeoutMs' | 'idleTimeoutMs' | 'iceServers'>
+    >;
   db: Db;
   /** Current time in epoch ms. Default `Date.now`. */
   clock?: () => number;
@@ -36,6 +41,8 @@ export interface AppOptions {
   logger?: FastifyBaseLogger;
   /** Where recording files are kept. Default: files under `<config.dataDir>/recordings`. */
   recordingStorage?: RecordingStorage;
+  /** Where the page's recordings wait while their chunks arrive. Default: under `<config.dataDir>/recording-uploads`. */
+  recordingUploads?: UploadStaging;
 }
 
 declare module 'fastify' {
@@ -89,11 +96,26 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   meetingRoutes(app, { ...deps, links });
   liveRoutes(app, { ...deps, links, bus });
   mediaRoutes(app, { ...deps, bus });
-  await recordingRoutes(app, { ...deps, config: options.config, storage: options.recordingStorage });
+  const dataDir = path.resolve(options.config.dataDir ?? './data');
+  const storage = options.recordingStorage ?? createFileRecordingStorage({ root: path.join(dataDir, 'recordings') });
+  await recordingRoutes(app, { ...deps, config: options.config, storage });
+  await recordingChunkRoutes(app, {
+    db: options.db,
+    clock: deps.clock,
+    storage,
+    staging: options.recordingUploads ?? createUploadStaging({ root: path.join(dataDir, 'recording-uploads') }),
+    maxBytes: options.config.recordingMaxBytes ?? DEFAULT_RECORDING_MAX_BYTES,
+  });
   registrationRoutes(app, { ...deps, links });
   statisticsRoutes(app, deps);
   hostAndRoomRoutes(app, deps);
   webhookRoutes(app, deps);
-  await webRoutes(app, { db: options.db, bus, clock: deps.clock, ...(options.webRoot ? { webRoot: options.webRoot } : {}) });
+  await webRoutes(app, {
+    db: options.db,
+    bus,
+    clock: deps.clock,
+    iceServers: options.config.iceServers ?? [],
+    ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+  });
   return app;
 }

@@ -36,8 +36,21 @@ export interface Config {
   readonly requestTimeoutMs: number;
   /** A connection silent this long is closed, ms. Default 120 s (`HUIGUAN_IDLE_TIMEOUT_SECONDS`). */
   readonly idleTimeoutMs: number;
+  /**
+   * STUN/TURN servers the meeting pages give their WebRTC connections, as RTCIceServer objects. Default
+   * none (host candidates: a LAN, localhost) (`HUIGUAN_ICE_SERVERS`, JSON, e.g.
+   * `[{"urls":"stun:stun.example.com:3478"},{"urls":"turn:turn.example.com","username":"u","credential":"p"}]`).
+   */
+  readonly iceServers: readonly IceServer[];
   /** pino log level. Default `info` (`LOG_LEVEL`). */
   readonly logLevel: string;
+}
+
+/** One STUN or TURN server, as the browser's RTCIceServer. */
+export interface IceServer {
+  readonly urls: string | readonly string[];
+  readonly username?: string;
+  readonly credential?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -58,6 +71,40 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+const ICE_URL = /^(stun|stuns|turn|turns):[^\s]+$/;
+
+/** `HUIGUAN_ICE_SERVERS`: a JSON array of `{urls, username?, credential?}`; empty when unset. */
+function iceServers(env: Env): readonly IceServer[] {
+  const raw = env.HUIGUAN_ICE_SERVERS;
+  if (raw === undefined || raw.trim() === '') return Object.freeze([]);
+  const fail = (why: string) => new ConfigError(`HUIGUAN_ICE_SERVERS must be a JSON array of {"urls", "username"?, "credential"?}: ${why}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw fail('it is not JSON');
+  }
+  if (!Array.isArray(parsed)) throw fail('it is not an array');
+  return Object.freeze(
+    parsed.map((entry: unknown, i) => {
+      const server = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+      const urls = server.urls;
+      const list = typeof urls === 'string' ? [urls] : Array.isArray(urls) ? urls : [];
+      if (list.length === 0 || !list.every((u) => typeof u === 'string' && ICE_URL.test(u))) {
+        throw fail(`entry ${i} needs "urls", stun:, stuns:, turn: or turns: URLs`);
+      }
+      for (const key of ['username', 'credential'] as const) {
+        if (server[key] !== undefined && typeof server[key] !== 'string') throw fail(`entry ${i}: "${key}" must be text`);
+      }
+      return Object.freeze({
+        urls: typeof urls === 'string' ? urls : Object.freeze([...(list as string[])]),
+        ...(typeof server.username === 'string' ? { username: server.username } : {}),
+        ...(typeof server.credential === 'string' ? { credential: server.credential } : {}),
+      });
+    }),
+  );
 }
 
 /** Parses the environment (default `process.env`) into a frozen {@link Config}. */
@@ -101,6 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
     headersTimeoutMs: integer(env, 'HUIGUAN_HEADERS_TIMEOUT_SECONDS', 20, 1, 3600) * 1000,
     requestTimeoutMs: integer(env, 'HUIGUAN_REQUEST_TIMEOUT_SECONDS', 3600, 1, 86_400) * 1000,
     idleTimeoutMs: integer(env, 'HUIGUAN_IDLE_TIMEOUT_SECONDS', 120, 1, 86_400) * 1000,
+    iceServers: iceServers(env),
     logLevel: env.LOG_LEVEL || 'info',
   });
 }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../src/app.js';
 import type { Config } from '../src/config.js';
 import { createSite } from '../src/domain/sites.js';
@@ -12,6 +13,7 @@ import { createBus, type MeetingBus } from '../src/store/bus.js';
 import { connect, type Store } from '../src/store/connect.js';
 import type { SiteRow } from '../src/store/database.js';
 import { migrateToLatest } from '../src/store/migrate.js';
+import { createUploadStaging } from '../src/store/recording-uploads.js';
 import { createFileRecordingStorage } from '../src/store/recording-storage.js';
 
 /** The suite runs on PostgreSQL when DATABASE_URL is set, else on SQLite. */
@@ -124,7 +126,7 @@ export interface TestAppOptions {
   /** Largest recording accepted, bytes. Default as in `loadConfig`. */
   recordingMaxBytes?: number;
   /** More configuration (rate limits, timeouts…); rate limits are off unless given here. */
-  config?: Partial<Pick<Config, 'rateLimit' | 'headersTimeoutMs' | 'requestTimeoutMs' | 'idleTimeoutMs'>>;
+  config?: Partial<Pick<Config, 'rateLimit' | 'headersTimeoutMs' | 'requestTimeoutMs' | 'idleTimeoutMs' | 'iceServers'>>;
 }
 
 /**
@@ -155,6 +157,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     bus,
     clock: () => clock.now,
     recordingStorage: createFileRecordingStorage({ root: recordingDir }),
+    recordingUploads: createUploadStaging({ root: path.join(recordingDir, '.uploads') }),
   });
   return {
     app,
@@ -190,3 +193,17 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
 
 /** Epoch ms as the document's `yyyy-MM-dd HH:mm:ss` GMT. */
 export const gmt = (ms: number): string => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+
+/**
+ * A test app listening on a free local port for the file's tests (pages, WebSockets, browsers): built
+ * before them, closed after them. `base` is its http://127.0.0.1:<port>.
+ */
+export function listeningTestApp(options: TestAppOptions = {}): { readonly t: TestApp; readonly base: string } {
+  const held = {} as { t: TestApp; base: string };
+  beforeAll(async () => {
+    held.t = await buildTestApp(options);
+    held.base = await held.t.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => held.t?.close());
+  return held;
+}

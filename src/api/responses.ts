@@ -160,7 +160,7 @@ export const successResponses: Record<string, TSchema> = {
         recordStart: gmt('start'),
         recordEnd: gmt('end'),
         fileSize: s('e.g. 45MB'),
-        fileType: s('MP4 or M4A'),
+        fileType: s('MP4 or M4A; WEBM (an extension) for recordings made by the meeting page'),
       }),
     ),
   }),

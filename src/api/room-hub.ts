@@ -4,8 +4,9 @@ import { deviceFromUserAgent } from '../domain/device.js';
 import { ApiError, Code } from '../domain/errors.js';
 import { endSession, joinMeeting, leaveMeeting, lockMeeting } from '../domain/lifecycle.js';
 import { formatDateTime } from '../domain/time.js';
-import type { MeetingBus } from '../store/bus.js';
-import type { Db, MeetingRow, TicketRow } from '../store/database.js';
+import type { IceServer } from '../config.js';
+import type { MeetingBus, Signal } from '../store/bus.js';
+import type { Db, MeetingRow, TicketRow, TicketState } from '../store/database.js';
 import { findMeetingById, MeetingStatus } from '../store/meetings.repository.js';
 import {
   findParticipation,
@@ -17,6 +18,7 @@ import {
   ticketsIn,
   touchParticipation,
 } from '../store/presence.repository.js';
+import { findUserById } from '../store/users.repository.js';
 
 /** Page states sent as `{"type":"state"}` (docs/web-protocol.md). */
 type PageState = 'host_wait' | 'lobby' | 'in_meeting' | 'full' | 'removed' | 'ended' | 'left' | 'invalid';
@@ -37,7 +39,12 @@ export interface HubDeps {
   bus: MeetingBus;
   clock: () => number;
   log: FastifyBaseLogger;
+  /** STUN/TURN servers handed to the pages (`media-config`); default none. */
+  iceServers?: readonly IceServer[];
 }
+
+/** Longest participant id a page may address (cuids are 22 characters). */
+const MAX_ID = 64;
 
 /**
  * The pages' WebSockets of this server process. Presence lives in the database; a change announced on
@@ -46,11 +53,13 @@ export interface HubDeps {
 export class RoomHub {
   private readonly rooms = new Map<number, Set<RoomConnection>>();
   private readonly unsubscribe: () => void;
+  private readonly unsubscribeSignals: () => void;
   /** Set on shutdown: connections closing then are not departures (the sweeper decides later). */
   shuttingDown = false;
 
   constructor(readonly deps: HubDeps) {
     this.unsubscribe = deps.bus.subscribe((meetingId) => this.changed(meetingId));
+    this.unsubscribeSignals = deps.bus.subscribeSignals((signal) => this.deliver(signal));
   }
 
   async connect(socket: WebSocket, token: string, client: { ip: string; userAgent: string | undefined }): Promise<void> {
@@ -84,9 +93,14 @@ export class RoomHub {
     for (const connection of this.rooms.get(meetingId) ?? []) connection.refresh();
   }
 
+  private deliver(signal: Signal): void {
+    for (const connection of this.rooms.get(signal.meetingId) ?? []) connection.deliver(signal);
+  }
+
   close(): void {
     this.shuttingDown = true;
     this.unsubscribe();
+    this.unsubscribeSignals();
   }
 }
 
@@ -201,6 +215,41 @@ class RoomConnection {
       return this.finish('ended');
     }
     this.sendState('in_meeting');
+    await this.sendMediaConfig();
+  }
+
+  /** What the page's media needs, once it is in the meeting: ICE servers, initial camera, recording allowed. */
+  private async sendMediaConfig(): Promise<void> {
+    const meeting = await findMeetingById(this.db, this.ticket.meeting_id);
+    if (!meeting) return;
+    const host = this.ticket.role === 'host';
+    const owner = host ? await findUserById(this.db, meeting.user_pk) : undefined;
+    this.send({
+      type: 'media-config',
+      iceServers: this.hub.deps.iceServers ?? [],
+      camera: (host ? meeting.option_video_host : meeting.option_video_participants) === 1,
+      microphone: true,
+      cloudRecord: owner?.enable_cloud_record === 1,
+    });
+  }
+
+  /** In the meeting: admitted, joined, not gone. Only then may the page signal or be signalled. */
+  private get inMeeting(): boolean {
+    return !this.finished && this.participationId !== undefined && this.lastState === 'in_meeting';
+  }
+
+  /** A signal from the bus: sent on when it is for this page. */
+  deliver(signal: Signal): void {
+    if (!this.inMeeting || signal.meetingId !== this.ticket.meeting_id || signal.from === this.ticket.cuid) return;
+    if (signal.to !== '*' && signal.to !== this.ticket.cuid) return;
+    this.send(signal.message);
+  }
+
+  /** Relays `message` from this page to `to` (a participant id, or `*`); the sender must be in the meeting. */
+  private relay(to: string, message: Record<string, unknown>): void {
+    if (!this.inMeeting || to === '' || to.length > MAX_ID) return;
+    const signal: Signal = { meetingId: this.ticket.meeting_id, to, from: this.ticket.cuid, message: { ...message, from: this.ticket.cuid } };
+    this.hub.deps.bus.signal(signal).catch((err: unknown) => this.hub.deps.log.error({ err }, 'signal relay failed'));
   }
 
   private async sendRoster(): Promise<void> {
@@ -214,32 +263,44 @@ class RoomConnection {
       type: 'roster',
       meeting: { confName: meeting.conf_name, confNumber: meeting.conf_number, endsAt: meeting.window_end },
       you: {
-        ticketId: this.ticket.token,
+        id: this.ticket.cuid,
         name: this.ticket.name,
         role: this.ticket.role,
         watermark: meeting.watermark === 1 ? this.ticket.login_name : null,
       },
       participants: present.map((p) => ({
-        ticketId: p.ticket ?? '',
+        id: p.cuid,
         name: p.name,
         role: p.role,
         deviceType: p.device_type,
         joinTime: formatDateTime(p.joined_at),
       })),
-      waiting: waiting.map((t) => ({ ticketId: t.token, name: t.name })),
+      waiting: waiting.map((t) => ({ id: t.cuid, name: t.name })),
     });
   }
 
   received(raw: string): void {
-    let message: { type?: unknown; ticketId?: unknown };
+    let message: { type?: unknown; id?: unknown; to?: unknown; data?: unknown; audio?: unknown; video?: unknown; screen?: unknown };
     try {
       message = JSON.parse(raw) as typeof message;
     } catch {
       return;
     }
+    if (typeof message !== 'object' || message === null) return;
     const host = this.ticket.role === 'host';
-    const target = typeof message.ticketId === 'string' ? message.ticketId : '';
+    const target = typeof message.id === 'string' ? message.id : '';
     switch (message.type) {
+      case 'signal':
+        if (typeof message.to !== 'string' || message.to === '*' || typeof message.data !== 'object' || message.data === null) return;
+        return this.relay(message.to, { type: 'signal', data: message.data });
+      case 'media': {
+        const { audio, video, screen } = message;
+        if (typeof audio !== 'boolean' || typeof video !== 'boolean' || typeof screen !== 'boolean') return;
+        return this.relay('*', { type: 'media', audio, video, screen });
+      }
+      case 'mute':
+        if (!host || target === this.ticket.cuid) return;
+        return this.relay(target, { type: 'mute' });
       case 'ping':
         return this.enqueue(async () => {
           if (this.participationId !== undefined) await touchParticipation(this.db, this.participationId, this.hub.deps.clock());
@@ -265,17 +326,16 @@ class RoomConnection {
         if (!host) return;
         return this.enqueue(() =>
           this.change(async (db, meeting, now) => {
-            const other = await findTicket(db, target);
-            if (other?.meeting_id === meeting.id && other.state === 'lobby') await setTicketState(db, other.token, 'admitted', now);
+            const other = await ticketByCuid(db, meeting.id, target, ['lobby']);
+            if (other) await setTicketState(db, other.token, 'admitted', now);
           }),
         );
       case 'remove':
         if (!host) return;
         return this.enqueue(() =>
           this.change(async (db, meeting, now) => {
-            const other = await findTicket(db, target);
-            if (!other || other.meeting_id !== meeting.id || other.role === 'host') return;
-            if (!['lobby', 'admitted', 'host_wait'].includes(other.state)) return;
+            const other = await ticketByCuid(db, meeting.id, target, ['lobby', 'admitted', 'host_wait']);
+            if (!other || other.role === 'host') return;
             await setTicketState(db, other.token, 'removed', now);
             const participation = await presentByTicket(db, other.token);
             if (participation) await leaveMeeting(db, meeting, [participation], now);
@@ -298,4 +358,14 @@ class RoomConnection {
       }),
     );
   }
+}
+
+/** The meeting's ticket in one of `states` whose public id (cuid) is `cuid`. Pages never see ticket tokens. */
+async function ticketByCuid(db: Db, meetingId: number, cuid: string, states: TicketState[]): Promise<TicketRow | undefined> {
+  if (cuid === '') return undefined;
+  for (const state of states) {
+    const found = (await ticketsIn(db, meetingId, state)).find((t) => t.cuid === cuid);
+    if (found) return found;
+  }
+  return undefined;
 }

@@ -6,6 +6,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { enterMeeting, linkInfo, resolveLink, type LinkKind } from '../domain/entry.js';
 import { ApiError, Code } from '../domain/errors.js';
+import type { IceServer } from '../config.js';
 import type { MeetingBus } from '../store/bus.js';
 import type { Db } from '../store/database.js';
 import { findUserById } from '../store/users.repository.js';
@@ -18,8 +19,13 @@ export interface WebDeps {
   db: Db;
   bus: MeetingBus;
   clock: () => number;
+  /** STUN/TURN servers for the pages' media; default none. */
+  iceServers?: readonly IceServer[];
   webRoot?: string;
 }
+
+/** Largest page message: media signaling carries session descriptions of a few kilobytes. */
+const MAX_MESSAGE_BYTES = 64 * 1024;
 
 /** A refusal of a page call: HTTP status, a code for the page, and the document's message. */
 function webError(reply: FastifyReply, err: unknown) {
@@ -47,10 +53,10 @@ function linkKind(kind: string): LinkKind {
 export async function webRoutes(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const root = deps.webRoot ?? WEB_ROOT;
   const indexFile = path.join(root, 'index.html');
-  const hub = new RoomHub({ db: deps.db, bus: deps.bus, clock: deps.clock, log: app.log });
+  const hub = new RoomHub({ db: deps.db, bus: deps.bus, clock: deps.clock, log: app.log, iceServers: deps.iceServers ?? [] });
   app.addHook('preClose', async () => hub.close());
 
-  await app.register(websocket, { options: { maxPayload: 4096 } });
+  await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
   if (fs.existsSync(path.join(root, 'assets'))) {
     await app.register(fastifyStatic, { root: path.join(root, 'assets'), prefix: '/assets/', immutable: true, maxAge: '365d' });
   }

@@ -11,14 +11,14 @@ import { formatDateTime, parseDateTime } from './time.js';
 import { requireSiteMeeting } from './meetings.js';
 import { emitEvent } from './webhooks.js';
 
-/** The document's file types: MP4 video, M4A audio. */
-export type FileType = 'MP4' | 'M4A';
+/** The document's file types, MP4 video and M4A audio, and the extension WEBM video (the page's recorder). */
+export type FileType = 'MP4' | 'M4A' | 'WEBM';
 
 /** The file name extension of each file type. */
-export const FILE_EXTENSION: Record<FileType, string> = { MP4: 'mp4', M4A: 'm4a' };
+export const FILE_EXTENSION: Record<FileType, string> = { MP4: 'mp4', M4A: 'm4a', WEBM: 'webm' };
 
 /** The Content-Type a file of each type is served with. */
-export const FILE_MEDIA_TYPE: Record<FileType, string> = { MP4: 'video/mp4', M4A: 'audio/mp4' };
+export const FILE_MEDIA_TYPE: Record<FileType, string> = { MP4: 'video/mp4', M4A: 'audio/mp4', WEBM: 'video/webm' };
 
 /** How far in the future `recordEnd` may lie (clock skew between media server and us). */
 const FUTURE_SKEW_MS = 60_000;

@@ -1,16 +1,37 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import pg from 'pg';
 import type { Store } from './connect.js';
 
 /**
+ * A message from one page to another page (or to every page, `to: '*'`) of the same meeting: media
+ * signaling, relayed and never stored. The sending process has checked the sender; the receiving
+ * process delivers only to pages of `meetingId` that are in the meeting and are `to`.
+ */
+export interface Signal {
+  meetingId: number;
+  /** The addressee's participant id (its ticket's `cuid`), or `*` for everyone but the sender. */
+  to: string;
+  /** The sender's participant id. */
+  from: string;
+  /** What the addressee's page receives, as it is sent. */
+  message: Record<string, unknown>;
+}
+
+/**
  * "Meeting N changed": how every server process learns that presence changed, so that pages connected
- * to it refresh. With PostgreSQL the database carries it (LISTEN/NOTIFY), so several processes behind
- * a load balancer see each other's joins; with SQLite (one server process) it stays in the process.
+ * to it refresh; and the signals pages send one another. With PostgreSQL the database carries both
+ * (LISTEN/NOTIFY), so several processes behind a load balancer see each other's joins and relay each
+ * other's signals; with SQLite (one server process) they stay in the process.
  */
 export interface MeetingBus {
   /** Announces a change; call after the transaction that made it has committed. */
   publish(meetingId: number): Promise<void>;
   subscribe(listener: (meetingId: number) => void): () => void;
+  /** Relays a signal to whichever process holds its addressee's page. */
+  signal(signal: Signal): Promise<void>;
+  subscribeSignals(listener: (signal: Signal) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -22,8 +43,20 @@ class LocalBus implements MeetingBus {
   }
 
   subscribe(listener: (meetingId: number) => void): () => void {
-    this.emitter.on('change', listener);
-    return () => this.emitter.off('change', listener);
+    return this.listen('change', listener);
+  }
+
+  async signal(signal: Signal): Promise<void> {
+    this.emitter.emit('signal', signal);
+  }
+
+  subscribeSignals(listener: (signal: Signal) => void): () => void {
+    return this.listen('signal', listener);
+  }
+
+  private listen<T>(event: string, listener: (value: T) => void): () => void {
+    this.emitter.on(event, listener);
+    return () => this.emitter.off(event, listener);
   }
 
   async close(): Promise<void> {
@@ -31,9 +64,58 @@ class LocalBus implements MeetingBus {
   }
 }
 
+/** A NOTIFY payload must stay under 8000 bytes; a signal (an SDP offer can be larger) goes in parts. */
+const PART_CHARS = 7000;
+/** Parts of a signal not all received after this long are dropped. */
+const PARTS_TIMEOUT_MS = 10_000;
+
+/**
+ * A signal as NOTIFY payloads: the JSON, deflated, base64, cut in parts of `<id> <index> <count> <text>`.
+ * Every part goes out on the same connection, so they arrive in order.
+ */
+export function signalParts(signal: Signal): string[] {
+  const text = deflateRawSync(JSON.stringify(signal)).toString('base64');
+  const id = randomBytes(6).toString('hex');
+  const count = Math.max(1, Math.ceil(text.length / PART_CHARS));
+  return Array.from({ length: count }, (_, i) => `${id} ${i} ${count} ${text.slice(i * PART_CHARS, (i + 1) * PART_CHARS)}`);
+}
+
+/** Puts {@link signalParts} together again; answers the signal once its last part arrived. */
+export class SignalAssembler {
+  private readonly pending = new Map<string, { parts: string[]; timer: NodeJS.Timeout }>();
+
+  add(payload: string): Signal | undefined {
+    const [id = '', index, count, text = ''] = payload.split(' ');
+    const i = Number(index);
+    const n = Number(count);
+    if (!Number.isInteger(i) || !Number.isInteger(n) || i < 0 || i >= n || n > 1000) return undefined;
+    let entry = this.pending.get(id);
+    if (!entry) {
+      const timer = setTimeout(() => this.pending.delete(id), PARTS_TIMEOUT_MS).unref();
+      this.pending.set(id, (entry = { parts: [], timer }));
+    }
+    entry.parts[i] = text;
+    if (entry.parts.filter((p) => p !== undefined).length < n) return undefined;
+    clearTimeout(entry.timer);
+    this.pending.delete(id);
+    try {
+      return JSON.parse(inflateRawSync(Buffer.from(entry.parts.join(''), 'base64')).toString('utf8')) as Signal;
+    } catch {
+      return undefined;
+    }
+  }
+
+  clear(): void {
+    for (const { timer } of this.pending.values()) clearTimeout(timer);
+    this.pending.clear();
+  }
+}
+
 class PostgresBus extends LocalBus {
   private client: pg.Client | undefined;
   private closed = false;
+  private readonly signalChannel: string;
+  private readonly assembler = new SignalAssembler();
 
   constructor(
     private readonly databaseUrl: string,
@@ -41,11 +123,17 @@ class PostgresBus extends LocalBus {
     private readonly onError: (err: unknown) => void,
   ) {
     super();
+    this.signalChannel = `${channel}_signal`;
   }
 
   async connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.databaseUrl });
     client.on('notification', (message) => {
+      if (message.channel === this.signalChannel) {
+        const signal = this.assembler.add(message.payload ?? '');
+        if (signal) this.emitter.emit('signal', signal);
+        return;
+      }
       const id = Number(message.payload);
       if (message.channel === this.channel && Number.isInteger(id)) this.emitter.emit('change', id);
     });
@@ -56,6 +144,7 @@ class PostgresBus extends LocalBus {
     client.on('end', () => this.reconnect(client));
     await client.connect();
     await client.query(`listen ${this.channel}`);
+    await client.query(`listen ${this.signalChannel}`);
     this.client = client;
   }
 
@@ -68,16 +157,23 @@ class PostgresBus extends LocalBus {
   }
 
   override async publish(meetingId: number): Promise<void> {
-    // Any connection may notify; the listening connection of every process (this one too) receives it.
-    const payload = [this.channel, String(meetingId)];
-    if (this.client) {
-      await this.client.query('select pg_notify($1, $2)', payload);
-      return;
-    }
+    await this.notify(this.channel, [String(meetingId)]);
+  }
+
+  override async signal(signal: Signal): Promise<void> {
+    await this.notify(this.signalChannel, signalParts(signal));
+  }
+
+  /** Any connection may notify; the listening connection of every process (this one too) receives it. */
+  private async notify(channel: string, payloads: string[]): Promise<void> {
+    const send = async (client: pg.Client) => {
+      for (const payload of payloads) await client.query('select pg_notify($1, $2)', [channel, payload]);
+    };
+    if (this.client) return send(this.client);
     const client = new pg.Client({ connectionString: this.databaseUrl });
     await client.connect();
     try {
-      await client.query('select pg_notify($1, $2)', payload);
+      await send(client);
     } finally {
       await client.end();
     }
@@ -88,6 +184,7 @@ class PostgresBus extends LocalBus {
     const client = this.client;
     this.client = undefined;
     await client?.end().catch(() => undefined);
+    this.assembler.clear();
     await super.close();
   }
 }

@@ -244,8 +244,8 @@ export interface RecordingsTable {
   record_end: Millis;
   /** Bytes. */
   file_size: number;
-  /** MP4 video or M4A audio. */
-  file_type: 'MP4' | 'M4A';
+  /** MP4 video or M4A audio; WEBM video (an extension) from the page's recorder. */
+  file_type: 'MP4' | 'M4A' | 'WEBM';
   /** Where the file is, in the recording storage. */
   storage_key: string;
   created_at: Millis;

@@ -5,6 +5,7 @@ import * as lifecycle from './migrations/0002-lifecycle.js';
 import * as registrationStatistics from './migrations/0003-registration-statistics.js';
 import * as recordings from './migrations/0004-recordings.js';
 import * as webhooks from './migrations/0005-webhooks.js';
+import * as webmRecordings from './migrations/0006-webm-recordings.js';
 
 /** Every migration, in order. Names never change once released. */
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0003-registration-statistics': registrationStatistics,
   '0004-recordings': recordings,
   '0005-webhooks': webhooks,
+  '0006-webm-recordings': webmRecordings,
 };
 
 /** Applies every pending migration; safe to run from several processes at once (Kysely locks). */

@@ -35,6 +35,30 @@ export class RecordingTooLargeError extends Error {
   }
 }
 
+/**
+ * Writes `source` to `file` through a temporary dot-name beside it (never a valid key, so never served or
+ * listed), flushed, then renamed: the file is there whole or not at all. Answers the bytes written; more
+ * than `maxBytes − already` is a {@link RecordingTooLargeError} and leaves nothing.
+ */
+export async function writeWhole(file: string, source: Readable, already: number, maxBytes: number): Promise<number> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.part`);
+  let size = 0;
+  const limit = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      size += chunk.length;
+      callback(already + size > maxBytes ? new RecordingTooLargeError(maxBytes) : null, chunk);
+    },
+  });
+  try {
+    await pipeline(source, limit, fs.createWriteStream(temp, { flags: 'wx', flush: true }));
+    await fs.promises.rename(temp, file);
+  } catch (err) {
+    await fs.promises.rm(temp, { force: true });
+    throw err;
+  }
+  return size;
+}
+
 const KEY = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
 
 /**
@@ -61,23 +85,7 @@ export function createFileRecordingStorage(options: { root: string }): Recording
     async put(key, source, { maxBytes }) {
       const file = fileOf(key);
       await fs.promises.mkdir(path.dirname(file), { recursive: true });
-      // A dot name: never a valid key, so never served or listed as one.
-      const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.part`);
-      let size = 0;
-      const limit = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          size += chunk.length;
-          callback(size > maxBytes ? new RecordingTooLargeError(maxBytes) : null, chunk);
-        },
-      });
-      try {
-        await pipeline(source, limit, fs.createWriteStream(temp, { flags: 'wx', flush: true }));
-        await fs.promises.rename(temp, file);
-      } catch (err) {
-        await fs.promises.rm(temp, { force: true });
-        throw err;
-      }
-      return { size };
+      return { size: await writeWhole(file, source, 0, maxBytes) };
     },
 
     async stat(key) {

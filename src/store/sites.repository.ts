@@ -5,6 +5,10 @@ export async function findSiteBySign(db: Db, siteSign: string): Promise<SiteRow 
   return db.selectFrom('sites').selectAll().where('site_sign', '=', siteSign).executeTakeFirst();
 }
 
+export async function findSiteById(db: Db, id: number): Promise<SiteRow | undefined> {
+  return db.selectFrom('sites').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 export async function listSites(db: Db): Promise<SiteRow[]> {
   return db.selectFrom('sites').selectAll().orderBy('id').execute();
 }

@@ -131,17 +131,22 @@ describe('the room over the WebSocket', () => {
     await guest.socket.state('lobby');
     const waiting = await host.socket.waitFor((msg) => msg.type === 'roster' && msg.waiting?.length === 1);
     expect(waiting.waiting![0]!.name).toBe('Guest');
+    const guestId = waiting.waiting![0]!.id;
+    // Pages see each other's public ids, never the tickets that are their credentials.
+    expect(guestId).not.toBe(guest.ticket);
+    expect(JSON.stringify(host.socket.messages)).not.toContain(guest.ticket);
 
-    host.socket.send({ type: 'admit', ticketId: guest.ticket });
+    host.socket.send({ type: 'admit', id: guestId });
     await guest.socket.state('in_meeting');
     await host.socket.rosterOf(2);
     // Attendees get no waiting list and cannot admit or remove.
     const guestView = await guest.socket.rosterOf(2);
     expect(guestView.waiting).toEqual([]);
-    guest.socket.send({ type: 'remove', ticketId: host.ticket });
+    expect(JSON.stringify(guest.socket.messages)).not.toContain(host.ticket);
+    guest.socket.send({ type: 'remove', id: guestView.participants!.find((p) => p.role === 'host')!.id });
 
     const after = host.socket.nextRoster(1);
-    host.socket.send({ type: 'remove', ticketId: guest.ticket });
+    host.socket.send({ type: 'remove', id: guestId });
     await guest.socket.state('removed');
     await guest.socket.closed;
     expect((await after).participants![0]!.name).toBe('H');

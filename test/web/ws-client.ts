@@ -3,9 +3,9 @@ import WebSocket from 'ws';
 export interface PageMessage {
   type: string;
   state?: string;
-  participants?: { name: string; role: string; ticketId: string; deviceType: string }[];
-  waiting?: { name: string; ticketId: string }[];
-  you?: { watermark: string | null; role: string; ticketId: string };
+  participants?: { name: string; role: string; id: string; deviceType: string }[];
+  waiting?: { name: string; id: string }[];
+  you?: { watermark: string | null; role: string; id: string };
   meeting?: { confName: string; endsAt: number };
 }
 

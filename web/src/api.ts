@@ -29,7 +29,7 @@ export interface EnterResult {
 }
 
 export interface Participant {
-  ticketId: string;
+  id: string;
   name: string;
   role: Role | string;
   deviceType?: string | null;
@@ -37,14 +37,14 @@ export interface Participant {
 }
 
 export interface Waiting {
-  ticketId: string;
+  id: string;
   name: string;
 }
 
 export interface RosterMessage {
   type: 'roster';
   meeting: { confName: string; confNumber: string; endsAt: number };
-  you: { ticketId: string; name: string; role: Role | string; watermark: string | null };
+  you: { id: string; name: string; role: Role | string; watermark: string | null };
   participants: Participant[];
   waiting: Waiting[];
 }
@@ -61,8 +61,8 @@ export type ClientMessage =
   | { type: 'ping' }
   | { type: 'leave' }
   | { type: 'end' }
-  | { type: 'admit'; ticketId: string }
-  | { type: 'remove'; ticketId: string };
+  | { type: 'admit'; id: string }
+  | { type: 'remove'; id: string };
 
 /** A refusal of a JSON call: the HTTP status and the body's `error`/`message` when it had them. */
 export class ApiError extends Error {

@@ -146,8 +146,8 @@ function showRoom(): RoomView {
   const view = new RoomView(shell, {
     leave: (el) => leaveMeeting(el),
     end: (el) => sendFrom(el, { type: 'end' }),
-    admit: (ticketId, el) => sendFrom(el, { type: 'admit', ticketId }),
-    remove: (ticketId, el) => sendFrom(el, { type: 'remove', ticketId }),
+    admit: (id, el) => sendFrom(el, { type: 'admit', id }),
+    remove: (id, el) => sendFrom(el, { type: 'remove', id }),
   });
   leaveRoom();
   room = view;

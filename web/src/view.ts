@@ -179,8 +179,8 @@ function initial(name: string): string {
 export interface RoomActions {
   leave(el: HTMLButtonElement): void;
   end(el: HTMLButtonElement): void;
-  admit(ticketId: string, el: HTMLButtonElement): void;
-  remove(ticketId: string, el: HTMLButtonElement): void;
+  admit(id: string, el: HTMLButtonElement): void;
+  remove(id: string, el: HTMLButtonElement): void;
 }
 
 /** The in-meeting screen: built once, then updated by every roster message and every second. */
@@ -247,7 +247,7 @@ export class RoomView {
     const waiting = Array.isArray(r.waiting) ? r.waiting : [];
 
     this.count.textContent = String(participants.length);
-    this.roster.replaceChildren(...participants.map((p) => this.participant(p, r.you.ticketId, isHost)));
+    this.roster.replaceChildren(...participants.map((p) => this.participant(p, r.you.id, isHost)));
 
     this.waitingCount.textContent = String(waiting.length);
     this.waitingList.replaceChildren(...waiting.map((w) => this.waiting(w)));
@@ -269,11 +269,11 @@ export class RoomView {
 
   private participant(p: Participant, you: string, isHost: boolean): HTMLElement {
     const host = p.role === 'host';
-    const self = p.ticketId === you;
+    const self = p.id === you;
     const device = deviceLabel(p.deviceType);
     return h(
       'li',
-      { testid: 'roster-item', class: `item${self ? ' is-you' : ''}`, 'data-role': host ? 'host' : 'attendee', 'data-ticket': p.ticketId },
+      { testid: 'roster-item', class: `item${self ? ' is-you' : ''}`, 'data-role': host ? 'host' : 'attendee', 'data-id': p.id },
       h('span', { class: `avatar${host ? ' avatar-host' : ''}`, 'aria-hidden': 'true' }, initial(p.name)),
       h(
         'span',
@@ -291,7 +291,7 @@ export class RoomView {
         !host &&
         !self &&
         button('移除 Remove', { testid: 'remove-button', class: 'btn btn-small btn-ghost-danger' }, (_e, el) =>
-          this.act.remove(p.ticketId, el),
+          this.act.remove(p.id, el),
         ),
     );
   }
@@ -299,17 +299,17 @@ export class RoomView {
   private waiting(w: Waiting): HTMLElement {
     return h(
       'li',
-      { testid: 'waiting-item', class: 'item', 'data-ticket': w.ticketId },
+      { testid: 'waiting-item', class: 'item', 'data-id': w.id },
       h('span', { class: 'avatar', 'aria-hidden': 'true' }, initial(w.name)),
       h('span', { class: 'who' }, h('span', { class: 'name' }, w.name)),
       h(
         'span',
         { class: 'item-actions' },
         button('允许 Admit', { testid: 'admit-button', class: 'btn btn-small btn-primary' }, (_e, el) =>
-          this.act.admit(w.ticketId, el),
+          this.act.admit(w.id, el),
         ),
         button('移除 Remove', { testid: 'remove-button', class: 'btn btn-small btn-ghost-danger' }, (_e, el) =>
-          this.act.remove(w.ticketId, el),
+          this.act.remove(w.id, el),
         ),
       ),
     );
