@@ -151,6 +151,11 @@ async function postgresWriter(databaseUrl: string, schema: string): Promise<Writ
       for (const table of ['users', 'meetings', 'sessions', 'participations']) {
         await client.query(`select setval(pg_get_serial_sequence('${table}', 'id'), (select coalesce(max(id), 1) from ${table}))`);
       }
+      // Replica mode skipped the triggers too: the per-day list counts (migration 0007) are made here.
+      await client.query('set session_replication_role = origin');
+      await client.query('delete from meeting_day_counts');
+      await client.query(`insert into meeting_day_counts (site_id, conf_status, day, n)
+        select site_id, conf_status, start_time / 86400000, count(*) from meetings where conf_del_flag = 1 group by 1, 2, 3`);
       await client.query('set maintenance_work_mem = \'1GB\'');
       for (const index of secondary.rows) await client.query(index.definition);
       // VACUUM also sets the visibility map, which index-only scans need (ANALYZE alone does not).

@@ -1,5 +1,5 @@
 import type { Db, SiteRow } from '../store/database.js';
-import { countMeetings, listMeetings, MeetingStatus, settleFinished, type ListedMeeting } from '../store/meetings.repository.js';
+import { listMeetingsPage, MeetingStatus, settleFinished, type ListedMeeting } from '../store/meetings.repository.js';
 import { findUser } from '../store/users.repository.js';
 import { ApiError, Code, parameterError } from './errors.js';
 import { parseDateTime } from './time.js';
@@ -46,9 +46,7 @@ async function page(db: Db, owner: { siteId: number } | { userPk: number }, stat
     throw new ApiError(Code.parameter, '参数 endTime 无效 (invalid parameter endTime): expected a time not before startTime');
   }
   const filter = { owner, status: STATUS[state], startFrom, startTo };
-  // One after the other: both run on the request's transaction, which is one connection.
-  const items = await listMeetings(db, { ...filter, offset: (pageNo - 1) * pageSize, limit: pageSize });
-  const totalItems = await countMeetings(db, filter);
+  const { items, total: totalItems } = await listMeetingsPage(db, { ...filter, offset: (pageNo - 1) * pageSize, limit: pageSize });
   return { items, totalItems, totalPage: Math.ceil(totalItems / pageSize), currentPage: pageNo, pageSize };
 }
 

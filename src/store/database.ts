@@ -268,6 +268,16 @@ export interface Database {
   site_event_counters: SiteEventCountersTable;
   site_events: SiteEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  meeting_day_counts: MeetingDayCountsTable;
+}
+
+/** Not-deleted meetings of a site in one state, per GMT day of their start; kept by triggers (migration 0007). */
+export interface MeetingDayCountsTable {
+  site_id: number;
+  conf_status: number;
+  /** ⌊start_time / 86,400,000⌋. */
+  day: number;
+  n: number;
 }
 
 /** A receiver of a site's events (extension). */

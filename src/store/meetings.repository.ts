@@ -125,19 +125,38 @@ export interface ListQuery {
   limit: number;
 }
 
-/** One page of meetings in a state, in (start_time, id) order, each with its host's userId and name. */
-export async function listMeetings(db: Db, q: ListQuery) {
+const DAY_MS = 86_400_000;
+
+/**
+ * One page of not-deleted meetings in a state, in (start_time, id) order, each with its host's userId
+ * and name, and how many there are in all.
+ *
+ * A user's meetings are few: counted and skipped on the list index. A site's can be hundreds of
+ * thousands: the total and the day the page starts on come from `meeting_day_counts` (one row per day
+ * with meetings), so the index walk is at most that day's meetings, not the pages before it.
+ */
+export async function listMeetingsPage(db: Db, q: ListQuery): Promise<{ items: ListedMeeting[]; total: number }> {
+  if ('userPk' in q.owner) {
+    const items = await pageOfList(db, q, q.startFrom, q.offset);
+    return { items, total: await countRange(db, q, q.startFrom, q.startTo) };
+  }
+  const days = await siteDays(db, q.owner.siteId, q);
+  let total = 0;
+  let start: { from: number | undefined; skip: number } | undefined;
+  for (const { day, n } of days) {
+    if (!start && total + n > q.offset) start = { from: Math.max(day * DAY_MS, q.startFrom ?? -Infinity), skip: q.offset - total };
+    total += n;
+  }
+  return { items: start ? await pageOfList(db, q, start.from, start.skip) : [], total };
+}
+
+export type ListedMeeting = Awaited<ReturnType<typeof pageOfList>>[number];
+
+/** The list's meetings starting at or after `from` (and within `q.startTo`), skipping `skip` of them. */
+async function pageOfList(db: Db, q: ListQuery, from: number | undefined, skip: number) {
   // The page's ids come from the list index alone (it covers every column used), so the rows skipped
-  // by the offset cost an index step each, not a row and a user lookup; only the page is joined.
-  let page = db
-    .selectFrom('meetings')
-    .select('id')
-    .where('conf_status', '=', q.status)
-    .where('conf_del_flag', '=', DelFlag.normal);
-  page = 'siteId' in q.owner ? page.where('site_id', '=', q.owner.siteId) : page.where('user_pk', '=', q.owner.userPk);
-  if (q.startFrom !== undefined) page = page.where('start_time', '>=', q.startFrom);
-  if (q.startTo !== undefined) page = page.where('start_time', '<=', q.startTo);
-  page = page.orderBy('start_time').orderBy('id').offset(q.offset).limit(q.limit);
+  // cost an index step each, not a row and a user lookup; only the page is joined.
+  const page = listed(db, q, from, q.startTo).select('id').orderBy('start_time').orderBy('id').offset(skip).limit(q.limit);
   return db
     .selectFrom('meetings')
     .innerJoin('users', 'users.id', 'meetings.user_pk')
@@ -149,19 +168,47 @@ export async function listMeetings(db: Db, q: ListQuery) {
     .execute();
 }
 
-export type ListedMeeting = Awaited<ReturnType<typeof listMeetings>>[number];
-
-export async function countMeetings(db: Db, q: Omit<ListQuery, 'offset' | 'limit'>): Promise<number> {
-  let query = db
-    .selectFrom('meetings')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('conf_status', '=', q.status)
-    .where('conf_del_flag', '=', DelFlag.normal);
+/** The list's rows with a start time in [from, to] (either bound optional), on the list index. */
+function listed(db: Db, q: ListQuery, from: number | undefined, to: number | undefined) {
+  let query = db.selectFrom('meetings').where('conf_status', '=', q.status).where('conf_del_flag', '=', DelFlag.normal);
   query = 'siteId' in q.owner ? query.where('site_id', '=', q.owner.siteId) : query.where('user_pk', '=', q.owner.userPk);
-  if (q.startFrom !== undefined) query = query.where('start_time', '>=', q.startFrom);
-  if (q.startTo !== undefined) query = query.where('start_time', '<=', q.startTo);
-  const row = await query.executeTakeFirstOrThrow();
+  if (from !== undefined) query = query.where('start_time', '>=', from);
+  if (to !== undefined) query = query.where('start_time', '<=', to);
+  return query;
+}
+
+async function countRange(db: Db, q: ListQuery, from: number | undefined, to: number | undefined): Promise<number> {
+  const row = await listed(db, q, from, to)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/**
+ * The site's meetings of the list per day, in day order. A day cut by `startFrom` or `startTo` is
+ * counted exactly on the list index instead (at most one day of meetings each).
+ */
+async function siteDays(db: Db, siteId: number, q: ListQuery): Promise<{ day: number; n: number }[]> {
+  const firstDay = q.startFrom === undefined ? undefined : Math.floor(q.startFrom / DAY_MS);
+  const lastDay = q.startTo === undefined ? undefined : Math.floor(q.startTo / DAY_MS);
+  let query = db
+    .selectFrom('meeting_day_counts')
+    .select(['day', 'n'])
+    .where('site_id', '=', siteId)
+    .where('conf_status', '=', q.status)
+    .where('n', '>', 0);
+  if (firstDay !== undefined) query = query.where('day', '>=', firstDay);
+  if (lastDay !== undefined) query = query.where('day', '<=', lastDay);
+  const days = (await query.orderBy('day').execute()).map((r) => ({ day: Number(r.day), n: Number(r.n) }));
+  for (const edge of [firstDay, lastDay]) {
+    const row = edge === undefined ? undefined : days.find((d) => d.day === edge);
+    if (!row) continue;
+    const from = Math.max(row.day * DAY_MS, q.startFrom ?? -Infinity);
+    const to = Math.min((row.day + 1) * DAY_MS - 1, q.startTo ?? Infinity);
+    row.n = await countRange(db, q, from, to);
+    if (firstDay === lastDay) break;
+  }
+  return days;
 }
 
 /** How many of the user's not-deleted meetings are in `status`. */

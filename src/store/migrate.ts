@@ -6,6 +6,7 @@ import * as registrationStatistics from './migrations/0003-registration-statisti
 import * as recordings from './migrations/0004-recordings.js';
 import * as webhooks from './migrations/0005-webhooks.js';
 import * as webmRecordings from './migrations/0006-webm-recordings.js';
+import * as meetingDayCounts from './migrations/0007-meeting-day-counts.js';
 
 /** Every migration, in order. Names never change once released. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004-recordings': recordings,
   '0005-webhooks': webhooks,
   '0006-webm-recordings': webmRecordings,
+  '0007-meeting-day-counts': meetingDayCounts,
 };
 
 /** Applies every pending migration; safe to run from several processes at once (Kysely locks). */
