@@ -233,9 +233,12 @@ class RoomConnection {
     });
   }
 
-  /** In the meeting: admitted, joined, not gone. Only then may the page signal or be signalled. */
+  /**
+   * In the meeting: joined and not gone. Only then may the page signal or be signalled. The participation
+   * is set before the join is announced, so others never learn of a page that could not hear them yet.
+   */
   private get inMeeting(): boolean {
-    return !this.finished && this.participationId !== undefined && this.lastState === 'in_meeting';
+    return !this.finished && this.participationId !== undefined;
   }
 
   /** A signal from the bus: sent on when it is for this page. */

@@ -55,14 +55,32 @@ export interface StateMessage {
   message?: string;
 }
 
-export type ServerMessage = RosterMessage | StateMessage | { type: 'pong' };
+export interface MediaConfigMessage {
+  type: 'media-config';
+  iceServers: RTCIceServer[];
+  camera: boolean;
+  microphone: boolean;
+  cloudRecord: boolean;
+}
+
+/** Relayed from another page (`from` its participant id): signaling, media state, the host's mute. */
+export interface MediaMessage {
+  type: 'signal' | 'media' | 'mute';
+  from: string;
+  [key: string]: unknown;
+}
+
+export type ServerMessage = RosterMessage | StateMessage | MediaConfigMessage | MediaMessage | { type: 'pong' };
 
 export type ClientMessage =
   | { type: 'ping' }
   | { type: 'leave' }
   | { type: 'end' }
   | { type: 'admit'; id: string }
-  | { type: 'remove'; id: string };
+  | { type: 'remove'; id: string }
+  | { type: 'mute'; id: string }
+  | { type: 'signal'; to: string; data: Record<string, unknown> }
+  | { type: 'media'; audio: boolean; video: boolean; screen: boolean };
 
 /** A refusal of a JSON call: the HTTP status and the body's `error`/`message` when it had them. */
 export class ApiError extends Error {

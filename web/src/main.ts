@@ -1,8 +1,10 @@
 // The start/join page: docs/web-protocol.md. One page for /s/..., /j/... and /wc/join/... links.
 
 import './style.css';
-import { ApiError, enter, getLink, MeetingSocket, type LinkInfo, type RosterMessage, type ServerMessage } from './api';
+import { ApiError, enter, getLink, MeetingSocket, type LinkInfo, type MediaConfigMessage, type MediaMessage, type RosterMessage, type ServerMessage } from './api';
 import { button, h } from './dom';
+import { CloudRecorder, createMediaSession, SpeakerDetector, type MediaSession, type RecorderSource } from './media';
+import { MediaStage } from './media-view';
 import { parseRoute } from './route';
 import { formatLocal, formatRemaining } from './time';
 import { card, createShell, enterForm, meetingHeader, RoomView, setError, setState, showScreen } from './view';
@@ -27,6 +29,20 @@ let clock: number | undefined;
 let leaving = false;
 let leaveTimer: number | undefined;
 
+// Media (web/src/media): created once the room, the server's media-config and this page's id are known.
+let ticket = '';
+let mediaConfig: MediaConfigMessage | null = null;
+/** Media messages that came before the media session existed. */
+let early: MediaMessage[] = [];
+let selfId = '';
+let names = new Map<string, string>();
+let participantIds: string[] = [];
+let media: MediaSession | null = null;
+let stage: MediaStage | null = null;
+let speaker: SpeakerDetector | null = null;
+let speaking: string | null = null;
+let recorder: CloudRecorder | null = null;
+
 function go(state: string, text?: string): void {
   current = state;
   setState(shell, state, text);
@@ -47,6 +63,98 @@ function leaveRoom(): void {
   window.clearInterval(clock);
   clock = undefined;
   room = null;
+  stopMedia();
+}
+
+// ---- media ----
+
+function startMedia(): void {
+  if (media || !mediaConfig || !selfId || !room) return;
+  const config = mediaConfig;
+  stage = new MediaStage({
+    microphone: (on) => media?.setMicrophone(on),
+    camera: (on) => media?.setCamera(on),
+    screen: (on) => {
+      if (!on) media?.stopScreenShare();
+      else media?.startScreenShare().catch(() => setError(shell, '无法共享屏幕 Could not share the screen'));
+    },
+    device: (kind, id) => void media?.selectDevice(kind, id).then(renderMedia, () => setError(shell, '无法使用该设备 Could not use that device')),
+    record: (on) => (on ? void startRecording() : void stopRecording()),
+  });
+  room.stage.replaceChildren(stage.el);
+  stage.allowRecording(config.cloudRecord);
+  media = createMediaSession({
+    selfId,
+    config,
+    send: (message) => socket?.send(message),
+    onChange: renderMedia,
+    onMutedByHost: () => setError(shell, '主持人已将你静音 The host muted you'),
+  });
+  speaker = new SpeakerDetector((id) => {
+    speaking = id;
+    renderMedia();
+  });
+  for (const message of early) media.receive(message);
+  early = [];
+  media.setParticipants(participantIds);
+  const session = media;
+  void session.start().then(async () => {
+    if (media !== session) return;
+    stage?.setDevices(await session.devices());
+    renderMedia();
+  });
+  renderMedia();
+}
+
+function renderMedia(): void {
+  if (!media || !stage) return;
+  const participants = media.participants();
+  stage.render(participants, names, speaking);
+  const self = participants.find((p) => p.local);
+  if (self) stage.setLocal(self.state);
+  room?.setMediaStates(new Map(participants.map((p) => [p.id, p.state])));
+  speaker?.update(new Map(participants.map((p) => [p.id, p.camera])));
+}
+
+function recorderSources(): RecorderSource[] {
+  if (!media || !stage) return [];
+  return media.participants().flatMap((p) => {
+    const name = names.get(p.id) ?? '';
+    const camera: RecorderSource = { id: p.id, name, video: stage?.video(p.id, 'camera') ?? null, audio: p.camera };
+    return p.screen ? [{ id: `${p.id}/screen`, name, video: stage?.video(p.id, 'screen') ?? null, audio: null }, camera] : [camera];
+  });
+}
+
+async function startRecording(): Promise<void> {
+  if (recorder?.state === 'recording' || recorder?.state === 'saving') return;
+  const current = new CloudRecorder({ ticket, sources: recorderSources, onState: (state, detail) => stage?.setRecording(state, detail) });
+  recorder = current;
+  try {
+    await current.start();
+  } catch (err) {
+    stage?.setRecording('failed', err instanceof Error ? err.message : '');
+    setError(shell, '无法开始录制 Could not start recording');
+  }
+}
+
+/** Stops recording and finishes the upload, even when the room is being left. */
+async function stopRecording(): Promise<void> {
+  const current = recorder;
+  if (!current) return;
+  await current.stop();
+  current.close();
+  if (recorder === current) recorder = null;
+}
+
+function stopMedia(): void {
+  void stopRecording();
+  media?.close();
+  media = null;
+  speaker?.close();
+  speaker = null;
+  speaking = null;
+  stage = null;
+  selfId = '';
 }
 
 // ---- screens ----
@@ -148,6 +256,7 @@ function showRoom(): RoomView {
     end: (el) => sendFrom(el, { type: 'end' }),
     admit: (id, el) => sendFrom(el, { type: 'admit', id }),
     remove: (id, el) => sendFrom(el, { type: 'remove', id }),
+    mute: (id, el) => sendFrom(el, { type: 'mute', id }),
   });
   leaveRoom();
   room = view;
@@ -230,9 +339,12 @@ function enterFailed(err: unknown): void {
   setError(shell, text);
 }
 
-function connect(ticket: string, state: string): void {
+function connect(entered: string, state: string): void {
   closeSocket();
-  socket = new MeetingSocket(ticket, { onMessage, onClose });
+  ticket = entered;
+  mediaConfig = null;
+  early = [];
+  socket = new MeetingSocket(entered, { onMessage, onClose });
   showWaiting(state === 'host_wait' || state === 'lobby' ? state : 'connecting');
 }
 
@@ -241,6 +353,13 @@ function connect(ticket: string, state: string): void {
 function onMessage(msg: ServerMessage): void {
   if (msg.type === 'state') onState(String(msg.state), typeof msg.message === 'string' ? msg.message : '');
   else if (msg.type === 'roster') onRoster(msg);
+  else if (msg.type === 'media-config') {
+    mediaConfig = msg;
+    startMedia();
+  } else if (msg.type === 'signal' || msg.type === 'media' || msg.type === 'mute') {
+    if (media) media.receive(msg);
+    else early.push(msg);
+  }
 }
 
 function onState(state: string, message: string): void {
@@ -262,6 +381,13 @@ function onRoster(r: RosterMessage): void {
   if (!socket || FINAL.has(current)) return;
   const view = room ?? showRoom();
   view.update(r);
+  const participants = Array.isArray(r.participants) ? r.participants : [];
+  names = new Map(participants.map((p) => [p.id, p.name]));
+  participantIds = participants.map((p) => p.id);
+  selfId = typeof r.you?.id === 'string' ? r.you.id : '';
+  startMedia();
+  media?.setParticipants(participantIds);
+  renderMedia();
   if (typeof r.meeting?.endsAt === 'number') endsAt = r.meeting.endsAt;
   tick();
 }

@@ -181,6 +181,7 @@ export interface RoomActions {
   end(el: HTMLButtonElement): void;
   admit(id: string, el: HTMLButtonElement): void;
   remove(id: string, el: HTMLButtonElement): void;
+  mute(id: string, el: HTMLButtonElement): void;
 }
 
 /** The in-meeting screen: built once, then updated by every roster message and every second. */
@@ -200,6 +201,10 @@ export class RoomView {
     this.waitingList,
   );
   private readonly actions = h('div', { class: 'room-actions' });
+  /** Where the media stage goes (media-view.ts). */
+  readonly stage = h('div', { class: 'room-stage' });
+  /** Participants' microphone and camera states, shown in the roster. */
+  private media = new Map<string, { audio: boolean; video: boolean }>();
   private readonly body = h('div', { class: 'room-body' });
   private endButton: HTMLButtonElement | null = null;
   private watermark: HTMLElement | null = null;
@@ -226,6 +231,7 @@ export class RoomView {
         h('div', { class: 'room-clock' }, h('span', { class: 'label' }, '剩余时间 Time left'), this.remaining),
       ),
       shell.error,
+      this.stage,
       this.body,
       this.actions,
     );
@@ -267,11 +273,23 @@ export class RoomView {
     this.setWatermark(typeof r.you.watermark === 'string' && r.you.watermark !== '' ? r.you.watermark : null);
   }
 
+  /** Microphone and camera states by participant id; the roster shows them. */
+  setMediaStates(states: Map<string, { audio: boolean; video: boolean }>): void {
+    this.media = states;
+    for (const item of this.roster.querySelectorAll<HTMLElement>('[data-testid="roster-item"]')) this.showMedia(item);
+  }
+
+  private showMedia(item: HTMLElement): void {
+    const state = this.media.get(item.getAttribute('data-id') ?? '');
+    item.setAttribute('data-audio', state ? (state.audio ? 'on' : 'off') : 'unknown');
+    item.setAttribute('data-video', state ? (state.video ? 'on' : 'off') : 'unknown');
+  }
+
   private participant(p: Participant, you: string, isHost: boolean): HTMLElement {
     const host = p.role === 'host';
     const self = p.id === you;
     const device = deviceLabel(p.deviceType);
-    return h(
+    const item = h(
       'li',
       { testid: 'roster-item', class: `item${self ? ' is-you' : ''}`, 'data-role': host ? 'host' : 'attendee', 'data-id': p.id },
       h('span', { class: `avatar${host ? ' avatar-host' : ''}`, 'aria-hidden': 'true' }, initial(p.name)),
@@ -287,13 +305,21 @@ export class RoomView {
           device && h('span', { class: 'device' }, device),
         ),
       ),
+      h('span', { class: 'media-marks', 'aria-hidden': 'true' }),
       isHost &&
-        !host &&
         !self &&
-        button('移除 Remove', { testid: 'remove-button', class: 'btn btn-small btn-ghost-danger' }, (_e, el) =>
-          this.act.remove(p.id, el),
+        h(
+          'span',
+          { class: 'item-actions' },
+          button('静音 Mute', { testid: 'mute-button', class: 'btn btn-small btn-secondary' }, (_e, el) => this.act.mute(p.id, el)),
+          !host &&
+            button('移除 Remove', { testid: 'remove-button', class: 'btn btn-small btn-ghost-danger' }, (_e, el) =>
+              this.act.remove(p.id, el),
+            ),
         ),
     );
+    this.showMedia(item);
+    return item;
   }
 
   private waiting(w: Waiting): HTMLElement {

@@ -1,0 +1,62 @@
+// Who is speaking: the loudest audio above a threshold, measured with WebAudio analysers.
+
+/** Level (RMS of the samples, 0–1) above which someone counts as speaking. */
+const THRESHOLD = 0.02;
+const INTERVAL_MS = 200;
+
+export class SpeakerDetector {
+  private readonly context = new AudioContext();
+  private readonly meters = new Map<string, { trackId: string; source: MediaStreamAudioSourceNode; analyser: AnalyserNode }>();
+  private readonly samples = new Float32Array(1024);
+  private timer: number;
+  private current: string | null = null;
+
+  /** Calls `onSpeaker` with the id of the participant speaking, or null, whenever that changes. */
+  constructor(private readonly onSpeaker: (id: string | null) => void) {
+    this.timer = window.setInterval(() => this.measure(), INTERVAL_MS);
+  }
+
+  /** The audio to watch, by participant id; streams without audio are left out. */
+  update(streams: Map<string, MediaStream | null>): void {
+    void this.context.resume().catch(() => undefined);
+    for (const [id, meter] of this.meters) {
+      const track = streams.get(id)?.getAudioTracks()[0];
+      if (track?.id === meter.trackId) continue;
+      meter.source.disconnect();
+      this.meters.delete(id);
+    }
+    for (const [id, stream] of streams) {
+      const track = stream?.getAudioTracks()[0];
+      if (!stream || !track || this.meters.has(id)) continue;
+      const source = this.context.createMediaStreamSource(new MediaStream([track]));
+      const analyser = this.context.createAnalyser();
+      analyser.fftSize = 1024;
+      source.connect(analyser);
+      this.meters.set(id, { trackId: track.id, source, analyser });
+    }
+  }
+
+  private measure(): void {
+    let loudest: string | null = null;
+    let level = THRESHOLD;
+    for (const [id, meter] of this.meters) {
+      meter.analyser.getFloatTimeDomainData(this.samples);
+      let sum = 0;
+      for (const x of this.samples) sum += x * x;
+      const rms = Math.sqrt(sum / this.samples.length);
+      if (rms > level) {
+        level = rms;
+        loudest = id;
+      }
+    }
+    if (loudest !== this.current) {
+      this.current = loudest;
+      this.onSpeaker(loudest);
+    }
+  }
+
+  close(): void {
+    window.clearInterval(this.timer);
+    void this.context.close().catch(() => undefined);
+  }
+}
