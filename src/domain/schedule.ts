@@ -41,7 +41,8 @@ export interface Occupation extends Window {
 
 /**
  * The largest sum of `parties` over all instants of `within`, for occupations that may stick out of it.
- * Windows are half-open, so back-to-back meetings never add up.
+ * Windows are half-open, so back-to-back meetings never add up. This is the rule; the licence checks
+ * have the database compute it (`sitePeakUse`, tested to agree with this over the site's occupations).
  */
 export function peakUse(occupations: readonly Occupation[], within: Window): number {
   const events: [time: number, delta: number][] = [];
