@@ -82,8 +82,8 @@ export async function sitePeakUse(db: Db, siteId: number, q: OverlapQuery): Prom
       cte
         .selectFrom('meetings')
         .select((eb) => [
-          eb.case().when('window_start', '>', q.from).then(eb.ref('window_start')).else(q.from).end().as('s'),
-          eb.case().when('window_end', '<', q.to).then(eb.ref('window_end')).else(q.to).end().as('e'),
+          eb.case().when('window_start', '>', q.from).then(eb.ref('window_start')).else(eb.val(q.from)).end().as('s'),
+          eb.case().when('window_end', '<', q.to).then(eb.ref('window_end')).else(eb.val(q.to)).end().as('e'),
           'conf_parties as p',
         ])
         .where('site_id', '=', siteId)

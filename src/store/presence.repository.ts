@@ -80,7 +80,7 @@ export async function closeParticipations(db: Db, ids: number[], at: number): Pr
   if (ids.length === 0) return [];
   return db
     .updateTable('participations')
-    .set((eb) => ({ left_at: eb.case().when('joined_at', '>', at).then(eb.ref('joined_at')).else(at).end() }))
+    .set((eb) => ({ left_at: eb.case().when('joined_at', '>', at).then(eb.ref('joined_at')).else(eb.val(at)).end() }))
     .where('id', 'in', ids)
     .where('left_at', 'is', null)
     .returningAll()
