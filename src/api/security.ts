@@ -1,6 +1,6 @@
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import helmet from 'helmet';
 import { ApiError, Code } from '../domain/errors.js';
 
 /**
@@ -8,7 +8,9 @@ import { ApiError, Code } from '../domain/errors.js';
  * from this server (the pages use no inline script; WebSockets go back to the same host).
  */
 export async function securityHeaders(app: FastifyInstance): Promise<void> {
-  await app.register(helmet, {
+  // helmet's middleware is built once here; @fastify/helmet builds it anew for every request, which a
+  // CPU profile showed as a few per cent of a request (docs/benchmarks.md).
+  const setHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -29,6 +31,7 @@ export async function securityHeaders(app: FastifyInstance): Promise<void> {
     crossOriginEmbedderPolicy: false,
     referrerPolicy: { policy: 'no-referrer' },
   });
+  app.addHook('onRequest', (request, reply, done) => setHeaders(request.raw, reply.raw, (err) => done(err as Error | undefined)));
 }
 
 /**
