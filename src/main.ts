@@ -47,7 +47,7 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
 
   // Forgets tokens that can no longer pass the window check.
   const pruner = setInterval(() => {
-    pruneTokens(store.db, Date.now()).catch((err: unknown) => app.log.warn({ err }, 'token pruning failed'));
+    pruneTokens(store.db, Date.now() - config.tokenWindowMs).catch((err: unknown) => app.log.warn({ err }, 'token pruning failed'));
   }, TOKEN_PRUNE_INTERVAL_MS);
   pruner.unref();
   // Lets go of silent pages, ends sessions at their window's end, finishes meetings whose window passed.

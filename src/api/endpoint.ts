@@ -111,22 +111,21 @@ export async function runSigned<T>(
   const now = deps.clock();
   const site = await authenticate(deps, subject, params, now);
   deps.siteRateLimit?.take(site.site_sign, now);
-  const token = params.token.toUpperCase();
-  const expiresAt = Number(params.timeStamp) + deps.tokenWindowMs;
+  const claim = { time_stamp: Number(params.timeStamp), token: params.token.toUpperCase(), site_id: site.id };
   const tasks: (() => Promise<void>)[] = [];
   const afterCommit = (task: () => Promise<void>) => tasks.push(task);
   let result: T;
   if (access === 'read') {
-    if (!(await deps.tokens.claim(token, site.id, expiresAt))) throw tokenUsed();
+    if (!(await deps.tokens.claim(claim))) throw tokenUsed();
     try {
       result = await work({ db: deps.db, site, now, afterCommit });
     } catch (err) {
-      if (err instanceof ApiError) await deps.tokens.release(token);
+      if (err instanceof ApiError) await deps.tokens.release(claim);
       throw err;
     }
   } else {
     result = await deps.db.transaction().execute(async (trx) => {
-      if (!(await claimToken(trx, token, site.id, expiresAt))) throw tokenUsed();
+      if (!(await claimToken(trx, claim))) throw tokenUsed();
       return work({ db: trx, site, now, afterCommit });
     });
   }

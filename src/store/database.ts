@@ -108,12 +108,13 @@ export interface MeetingsTable {
   updated_at: Millis;
 }
 
+/** Keyed by (time_stamp, token): new rows go to the end of the key order (migration 0008). */
 export interface UsedTokensTable {
+  /** The request's timeStamp, which the token signs; the row may be pruned once it leaves the window. */
+  time_stamp: Millis;
   /** Upper-case hex MD5 token, as accepted. */
   token: string;
   site_id: number;
-  /** When the token's timeStamp leaves the accepted window; the row may be pruned after. */
-  expires_at: Millis;
 }
 
 export interface SessionsTable {

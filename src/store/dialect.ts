@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type ColumnDefinitionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { PostgresAdapter, sql, type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
 
 /**
  * Everything that differs between SQLite and PostgreSQL lives here, so that the repositories and
@@ -35,6 +35,14 @@ export function forUpdate<QB extends SelectQueryBuilder<any, any, any>>(db: Kyse
  */
 export function skipLocked<QB extends SelectQueryBuilder<any, any, any>>(db: Kysely<any>, query: QB): QB {
   return isPostgres(db) ? (query.forUpdate().skipLocked() as QB) : query;
+}
+
+/**
+ * A table stored in its primary key's order (SQLite `WITHOUT ROWID`), for tables read and written only by
+ * that key. PostgreSQL keeps every table as a heap beside its indexes: nothing to add.
+ */
+export function withoutRowid(db: Kysely<any>) {
+  return <B extends CreateTableBuilder<any, any>>(builder: B): B => (isPostgres(db) ? builder : (builder.modifyEnd(sql`without rowid`) as B));
 }
 
 /** Namespaces of transaction-scoped locks (`lockKey`). */

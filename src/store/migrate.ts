@@ -7,9 +7,10 @@ import * as recordings from './migrations/0004-recordings.js';
 import * as webhooks from './migrations/0005-webhooks.js';
 import * as webmRecordings from './migrations/0006-webm-recordings.js';
 import * as meetingDayCounts from './migrations/0007-meeting-day-counts.js';
+import * as usedTokensByTime from './migrations/0008-used-tokens-by-time.js';
 
 /** Every migration, in order. Names never change once released. */
-const migrations: Record<string, Migration> = {
+export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-lifecycle': lifecycle,
   '0003-registration-statistics': registrationStatistics,
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0005-webhooks': webhooks,
   '0006-webm-recordings': webmRecordings,
   '0007-meeting-day-counts': meetingDayCounts,
+  '0008-used-tokens-by-time': usedTokensByTime,
 };
 
 /** Applies every pending migration; safe to run from several processes at once (Kysely locks). */

@@ -29,16 +29,16 @@ export class TokenLedger {
   }
 
   /** Answers true once the token is durably recorded as used, false when it was used before. */
-  claim(token: string, siteId: number, expiresAt: number): Promise<boolean> {
+  claim(claim: TokenClaim): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ token, site_id: siteId, expires_at: expiresAt, resolve, reject });
+      this.pending.push({ ...claim, resolve, reject });
       this.schedule();
     });
   }
 
   /** Gives back a token whose request was refused after the claim, so that it changed nothing. */
-  release(token: string): Promise<void> {
-    return releaseToken(this.db, token);
+  release(claim: TokenClaim): Promise<void> {
+    return releaseToken(this.db, claim);
   }
 
   private schedule(): void {
@@ -59,11 +59,13 @@ export class TokenLedger {
         const first = new Map<string, Pending>();
         const repeats: Pending[] = [];
         for (const claim of batch) {
-          if (first.has(claim.token)) repeats.push(claim);
-          else first.set(claim.token, claim);
+          const key = `${claim.time_stamp}|${claim.token}`;
+          if (first.has(key)) repeats.push(claim);
+          else first.set(key, claim);
         }
         for (const repeat of repeats) repeat.resolve(false);
         try {
+          // Tokens are distinct here: two of the batch with one token and two timeStamps would be an MD5 collision.
           const inserted = await claimTokens(this.db, [...first.values()]);
           for (const claim of first.values()) claim.resolve(inserted.has(claim.token));
         } catch (err) {
