@@ -20,6 +20,8 @@ class Peer {
   streamIds: { camera: string | null; screen: string | null } = { camera: null, screen: null };
   state: MediaState = { audio: true, video: true, screen: false };
   private screenSender: RTCRtpSender | null = null;
+  /** Whether this side's tracks are on the connection yet (see {@link attach}). */
+  private attached = false;
 
   constructor(
     readonly id: string,
@@ -58,11 +60,25 @@ class Peer {
     this.session.send({ type: 'signal', to: this.id, data: data as Record<string, unknown> });
   }
 
-  addLocal(stream: MediaStream | null): void {
-    for (const track of stream?.getTracks() ?? []) this.pc.addTrack(track, stream!);
+  /**
+   * Puts this side's camera, microphone and screen on the connection. The caller (the smaller id) does
+   * so at once and offers; the callee waits for that offer and then adds its tracks to the transceivers
+   * the offer made, so that the pair shares one audio and one video transceiver instead of each side
+   * making its own. A caller without a camera or microphone still offers to receive them.
+   */
+  attach(camera: MediaStream | null, screen: MediaStream | null, caller: boolean): void {
+    if (this.attached) return;
+    this.attached = true;
+    for (const kind of ['audio', 'video'] as const) {
+      const track = kind === 'audio' ? camera?.getAudioTracks()[0] : camera?.getVideoTracks()[0];
+      if (track) this.pc.addTrack(track, camera!);
+      else if (caller) this.pc.addTransceiver(kind, { direction: 'recvonly' });
+    }
+    this.setScreen(screen);
   }
 
   setScreen(stream: MediaStream | null): void {
+    if (!this.attached) return;
     if (this.screenSender) this.pc.removeTrack(this.screenSender);
     this.screenSender = null;
     const track = stream?.getVideoTracks()[0];
@@ -70,6 +86,7 @@ class Peer {
   }
 
   replaceTrack(old: MediaStreamTrack | undefined, next: MediaStreamTrack): void {
+    if (!this.attached) return;
     const sender = this.pc.getSenders().find((s) => s.track === old || (old === undefined && s.track?.kind === next.kind));
     if (sender) void sender.replaceTrack(next);
     else if (this.session.localCamera) this.pc.addTrack(next, this.session.localCamera);
@@ -86,6 +103,7 @@ class Peer {
       if (this.ignoreOffer) return;
       await this.pc.setRemoteDescription(data.description);
       if (data.description.type === 'offer') {
+        this.attach(this.session.localCamera, this.session.screen, false);
         await this.pc.setLocalDescription();
         this.send({ description: this.pc.localDescription!.toJSON() as RTCSessionDescriptionInit });
       }
@@ -176,6 +194,10 @@ export class MeshSession implements MediaSession {
     this.send({ type: 'media', ...this.state });
   }
 
+  get screen(): MediaStream | null {
+    return this.localScreen;
+  }
+
   private streamIds() {
     return { camera: this.localCamera?.id ?? null, screen: this.localScreen?.id ?? null };
   }
@@ -206,8 +228,7 @@ export class MeshSession implements MediaSession {
     peer = new Peer(id, this, this.options.selfId > id);
     this.peers.set(id, peer);
     peer.send({ streams: this.streamIds() });
-    peer.addLocal(this.localCamera);
-    peer.setScreen(this.localScreen);
+    if (this.options.selfId < id) peer.attach(this.localCamera, this.localScreen, true);
     this.changed();
     return peer;
   }
