@@ -28,13 +28,18 @@ export interface Server {
  * `close()` stops accepting connections, finishes the requests in flight, then closes the database.
  */
 export async function serve(config: Config, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<Server> {
-  const store = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const logger = pino({ level: config.logLevel, serializers: logSerializers });
+  const store = await connect({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    backgroundCheckpoint: true,
+    onCheckpointError: (message) => logger.warn({ message }, 'background WAL checkpoint failed'),
+  });
   await migrateToLatest(store);
   const now = Date.now();
   if (config.bootstrapSite) await ensureSite(store.db, config.bootstrapSite.siteSign, config.bootstrapSite.apiKey, now);
   const demo = await createDemoSiteIfEmpty(store.db, now);
 
-  const logger = pino({ level: config.logLevel, serializers: logSerializers });
   const bus = await createBus(store, config.databaseUrl, (err) => logger.warn({ err }, 'presence bus connection lost; reconnecting'));
   const app = await buildApp({ config, db: store.db, bus, logger });
   await app.listen({ port: config.port, host: config.host });

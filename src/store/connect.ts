@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import type { Database, Db } from './database.js';
+import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 
 /** Options of {@link connect}. */
 export interface ConnectOptions {
@@ -17,6 +18,13 @@ export interface ConnectOptions {
   pgSchema?: string;
   /** PostgreSQL pool size. Default 10. */
   poolSize?: number;
+  /**
+   * SQLite: checkpoint the write-ahead log from a worker thread (see `startCheckpointer`) instead of in
+   * whichever request's commit passes the threshold. Default false; the server turns it on.
+   */
+  backgroundCheckpoint?: boolean;
+  /** Told when the background checkpoint fails. */
+  onCheckpointError?: (message: string) => void;
 }
 
 export interface Store {
@@ -67,8 +75,14 @@ export async function connect(options: ConnectOptions): Promise<Store> {
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
+  let checkpointer: Checkpointer | undefined;
+  if (options.backgroundCheckpoint && file !== ':memory:') {
+    // A backstop only: the worker keeps the log far below this (about 40 MB of pages).
+    database.pragma('wal_autocheckpoint = 10000');
+    checkpointer = startCheckpointer({ file: path.resolve(file), ...(options.onCheckpointError ? { onError: options.onCheckpointError } : {}) });
+  }
   return {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }),
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database, () => void checkpointer?.stop()) }) }),
     dialect: 'sqlite',
     location: file === ':memory:' ? file : path.resolve(file),
   };
@@ -79,10 +93,13 @@ export async function connect(options: ConnectOptions): Promise<Store> {
  * compiling the SQL was the largest single cost of a request (docs/benchmarks.md). Bounded; the least
  * recently used statement goes first.
  */
-function withStatementCache(database: BetterSqlite3.Database, size = 500): SqliteDatabase {
+function withStatementCache(database: BetterSqlite3.Database, onClose: () => void, size = 500): SqliteDatabase {
   const statements = new Map<string, BetterSqlite3.Statement>();
   return {
-    close: () => database.close(),
+    close: () => {
+      onClose();
+      database.close();
+    },
     prepare(sql: string) {
       let statement = statements.get(sql);
       if (statement) statements.delete(sql);
