@@ -116,6 +116,7 @@ class PostgresBus extends LocalBus {
   private closed = false;
   private readonly signalChannel: string;
   private readonly assembler = new SignalAssembler();
+  private sending: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly databaseUrl: string,
@@ -164,12 +165,20 @@ class PostgresBus extends LocalBus {
     await this.notify(this.signalChannel, signalParts(signal));
   }
 
-  /** Any connection may notify; the listening connection of every process (this one too) receives it. */
+  /**
+   * Any connection may notify; the listening connection of every process (this one too) receives it.
+   * Notifications on the listening connection go one at a time, in order (a signal's parts stay together).
+   */
   private async notify(channel: string, payloads: string[]): Promise<void> {
     const send = async (client: pg.Client) => {
       for (const payload of payloads) await client.query('select pg_notify($1, $2)', [channel, payload]);
     };
-    if (this.client) return send(this.client);
+    const listening = this.client;
+    if (listening) {
+      const turn = this.sending.then(() => send(listening));
+      this.sending = turn.catch(() => undefined);
+      return turn;
+    }
     const client = new pg.Client({ connectionString: this.databaseUrl });
     await client.connect();
     try {

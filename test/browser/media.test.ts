@@ -125,6 +125,10 @@ describe.skipIf(!haveChromium)('audio, video, screen sharing and cloud recording
       for (const page of [host, ann]) await expect.poll(() => tile(page, ids.bob).getAttribute('data-audio')).toBe('off');
       // An attendee has no mute buttons.
       expect(await ann.getByTestId('mute-button').count()).toBe(0);
+      // Only the host's microphone is on now: the others' pages show the host as the one speaking, and never the muted.
+      const speaking = (page: Page) => page.locator('[data-testid="tile"][data-speaking]').getAttribute('data-peer', { timeout: 500 }).catch(() => null);
+      for (const page of [ann, bob]) await expect.poll(() => speaking(page), { timeout: 10_000 }).toBe(ids.host);
+      for (let i = 0; i < 5; i++) expect([null, ids.host]).toContain(await speaking(host));
 
       // Ann shares her screen: the others receive it as a screen tile with moving frames.
       await ann.getByTestId('screen-button').click();

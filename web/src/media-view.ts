@@ -118,7 +118,7 @@ export class MediaStage {
       const label = h('span', { class: 'tile-name' });
       const el = h(
         'div',
-        { testid: 'tile', class: `tile tile-${kind}`, 'data-peer': p.id, 'data-kind': kind, 'data-local': p.local },
+        { testid: 'tile', class: `tile tile-${kind}`, 'data-peer': p.id, 'data-kind': kind, 'data-local': p.local ? 'true' : 'false' },
         video,
         h('span', { class: 'tile-avatar', 'aria-hidden': 'true' }, Array.from(name.trim())[0]?.toUpperCase() ?? '?'),
         label,

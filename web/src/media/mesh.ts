@@ -11,6 +11,13 @@ interface SignalData {
   streams?: { camera: string | null; screen: string | null };
 }
 
+/** The camera as taken: 640×360 at 15 frames per second is plenty for a tile in a grid. */
+const CAMERA: MediaTrackConstraints = { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 15, max: 24 } };
+const CAMERA_BITRATE = 600_000;
+/** Beyond this many peers each copy of the camera is sent at half the size and {@link CROWDED_BITRATE}. */
+const CROWDED_PEERS = 3;
+const CROWDED_BITRATE = 200_000;
+
 class Peer {
   readonly pc: RTCPeerConnection;
   private makingOffer = false;
@@ -50,6 +57,7 @@ class Peer {
       session.changed();
     };
     this.pc.onconnectionstatechange = () => {
+      if (this.pc.connectionState === 'connected') this.tuneCamera(session.crowded);
       // A connection that failed is restarted by its impolite side (one restart at a time).
       if (this.pc.connectionState === 'failed' && !this.polite) this.pc.restartIce();
       session.changed();
@@ -83,6 +91,22 @@ class Peer {
     this.screenSender = null;
     const track = stream?.getVideoTracks()[0];
     if (track) this.screenSender = this.pc.addTrack(track, stream!);
+  }
+
+  /**
+   * Every peer gets its own copy of the camera: with many peers each copy is sent smaller, so that a
+   * page's uplink and encoder keep up (docs/media.md). The shared screen keeps its full size.
+   */
+  tuneCamera(crowded: boolean): void {
+    for (const sender of this.pc.getSenders()) {
+      if (sender.track?.kind !== 'video' || sender === this.screenSender) continue;
+      const parameters = sender.getParameters();
+      const encoding = parameters.encodings?.[0];
+      if (!encoding) continue;
+      encoding.maxBitrate = crowded ? CROWDED_BITRATE : CAMERA_BITRATE;
+      encoding.scaleResolutionDownBy = crowded ? 2 : 1;
+      sender.setParameters(parameters).catch(() => undefined);
+    }
   }
 
   replaceTrack(old: MediaStreamTrack | undefined, next: MediaStreamTrack): void {
@@ -158,7 +182,7 @@ export class MeshSession implements MediaSession {
   }
 
   async start(): Promise<void> {
-    this.localCamera = await this.capture({ audio: true, video: true });
+    this.localCamera = await this.capture({ audio: true, video: CAMERA });
     if (this.closed) {
       stopAll(this.localCamera);
       return;
@@ -194,6 +218,10 @@ export class MeshSession implements MediaSession {
     this.send({ type: 'media', ...this.state });
   }
 
+  get crowded(): boolean {
+    return this.peers.size > CROWDED_PEERS;
+  }
+
   get screen(): MediaStream | null {
     return this.localScreen;
   }
@@ -218,6 +246,7 @@ export class MeshSession implements MediaSession {
       this.queues.delete(id);
       this.changed();
     }
+    for (const peer of this.peers.values()) peer.tuneCamera(this.crowded);
     // Newcomers learn everyone's state: each page says it again when someone arrives.
     if (added) this.announce();
   }
@@ -322,7 +351,7 @@ export class MeshSession implements MediaSession {
 
   async selectDevice(kind: 'audioinput' | 'videoinput', deviceId: string): Promise<void> {
     const audio = kind === 'audioinput';
-    const fresh = await navigator.mediaDevices.getUserMedia(audio ? { audio: { deviceId: { exact: deviceId } } } : { video: { deviceId: { exact: deviceId } } });
+    const fresh = await navigator.mediaDevices.getUserMedia(audio ? { audio: { deviceId: { exact: deviceId } } } : { video: { ...CAMERA, deviceId: { exact: deviceId } } });
     const next = fresh.getTracks()[0]!;
     if (!this.localCamera) this.localCamera = new MediaStream();
     const old = audio ? this.localCamera.getAudioTracks()[0] : this.localCamera.getVideoTracks()[0];
