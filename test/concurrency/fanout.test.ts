@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSite } from '../../src/domain/sites.js';
 import { computeToken } from '../../src/domain/token.js';
+import { signalParts } from '../../src/store/bus.js';
 import type { Store } from '../../src/store/connect.js';
 import type { SiteRow } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
@@ -74,5 +76,34 @@ describe.skipIf(dialect !== 'postgres')('presence across server processes', () =
     guest.send({ type: 'leave' });
     await two;
     host.close();
+  });
+
+  it('relays media signals between pages on different processes, large ones in parts, and the host’s mute', async () => {
+    const reserved = await postForm(`${a.url}/openapi/v2/confReservation`, signed('host2', {
+      userId: 'host2', userName: 'Host', confName: 'Signals', startTime: gmt(Math.floor(Date.now() / 1000) * 1000), duration: '60', confParties: '10',
+    }));
+    const meeting = reserved.data as { hostStartUrl: string; joinUrl: string };
+    const page = async (server: ServerProcess, url: string, name: string, count: number) => {
+      const [, kind, n, secret] = /\/(s|j)\/(\d{10})\/([0-9A-F]{32})$/.exec(url)!;
+      const entered = await fetch(`${server.url}/web/v1/links/${kind}/${n}/${secret}/enter`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }),
+      });
+      const socket = await PageSocket.open(server.url, ((await entered.json()) as { ticket: string }).ticket);
+      return { socket, id: (await socket.rosterOf(count)).you!.id };
+    };
+    const host = await page(a, meeting.hostStartUrl, 'Host', 1);
+    const guest = await page(b, meeting.joinUrl, 'Guest', 2);
+
+    // Random fingerprints: a description that stays larger than one NOTIFY payload even deflated.
+    const sdp = `v=0\r\n${Array.from({ length: 300 }, (_, i) => `a=fingerprint:sha-256 ${randomBytes(32).toString('hex')} ${i}`).join('\r\n')}`;
+    expect(signalParts({ meetingId: 1, to: host.id, from: guest.id, message: { sdp } }).length).toBeGreaterThan(1);
+    guest.socket.send({ type: 'signal', to: host.id, data: { description: { type: 'offer', sdp } } });
+    expect(await host.socket.waitFor((m) => m.type === 'signal')).toEqual({ type: 'signal', from: guest.id, data: { description: { type: 'offer', sdp } } });
+    host.socket.send({ type: 'media', audio: true, video: false, screen: false });
+    expect(await guest.socket.waitFor((m) => m.type === 'media')).toEqual({ type: 'media', from: host.id, audio: true, video: false, screen: false });
+    host.socket.send({ type: 'mute', id: guest.id });
+    expect(await guest.socket.waitFor((m) => m.type === 'mute')).toEqual({ type: 'mute', from: host.id });
+    host.socket.close();
+    guest.socket.close();
   });
 });
