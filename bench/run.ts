@@ -174,7 +174,9 @@ async function measure(child: Child, scenario: Scenario | undefined, signer: Sig
   // A scenario drawing from a pool that runs out (cancellations) gets no warm-up and at most what is left.
   const pool = scenario?.remaining?.();
   if (warmup > 0 && pool === undefined) await drive(child.url, warmup, scenario, signer);
-  const cap = pool !== undefined && pool < expectedRate * duration * 1.5 ? pool : undefined;
+  // Never more than the pool (a second cancellation of a meeting is a refusal), and about twice the
+  // requests the duration would see at the reservation rate, so the run stays short.
+  const cap = pool === undefined ? undefined : Math.min(pool, Math.ceil(expectedRate * duration * 4));
   const d = await drive(child.url, duration, scenario, signer, cap);
   if (scenario?.name === 'confReservation') expectedRate = d.rps;
   const line = `  ${name.padEnd(48)} ${d.rps.toFixed(0).padStart(7)} req/s  p50 ${String(d.p50).padStart(4)} ms  p99 ${String(d.p99).padStart(4)} ms${d.failed ? `  ${d.failed} NOT 100: ${d.samples[0]}` : ''}`;
