@@ -8,7 +8,7 @@ import {
   MeetingStatus,
   DelFlag,
   settleFinished,
-  sitePeakUse,
+  siteOccupations,
   updateMeeting,
   userOverlap,
 } from '../store/meetings.repository.js';
@@ -16,7 +16,7 @@ import { roomsFor, siteHasRooms } from '../store/rooms.repository.js';
 import { lockSite } from '../store/sites.repository.js';
 import { updateUser } from '../store/users.repository.js';
 import { ApiError, Code, parameterError } from './errors.js';
-import { Bounds, forbiddenNamePart, meetingWindow, type Window } from './schedule.js';
+import { Bounds, forbiddenNamePart, meetingWindow, peakUse, type Window } from './schedule.js';
 import { formatDateTime, parseDateTime } from './time.js';
 import { endSession } from './lifecycle.js';
 import { enableTuiliu, findOrCreateUser, requireUser } from './users.js';
@@ -153,7 +153,7 @@ async function checkCapacity(
   if (clash !== undefined) {
     throw new ApiError(Code.timeConflict, `会议时间冲突 (userId "${host.user_id}" already has meeting confId ${clash} in this time; one meeting per user at a time)`);
   }
-  const peak = await sitePeakUse(db, site.id, range);
+  const peak = peakUse(await siteOccupations(db, site.id, range), { start: range.from, end: range.to });
   if (peak + booking.parties > site.total_num_parties) {
     throw new ApiError(
       Code.noRoomResource,
@@ -386,7 +386,7 @@ export async function remainingParties(
   const window = meetingWindow(parseStart(input.startTime), input.duration, input.beforeTime ?? 0);
   const excluded = input.confNumber ? await findMeetingByNumber(db, site.id, input.confNumber) : undefined;
   const range = { ...occupiedRange(window, now), excludeId: excluded?.id };
-  const peak = range.from < range.to ? await sitePeakUse(db, site.id, range) : 0;
+  const peak = range.from < range.to ? peakUse(await siteOccupations(db, site.id, range), { start: range.from, end: range.to }) : 0;
   return { remainNumPartis: Math.max(0, site.total_num_parties - peak), totalNumParties: site.total_num_parties };
 }
 

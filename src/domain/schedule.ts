@@ -41,8 +41,7 @@ export interface Occupation extends Window {
 
 /**
  * The largest sum of `parties` over all instants of `within`, for occupations that may stick out of it.
- * Windows are half-open, so back-to-back meetings never add up. This is the rule; the licence checks
- * have the database compute it (`sitePeakUse`, tested to agree with this over the site's occupations).
+ * Windows are half-open, so back-to-back meetings never add up.
  */
 export function peakUse(occupations: readonly Occupation[], within: Window): number {
   const events: [time: number, delta: number][] = [];

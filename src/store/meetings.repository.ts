@@ -58,7 +58,11 @@ function occupying(q: OverlapQuery) {
   };
 }
 
-/** Windows and parties of a site's scheduled and live meetings that overlap [from, to): what {@link sitePeakUse} sums. */
+/**
+ * Windows and parties of a site's scheduled and live meetings that overlap [from, to), from the
+ * occupancy index alone (migration 0009). Summing them in SQL (a running sum over window events) was
+ * measured at twice the time of reading them and summing in `peakUse`.
+ */
 export async function siteOccupations(db: Db, siteId: number, q: OverlapQuery) {
   const query = db
     .selectFrom('meetings')
@@ -67,39 +71,6 @@ export async function siteOccupations(db: Db, siteId: number, q: OverlapQuery) {
     .$call(occupying(q));
   const rows = await query.execute();
   return rows.map((r) => ({ start: r.window_start, end: r.window_end, parties: r.conf_parties }));
-}
-
-/**
- * The largest sum of `conf_parties` at any instant of [from, to) over the site's scheduled and live
- * meetings — `peakUse` of src/domain/schedule.ts over {@link siteOccupations}, computed by the database:
- * each window clipped to [from, to) makes a +parties event at its start and a −parties one at its end,
- * and the peak is the largest running sum in time order, ends before starts at equal times (windows are
- * half-open). One row comes back however many meetings overlap.
- */
-export async function sitePeakUse(db: Db, siteId: number, q: OverlapQuery): Promise<number> {
-  const row = await db
-    .with('clipped', (cte) =>
-      cte
-        .selectFrom('meetings')
-        .select((eb) => [
-          eb.case().when('window_start', '>', q.from).then(eb.ref('window_start')).else(eb.val(q.from)).end().as('s'),
-          eb.case().when('window_end', '<', q.to).then(eb.ref('window_end')).else(eb.val(q.to)).end().as('e'),
-          'conf_parties as p',
-        ])
-        .where('site_id', '=', siteId)
-        .$call(occupying(q)),
-    )
-    .with('events', (cte) =>
-      cte
-        .selectFrom('clipped')
-        .select(['s as t', 'p as d'])
-        .whereRef('s', '<', 'e')
-        .unionAll(cte.selectFrom('clipped').select((eb) => ['e as t', eb.neg(eb.ref('p')).as('d')]).whereRef('s', '<', 'e')),
-    )
-    .selectFrom((sub) => sub.selectFrom('events').select((eb) => eb.fn.sum<number>('d').over((ob) => ob.orderBy('t').orderBy('d')).as('run')).as('running'))
-    .select((eb) => eb.fn.max('run').as('peak'))
-    .executeTakeFirst();
-  return Number(row?.peak ?? 0);
 }
 
 /** The confId of one of the user's scheduled or live meetings overlapping [from, to), if any. */

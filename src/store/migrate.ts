@@ -8,6 +8,7 @@ import * as webhooks from './migrations/0005-webhooks.js';
 import * as webmRecordings from './migrations/0006-webm-recordings.js';
 import * as meetingDayCounts from './migrations/0007-meeting-day-counts.js';
 import * as usedTokensByTime from './migrations/0008-used-tokens-by-time.js';
+import * as occupancyIndex from './migrations/0009-occupancy-index.js';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   '0006-webm-recordings': webmRecordings,
   '0007-meeting-day-counts': meetingDayCounts,
   '0008-used-tokens-by-time': usedTokensByTime,
+  '0009-occupancy-index': occupancyIndex,
 };
 
 /** Applies every pending migration; safe to run from several processes at once (Kysely locks). */
