@@ -109,8 +109,10 @@ export async function settleFinished(db: Db, now: number, scope: { userPk?: numb
     .where('window_end', '<=', now);
   if (scope.userPk !== undefined) due = due.where('user_pk', '=', scope.userPk);
   if (scope.meetingId !== undefined) due = due.where('id', '=', scope.meetingId);
-  // Nearly always nothing is due: a read that finds so stays a read, and takes no write lock.
-  if (!(await due.limit(1).executeTakeFirst())) return 0;
+  // Nearly always nothing is due: a read that finds so stays a read, and takes no write lock. In
+  // window_end order, so that PostgreSQL walks meetings_status_end rather than scanning the table in
+  // the hope of meeting a due row early (17 ms at 100,000 meetings, every list call).
+  if (!(await due.orderBy('window_end').limit(1).executeTakeFirst())) return 0;
   const result = await db
     .updateTable('meetings')
     .set({ conf_status: MeetingStatus.ended, updated_at: now })
