@@ -35,6 +35,8 @@ export interface Checkpointer {
 export function startCheckpointer(options: { file: string; everyMs?: number; onError?: (message: string) => void }): Checkpointer {
   const worker = new Worker(PROGRAM, {
     eval: true,
+    // It only calls one pragma: a small heap keeps the server's resident memory where it was.
+    resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1 },
     workerData: { file: options.file, everyMs: options.everyMs ?? 1000, module: fileURLToPath(import.meta.resolve('better-sqlite3')) },
   });
   worker.on('message', (message: string) => options.onError?.(message));
