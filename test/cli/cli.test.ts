@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { computeToken } from '../../src/domain/token.js';
 import type { SiteRow } from '../../src/store/database.js';
 import { findSiteBySign } from '../../src/store/sites.repository.js';
@@ -8,6 +8,10 @@ import { buildTestApp, createTestDatabase, send, sign, type TestApp, type TestDa
 import { bin, postForm as post, processEnv, startServer } from '../server-process.js';
 
 const run = promisify(execFile);
+
+// Each test runs CLI processes one after another (about 1.5 s each on an idle machine, several times that
+// while the browser tests run beside them in CI): more than the suite's default 20 s.
+vi.setConfig({ testTimeout: 60_000 });
 
 async function huiguan(database: TestDatabase, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
