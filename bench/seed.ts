@@ -14,6 +14,7 @@ import { createSite } from '../src/domain/sites.js';
 import { splitByDay, dayOf } from '../src/domain/usage.js';
 import { connect } from '../src/store/connect.js';
 import { migrateToLatest } from '../src/store/migrate.js';
+import { COUNT_MEETING_DAYS } from '../src/store/migrations/0007-meeting-day-counts.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -154,8 +155,7 @@ async function postgresWriter(databaseUrl: string, schema: string): Promise<Writ
       // Replica mode skipped the triggers too: the per-day list counts (migration 0007) are made here.
       await client.query('set session_replication_role = origin');
       await client.query('delete from meeting_day_counts');
-      await client.query(`insert into meeting_day_counts (site_id, conf_status, day, n)
-        select site_id, conf_status, start_time / 86400000, count(*) from meetings where conf_del_flag = 1 group by 1, 2, 3`);
+      await client.query(COUNT_MEETING_DAYS);
       await client.query('set maintenance_work_mem = \'1GB\'');
       for (const index of secondary.rows) await client.query(index.definition);
       // VACUUM also sets the visibility map, which index-only scans need (ANALYZE alone does not).

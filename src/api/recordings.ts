@@ -6,15 +6,15 @@ import { DEFAULT_RECORDING_LINK_TTL_SECONDS, DEFAULT_RECORDING_MAX_BYTES, type C
 import type { RecordingLinkPurpose } from '../domain/recording-links.js';
 import { cloudFiles, FILE_EXTENSION, FILE_MEDIA_TYPE, fileSizeText, openRecordingLink, type LinkedRecording } from '../domain/recordings.js';
 import { formatDateTime } from '../domain/time.js';
-import { createFileRecordingStorage, type RecordingStorage } from '../store/recording-storage.js';
+import type { RecordingStorage } from '../store/recording-storage.js';
 import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
 import { recordingUploadRoutes } from './recording-upload.js';
 import { endpointParams } from './schemas.js';
 
 export interface RecordingDeps extends EndpointDeps {
-  config: Pick<Config, 'publicUrl'> & Partial<Pick<Config, 'dataDir' | 'recordingMaxBytes' | 'recordingLinkTtlMs'>>;
-  /** Default: files under `<config.dataDir>/recordings` (`dataDir` default `./data`). */
-  storage?: RecordingStorage | undefined;
+  config: Pick<Config, 'publicUrl'> & Partial<Pick<Config, 'recordingMaxBytes' | 'recordingLinkTtlMs'>>;
+  /** Where recording files are kept (the app shares it with the page's chunked uploads). */
+  storage: RecordingStorage;
 }
 
 /**
@@ -23,8 +23,7 @@ export interface RecordingDeps extends EndpointDeps {
  * Defaults: files up to 2 GiB (`config.recordingMaxBytes`), links good for a day (`config.recordingLinkTtlMs`).
  */
 export async function recordingRoutes(app: FastifyInstance, deps: RecordingDeps): Promise<void> {
-  const dataDir = path.resolve(deps.config.dataDir ?? './data');
-  const storage = deps.storage ?? createFileRecordingStorage({ root: path.join(dataDir, 'recordings') });
+  const { storage } = deps;
   const links = { publicUrl: deps.config.publicUrl, ttlMs: deps.config.recordingLinkTtlMs ?? DEFAULT_RECORDING_LINK_TTL_SECONDS * 1000 };
 
   defineEndpoint(app, deps, {

@@ -6,11 +6,12 @@ import { endSession, joinMeeting, leaveMeeting, lockMeeting } from '../domain/li
 import { formatDateTime } from '../domain/time.js';
 import type { IceServer } from '../config.js';
 import type { MeetingBus, Signal } from '../store/bus.js';
-import type { Db, MeetingRow, TicketRow, TicketState } from '../store/database.js';
+import type { Db, MeetingRow, TicketRow } from '../store/database.js';
 import { findMeetingById, MeetingStatus } from '../store/meetings.repository.js';
 import {
   findParticipation,
   findTicket,
+  findTicketByCuid,
   openSession,
   presentByTicket,
   presentIn,
@@ -329,7 +330,7 @@ class RoomConnection {
         if (!host) return;
         return this.enqueue(() =>
           this.change(async (db, meeting, now) => {
-            const other = await ticketByCuid(db, meeting.id, target, ['lobby']);
+            const other = await findTicketByCuid(db, meeting.id, target, ['lobby']);
             if (other) await setTicketState(db, other.token, 'admitted', now);
           }),
         );
@@ -337,7 +338,7 @@ class RoomConnection {
         if (!host) return;
         return this.enqueue(() =>
           this.change(async (db, meeting, now) => {
-            const other = await ticketByCuid(db, meeting.id, target, ['lobby', 'admitted', 'host_wait']);
+            const other = await findTicketByCuid(db, meeting.id, target, ['lobby', 'admitted', 'host_wait']);
             if (!other || other.role === 'host') return;
             await setTicketState(db, other.token, 'removed', now);
             const participation = await presentByTicket(db, other.token);
@@ -363,12 +364,3 @@ class RoomConnection {
   }
 }
 
-/** The meeting's ticket in one of `states` whose public id (cuid) is `cuid`. Pages never see ticket tokens. */
-async function ticketByCuid(db: Db, meetingId: number, cuid: string, states: TicketState[]): Promise<TicketRow | undefined> {
-  if (cuid === '') return undefined;
-  for (const state of states) {
-    const found = (await ticketsIn(db, meetingId, state)).find((t) => t.cuid === cuid);
-    if (found) return found;
-  }
-  return undefined;
-}

@@ -159,6 +159,17 @@ export async function moveTickets(db: Db, meetingId: number, from: TicketState[]
     .execute();
 }
 
+/** The meeting's ticket in one of `states` whose public id (cuid) is `cuid`. */
+export async function findTicketByCuid(db: Db, meetingId: number, cuid: string, states: TicketState[]): Promise<TicketRow | undefined> {
+  return db
+    .selectFrom('tickets')
+    .selectAll()
+    .where('meeting_id', '=', meetingId)
+    .where('state', 'in', states)
+    .where('cuid', '=', cuid)
+    .executeTakeFirst();
+}
+
 export async function ticketsIn(db: Db, meetingId: number, state: TicketState): Promise<TicketRow[]> {
   return db.selectFrom('tickets').selectAll().where('meeting_id', '=', meetingId).where('state', '=', state).orderBy('created_at').execute();
 }

@@ -56,16 +56,15 @@ export class TokenLedger {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, this.maxBatch);
         // Two claims of one token in a batch: the first goes to the database, the second lost already.
+        // (A token signs its timeStamp, so one token means one timeStamp.)
         const first = new Map<string, Pending>();
         const repeats: Pending[] = [];
         for (const claim of batch) {
-          const key = `${claim.time_stamp}|${claim.token}`;
-          if (first.has(key)) repeats.push(claim);
-          else first.set(key, claim);
+          if (first.has(claim.token)) repeats.push(claim);
+          else first.set(claim.token, claim);
         }
         for (const repeat of repeats) repeat.resolve(false);
         try {
-          // Tokens are distinct here: two of the batch with one token and two timeStamps would be an MD5 collision.
           const inserted = await claimTokens(this.db, [...first.values()]);
           for (const claim of first.values()) claim.resolve(inserted.has(claim.token));
         } catch (err) {

@@ -13,12 +13,7 @@ export interface TokenClaim {
  * first transaction and then conflicts). A replay repeats the timeStamp too, which the token signs.
  */
 export async function claimToken(db: Db, claim: TokenClaim): Promise<boolean> {
-  const result = await db
-    .insertInto('used_tokens')
-    .values(claim)
-    .onConflict((oc) => oc.columns(['time_stamp', 'token']).doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  return (await claimTokens(db, [claim])).has(claim.token);
 }
 
 /** Records distinct tokens as used in one statement; answers those that were not used before. */

@@ -7,6 +7,11 @@ import { isPostgres } from '../dialect.js';
  * `totalItems` and the day its page starts on from these few rows instead of counting and skipping
  * index entries, whose number grows with the site (docs/benchmarks.md).
  */
+/** Fills an empty `meeting_day_counts` from the meetings (here, and after a bulk load that skipped triggers). */
+export const COUNT_MEETING_DAYS = `
+  insert into meeting_day_counts (site_id, conf_status, day, n)
+  select site_id, conf_status, start_time / 86400000, count(*) from meetings where conf_del_flag = 1 group by 1, 2, 3`;
+
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('meeting_day_counts')
@@ -16,9 +21,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('n', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('meeting_day_counts_pk', ['site_id', 'conf_status', 'day'])
     .execute();
-  await sql`
-    insert into meeting_day_counts (site_id, conf_status, day, n)
-    select site_id, conf_status, start_time / 86400000, count(*) from meetings where conf_del_flag = 1 group by 1, 2, 3`.execute(db);
+  await sql.raw(COUNT_MEETING_DAYS).execute(db);
   if (isPostgres(db)) await postgresTriggers(db);
   else await sqliteTriggers(db);
 }
