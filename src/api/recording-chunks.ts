@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../domain/errors.js';
-import { finishRecording, planRecording } from '../domain/recordings.js';
+import { planRecording } from '../domain/recordings.js';
 import { siteUsable } from '../domain/sites.js';
 import { formatDateTime } from '../domain/time.js';
 import { applyWebmPatch, scanWebm } from '../media/webm-duration.js';
@@ -12,6 +12,7 @@ import { RecordingTooLargeError, type RecordingStorage } from '../store/recordin
 import type { UploadMeta, UploadStaging } from '../store/recording-uploads.js';
 import { findSiteById } from '../store/sites.repository.js';
 import { findUserById } from '../store/users.repository.js';
+import { keepRecording } from './recording-upload.js';
 
 /** Content types a chunk may be sent as: the recorder's bytes. */
 const CHUNK_MEDIA_TYPES = ['video/webm', 'video/mp4', 'application/octet-stream'];
@@ -171,14 +172,9 @@ async function finish(deps: ChunkDeps, uploadId: string, meta: UploadMeta, count
     if (scan.patch) file = applyWebmPatch(staging.read(uploadId, count), scan.patch);
   }
   const { size } = await storage.put(plan.storageKey, file, { maxBytes: deps.maxBytes });
-  try {
-    const recording = await db.transaction().execute((trx) => finishRecording(trx, plan, size, now));
-    const finished = { recordId: recording.id, fileSize: size };
-    await staging.markFinished(uploadId, finished);
-    await staging.discardChunks(uploadId);
-    return { ...finished, fileType: meta.fileType, ...(durationMs === undefined ? {} : { durationMs }) };
-  } catch (err) {
-    await storage.delete(plan.storageKey);
-    throw err;
-  }
+  const recording = await keepRecording(db, storage, plan, size, now);
+  const finished = { recordId: recording.id, fileSize: size };
+  await staging.markFinished(uploadId, finished);
+  await staging.discardChunks(uploadId);
+  return { ...finished, fileType: meta.fileType, ...(durationMs === undefined ? {} : { durationMs }) };
 }

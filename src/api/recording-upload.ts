@@ -2,7 +2,9 @@ import { PassThrough, Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type, { type Static } from 'typebox';
 import { parameterError } from '../domain/errors.js';
-import { finishRecording, planRecording } from '../domain/recordings.js';
+import { finishRecording, planRecording, type RecordingPlan } from '../domain/recordings.js';
+import type { Db } from '../store/database.js';
+import type { RecordingRow } from '../store/recordings.repository.js';
 import { RecordingTooLargeError, type RecordingStorage } from '../store/recording-storage.js';
 import { ok, runSigned, type EndpointDeps } from './endpoint.js';
 import { tokenSubjects } from './openapi.js';
@@ -73,15 +75,23 @@ export async function recordingUploadRoutes(app: FastifyInstance, deps: UploadDe
         await deps.storage.delete(plan.storageKey);
         throw parameterError('file', 'the recording as the request body; it is empty');
       }
-      try {
-        const recording = await finishRecording(deps.db, plan, size, deps.clock());
-        return ok({ data: { recordId: recording.id, uuid: recording.uuid, fileSize: recording.file_size } });
-      } catch (err) {
-        await deps.storage.delete(plan.storageKey);
-        throw err;
-      }
+      const recording = await keepRecording(deps.db, deps.storage, plan, size, deps.clock());
+      return ok({ data: { recordId: recording.id, uuid: recording.uuid, fileSize: recording.file_size } });
     });
   });
+}
+
+/**
+ * Makes the file stored at `plan.storageKey` a recording: its row and its `recording.completed` event in
+ * one transaction (the outbox's rule); when that fails, the file is deleted, so nothing is half kept.
+ */
+export async function keepRecording(db: Db, storage: RecordingStorage, plan: RecordingPlan, size: number, now: number): Promise<RecordingRow> {
+  try {
+    return await db.transaction().execute((trx) => finishRecording(trx, plan, size, now));
+  } catch (err) {
+    await storage.delete(plan.storageKey);
+    throw err;
+  }
 }
 
 /**
