@@ -76,19 +76,27 @@ export function ok(fields: Record<string, unknown> = {}): Record<string, unknown
  * the handler rolls the transaction back, token claim included: a refused request changes nothing.
  */
 export function defineEndpoint<S extends TObject>(app: FastifyInstance, deps: EndpointDeps, def: EndpointDefinition<S>): void {
-  const url = def.url ?? `/openapi/v2/${def.name}`;
+  const url = def.url ?? `${API_PREFIX}${def.name}`;
   tokenSubjects.set(url, def.subject);
-  app.route({
+  const route = {
     method: ['GET', 'POST'],
-    url,
     schema: { querystring: def.params, summary: def.summary, description: `§${def.section}` },
     preValidation: mergeParams,
-    handler: async (request) => {
+    handler: async (request: FastifyRequest) => {
       const params = request.query as Static<S> & AuthParams;
       return runSigned(deps, def.subject, params, (ctx) => def.handler({ ...ctx, params, request }), request, def.access);
     },
-  });
+  };
+  app.route({ ...route, url });
+  // Extension: integrations written against the vendor's earlier version call /openapi/v1/<name> with the
+  // same names; no v1 document is known, so v1 answers exactly as v2 (docs/decisions.md).
+  if (def.url === undefined) app.route({ ...route, url: `${V1_ALIAS_PREFIX}${def.name}` });
 }
+
+/** Where the API's endpoints live. */
+export const API_PREFIX = '/openapi/v2/';
+/** Extension: the earlier version's prefix, an alias of {@link API_PREFIX} for every endpoint. */
+export const V1_ALIAS_PREFIX = '/openapi/v1/';
 
 /**
  * Runs `work` for a signed request: site usable (106), timeStamp inside the window (704), token

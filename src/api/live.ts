@@ -39,8 +39,8 @@ export function liveRoutes(app: FastifyInstance, deps: EndpointDeps & { links: L
     params: endpointParams({
       userId: userIdParam,
       confId,
-      addDuration: Type.Optional(Type.Integer({ minimum: 0, maximum: 1440, description: 'minutes to add' })),
-      addNumParties: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, description: 'parties to add' })),
+      addDuration: Type.Optional(Type.Integer({ minimum: 0, maximum: 1440, description: 'minutes to add; absent: 0 (one of addDuration, addNumParties must be above 0)' })),
+      addNumParties: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, description: 'parties to add; absent: 0' })),
     }),
     handler: async ({ db, site, params, now, afterCommit }) => {
       const extended = await extendMeeting(db, site, params, now);

@@ -14,29 +14,36 @@ const confId = Type.Integer({ minimum: 1, description: '会议ID (confId)' });
 const duration = Type.Integer({ minimum: 1, maximum: Bounds.maxDuration, description: 'minutes' });
 const beforeTime = Type.Integer({ minimum: 0, maximum: Bounds.maxBeforeTime, description: 'minutes the meeting may open early' });
 const confParties = Type.Integer({ minimum: 1, maximum: Bounds.maxConfParties, description: 'concurrent parties' });
-const upCompatible = Type.String({ pattern: '^[yYnN]?$', description: 'y: a larger pool room may be used' });
+const upCompatible = Type.String({ pattern: '^[yYnN]?$', description: 'y: a larger pool room may be used; absent: n' });
 const confName = text(Bounds.maxConfNameLength, 'meeting name; none of \\ / : * ? ？ " < > | &lt; &gt; or newline', { minLength: 1 });
 const confPassword = text(32, 'meeting password: at most 16 letters or digits; empty for none');
 
-/** Options shared by 2.1, 2.2 and 2.12. */
-const optionParams = {
-  loginName: Type.Optional(text(200, 'login name, shown as the watermark')),
-  interpretation: Type.Optional(Type.Integer({ description: 'simultaneous interpretation: 1 on, anything else off' })),
-  isTuiliu: Type.Optional(flag('automatic streaming channel (not available on this server)')),
-  streamDiy: Type.Optional(flag('custom streaming with streamUrl / streamKey / watchUrl')),
-  streamUrl: Type.Optional(text(512, 'custom stream push URL')),
-  streamKey: Type.Optional(text(512, 'custom stream key')),
-  watchUrl: Type.Optional(text(512, 'live-stream watch URL')),
-  audio: Type.Optional(Type.Integer({ minimum: 0, maximum: 3, description: '0 default, 1 phone only, 2 VoIP only, 3 both' })),
-  waitingRoom: Type.Optional(Type.Integer({ minimum: 0, maximum: 2, description: '0 default, 1 on, 2 off' })),
-};
+/**
+ * Options shared by 2.1, 2.2 and 2.12. Left out, each is off or empty in a reservation (`absent`
+ * `'none'`) and keeps its value in a modification (`'unchanged'`).
+ */
+function optionParams(absent: 'none' | 'unchanged') {
+  const off = absent === 'none' ? 'absent: 0' : 'absent: unchanged';
+  const empty = absent === 'none' ? 'absent: none' : 'absent: unchanged';
+  return {
+    loginName: Type.Optional(text(200, `login name, shown as the watermark; ${absent === 'none' ? "absent: the user's own" : empty}`)),
+    interpretation: Type.Optional(Type.Integer({ description: `simultaneous interpretation: 1 on, anything else off; ${off}` })),
+    isTuiliu: Type.Optional(flag(`automatic streaming channel (not available on this server); ${off}`)),
+    streamDiy: Type.Optional(flag(`custom streaming with streamUrl / streamKey / watchUrl; ${off}`)),
+    streamUrl: Type.Optional(text(512, `custom stream push URL; ${empty}`)),
+    streamKey: Type.Optional(text(512, `custom stream key; ${empty}`)),
+    watchUrl: Type.Optional(text(512, `live-stream watch URL; ${empty}`)),
+    audio: Type.Optional(Type.Integer({ minimum: 0, maximum: 3, description: `0 default, 1 phone only, 2 VoIP only, 3 both; ${off}` })),
+    waitingRoom: Type.Optional(Type.Integer({ minimum: 0, maximum: 2, description: `0 default, 1 on, 2 off; ${off}` })),
+  };
+}
 
 const reservationParams = {
   userId: userIdParam,
   userName: text(200, 'user name; stored on the userId’s first call', { minLength: 1 }),
-  phone: Type.Optional(text(64, 'mobile number')),
+  phone: Type.Optional(text(64, 'mobile number; absent: none')),
   confName,
-  confPassword: Type.Optional(confPassword),
+  confPassword: Type.Optional(text(32, 'meeting password: at most 16 letters or digits; absent or empty: none')),
   startTime: Type.Optional(time('start time; required unless isInstantMeeting=1')),
   duration,
   confParties,
@@ -45,17 +52,17 @@ const reservationParams = {
   optionVideoParticipants: Type.Optional(flag('participant video on', 0)),
   beforeTime: Type.Optional({ ...beforeTime, default: 0 }),
   isInstantMeeting: Type.Optional(flag('1: the meeting starts now', 0)),
-  live: Type.Optional(flag('1: gives the user streaming permission for good')),
-  registrationType: Type.Optional(flag('1: only registrants may join')),
+  live: Type.Optional(flag('1: gives the user streaming permission for good; absent: 0')),
+  registrationType: Type.Optional(flag('1: only registrants may join; absent: 0')),
   upCompatible: Type.Optional(upCompatible),
-  ...optionParams,
+  ...optionParams('none'),
 };
 
 const pageParams = {
   pageNo: Type.Optional(Type.Integer({ minimum: 1, default: 1, description: 'page number' })),
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 10, description: `items per page, at most ${MAX_PAGE_SIZE}` })),
-  startTime: Type.Optional(time('earliest meeting start')),
-  endTime: Type.Optional(time('latest meeting start')),
+  startTime: Type.Optional(time('earliest meeting start; absent: no lower bound')),
+  endTime: Type.Optional(time('latest meeting start; absent: no upper bound')),
 };
 
 /** §2.1–2.10, 2.12, 2.16: booking meetings and listing them. */
@@ -167,18 +174,18 @@ export function meetingRoutes(app: FastifyInstance, deps: EndpointDeps & { links
     params: endpointParams({
       userId: userIdParam,
       confId,
-      confName: Type.Optional(confName),
+      confName: Type.Optional(text(Bounds.maxConfNameLength, 'meeting name; absent: unchanged', { minLength: 1 })),
       confPassword,
       startTime: time('start time'),
       duration,
       confParties,
-      beforeTime: Type.Optional(beforeTime),
+      beforeTime: Type.Optional({ ...beforeTime, description: 'minutes the meeting may open early; absent: unchanged' }),
       upCompatible: Type.Optional(upCompatible),
       optionJbh: Type.Optional(flag('participants may join before the host; absent: unchanged')),
       optionVideoHost: Type.Optional(flag('host video on; absent: unchanged')),
       optionVideoParticipants: Type.Optional(flag('participant video on; absent: unchanged')),
       watermark: Type.Optional(flag('1 add, 0 remove the watermark; absent: unchanged')),
-      ...optionParams,
+      ...optionParams('unchanged'),
     }),
     handler: async ({ db, site, params, now }) => ok({ data: full(site, await modifyMeeting(db, site, params, now)) }),
   });
@@ -193,8 +200,8 @@ export function meetingRoutes(app: FastifyInstance, deps: EndpointDeps & { links
       userId: userIdParam,
       startTime: time('start time'),
       duration,
-      beforeTime: Type.Optional(beforeTime),
-      confNumber: Type.Optional(text(16, 'a meeting of the site to leave out')),
+      beforeTime: Type.Optional({ ...beforeTime, default: 0 }),
+      confNumber: Type.Optional(text(16, 'a meeting of the site to leave out; absent: none left out')),
     }),
     handler: async ({ db, site, params, now }) => ok(await remainingParties(db, site, params, now)),
   });

@@ -44,7 +44,10 @@ export async function openapiDocs(app: FastifyInstance): Promise<void> {
         version: '2.0.0',
         description:
           'The BizConf Video "会管" REST API as served by Huiguan. Parameters may be sent in the query string, a form body or a JSON body, on GET and POST alike. ' +
-          'Every answer is JSON with a numeric `status` (100 = success; the document\'s codes otherwise, answered with HTTP 200) and a `message`. All times are GMT.',
+          'Every answer is JSON with a numeric `status` (100 = success; the document\'s codes otherwise, answered with HTTP 200) and a `message`. All times are GMT.\n\n' +
+          '**Extension: `/openapi/v1/<name>`.** Every endpoint below also answers at `/openapi/v1/<name>`, with the same authentication and the same answers, ' +
+          'for integrations written against the vendor\'s earlier version (they call v1 with the same endpoint names). No v1 document is available, so v1 follows v2\'s semantics; ' +
+          'v1 behaviour that differed from v2, if any, is not reproduced. The alias paths are not listed separately (`x-path-aliases`).',
       },
       components: { securitySchemes: { bizconfToken: TOKEN_SCHEME } },
     },
@@ -73,6 +76,7 @@ export async function openapiDocs(app: FastifyInstance): Promise<void> {
 
 /** Per endpoint: the POST form/JSON body, unique operation ids, the answers and the token scheme. */
 function shapeDocument(doc: Record<string, any>): Record<string, any> {
+  doc['x-path-aliases'] = { '/openapi/v1/{name}': '/openapi/v2/{name}' };
   for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, Operation>>)) {
     const segments = path.split('/').filter((p) => p !== '' && p !== 'v1' && p !== 'v2');
     const name = segments.at(-1)!;

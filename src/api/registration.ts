@@ -27,8 +27,8 @@ export function registrationRoutes(app: FastifyInstance, deps: EndpointDeps & { 
     params: endpointParams({
       userId: userIdParam,
       confId,
-      custom_questions: jsonList('[{title, type: short|single, answers: [string], required: boolean}]'),
-      questions: jsonList(`[{field_name: ${STANDARD_FIELDS.join('|')}, required: boolean}]`),
+      custom_questions: jsonList('[{title, type: short|single, answers: [string], required: boolean}]; absent: the custom questions are unchanged'),
+      questions: jsonList(`[{field_name: ${STANDARD_FIELDS.join('|')}, required: boolean}]; absent: the standard questions are unchanged`),
     }),
     handler: async ({ db, site, params, now }) => {
       await updateQuestions(db, site, params, now);
@@ -36,7 +36,7 @@ export function registrationRoutes(app: FastifyInstance, deps: EndpointDeps & { 
     },
   });
 
-  const field = (description: string) => Type.Optional(text(512, description));
+  const field = (description: string) => Type.Optional(text(512, `${description}; absent: none`));
   defineEndpoint(app, deps, {
     name: 'addRegistrant',
     section: '3.32',
@@ -61,8 +61,8 @@ export function registrationRoutes(app: FastifyInstance, deps: EndpointDeps & { 
       org: field('organisation'),
       purchasing_time_frame: field('purchasing time frame'),
       role_in_purchase_process: field('role in the purchase process'),
-      language: Type.Optional(text(16, 'en-US, de-DE, es-ES, fr-FR, jp-JP, pt-PT, ru-RU, zh-CN, zh-TW, ko-KO, it-IT, vi-VN, pl-PL or Tr-TR')),
-      custom_questions: jsonList('[{title, value (at most 128 characters)}]'),
+      language: Type.Optional(text(16, 'en-US, de-DE, es-ES, fr-FR, jp-JP, pt-PT, ru-RU, zh-CN, zh-TW, ko-KO, it-IT, vi-VN, pl-PL or Tr-TR; absent: none')),
+      custom_questions: jsonList('[{title, value (at most 128 characters)}]; absent: no answers'),
       auto_approve: Type.Optional(Type.Unknown({ description: 'true (default): approved at once; false: pending until the host decides' })),
     }),
     handler: async ({ db, site, params, now }) => {

@@ -1,13 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import { joinCounts, meetingsHeld, minutesPerDay, recordTime, timeRange } from '../domain/statistics.js';
+import { DEFAULT_DAYS_BACK, joinCounts, meetingsHeld, minutesPerDay, recordTime, timeRange } from '../domain/statistics.js';
 import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
 import { endpointParams, userIdParam } from './schemas.js';
 
 const dateTime = (description: string) => Type.String({ maxLength: 19, description: `${description}, GMT, yyyy-MM-dd HH:mm:ss` });
 const date = (description: string) => Type.String({ maxLength: 10, description: `${description}, GMT, yyyy-MM-dd (included)` });
 const rangeParams = { userId: userIdParam, startTime: dateTime('from'), endTime: dateTime('until (excluded)') };
-const dayParams = { userId: userIdParam, startTime: date('first day'), endTime: date('last day') };
+const dayParams = {
+  userId: userIdParam,
+  startTime: Type.Optional(date(`first day; absent: ${DEFAULT_DAYS_BACK} days before endTime`)),
+  endTime: Type.Optional(date('last day; absent: today')),
+};
 
 /** §2.22–2.24, 2.27, 2.28: a site's usage, in minutes and participant-times. */
 export function statisticsRoutes(app: FastifyInstance, deps: EndpointDeps): void {
@@ -48,7 +52,7 @@ export function statisticsRoutes(app: FastifyInstance, deps: EndpointDeps): void
     subject: 'userId',
     access: 'read',
     params: endpointParams(dayParams),
-    handler: async ({ db, site, params }) => ok({ data: await minutesPerDay(db, site.id, params.startTime, params.endTime, 'meeting') }),
+    handler: async ({ db, site, params, now }) => ok({ data: await minutesPerDay(db, site.id, params, now, 'meeting') }),
   });
 
   defineEndpoint(app, deps, {
@@ -58,6 +62,6 @@ export function statisticsRoutes(app: FastifyInstance, deps: EndpointDeps): void
     subject: 'userId',
     access: 'read',
     params: endpointParams(dayParams),
-    handler: async ({ db, site, params }) => ok({ data: await minutesPerDay(db, site.id, params.startTime, params.endTime, 'participant') }),
+    handler: async ({ db, site, params, now }) => ok({ data: await minutesPerDay(db, site.id, params, now, 'participant') }),
   });
 }

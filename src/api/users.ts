@@ -6,7 +6,7 @@ import { endpointParams, flag, text, userIdParam } from './schemas.js';
 
 const isNeedCreate = Type.String({
   pattern: '^(1|true|2|false|0)$',
-  description: '1 or true: create; 2, false or 0: update only',
+  description: '1 or true: create; 2, false or 0: update only; absent: create or update',
 });
 
 /** §2.17, 2.18, 2.20, 2.21: the site's users. */
@@ -19,10 +19,10 @@ export function userRoutes(app: FastifyInstance, deps: EndpointDeps): void {
     params: endpointParams({
       userId: userIdParam,
       userName: text(200, 'user name', { minLength: 1 }),
-      phone: Type.Optional(text(64, 'mobile number')),
-      loginName: Type.Optional(text(200, 'login name, shown as the watermark')),
-      enableTuiliu: Type.Optional(flag('custom streaming allowed: 1 yes, 0 no')),
-      enableCloudRecord: Type.Optional(flag('cloud recording allowed: 1 yes, 0 no')),
+      phone: Type.Optional(text(64, 'mobile number; absent: unchanged (none for a new user)')),
+      loginName: Type.Optional(text(200, 'login name, shown as the watermark; absent: unchanged (none for a new user)')),
+      enableTuiliu: Type.Optional(flag('custom streaming allowed: 1 yes, 0 no; absent: unchanged (0 for a new user)')),
+      enableCloudRecord: Type.Optional(flag('cloud recording allowed: 1 yes, 0 no; absent: unchanged (0 for a new user)')),
       isNeedCreate: Type.Optional(isNeedCreate),
     }),
     handler: async ({ db, site, params, now }) => {
@@ -40,7 +40,7 @@ export function userRoutes(app: FastifyInstance, deps: EndpointDeps): void {
     params: endpointParams({
       userId: userIdParam,
       userName: text(200, 'user name', { minLength: 1 }),
-      loginName: Type.Optional(text(200, 'login name, shown as the watermark')),
+      loginName: Type.Optional(text(200, 'login name, shown as the watermark; absent: unchanged')),
       region: text(64, "one of the site's regions", { minLength: 1 }),
     }),
     handler: async ({ db, site, params, now }) => {

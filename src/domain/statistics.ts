@@ -116,20 +116,38 @@ export async function meetingsHeld(db: Db, siteId: number, range: Range) {
   return { confCounts: confList.length, confNumbers: confList.map((m) => m.confNo), confList };
 }
 
-/** `startTime`/`endTime` (yyyy-MM-dd, GMT, both days included) of 2.27 / 2.28. */
-export function dayRange(startTime: string, endTime: string): { first: number; last: number } {
-  const first = parseDate(startTime);
-  if (first === undefined) throw parameterError('startTime', 'a GMT date yyyy-MM-dd');
-  const last = parseDate(endTime);
+/** Days 2.27 / 2.28 cover when `startTime` is left out: 30 days before `endTime`, as a monthly report would. */
+export const DEFAULT_DAYS_BACK = 30;
+
+/**
+ * `startTime`/`endTime` (yyyy-MM-dd, GMT, both days included) of 2.27 / 2.28. The document marks both
+ * optional (blank counts as absent): `endTime` defaults to today (GMT, at `now`), `startTime` to {@link DEFAULT_DAYS_BACK} days
+ * before `endTime`.
+ */
+export function dayRange(startText: string | undefined, endText: string | undefined, now: number): { first: number; last: number } {
+  // A blank value, as a form that leaves the field empty sends it, counts as left out.
+  const [startTime, endTime] = [startText, endText].map((text) => (text?.trim() ? text : undefined));
+  const last = endTime === undefined ? Math.floor(now / DAY_MS) * DAY_MS : parseDate(endTime);
   if (last === undefined) throw parameterError('endTime', 'a GMT date yyyy-MM-dd');
-  if (last < first) throw new ApiError(Code.parameter, '参数 endTime 无效 (invalid parameter endTime): expected a date not before startTime');
+  const first = startTime === undefined ? last - DEFAULT_DAYS_BACK * DAY_MS : parseDate(startTime);
+  if (first === undefined) throw parameterError('startTime', 'a GMT date yyyy-MM-dd');
+  if (last < first) {
+    const given = endTime === undefined ? ` (endTime left out: today, ${dayOf(last)})` : '';
+    throw new ApiError(Code.parameter, `参数 endTime 无效 (invalid parameter endTime): expected a date not before startTime${given}`);
+  }
   if ((last - first) / DAY_MS + 1 > MAX_DAYS) throw parameterError('endTime', `at most ${MAX_DAYS} days after startTime`);
   return { first, last };
 }
 
 /** 2.27 (`meeting`) / 2.28 (`participant`): minutes per day, every day of the range listed. */
-export async function minutesPerDay(db: Db, siteId: number, startTime: string, endTime: string, of: 'meeting' | 'participant') {
-  const { first, last } = dayRange(startTime, endTime);
+export async function minutesPerDay(
+  db: Db,
+  siteId: number,
+  days: { startTime?: string | undefined; endTime?: string | undefined },
+  now: number,
+  of: 'meeting' | 'participant',
+) {
+  const { first, last } = dayRange(days.startTime, days.endTime, now);
   const rows = new Map((await usageDays(db, siteId, dayOf(first), dayOf(last))).map((r) => [r.day, r]));
   const out: { datetime: string; duration: number }[] = [];
   for (let day = first; day <= last; day += DAY_MS) {

@@ -78,6 +78,40 @@ describe('statistics from a fixture crossing midnight', () => {
     expect(bad.body.message).toContain('startTime');
   });
 
+  it('2.27 and 2.28 without their optional dates: endTime today, startTime 30 days before endTime (GMT days)', async () => {
+    // The fixture's clock stands at 2026-06-03 12:20 GMT.
+    const both = await t.call('getTotalConfTimeForEveryDay', site, { userId: 'admin' });
+    expect(both.body.status, both.body.message).toBe(100);
+    expect(both.body.data).toHaveLength(31);
+    expect(both.body.data[0]).toEqual({ datetime: '2026-05-04', duration: 0 });
+    expect(both.body.data.slice(-3)).toEqual([
+      { datetime: '2026-06-01', duration: 50 },
+      { datetime: '2026-06-02', duration: 75 },
+      { datetime: '2026-06-03', duration: 0 },
+    ]);
+    const people = await t.call('getAllJoinTimeForEveryDay', site, { userId: 'admin' });
+    expect(people.body.status, people.body.message).toBe(100);
+    expect(people.body.data.slice(-3).map((d: { duration: number }) => d.duration)).toEqual([90, 165, 0]);
+
+    const onlyEnd = await t.call('getAllJoinTimeForEveryDay', site, { userId: 'admin', endTime: '2026-06-02' });
+    expect(onlyEnd.body.data).toHaveLength(31);
+    expect(onlyEnd.body.data[0].datetime).toBe('2026-05-03');
+    expect(onlyEnd.body.data.at(-1)).toEqual({ datetime: '2026-06-02', duration: 165 });
+
+    const onlyStart = await t.call('getTotalConfTimeForEveryDay', site, { userId: 'admin', startTime: '2026-06-02' });
+    expect(onlyStart.body.data).toEqual([
+      { datetime: '2026-06-02', duration: 75 },
+      { datetime: '2026-06-03', duration: 0 },
+    ]);
+    // Blank values, as a form that leaves the fields empty sends them, count as left out.
+    const blank = await t.call('getTotalConfTimeForEveryDay', site, { userId: 'admin', startTime: '', endTime: '' });
+    expect(blank.body.data).toEqual(both.body.data);
+
+    const future = await t.call('getTotalConfTimeForEveryDay', site, { userId: 'admin', startTime: '2026-07-01' });
+    expect(future.body.status).toBe(109);
+    expect(future.body.message).toContain('endTime left out: today, 2026-06-03');
+  });
+
   it('getConfRecordTimeBySiteSign (2.22): totals in a range that cuts sessions at both ends', async () => {
     const inside = await ask('getConfRecordTimeBySiteSign', '2026-06-01 23:30:00', '2026-06-02 10:20:00');
     expect(inside.body).toEqual({ status: 100, message: 'success', data: { confCountTime: 90, confUserTime: 180 } });

@@ -1,4 +1,4 @@
-import { wireDate } from './time.js';
+import { wireDate, type TimeInput } from './time.js';
 import type { ConfCountAnswer, DailyMinutesAnswer, DayRangeParams, RecordTimeAnswer, TimeRangeParams, UserCountsAnswer } from './types.js';
 import { toTransport, type Transport, type TransportOptions } from './transport.js';
 
@@ -47,8 +47,8 @@ export class StatisticsClient {
   }
 
   /**
-   * Meeting minutes per GMT day, both days included (§2.27 `getTotalConfTimeForEveryDay`). A `Date`
-   * stands for its GMT day.
+   * Meeting minutes per GMT day, both days included (§2.27 `getTotalConfTimeForEveryDay`); without dates,
+   * the 31 days ending today. A `Date` stands for its GMT day.
    *
    * @example
    * const { data } = await client.statistics.totalConfTimeForEveryDay({ userId: 'admin',
@@ -71,5 +71,6 @@ export class StatisticsClient {
 }
 
 function days(params: DayRangeParams) {
-  return { ...params, startTime: wireDate(params.startTime), endTime: wireDate(params.endTime) };
+  const day = (value: TimeInput | undefined) => (value === undefined ? undefined : wireDate(value));
+  return { ...params, startTime: day(params.startTime), endTime: day(params.endTime) };
 }

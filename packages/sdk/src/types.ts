@@ -513,11 +513,14 @@ export interface TimeRangeParams {
   endTime: TimeInput;
 }
 
-/** A range of GMT days, both included (at most 366). A `Date` stands for its GMT day. */
+/**
+ * A range of GMT days, both included (at most 366). A `Date` stands for its GMT day. Both are optional:
+ * `endTime` defaults to today, `startTime` to 30 days before `endTime`.
+ */
 export interface DayRangeParams {
   userId: string;
-  startTime: TimeInput;
-  endTime: TimeInput;
+  startTime?: TimeInput;
+  endTime?: TimeInput;
 }
 
 /** §2.22, in minutes. */

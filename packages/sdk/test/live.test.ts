@@ -98,6 +98,11 @@ describe('holding a meeting through the media plane, then its reports and the si
     expect(meetingDays.data.reduce((sum, d) => sum + d.duration, 0)).toBe(30);
     const joinDays = await client.statistics.allJoinTimeForEveryDay(days);
     expect(joinDays.data.reduce((sum, d) => sum + d.duration, 0)).toBe(50);
+    // Without dates: the 31 days ending today.
+    const lastMonth = await client.statistics.allJoinTimeForEveryDay({ userId: 'host' });
+    expect(lastMonth.data).toHaveLength(31);
+    expect(lastMonth.data.at(-1)!.datetime).toBe(formatDate(new Date()));
+    expect(lastMonth.data.reduce((sum, d) => sum + d.duration, 0)).toBe(50);
   });
 });
 
