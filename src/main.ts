@@ -34,6 +34,7 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
     dataDir: config.dataDir,
     backgroundCheckpoint: true,
     onCheckpointError: (message) => logger.warn({ message }, 'background WAL checkpoint failed'),
+    onConnectionError: (err) => logger.warn({ err }, 'database connection lost; the pool opens a new one'),
   });
   await migrateToLatest(store);
   const now = Date.now();

@@ -66,6 +66,8 @@ class LocalBus implements MeetingBus {
 
 /** A NOTIFY payload must stay under 8000 bytes; a signal (an SDP offer can be larger) goes in parts. */
 const PART_CHARS = 7000;
+/** Longest wait for the bus's own connection to PostgreSQL, ms. */
+const CONNECT_TIMEOUT_MS = 5000;
 /** Parts of a signal not all received after this long are dropped. */
 const PARTS_TIMEOUT_MS = 10_000;
 
@@ -117,6 +119,7 @@ class PostgresBus extends LocalBus {
   private readonly signalChannel: string;
   private readonly assembler = new SignalAssembler();
   private sending: Promise<void> = Promise.resolve();
+  private retries = 0;
 
   constructor(
     private readonly databaseUrl: string,
@@ -128,7 +131,7 @@ class PostgresBus extends LocalBus {
   }
 
   async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.databaseUrl });
+    const client = this.newClient();
     client.on('notification', (message) => {
       if (message.channel === this.signalChannel) {
         const signal = this.assembler.add(message.payload ?? '');
@@ -143,18 +146,49 @@ class PostgresBus extends LocalBus {
       this.reconnect(client);
     });
     client.on('end', () => this.reconnect(client));
-    await client.connect();
-    await client.query(`listen ${this.channel}`);
-    await client.query(`listen ${this.signalChannel}`);
+    try {
+      await client.connect();
+      await client.query(`listen ${this.channel}`);
+      await client.query(`listen ${this.signalChannel}`);
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+    if (this.closed) {
+      await client.end().catch(() => undefined);
+      return;
+    }
     this.client = client;
+    this.retries = 0;
   }
 
+  /** A connection that fails and says so through `error` (one without a listener would end the process). */
+  private newClient(): pg.Client {
+    const client = new pg.Client({ connectionString: this.databaseUrl, application_name: 'huiguan', connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
+    client.on('error', () => undefined);
+    return client;
+  }
+
+  /**
+   * Listens again on a new connection once the old one died, retrying with backoff (up to 30 s apart)
+   * while the database is away.
+   */
   private reconnect(dead: pg.Client): void {
     if (this.closed || this.client !== dead) return;
     this.client = undefined;
+    this.retry();
+  }
+
+  private retry(): void {
+    const delay = Math.min(1000 * 2 ** this.retries, 30_000);
+    this.retries += 1;
     setTimeout(() => {
-      if (!this.closed) this.connect().catch((err: unknown) => this.onError(err));
-    }, 1000).unref();
+      if (this.closed || this.client) return;
+      this.connect().catch((err: unknown) => {
+        this.onError(err);
+        this.retry();
+      });
+    }, delay).unref();
   }
 
   override async publish(meetingId: number): Promise<void> {
@@ -179,12 +213,12 @@ class PostgresBus extends LocalBus {
       this.sending = turn.catch(() => undefined);
       return turn;
     }
-    const client = new pg.Client({ connectionString: this.databaseUrl });
-    await client.connect();
+    const client = this.newClient();
     try {
+      await client.connect();
       await send(client);
     } finally {
-      await client.end();
+      await client.end().catch(() => undefined);
     }
   }
 

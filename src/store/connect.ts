@@ -25,6 +25,16 @@ export interface ConnectOptions {
   backgroundCheckpoint?: boolean;
   /** Told when the background checkpoint fails. */
   onCheckpointError?: (message: string) => void;
+  /**
+   * PostgreSQL: told when a pooled connection dies (the server restarted, an administrator or a proxy
+   * ended it). The pool has already dropped it and opens a new one when needed. Default: ignored.
+   */
+  onConnectionError?: (err: Error) => void;
+  /**
+   * PostgreSQL: longest wait for a connection, ms; past it the query fails (the request answers 103)
+   * instead of hanging while the database is unreachable. Default 5000.
+   */
+  connectionTimeoutMs?: number;
 }
 
 export interface Store {
@@ -55,8 +65,13 @@ export async function connect(options: ConnectOptions): Promise<Store> {
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
       types: pgTypes,
+      // An `application_name` in the connection string wins over this one.
+      application_name: 'huiguan',
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
+      keepAlive: true,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
+    watchConnections(pool, options.onConnectionError ?? (() => undefined));
     if (schema) await pool.query(`create schema if not exists ${schema}`);
     const current = await pool.query<{ schema: string }>('select current_schema() as schema');
     const url = new URL(options.databaseUrl);
@@ -86,6 +101,17 @@ export async function connect(options: ConnectOptions): Promise<Store> {
     dialect: 'sqlite',
     location: file === ':memory:' ? file : path.resolve(file),
   };
+}
+
+/**
+ * A connection that dies must not take the process with it: node-postgres emits `error` on the pool for
+ * an idle connection, and on the client itself for one checked out between two queries; either, with no
+ * listener, is an uncaught exception. The pool drops the idle one; a checked-out one fails its next
+ * query, and its release drops it (it is no longer queryable).
+ */
+function watchConnections(pool: pg.Pool, onError: (err: Error) => void): void {
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', () => undefined));
 }
 
 /**
