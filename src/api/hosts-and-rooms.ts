@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { ApiError, Code } from '../domain/errors.js';
 import { requireSiteMeeting } from '../domain/meetings.js';
+import { regenerateHostKey } from '../domain/users.js';
 import { updateMeeting } from '../store/meetings.repository.js';
 import { findUserById } from '../store/users.repository.js';
 import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
@@ -9,7 +10,7 @@ import { endpointParams, userIdParam } from './schemas.js';
 
 const confNumber = Type.String({ minLength: 1, maxLength: 16, description: '会议号 (confNumber)' });
 
-/** §2.25 changeRcPort and §2.29 getHostKeyByConfNumber. */
+/** §2.25 changeRcPort, §2.29 getHostKeyByConfNumber, and the extension regenerateHostKey. */
 export function hostAndRoomRoutes(app: FastifyInstance, deps: EndpointDeps): void {
   defineEndpoint(app, deps, {
     name: 'changeRcPort',
@@ -40,6 +41,18 @@ export function hostAndRoomRoutes(app: FastifyInstance, deps: EndpointDeps): voi
       const host = await findUserById(db, meeting.user_pk);
       if (!host || host.deleted_at !== null) throw new ApiError(Code.accountNotFound, '账号不存在 (the meeting’s host was deleted)');
       return ok({ data: { hostKey: Number(host.host_key) } });
+    },
+  });
+
+  defineEndpoint(app, deps, {
+    name: 'regenerateHostKey',
+    section: 'extension',
+    summary: 'Extension: give a user a new host key; the old one stops working on all their meetings (not in the vendor document)',
+    subject: 'userId',
+    params: endpointParams({ userId: userIdParam }),
+    handler: async ({ db, site, params, now }) => {
+      const user = await regenerateHostKey(db, site, params.userId, now);
+      return ok({ data: { hostKey: Number(user.host_key) } });
     },
   });
 }

@@ -205,6 +205,7 @@ export const successResponses: Record<string, TSchema> = {
   getTotalConfTimeForEveryDay: envelope({ data: perDay }),
   getAllJoinTimeForEveryDay: envelope({ data: perDay }),
   getHostKeyByConfNumber: envelope({ data: Type.Object({ hostKey: i('six digits') }) }),
+  regenerateHostKey: envelope({ data: Type.Object({ hostKey: i('the new key, six digits') }) }),
   getLiveDetail2: envelope({ data: Type.Array(Type.Object({ ...LiveParticipant.properties, leaveTime: s('empty while present') })) }),
   updateRegistrationQuestions: envelope(),
   addRegistrant: envelope({
@@ -246,6 +247,7 @@ export const endpointCodes: Record<string, number[]> = {
   getCloudFileList: [Code.meetingNotFound],
   changeRcPort: [Code.meetingNotFound],
   getHostKeyByConfNumber: [Code.meetingNotFound, Code.accountNotFound],
+  regenerateHostKey: [Code.accountNotFound],
   updateRegistrationQuestions: [...MEETING, Code.meetingEnded],
   addRegistrant: [...MEETING, Code.meetingEnded],
   getRegistrants: [...MEETING, Code.meetingEnded],

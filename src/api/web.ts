@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static';
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { enterMeeting, linkInfo, resolveLink, type LinkKind } from '../domain/entry.js';
+import { clientKey, EntryLocked } from '../domain/entry-guard.js';
 import { ApiError, Code } from '../domain/errors.js';
 import type { IceServer } from '../config.js';
 import type { MeetingBus } from '../store/bus.js';
@@ -30,8 +31,10 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
 /** A refusal of a page call: HTTP status, a code for the page, and the document's message. */
 function webError(reply: FastifyReply, err: unknown) {
   if (!(err instanceof ApiError)) throw err;
+  if (err instanceof EntryLocked) reply.header('retry-after', String(err.retryAfterSeconds));
   const [http, error] =
-    err.reason !== undefined ? [err.code === Code.authFailed ? 403 : 409, err.reason]
+    err instanceof EntryLocked ? [429, err.reason]
+    : err.reason !== undefined ? [err.code === Code.authFailed ? 403 : 409, err.reason]
     : err.code === Code.meetingNotFound ? [404, 'not_found']
     : err.code === Code.authFailed ? [403, 'bad_password']
     : err.code === Code.meetingEnded ? [409, 'ended']
@@ -89,12 +92,15 @@ export async function webRoutes(app: FastifyInstance, deps: WebDeps): Promise<vo
       const name = typeof body.name === 'string' ? body.name.trim() : '';
       const password = text(body.password);
       try {
-        if (name === '' || name.length > 64) throw new ApiError(Code.parameter, '请输入名字，最多64个字符 (enter a name of at most 64 characters)');
-        const ticket = await deps.db.transaction().execute(async (trx) => {
+        const entry = await deps.db.transaction().execute(async (trx) => {
           const link = await resolveLink(trx, linkKind(request.params.kind), request.params.confNumber, request.params.secret);
           const host = await findUserById(trx, link.meeting.user_pk);
-          return enterMeeting(trx, link, host!, { name, password, hostKey: text(body.hostKey)?.trim(), tk: text(body.tk) }, deps.clock());
+          const input = { name, password, hostKey: text(body.hostKey)?.trim(), tk: text(body.tk), client: clientKey(request.ip) };
+          return enterMeeting(trx, link, host!, input, deps.clock());
         });
+        // A refused guess is answered only now that its count is committed.
+        if ('refusal' in entry) throw entry.refusal;
+        const { ticket } = entry;
         await deps.bus.publish(ticket.meeting_id);
         return { ticket: ticket.token, state: ticket.state };
       } catch (err) {

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { ApiError } from '../domain/errors.js';
 import { serve } from '../main.js';
 import { siteCommands } from './site.js';
+import { userCommands } from './user.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { withStore } from './store.js';
 import { webhookCommands } from './webhook.js';
@@ -59,6 +60,7 @@ program
   });
 
 siteCommands(program);
+userCommands(program);
 webhookCommands(program);
 
 try {

@@ -4,10 +4,11 @@
  * presents the ticket; joining the meeting itself is `joinMeeting`.
  */
 import { randomBytes } from 'node:crypto';
-import type { Db, MeetingRow, ParticipantRole, TicketRow, TicketState, UserRow } from '../store/database.js';
+import type { Db, EntryFailureKind, MeetingRow, ParticipantRole, RegistrantRow, TicketRow, TicketState, UserRow } from '../store/database.js';
 import { DelFlag, findMeetingByConfNumber, MeetingStatus } from '../store/meetings.repository.js';
-import { insertTicket } from '../store/presence.repository.js';
+import { insertTicket, openSession, ticketsChangedSince } from '../store/presence.repository.js';
 import { findRegistrantByTk } from '../store/registrants.repository.js';
+import { passwordTag, recordEntryFailure, refuseIfHeld } from './entry-guard.js';
 import { ApiError, Code } from './errors.js';
 import { lockMeeting } from './lifecycle.js';
 import { formatDateTime } from './time.js';
@@ -61,46 +62,53 @@ export interface EnterInput {
   hostKey?: string | undefined;
   /** A registrant's personal-link secret. */
   tk?: string | undefined;
+  /** Who asks, for counting failed tries (see `clientKey`). */
+  client: string;
 }
 
+/** Longest name a page may give; a host may also give their own userName, up to 200 characters. */
+export const MAX_NAME = 64;
+
 /**
- * Admits a person through a link, as a ticket. Refusals: wrong password or host key 102, not a
- * registrant of a registration-only meeting 102, meeting over 707, a host or an early-joining attendee
- * before the window opens 201.
+ * The ticket, or a refusal that counted as a failed try: that is answered rather than thrown, so that
+ * the caller commits the count with the transaction.
  */
-export async function enterMeeting(db: Db, link: Link, host: UserRow, input: EnterInput, now: number): Promise<TicketRow> {
+export type EntryResult = { ticket: TicketRow } | { refusal: ApiError };
+
+/**
+ * Admits a person through a link, as a ticket. Refusals: an empty or too long name 109; through a join
+ * link, too many failed tries (`EntryLocked`), then wrong password, not a registrant of a
+ * registration-only meeting, wrong host key 102, in that order; meeting over 707, a host or an
+ * early-joining attendee before the window opens 201. Someone the host removed from the session now
+ * comes back only into the waiting room.
+ */
+export async function enterMeeting(db: Db, link: Link, host: UserRow, input: EnterInput, now: number): Promise<EntryResult> {
+  if (input.name === '' || (input.name.length > MAX_NAME && !(link.role === 'host' && input.name === host.user_name))) {
+    throw new ApiError(Code.parameter, `请输入名字，最多${MAX_NAME}个字符 (enter a name of at most ${MAX_NAME} characters)`);
+  }
   const meeting = (await lockMeeting(db, link.meeting.site_id, link.meeting.id, now))!;
   if (meeting.conf_status === MeetingStatus.ended) throw new ApiError(Code.meetingEnded, '会议已结束 (the meeting has ended)');
-  let role = link.role;
-  if (role === 'attendee' && input.hostKey) {
-    if (!safeEqual(input.hostKey, host.host_key)) throw new ApiError(Code.authFailed, '主持人密钥错误 (wrong host key)', 'bad_host_key');
-    role = 'host';
-  }
   const registrant = input.tk ? await findRegistrantByTk(db, input.tk) : undefined;
   const ownRegistrant = registrant?.meeting_id === meeting.id ? registrant : undefined;
+  let role = link.role;
   if (role === 'attendee') {
-    if (meeting.conf_password !== '' && !safeEqual(input.password ?? '', meeting.conf_password)) {
-      throw new ApiError(Code.authFailed, '会议密码错误 (wrong meeting password)', 'bad_password');
+    await refuseIfHeld(db, meeting, input.client, !!input.hostKey, now);
+    const failure = attendeeFailure(meeting, host, input, ownRegistrant);
+    if (failure) {
+      if (failure.kind) await recordEntryFailure(db, meeting, input.client, failure.kind, now);
+      return { refusal: failure.error };
     }
-    if (meeting.registration_type === 1 && ownRegistrant?.status !== 'approved') {
-      throw new ApiError(
-        Code.authFailed,
-        ownRegistrant?.status === 'pending'
-          ? '注册待审核 (your registration waits for the host’s approval)'
-          : '本会议仅限注册用户参加 (this meeting admits registrants only: use your personal link)',
-        ownRegistrant?.status === 'pending' ? 'registration_pending' : 'registration_required',
-      );
-    }
+    if (input.hostKey) role = 'host';
   }
   const live = meeting.conf_status === MeetingStatus.live;
   let state: TicketState;
   if (role === 'host') state = 'admitted';
-  else if (live) state = meeting.waiting_room === 1 ? 'lobby' : 'admitted';
+  else if (live) state = meeting.waiting_room === 1 || (await removedFromSession(db, meeting, input, ownRegistrant)) ? 'lobby' : 'admitted';
   else state = meeting.option_jbh === 1 ? 'admitted' : 'host_wait';
   if (state === 'admitted' && !live && now < meeting.window_start) {
     throw new ApiError(Code.outsideMeetingTime, `会议尚未开始 (the meeting opens at ${formatDateTime(meeting.window_start)} GMT)`);
   }
-  return insertTicket(db, {
+  const ticket = await insertTicket(db, {
     token: randomBytes(16).toString('hex'),
     meeting_id: meeting.id,
     role,
@@ -109,7 +117,49 @@ export async function enterMeeting(db: Db, link: Link, host: UserRow, input: Ent
     login_name: role === 'host' && host.login_name ? host.login_name : (ownRegistrant?.email ?? input.name),
     registrant_id: ownRegistrant?.registrant_id ?? '',
     state,
+    client: input.client,
+    password_tag: link.role === 'attendee' ? passwordTag(meeting.conf_password) : null,
     created_at: now,
     updated_at: now,
   });
+  return { ticket };
+}
+
+/** What is wrong with an attendee's password, registration or host key, and whether it counts as a guess. */
+function attendeeFailure(
+  meeting: MeetingRow,
+  host: UserRow,
+  input: EnterInput,
+  ownRegistrant: RegistrantRow | undefined,
+): { error: ApiError; kind?: EntryFailureKind } | undefined {
+  if (meeting.conf_password !== '' && !safeEqual(input.password ?? '', meeting.conf_password)) {
+    return { error: new ApiError(Code.authFailed, '会议密码错误 (wrong meeting password)', 'bad_password'), kind: 'password' };
+  }
+  if (meeting.registration_type === 1 && ownRegistrant?.status !== 'approved') {
+    const pending = ownRegistrant?.status === 'pending';
+    const error = new ApiError(
+      Code.authFailed,
+      pending ? '注册待审核 (your registration waits for the host’s approval)' : '本会议仅限注册用户参加 (this meeting admits registrants only: use your personal link)',
+      pending ? 'registration_pending' : 'registration_required',
+    );
+    // A personal link that is nobody's here is a guess; one that waits for approval is not.
+    return input.tk && !ownRegistrant ? { error, kind: 'tk' } : { error };
+  }
+  if (input.hostKey && !safeEqual(input.hostKey, host.host_key)) {
+    return { error: new ApiError(Code.authFailed, '主持人密钥错误 (wrong host key)', 'bad_host_key'), kind: 'host_key' };
+  }
+  return undefined;
+}
+
+/**
+ * Whether the person entering looks like one the host removed from the open session: the same client
+ * address, name (ignoring case) or registration.
+ */
+async function removedFromSession(db: Db, meeting: MeetingRow, input: EnterInput, registrant: RegistrantRow | undefined): Promise<boolean> {
+  const session = await openSession(db, meeting.id);
+  if (!session) return false;
+  const name = input.name.toLowerCase();
+  return (await ticketsChangedSince(db, meeting.id, 'removed', session.started_at)).some(
+    (t) => t.client === input.client || t.name.toLowerCase() === name || (registrant !== undefined && t.registrant_id === registrant.registrant_id),
+  );
 }

@@ -14,6 +14,7 @@ import {
   closeParticipations,
   closeSession,
   countPresent,
+  findTicket,
   insertParticipation,
   insertSession,
   moveTickets,
@@ -21,6 +22,7 @@ import {
   presentByCuid,
   presentIn,
 } from '../store/presence.repository.js';
+import { requireCurrentPassword } from './entry-guard.js';
 import { ApiError, Code } from './errors.js';
 import { formatDateTime } from './time.js';
 import { recordJoin, recordParticipationsClosed, recordSessionClosed } from './usage.js';
@@ -86,10 +88,13 @@ export async function startSession(db: Db, meeting: MeetingRow, at: number): Pro
 /**
  * Puts a participant in the meeting. With no session open, a host starts one, and so does anyone when
  * the meeting lets people join before the host (`optionJbh=1`); otherwise 708. Full meetings
- * (`confParties` present) answer 205. Joining twice with one `cuid` answers the first participation.
+ * (`confParties` present) answer 205. Joining twice with one `cuid` answers the first participation. A page's
+ * ticket obtained with another meeting password than today's is refused (102).
  */
 export async function joinMeeting(db: Db, meeting: MeetingRow, input: ParticipantInput, at: number): Promise<ParticipationRow> {
   requireHoldable(meeting, at);
+  const ticket = input.ticket === undefined ? undefined : await findTicket(db, input.ticket);
+  if (ticket) requireCurrentPassword(ticket, meeting);
   let session = await openSession(db, meeting.id);
   if (!session) {
     if (input.role !== 'host' && meeting.option_jbh !== 1) {
@@ -195,5 +200,6 @@ export async function endSession(db: Db, meeting: MeetingRow, at: number, final:
     );
   }
   await updateMeeting(db, meeting.id, { conf_status: over ? MeetingStatus.ended : MeetingStatus.scheduled, updated_at: at });
-  if (over) await moveTickets(db, meeting.id, ['admitted', 'host_wait', 'lobby'], 'ended', at);
+  // Tickets are for one session: a later one is entered afresh (with the password it asks for then).
+  await moveTickets(db, meeting.id, ['admitted', 'host_wait', 'lobby'], 'ended', at);
 }

@@ -1,4 +1,5 @@
 import type { Db, SiteRow, UserRow } from '../store/database.js';
+import { deleteHostKeyFailures } from '../store/entry-failures.repository.js';
 import { countUserMeetings, deleteUserMeetings, MeetingStatus } from '../store/meetings.repository.js';
 import { lockSite } from '../store/sites.repository.js';
 import { countTuiliuUsers, findUser, insertUser, markUserDeleted, updateUser, type UserChanges } from '../store/users.repository.js';
@@ -174,4 +175,17 @@ export async function deleteUser(db: Db, site: SiteRow, userId: string, force: b
   }
   await deleteUserMeetings(db, user.id, now);
   await markUserDeleted(db, user.id, now);
+}
+
+/**
+ * Extension: gives the user a new host key (six digits, never the one it replaces). The old key stops
+ * working at once on every meeting of the user, and the wrong keys counted against the old one are
+ * forgotten.
+ */
+export async function regenerateHostKey(db: Db, site: SiteRow, userId: string, now: number): Promise<UserRow> {
+  const user = await requireUser(db, site, userId, true);
+  let key = newHostKey();
+  while (key === user.host_key) key = newHostKey();
+  await deleteHostKeyFailures(db, user.id);
+  return updateUser(db, user.id, { host_key: key }, now);
 }

@@ -142,9 +142,27 @@ export interface TicketsTable {
   /** The registrant whose personal link (`tk`) was used, or empty. */
   registrant_id: string;
   state: TicketState;
+  /** The client address the ticket was asked from (an IPv6 address by its /64), migration 0011. */
+  client: string;
+  /** Which meeting password the ticket was obtained with (see `passwordTag`); null for a host link. */
+  password_tag: string | null;
   created_at: Millis;
   updated_at: Millis;
 }
+
+/** A wrong host key, meeting password or registrant link given on the join page (migration 0011). */
+export interface EntryFailuresTable {
+  id: Generated<number>;
+  meeting_id: number;
+  /** The meeting's host (`users.id`): host-key failures count per host, whose key opens all their meetings. */
+  host_user_pk: number;
+  /** The client address (an IPv6 address by its /64). */
+  client: string;
+  kind: EntryFailureKind;
+  at: Millis;
+}
+
+export type EntryFailureKind = 'host_key' | 'password' | 'tk';
 
 export type ParticipantRole = 'host' | 'attendee';
 
@@ -260,6 +278,7 @@ export interface Database {
   used_tokens: UsedTokensTable;
   sessions: SessionsTable;
   tickets: TicketsTable;
+  entry_failures: EntryFailuresTable;
   participations: ParticipationsTable;
   registration_settings: RegistrationSettingsTable;
   registrants: RegistrantsTable;

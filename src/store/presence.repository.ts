@@ -173,3 +173,14 @@ export async function findTicketByCuid(db: Db, meetingId: number, cuid: string, 
 export async function ticketsIn(db: Db, meetingId: number, state: TicketState): Promise<TicketRow[]> {
   return db.selectFrom('tickets').selectAll().where('meeting_id', '=', meetingId).where('state', '=', state).orderBy('created_at').execute();
 }
+
+/** The meeting's tickets that came into `state` at or after `since`. */
+export async function ticketsChangedSince(db: Db, meetingId: number, state: TicketState, since: number): Promise<TicketRow[]> {
+  return db
+    .selectFrom('tickets')
+    .selectAll()
+    .where('meeting_id', '=', meetingId)
+    .where('state', '=', state)
+    .where('updated_at', '>=', since)
+    .execute();
+}

@@ -23,7 +23,7 @@ export async function insertUser(db: Db, user: NewUser): Promise<UserRow | undef
 }
 
 export type UserChanges = Partial<
-  Pick<UserRow, 'user_name' | 'phone' | 'login_name' | 'enable_tuiliu' | 'enable_cloud_record' | 'region'>
+  Pick<UserRow, 'user_name' | 'phone' | 'login_name' | 'enable_tuiliu' | 'enable_cloud_record' | 'region' | 'host_key'>
 >;
 
 export async function updateUser(db: Db, id: number, changes: UserChanges, now: number): Promise<UserRow> {

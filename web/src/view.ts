@@ -123,6 +123,8 @@ export function enterForm(opts: { host: boolean; name: string; askPassword: bool
     autocomplete: 'name',
     placeholder: '你的名字 Your name',
     enterkeyhint: 'go',
+    // 64 characters, or the host's own userName as it is (the server accepts that too).
+    maxlength: String(Math.max(64, opts.name.length)),
   });
   name.value = opts.name;
   const password = opts.askPassword
