@@ -46,10 +46,7 @@ export async function recordingUploadRoutes(app: FastifyInstance, deps: UploadDe
     // Only the file types parse here (as the raw stream); JSON and forms are not a recording.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(RECORDING_MEDIA_TYPES, (_request, payload, done) => done(null, payload));
-    // A refusal answered before the body was read closes the connection rather than reading gigabytes.
-    scope.addHook('onSend', async (request, reply) => {
-      if (!request.raw.readableEnded && !request.raw.complete) reply.header('connection', 'close');
-    });
+    closeUnreadBodies(scope);
 
     const schema = { querystring: uploadParams, summary: 'Upload a cloud recording', description: '§2.19 (media plane)' };
     tokenSubjects.set('/media/v1/recordings', 'confNumber');
@@ -81,13 +78,32 @@ export async function recordingUploadRoutes(app: FastifyInstance, deps: UploadDe
   });
 }
 
+/** A refusal answered before the body was read closes the connection rather than reading gigabytes. */
+export function closeUnreadBodies(scope: FastifyInstance): void {
+  scope.addHook('onSend', async (request, reply) => {
+    if (!request.raw.readableEnded && !request.raw.complete) reply.header('connection', 'close');
+  });
+}
+
 /**
  * Makes the file stored at `plan.storageKey` a recording: its row and its `recording.completed` event in
- * one transaction (the outbox's rule); when that fails, the file is deleted, so nothing is half kept.
+ * one transaction (the outbox's rule), with whatever `also` writes beside them; when that fails (`also`
+ * may refuse by throwing), the file is deleted, so nothing is half kept.
  */
-export async function keepRecording(db: Db, storage: RecordingStorage, plan: RecordingPlan, size: number, now: number): Promise<RecordingRow> {
+export async function keepRecording(
+  db: Db,
+  storage: RecordingStorage,
+  plan: RecordingPlan,
+  size: number,
+  now: number,
+  also?: (trx: Db, recording: RecordingRow) => Promise<void>,
+): Promise<RecordingRow> {
   try {
-    return await db.transaction().execute((trx) => finishRecording(trx, plan, size, now));
+    return await db.transaction().execute(async (trx) => {
+      const recording = await finishRecording(trx, plan, size, now);
+      await also?.(trx, recording);
+      return recording;
+    });
   } catch (err) {
     await storage.delete(plan.storageKey);
     throw err;

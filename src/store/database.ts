@@ -270,6 +270,30 @@ export interface RecordingsTable {
   created_at: Millis;
 }
 
+/** A chunked upload of the host page's recorder (migration 0012); its chunks are files of the staging. */
+export interface RecordingUploadsTable {
+  /** `uploadId`: 128 random bits, hex. */
+  id: string;
+  site_id: number;
+  meeting_id: number;
+  /** The page ticket that began it: only that page may add to it or finish it. */
+  ticket: string;
+  file_type: 'MP4' | 'WEBM';
+  /** The recording's start. */
+  started_at: Millis;
+  /** Bytes of the chunks stored and being written; never above the recording size limit. */
+  reserved_bytes: number;
+  /** Last chunk reserved (or the upload's start): an upload quiet for long is abandoned. */
+  updated_at: Millis;
+  /** Who holds the finish (a random id per attempt) until `finishing_until`. */
+  finisher: string | null;
+  finishing_until: Millis | null;
+  /** Set once finished: the recording it made, answered again to a repeated finish. */
+  record_id: number | null;
+  file_size: number | null;
+  duration_ms: number | null;
+}
+
 export interface Database {
   sites: SitesTable;
   rooms: RoomsTable;
@@ -284,6 +308,7 @@ export interface Database {
   registrants: RegistrantsTable;
   usage_daily: UsageDailyTable;
   recordings: RecordingsTable;
+  recording_uploads: RecordingUploadsTable;
   webhook_endpoints: WebhookEndpointsTable;
   site_event_counters: SiteEventCountersTable;
   site_events: SiteEventsTable;

@@ -9,6 +9,7 @@ import * as webmRecordings from './migrations/0006-webm-recordings.js';
 import * as meetingDayCounts from './migrations/0007-meeting-day-counts.js';
 import * as usedTokensByTime from './migrations/0008-used-tokens-by-time.js';
 import * as occupancyIndex from './migrations/0009-occupancy-index.js';
+import * as recordingUploads from './migrations/0012-recording-uploads.js';
 import * as entryGuarding from './migrations/0011-entry-guarding.js';
 
 /** Every migration, in order. Names never change once released. */
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   '0007-meeting-day-counts': meetingDayCounts,
   '0008-used-tokens-by-time': usedTokensByTime,
   '0009-occupancy-index': occupancyIndex,
+  '0012-recording-uploads': recordingUploads,
   '0011-entry-guarding': entryGuarding,
 };
 

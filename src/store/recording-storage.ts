@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 /**
  * Where recording files live. A key names one stored file: segments of letters, digits, `_`, `-` and
  * `.` (not leading), joined by `/`, e.g. `12/345/9f86d0….mp4`. The filesystem implementation is
- * {@link createFileRecordingStorage}; object storage could implement the same four calls.
+ * {@link createFileRecordingStorage}; object storage could implement the same five calls.
  */
 export interface RecordingStorage {
   /**
@@ -25,6 +25,8 @@ export interface RecordingStorage {
   localFile(key: string): Promise<string | undefined>;
   /** Removes the stored file; a key with nothing stored is no error. */
   delete(key: string): Promise<void>;
+  /** Removes what writes cut off by a killed process left, untouched for `olderThanMs`. */
+  removeStale(olderThanMs: number): Promise<void>;
 }
 
 /** The source yielded more than `maxBytes`; nothing was kept. */
@@ -37,26 +39,63 @@ export class RecordingTooLargeError extends Error {
 
 /**
  * Writes `source` to `file` through a temporary dot-name beside it (never a valid key, so never served or
- * listed), flushed, then renamed: the file is there whole or not at all. Answers the bytes written; more
- * than `maxBytes − already` is a {@link RecordingTooLargeError} and leaves nothing.
+ * listed; {@link removeStalePartials} removes those a killed process left), flushed, then renamed: the
+ * file is there whole or not at all. Answers the bytes written. `admit(size)` is called with the running
+ * size as bytes arrive and may refuse them by throwing (e.g. {@link RecordingTooLargeError}), which leaves
+ * nothing. With `exclusive`, a file already at `file` is kept and this one dropped (`written: false`).
  */
-export async function writeWhole(file: string, source: Readable, already: number, maxBytes: number): Promise<number> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.part`);
+export async function writeWhole(
+  file: string,
+  source: Readable,
+  options: { admit: (size: number) => void | Promise<void>; exclusive?: boolean },
+): Promise<{ size: number; written: boolean }> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}${PARTIAL}`);
   let size = 0;
   const limit = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       size += chunk.length;
-      callback(already + size > maxBytes ? new RecordingTooLargeError(maxBytes) : null, chunk);
+      Promise.resolve()
+        .then(() => options.admit(size))
+        .then(() => callback(null, chunk), (err: Error) => callback(err));
     },
   });
   try {
     await pipeline(source, limit, fs.createWriteStream(temp, { flags: 'wx', flush: true }));
-    await fs.promises.rename(temp, file);
+    if (!options.exclusive) {
+      await fs.promises.rename(temp, file);
+      return { size, written: true };
+    }
+    // A hard link never replaces an existing file: of two writers of one name, exactly one wins.
+    try {
+      await fs.promises.link(temp, file);
+      return { size, written: true };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return { size, written: false };
+      throw err;
+    } finally {
+      await fs.promises.rm(temp, { force: true });
+    }
   } catch (err) {
     await fs.promises.rm(temp, { force: true });
     throw err;
   }
-  return size;
+}
+
+/** The ending of {@link writeWhole}'s temporary files. */
+const PARTIAL = '.part';
+
+/**
+ * Removes {@link writeWhole}'s temporary files under `root` (at any depth) not written to for `olderThanMs`:
+ * those of a process killed while writing. A live write touches its file continually.
+ */
+export async function removeStalePartials(root: string, olderThanMs: number, now = Date.now()): Promise<void> {
+  const names = await fs.promises.readdir(root, { recursive: true }).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!path.basename(name).startsWith('.') || !name.endsWith(PARTIAL)) continue;
+    const file = path.join(root, name);
+    const stats = await fs.promises.lstat(file).catch(() => undefined);
+    if (stats?.isFile() && now - stats.mtimeMs > olderThanMs) await fs.promises.rm(file, { force: true });
+  }
 }
 
 const KEY = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
@@ -85,7 +124,10 @@ export function createFileRecordingStorage(options: { root: string }): Recording
     async put(key, source, { maxBytes }) {
       const file = fileOf(key);
       await fs.promises.mkdir(path.dirname(file), { recursive: true });
-      return { size: await writeWhole(file, source, 0, maxBytes) };
+      const admit = (size: number) => {
+        if (size > maxBytes) throw new RecordingTooLargeError(maxBytes);
+      };
+      return { size: (await writeWhole(file, source, { admit })).size };
     },
 
     async stat(key) {
@@ -101,5 +143,7 @@ export function createFileRecordingStorage(options: { root: string }): Recording
     async delete(key) {
       await fs.promises.rm(fileOf(key), { force: true });
     },
+
+    removeStale: (olderThanMs) => removeStalePartials(root, olderThanMs),
   };
 }

@@ -1,46 +1,35 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { writeWhole } from './recording-storage.js';
-
-/** What an upload in progress is for; kept beside its chunks. */
-export interface UploadMeta {
-  siteId: number;
-  meetingId: number;
-  /** The page ticket that began it: only that page may add to it or finish it. */
-  ticket: string;
-  fileType: 'MP4' | 'WEBM';
-  /** Epoch ms the upload began (the recording's start). */
-  startedAt: number;
-  /** Set once finished, so that finishing again answers the same recording. */
-  finished?: { recordId: number; fileSize: number };
-}
+import { removeStalePartials, writeWhole } from './recording-storage.js';
 
 /**
- * Recordings arriving in chunks while they are being made (the page's recorder), kept until finished:
- * one directory per upload holding `meta.json` and one file per chunk index. Each chunk is written to a
- * temporary name, flushed and renamed, so a chunk is there whole or not at all, and sending an index
- * again changes nothing. Several server processes must share `root`, as they share the recordings.
+ * The chunks of the page's recordings while they are being made (the page's recorder), kept until the
+ * upload is finished: one directory per upload holding one file per chunk index. Each chunk is written to
+ * a temporary name, flushed and linked into place, so a chunk is there whole or not at all, and of two
+ * writers of one index exactly one stores it. What each upload is, and the bytes reserved for it, are rows
+ * of `recording_uploads` (recording-uploads.repository.ts). Several server processes must share `root`,
+ * as they share the recordings.
  */
 export interface UploadStaging {
-  /** Begins an upload; answers its id (128 random bits, hex). */
-  create(meta: Omit<UploadMeta, 'finished'>): Promise<string>;
-  meta(uploadId: string): Promise<UploadMeta | undefined>;
   /**
-   * Stores chunk `index` unless it is there already (`stored: false`). The upload's chunks together may
-   * not pass `maxBytes` (`RecordingTooLargeError`, nothing kept).
+   * Stores chunk `index` unless it is there already (`stored: false`, the first kept). `admit(size)` is
+   * called with the running size as bytes arrive and refuses them by throwing; then nothing is kept.
    */
-  putChunk(uploadId: string, index: number, source: Readable, options: { maxBytes: number }): Promise<{ size: number; stored: boolean }>;
+  putChunk(uploadId: string, index: number, source: Readable, admit: (size: number) => void | Promise<void>): Promise<{ size: number; stored: boolean }>;
+  /** The size of chunk `index`, or undefined when it is not stored. */
+  chunkSize(uploadId: string, index: number): Promise<number | undefined>;
   /** Sizes of the stored chunks by index. */
   chunks(uploadId: string): Promise<Map<number, number>>;
   /** Chunks 0 … count−1, one after the other. */
   read(uploadId: string, count: number): AsyncIterable<Buffer>;
-  markFinished(uploadId: string, finished: NonNullable<UploadMeta['finished']>): Promise<void>;
-  /** Deletes the chunks, keeping only the metadata of a finished upload (for a repeated finish). */
-  discardChunks(uploadId: string): Promise<void>;
-  /** Removes uploads untouched for `olderThanMs` (abandoned recordings). */
-  prune(olderThanMs: number, now: number): Promise<void>;
+  /** Deletes everything staged for the upload. */
+  discard(uploadId: string): Promise<void>;
+  /**
+   * Removes what is staged for uploads that `wanted` does not name, once untouched for `olderThanMs`, and
+   * in the others the partial chunks untouched as long (a process killed while writing one).
+   */
+  removeStale(wanted: (uploadIds: string[]) => Promise<Set<string>>, olderThanMs: number): Promise<void>;
 }
 
 const ID = /^[0-9a-f]{32}$/;
@@ -53,50 +42,17 @@ export function createUploadStaging(options: { root: string }): UploadStaging {
     if (!ID.test(uploadId)) throw new Error(`invalid upload id "${uploadId}"`);
     return path.join(root, uploadId);
   };
-  const metaFile = (uploadId: string) => path.join(dirOf(uploadId), 'meta.json');
-  const writeMeta = async (uploadId: string, meta: UploadMeta) => {
-    const temp = `${metaFile(uploadId)}.${randomBytes(6).toString('hex')}.part`;
-    await fs.promises.writeFile(temp, JSON.stringify(meta), { flush: true });
-    await fs.promises.rename(temp, metaFile(uploadId));
-  };
+  const chunkFile = (uploadId: string, index: number) => path.join(dirOf(uploadId), chunkName(index));
 
-  // Bytes stored per upload, so that a chunk's size check does not stat every chunk before it (a chunk a
-  // second: thousands in a long meeting). Filled from the directory once per upload and process; the
-  // file storage enforces the limit exactly again when the upload finishes.
-  const stored = new Map<string, number>();
-
-  const staging: UploadStaging = {
-    async create(meta) {
-      const uploadId = randomBytes(16).toString('hex');
+  return {
+    async putChunk(uploadId, index, source, admit) {
       await fs.promises.mkdir(dirOf(uploadId), { recursive: true });
-      await writeMeta(uploadId, meta);
-      return uploadId;
+      const { size, written } = await writeWhole(chunkFile(uploadId, index), source, { admit, exclusive: true });
+      return { size, stored: written };
     },
 
-    async meta(uploadId) {
-      if (!ID.test(uploadId)) return undefined;
-      try {
-        return JSON.parse(await fs.promises.readFile(metaFile(uploadId), 'utf8')) as UploadMeta;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw err;
-      }
-    },
-
-    async putChunk(uploadId, index, source, { maxBytes }) {
-      const file = path.join(dirOf(uploadId), chunkName(index));
-      const existing = await fs.promises.stat(file).catch(() => undefined);
-      if (existing) {
-        source.resume();
-        return { size: existing.size, stored: false };
-      }
-      if (!stored.has(uploadId)) {
-        const scanned = [...(await staging.chunks(uploadId)).values()].reduce((a, b) => a + b, 0);
-        if (!stored.has(uploadId)) stored.set(uploadId, scanned);
-      }
-      const size = await writeWhole(file, source, stored.get(uploadId)!, maxBytes);
-      stored.set(uploadId, (stored.get(uploadId) ?? 0) + size);
-      return { size, stored: true };
+    async chunkSize(uploadId, index) {
+      return (await fs.promises.stat(chunkFile(uploadId, index)).catch(() => undefined))?.size;
     },
 
     async chunks(uploadId) {
@@ -110,34 +66,28 @@ export function createUploadStaging(options: { root: string }): UploadStaging {
     },
 
     read(uploadId, count) {
-      const dir = dirOf(uploadId);
       return (async function* () {
         for (let i = 0; i < count; i++) {
-          for await (const chunk of fs.createReadStream(path.join(dir, chunkName(i)))) yield chunk as Buffer;
+          for await (const chunk of fs.createReadStream(chunkFile(uploadId, i))) yield chunk as Buffer;
         }
       })();
     },
 
-    async markFinished(uploadId, finished) {
-      const meta = await staging.meta(uploadId);
-      if (meta) await writeMeta(uploadId, { ...meta, finished });
+    async discard(uploadId) {
+      await fs.promises.rm(dirOf(uploadId), { recursive: true, force: true });
     },
 
-    async discardChunks(uploadId) {
-      stored.delete(uploadId);
-      for (const index of (await staging.chunks(uploadId)).keys()) await fs.promises.rm(path.join(dirOf(uploadId), chunkName(index)), { force: true });
-    },
-
-    async prune(olderThanMs, now) {
-      const names = await fs.promises.readdir(root).catch(() => [] as string[]);
-      for (const name of names.filter((n) => ID.test(n))) {
-        const stats = await fs.promises.stat(path.join(root, name)).catch(() => undefined);
-        if (stats && now - stats.mtimeMs > olderThanMs) {
-          stored.delete(name);
-          await fs.promises.rm(path.join(root, name), { recursive: true, force: true });
+    async removeStale(wanted, olderThanMs) {
+      const staged = (await fs.promises.readdir(root).catch(() => [] as string[])).filter((name) => ID.test(name));
+      const keep = await wanted(staged);
+      for (const uploadId of staged) {
+        if (keep.has(uploadId)) {
+          await removeStalePartials(dirOf(uploadId), olderThanMs);
+          continue;
         }
+        const stats = await fs.promises.stat(dirOf(uploadId)).catch(() => undefined);
+        if (stats && Date.now() - stats.mtimeMs > olderThanMs) await fs.promises.rm(dirOf(uploadId), { recursive: true, force: true });
       }
     },
   };
-  return staging;
 }
