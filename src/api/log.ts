@@ -2,8 +2,15 @@ import type { FastifyRequest } from 'fastify';
 
 const SECRET_PARAMS = /^(token|apiKey|api_key|tk|pwd|confPassword|ticket|sig)$/i;
 
-/** The URL with secret query parameters (tokens, keys, passwords) replaced by `[redacted]`. */
+/**
+ * Link paths whose segment after the confNumber is the link's secret: `/s/<confNumber>/<secret>`,
+ * `/j/…`, `/wc/join/…` and the pages' calls `/web/v1/links/<kind>/<confNumber>/<secret>[/enter]`.
+ */
+const SECRET_PATH = /^(\/(?:s|j|wc\/join|web\/v1\/links\/[^/?#]*)\/[^/?#]*\/)[^/?#]+/;
+
+/** The URL with link secrets in its path and secret query parameters (tokens, keys, passwords) replaced by `[redacted]`. */
 export function redactUrl(url: string): string {
+  url = url.replace(SECRET_PATH, '$1[redacted]');
   const q = url.indexOf('?');
   if (q < 0) return url;
   const params = new URLSearchParams(url.slice(q + 1));
