@@ -20,6 +20,25 @@ const TOKEN_SCHEME = {
     'In /docs, type your API key into "Authorize": the page computes timeStamp and token for every call, and the key itself is never sent.',
 } as const;
 
+/**
+ * The CSP of the /docs pages, in place of the global one: Swagger UI sets inline `style` attributes,
+ * so styles may be inline (no hash beside 'unsafe-inline', which would void it); scripts stay strictly
+ * the server's own files, and nothing is loaded from elsewhere.
+ */
+const DOCS_CSP = [
+  "default-src 'self'",
+  "base-uri 'self'",
+  "connect-src 'self'",
+  "font-src 'self' data:",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "script-src 'self'",
+  "script-src-attr 'none'",
+  "style-src 'self' 'unsafe-inline'",
+].join('; ');
+
 type Operation = {
   operationId?: string;
   summary?: string;
@@ -61,14 +80,16 @@ export async function openapiDocs(app: FastifyInstance): Promise<void> {
     uiConfig: {
       docExpansion: 'list',
       deepLinking: true,
-      persistAuthorization: true,
+      // The API key typed into Authorize lives only as long as the page: nothing in localStorage on the
+      // meeting pages' origin.
+      persistAuthorization: false,
       // Runs in the page: hands each request to signer.js.
       requestInterceptor: function (req: any) {
         return (globalThis as any).huiguanSign(req);
       },
     },
     theme: { title: 'Huiguan API', js: [{ filename: 'signer.js', content: signer }] },
-    staticCSP: true,
+    staticCSP: DOCS_CSP,
   });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -20,12 +20,17 @@ afterAll(async () => {
 });
 
 describe.skipIf(!haveChromium)('/docs, the interactive reference', () => {
-  it('makes a signed call from the browser with the API key typed into Authorize, served without any CDN', async () => {
+  it('makes a signed call from the browser with the API key typed into Authorize, served without any CDN, its CSP refusing nothing', async () => {
     const site = await t.site({ siteSign: 'docs-site' });
     const page = await browser.newPage();
     const foreign: string[] = [];
     page.on('request', (r) => {
       if (!r.url().startsWith(base) && !r.url().startsWith('data:')) foreign.push(r.url());
+    });
+    // What the page's CSP refuses shows as a console error ("Refused to apply inline style…").
+    const refused: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) refused.push(m.text());
     });
     await page.goto(`${base}/docs/`);
     await page.locator('.swagger-ui .info .title').waitFor();
@@ -54,5 +59,9 @@ describe.skipIf(!haveChromium)('/docs, the interactive reference', () => {
     const user = await t.call('getUserByUserId', site, { userId: 'docs-user' });
     expect(user.body.userInfo).toMatchObject({ username: 'Docs User', mobile: '13000009999' });
     expect(foreign).toEqual([]);
+    expect(refused).toEqual([]);
+    // The key typed into Authorize is not kept in the browser's storage.
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+    expect(stored).not.toContain(site.api_key);
   }, 60_000);
 });
