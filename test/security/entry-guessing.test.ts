@@ -124,6 +124,19 @@ describe('guessing the host key on the join page', () => {
     expect(await enter(m, { hostKey: key }, '10.0.5.1')).toMatchObject({ statusCode: 200, body: { state: 'admitted' } });
   });
 
+  it('after 20 failures on a meeting within an hour, holds every client that failed there, not those that never did', async () => {
+    const site = await t.site();
+    const m = await openMeeting(site, { confPassword: '4321' });
+    for (let i = 0; i < 20; i++) expect((await enter(m, { password: String(5000 + i) }, `10.0.11.${i + 1}`)).body.error).toBe('bad_password');
+    const held = await enter(m, { password: '4321' }, '10.0.11.1');
+    expect(held).toMatchObject({ statusCode: 429, body: { error: 'too_many_attempts' } });
+    expect(Number(held.retryAfter)).toBe(3600);
+    expect(await enter(m, { password: '4321' }, '10.0.12.1')).toMatchObject({ statusCode: 200, body: { state: 'host_wait' } });
+    // A new address gets one try, then waits with the others.
+    expect((await enter(m, { password: '0000' }, '10.0.12.2')).body.error).toBe('bad_password');
+    expect((await enter(m, { password: '4321' }, '10.0.12.2')).statusCode).toBe(429);
+  });
+
   it('applies the meeting password and the registration-only rule before the host key', async () => {
     const site = await t.site();
     const m = await openMeeting(site, { confPassword: '4321' });
