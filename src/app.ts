@@ -8,7 +8,8 @@ import { hostAndRoomRoutes } from './api/hosts-and-rooms.js';
 import { liveRoutes } from './api/live.js';
 import { mediaRoutes } from './api/media.js';
 import { openapiDocs } from './api/openapi.js';
-import { ipRateLimit, SiteRateLimit, securityHeaders } from './api/security.js';
+import { parseForm, screenJsonText } from './api/params.js';
+import { databaseRateCounter, ipRateLimit, SiteRateLimit, securityHeaders } from './api/security.js';
 import { meetingRoutes } from './api/meetings.js';
 import { recordingChunkRoutes } from './api/recording-chunks.js';
 import { recordingRoutes } from './api/recordings.js';
@@ -18,8 +19,10 @@ import { userRoutes } from './api/users.js';
 import { webRoutes } from './api/web.js';
 import { webhookRoutes } from './api/webhooks.js';
 import { DEFAULT_RECORDING_MAX_BYTES, type Config } from './config.js';
+import { Code } from './domain/errors.js';
 import { createLocalBus, type MeetingBus } from './store/bus.js';
 import type { Db } from './store/database.js';
+import { isPostgres } from './store/dialect.js';
 import { createFileRecordingStorage, type RecordingStorage } from './store/recording-storage.js';
 import { createUploadStaging, type UploadStaging } from './store/recording-uploads.js';
 import { TokenLedger } from './store/token-ledger.js';
@@ -28,7 +31,19 @@ export interface AppOptions {
   /** `dataDir`, `recordingMaxBytes`, `recordingLinkTtlMs` and `iceServers` default as in `loadConfig`. */
   config: Pick<Config, 'tokenWindowMs' | 'logLevel' | 'publicUrl' | 'protocolScheme'> &
     Partial<
-      Pick<Config, 'dataDir' | 'recordingMaxBytes' | 'recordingLinkTtlMs' | 'rateLimit' | 'headersTimeoutMs' | 'requestTimeoutMs' | 'idleTimeoutMs' | 'iceServers'>
+      Pick<
+        Config,
+        | 'dataDir'
+        | 'recordingMaxBytes'
+        | 'recordingLinkTtlMs'
+        | 'rateLimit'
+        | 'headersTimeoutMs'
+        | 'requestTimeoutMs'
+        | 'bodyTimeoutMs'
+        | 'idleTimeoutMs'
+        | 'iceServers'
+        | 'trustProxy'
+      >
     >;
   db: Db;
   /** Current time in epoch ms. Default `Date.now`. */
@@ -52,19 +67,59 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Largest body of a form or JSON request, on every route (the uploads stream their bodies and have
+ * their own limits). The largest legitimate request, updateRegistrationQuestions with the 100 questions
+ * the domain allows, each a 40-character Chinese title and 10 choices of 20 characters, is about 230 KiB
+ * form-encoded (a Chinese character takes 9 bytes there) and 80 KiB as JSON.
+ */
+export const API_BODY_LIMIT = 256 * 1024;
+
+/** The routes whose bodies may take the long `requestTimeoutMs`; every other one gets `bodyTimeoutMs`. */
+export const UPLOAD_ROUTES: ReadonlySet<string> = new Set(['POST /media/v1/recordings', 'PUT /web/v1/recordings/:uploadId/chunks/:index']);
+
+/** A client's `x-request-id` is kept only when it is this plain. */
+const PLAIN_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+const REQUEST_TIMEOUT_ANSWER = (() => {
+  const body = JSON.stringify({ status: Code.parameter, message: '请求超时 (the request did not arrive in time)' });
+  return `HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+})();
+
 /** The whole HTTP application on an open database; `main.ts` and the tests build it the same way. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const trustProxy = options.config.trustProxy ?? [];
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
-    genReqId: () => randomUUID(),
-    requestIdHeader: 'x-request-id',
-    bodyLimit: 1024 * 1024,
+    genReqId: (raw) => {
+      const presented = raw.headers['x-request-id'];
+      return typeof presented === 'string' && PLAIN_REQUEST_ID.test(presented) ? presented : randomUUID();
+    },
+    requestIdHeader: false,
+    bodyLimit: API_BODY_LIMIT,
     ajv: { customOptions: { verbose: true } },
-    // Slow clients: the whole request (uploads included) within requestTimeout, idle sockets closed.
+    // Slow clients: an upload within requestTimeout (the server's own timer), any other request within
+    // bodyTimeoutMs (the hook below); idle sockets closed.
     requestTimeout: options.config.requestTimeoutMs ?? 3_600_000,
     connectionTimeout: options.config.idleTimeoutMs ?? 120_000,
+    ...(trustProxy.length > 0 ? { trustProxy: [...trustProxy] } : {}),
   });
   app.server.headersTimeout = options.config.headersTimeoutMs ?? 20_000;
+  const bodyTimeoutMs = options.config.bodyTimeoutMs ?? 30_000;
+  app.addHook('onRequest', (request, reply, done) => {
+    const raw = request.raw;
+    const hasBody = raw.headers['transfer-encoding'] !== undefined || Number(raw.headers['content-length'] ?? 0) > 0;
+    if (hasBody && !UPLOAD_ROUTES.has(`${request.method} ${request.routeOptions.url}`)) {
+      const timer = setTimeout(() => {
+        if (raw.complete || reply.raw.headersSent) return;
+        request.log.info({ timeoutMs: bodyTimeoutMs }, 'request body not received in time');
+        const socket = raw.socket;
+        socket.write(REQUEST_TIMEOUT_ANSWER, () => socket.destroy());
+      }, bodyTimeoutMs);
+      reply.raw.once('close', () => clearTimeout(timer));
+    }
+    done();
+  });
   const routes: { method: string; url: string }[] = [];
   app.decorate('registeredRoutes', routes);
   app.addHook('onRoute', (route) => {
@@ -74,12 +129,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   // Bodies are forms or JSON (NOTES.md); anything else, plain text included, is 415 with status 109.
+  // Both parsers count parameters and measure names and nesting before anything is copied (params.ts).
   app.removeContentTypeParser('text/plain');
-  await app.register(formbody);
+  await app.register(formbody, { parser: parseForm });
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    screenJsonText(body as string);
+    parseJson(request, body as string, done);
+  });
   installErrorHandling(app);
   await securityHeaders(app);
   const limits = options.config.rateLimit ?? null;
-  if (limits) await ipRateLimit(app, limits.perIp);
+  // On PostgreSQL the counts are shared by every server process (one upsert per counted request).
+  const sharedCounter = limits && isPostgres(options.db) ? databaseRateCounter(options.db, (err) => app.log.warn({ err }, 'rate counter pruning failed')) : undefined;
+  if (limits) await ipRateLimit(app, limits.perIp, sharedCounter);
   await openapiDocs(app);
 
   const bus = options.bus ?? createLocalBus();
@@ -87,7 +151,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     db: options.db,
     clock: options.clock ?? Date.now,
     tokenWindowMs: options.config.tokenWindowMs,
-    siteRateLimit: limits ? new SiteRateLimit(limits.perSite) : undefined,
+    siteRateLimit: limits ? new SiteRateLimit(limits.perSite, sharedCounter) : undefined,
     tokens: new TokenLedger(options.db),
   };
   const links = { publicUrl: options.config.publicUrl, protocolScheme: options.config.protocolScheme };

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 
 /** Everything the server reads from its environment, parsed once. */
@@ -25,15 +26,23 @@ export interface Config {
   /** How long a recording's `downloadUrl` and `playUrl` work, in ms. Default 86400000 (`HUIGUAN_RECORDING_LINK_TTL_SECONDS`=86400). */
   readonly recordingLinkTtlMs: number;
   /**
-   * Request rate limits per minute, per client IP (API and pages) and per site (API), in each server
-   * process; null when off (`HUIGUAN_RATE_LIMIT=off`). Defaults 3000 per IP, 6000 per site
+   * Request rate limits per minute, per client IP (API and pages) and per site (API), counted in the
+   * database on PostgreSQL (shared by every server process), in memory on SQLite; null when off (`HUIGUAN_RATE_LIMIT=off`). Defaults 3000 per IP, 6000 per site
    * (`HUIGUAN_RATE_LIMIT_PER_IP`, `HUIGUAN_RATE_LIMIT_PER_SITE`).
    */
   readonly rateLimit: { readonly perIp: number; readonly perSite: number } | null;
   /** Longest a client may take to send a request's headers, ms. Default 20 s (`HUIGUAN_HEADERS_TIMEOUT_SECONDS`). */
   readonly headersTimeoutMs: number;
-  /** Longest a whole request (an upload included) may take, ms. Default 1 h (`HUIGUAN_REQUEST_TIMEOUT_SECONDS`). */
+  /** Longest a whole upload request (recordings, recording chunks) may take, ms. Default 1 h (`HUIGUAN_REQUEST_TIMEOUT_SECONDS`). */
   readonly requestTimeoutMs: number;
+  /** Longest any other request may take to arrive, body included, ms. Default 30 s (`HUIGUAN_BODY_TIMEOUT_SECONDS`). */
+  readonly bodyTimeoutMs: number;
+  /**
+   * Reverse proxies whose `X-Forwarded-For` names the client: addresses or CIDRs (also `loopback`,
+   * `linklocal`, `uniquelocal`). Default none: the client is the socket's peer (`HUIGUAN_TRUST_PROXY`,
+   * comma-separated, e.g. `10.0.0.5,192.168.1.0/24`).
+   */
+  readonly trustProxy: readonly string[];
   /** A connection silent this long is closed, ms. Default 120 s (`HUIGUAN_IDLE_TIMEOUT_SECONDS`). */
   readonly idleTimeoutMs: number;
   /**
@@ -107,6 +116,22 @@ function iceServers(env: Env): readonly IceServer[] {
   );
 }
 
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** `HUIGUAN_TRUST_PROXY`: addresses, CIDRs or proxy-addr's names, comma-separated; empty when unset. */
+function trustProxy(env: Env): readonly string[] {
+  const entries = (env.HUIGUAN_TRUST_PROXY ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '');
+  for (const entry of entries) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = net.isIP(address);
+    const prefixOk = prefix === undefined || (/^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+    if (!(PROXY_NAMES.has(entry) || (family !== 0 && prefixOk && extra === undefined))) {
+      throw new ConfigError(`HUIGUAN_TRUST_PROXY must list addresses or CIDRs (or loopback, linklocal, uniquelocal), got "${entry}"`);
+    }
+  }
+  return Object.freeze(entries);
+}
+
 /** Parses the environment (default `process.env`) into a frozen {@link Config}. */
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 8080, 0, 65535);
@@ -147,6 +172,8 @@ export function loadConfig(env: Env = process.env): Config {
           }),
     headersTimeoutMs: integer(env, 'HUIGUAN_HEADERS_TIMEOUT_SECONDS', 20, 1, 3600) * 1000,
     requestTimeoutMs: integer(env, 'HUIGUAN_REQUEST_TIMEOUT_SECONDS', 3600, 1, 86_400) * 1000,
+    bodyTimeoutMs: integer(env, 'HUIGUAN_BODY_TIMEOUT_SECONDS', 30, 1, 3600) * 1000,
+    trustProxy: trustProxy(env),
     idleTimeoutMs: integer(env, 'HUIGUAN_IDLE_TIMEOUT_SECONDS', 120, 1, 86_400) * 1000,
     iceServers: iceServers(env),
     logLevel: env.LOG_LEVEL || 'info',

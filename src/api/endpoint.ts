@@ -118,7 +118,7 @@ export async function runSigned<T>(
 ): Promise<T> {
   const now = deps.clock();
   const site = await authenticate(deps, subject, params, now);
-  deps.siteRateLimit?.take(site.site_sign, now);
+  await deps.siteRateLimit?.take(site.site_sign, now);
   const claim = { time_stamp: Number(params.timeStamp), token: params.token.toUpperCase(), site_id: site.id };
   const tasks: (() => Promise<void>)[] = [];
   const afterCommit = (task: () => Promise<void>) => tasks.push(task);

@@ -1,5 +1,22 @@
+import querystring from 'node:querystring';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, Code, parameterError } from '../domain/errors.js';
+
+/**
+ * Most parameters one request may carry, in its query string and form body each. The widest endpoint
+ * takes a few dozen; repeated names count each time.
+ */
+export const MAX_PARAMETERS = 512;
+/** Longest parameter name (form and query) or JSON key; the document's longest name has 24 characters. */
+export const MAX_KEY_LENGTH = 128;
+/** Most keys in a JSON body, nested ones included: 100 media events or questions with their fields fit. */
+export const MAX_JSON_KEYS = 4096;
+/** Deepest nesting of a JSON body; the deepest parameter (a media event's participant) is 3 levels down. */
+export const MAX_JSON_DEPTH = 16;
+
+function tooMany(what: string): ApiError {
+  return new ApiError(Code.parameter, `参数错误 (the request has too many parameters: ${what})`);
+}
 
 /** A whole number as text: optional sign, at most 15 digits (every such value is exact in a double). */
 const INTEGER_TEXT = /^\s*[+-]?\d{1,15}\s*$/;
@@ -17,6 +34,7 @@ const NUMBER_TEXT = /^\s*[+-]?(\d{1,15}(\.\d*)?|\.\d+)([eE][+-]?\d{1,2})?\s*$/;
  * parameter (`optionJbh=` from a form that leaves it unset) counts as not given, so its default applies.
  */
 export async function mergeParams(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+  checkQueryCount(request.query);
   const body = request.body;
   if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
     throw new ApiError(Code.parameter, '参数错误 (the request body must be a JSON object or a form)');
@@ -27,6 +45,7 @@ export async function mergeParams(request: FastifyRequest, _reply: FastifyReply)
 
 /** The same screening for a route whose parameters are only in the query string (the body is a file). */
 export async function screenQuery(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+  checkQueryCount(request.query);
   request.query = screened(request, { ...(request.query as object) });
 }
 
@@ -61,5 +80,72 @@ function refuseNul(name: string, value: unknown, depth = 0): void {
     if (depth < 32) value.forEach((item, i) => refuseNul(`${name}[${i}]`, item, depth + 1));
   } else if (typeof value === 'object' && value !== null) {
     if (depth < 32) for (const [key, item] of Object.entries(value)) refuseNul(`${name}.${key}`, item, depth + 1);
+  }
+}
+
+/**
+ * The query string is parsed by the router and bounded by the header size limit (16 KiB); its
+ * parameters are counted here, before any copy.
+ */
+function checkQueryCount(query: unknown): void {
+  let count = 0;
+  for (const name in query as object) {
+    if ((count += 1) > MAX_PARAMETERS) throw tooMany(`at most ${MAX_PARAMETERS} parameters in the query string`);
+    if (name.length > MAX_KEY_LENGTH) throw parameterNameTooLong();
+  }
+}
+
+function parameterNameTooLong(): ApiError {
+  return new ApiError(Code.parameter, `参数错误 (parameters need names of at most ${MAX_KEY_LENGTH} characters)`);
+}
+
+/**
+ * The form body parser: the parameters are counted and their names measured on the text, in one pass
+ * and before anything is decoded or copied; then parsed. Over a limit: 109 naming it.
+ */
+export function parseForm(text: string): Record<string, string | string[]> {
+  let count = 0;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('&', start);
+    if (end < 0) end = text.length;
+    if (end > start) {
+      if ((count += 1) > MAX_PARAMETERS) throw tooMany(`at most ${MAX_PARAMETERS} parameters in the body`);
+      const equals = text.indexOf('=', start);
+      if ((equals < 0 || equals > end ? end : equals) - start > MAX_KEY_LENGTH) throw parameterNameTooLong();
+    }
+    start = end + 1;
+  }
+  return querystring.parse(text) as Record<string, string | string[]>;
+}
+
+/**
+ * Screens a JSON body's text before it is parsed: at most {@link MAX_JSON_KEYS} keys, names of at most
+ * {@link MAX_KEY_LENGTH} characters, nesting at most {@link MAX_JSON_DEPTH} deep. One pass over the
+ * characters, no recursion; what is not JSON is left to the parser to refuse.
+ */
+export function screenJsonText(text: string): void {
+  let depth = 0;
+  let keys = 0;
+  let stringStart = -1;
+  let lastStringLength = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (stringStart >= 0) {
+      if (c === 0x5c) i += 1;
+      else if (c === 0x22) {
+        lastStringLength = i - stringStart;
+        stringStart = -1;
+      }
+    } else if (c === 0x22) {
+      stringStart = i + 1;
+    } else if (c === 0x7b || c === 0x5b) {
+      if ((depth += 1) > MAX_JSON_DEPTH) throw new ApiError(Code.parameter, `参数错误 (the JSON body may be nested at most ${MAX_JSON_DEPTH} deep)`);
+    } else if (c === 0x7d || c === 0x5d) {
+      depth -= 1;
+    } else if (c === 0x3a) {
+      if ((keys += 1) > MAX_JSON_KEYS) throw tooMany(`at most ${MAX_JSON_KEYS} keys in the JSON body`);
+      if (lastStringLength > MAX_KEY_LENGTH) throw parameterNameTooLong();
+    }
   }
 }

@@ -2,6 +2,53 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import { ApiError, Code } from '../domain/errors.js';
+import type { Db } from '../store/database.js';
+import { countHit, pruneRateCounters } from '../store/rate-counters.repository.js';
+
+/** The rate limits count fixed windows of one minute. */
+const WINDOW_MS = 60_000;
+
+/** Counts hits per name (`ip:<address>`, `site:<siteSign>`) in fixed one-minute windows. */
+export interface RateCounter {
+  /** Counts one hit of `name` at `now` and answers the hits of `now`'s window so far. */
+  hit(name: string, now: number): number | Promise<number>;
+}
+
+/** A server process's own counts, in memory (SQLite: the server is one process). */
+export function memoryRateCounter(): RateCounter {
+  let window = 0;
+  let counts = new Map<string, number>();
+  return {
+    hit(name, now) {
+      const current = Math.floor(now / WINDOW_MS);
+      if (current !== window) {
+        window = current;
+        counts = new Map();
+      }
+      const hits = (counts.get(name) ?? 0) + 1;
+      counts.set(name, hits);
+      return hits;
+    },
+  };
+}
+
+/**
+ * Counts in the database, shared by every server process (PostgreSQL): one upsert per hit. Once per
+ * window each process deletes the counters of names not seen since the window before.
+ */
+export function databaseRateCounter(db: Db, onError: (err: unknown) => void): RateCounter {
+  let pruned = 0;
+  return {
+    hit(name, now) {
+      const windowStart = now - (now % WINDOW_MS);
+      if (windowStart > pruned) {
+        pruned = windowStart;
+        pruneRateCounters(db, windowStart - WINDOW_MS).catch(onError);
+      }
+      return countHit(db, name, windowStart);
+    },
+  };
+}
 
 /**
  * The usual security headers on every answer, and a Content-Security-Policy that lets the pages load only
@@ -36,12 +83,14 @@ export async function securityHeaders(app: FastifyInstance): Promise<void> {
 
 /**
  * Per-IP limit on every request (API and pages), answered HTTP 429 with status 103 and the time to
- * wait. Counters live in each server process.
+ * wait. Counted by `counter` when given (shared by the processes), else in this process. Should the
+ * counter fail (the database away), requests pass uncounted rather than fail.
  */
-export async function ipRateLimit(app: FastifyInstance, perMinute: number): Promise<void> {
+export async function ipRateLimit(app: FastifyInstance, perMinute: number, counter?: RateCounter): Promise<void> {
   await app.register(rateLimit, {
     max: perMinute,
-    timeWindow: 60_000,
+    timeWindow: WINDOW_MS,
+    ...(counter ? { store: pluginStore(counter), skipOnError: true } : {}),
     keyGenerator: (request: FastifyRequest) => request.ip,
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
@@ -51,24 +100,35 @@ export async function ipRateLimit(app: FastifyInstance, perMinute: number): Prom
   });
 }
 
+/** @fastify/rate-limit's store interface over a {@link RateCounter}. */
+function pluginStore(counter: RateCounter) {
+  return class {
+    incr(key: string, done: (err: Error | null, result: { current: number; ttl: number }) => void): void {
+      const now = Date.now();
+      Promise.resolve(counter.hit(`ip:${key}`, now)).then(
+        (current) => done(null, { current, ttl: WINDOW_MS - (now % WINDOW_MS) }),
+        (err: Error) => done(err, { current: 0, ttl: 0 }),
+      );
+    }
+    child() {
+      return this;
+    }
+  };
+}
+
 /**
- * Per-site limit on signed API calls: a fixed one-minute window per siteSign, in this process.
- * `take` throws (HTTP 429, status 103) once the site's calls of the current minute are used up.
+ * Per-site limit on signed API calls: a fixed one-minute window per siteSign, counted by `counter`
+ * (default: in this process). `take` throws (HTTP 429, status 103) once the site's calls of the current
+ * minute are used up.
  */
 export class SiteRateLimit {
-  private window = 0;
-  private counts = new Map<string, number>();
+  constructor(
+    private readonly perMinute: number,
+    private readonly counter: RateCounter = memoryRateCounter(),
+  ) {}
 
-  constructor(private readonly perMinute: number) {}
-
-  take(siteSign: string, now: number): void {
-    const window = Math.floor(now / 60_000);
-    if (window !== this.window) {
-      this.window = window;
-      this.counts = new Map();
-    }
-    const count = (this.counts.get(siteSign) ?? 0) + 1;
-    this.counts.set(siteSign, count);
+  async take(siteSign: string, now: number): Promise<void> {
+    const count = await this.counter.hit(`site:${siteSign}`, now);
     if (count > this.perMinute) {
       throw new ApiError(Code.internal, `请求过于频繁 (too many requests for site ${siteSign}: at most ${this.perMinute} a minute)`, 'rate_limited');
     }

@@ -314,6 +314,15 @@ export interface Database {
   site_events: SiteEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   meeting_day_counts: MeetingDayCountsTable;
+  rate_counters: RateCountersTable;
+}
+
+/** A rate limit's count for one client address or site in its current fixed window (migration 0010). */
+export interface RateCountersTable {
+  /** `ip:<address>` or `site:<siteSign>`. */
+  name: string;
+  window_start: Millis;
+  hits: number;
 }
 
 /** Not-deleted meetings of a site in one state, per GMT day of their start; kept by triggers (migration 0007). */

@@ -9,8 +9,9 @@ import * as webmRecordings from './migrations/0006-webm-recordings.js';
 import * as meetingDayCounts from './migrations/0007-meeting-day-counts.js';
 import * as usedTokensByTime from './migrations/0008-used-tokens-by-time.js';
 import * as occupancyIndex from './migrations/0009-occupancy-index.js';
-import * as recordingUploads from './migrations/0012-recording-uploads.js';
+import * as rateCounters from './migrations/0010-rate-counters.js';
 import * as entryGuarding from './migrations/0011-entry-guarding.js';
+import * as recordingUploads from './migrations/0012-recording-uploads.js';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -23,8 +24,9 @@ export const migrations: Record<string, Migration> = {
   '0007-meeting-day-counts': meetingDayCounts,
   '0008-used-tokens-by-time': usedTokensByTime,
   '0009-occupancy-index': occupancyIndex,
-  '0012-recording-uploads': recordingUploads,
+  '0010-rate-counters': rateCounters,
   '0011-entry-guarding': entryGuarding,
+  '0012-recording-uploads': recordingUploads,
 };
 
 /** Applies every pending migration; safe to run from several processes at once (Kysely locks). */

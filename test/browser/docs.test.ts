@@ -61,7 +61,7 @@ describe.skipIf(!haveChromium)('/docs, the interactive reference', () => {
     expect(foreign).toEqual([]);
     expect(refused).toEqual([]);
     // The key typed into Authorize is not kept in the browser's storage.
-    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+    const stored = await page.evaluate<string>('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })');
     expect(stored).not.toContain(site.api_key);
   }, 60_000);
 });
