@@ -43,6 +43,7 @@ export interface AppOptions {
         | 'idleTimeoutMs'
         | 'iceServers'
         | 'trustProxy'
+        | 'webhookTargets'
       >
     >;
   db: Db;
@@ -173,7 +174,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registrationRoutes(app, { ...deps, links });
   statisticsRoutes(app, deps);
   hostAndRoomRoutes(app, deps);
-  webhookRoutes(app, deps);
+  webhookRoutes(app, { ...deps, targets: options.config.webhookTargets ?? {} });
   await webRoutes(app, {
     db: options.db,
     bus,

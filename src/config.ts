@@ -1,5 +1,6 @@
 import net from 'node:net';
 import path from 'node:path';
+import { networkList } from './domain/webhook-targets.js';
 
 /** Everything the server reads from its environment, parsed once. */
 export interface Config {
@@ -51,6 +52,12 @@ export interface Config {
    * `[{"urls":"stun:stun.example.com:3478"},{"urls":"turn:turn.example.com","username":"u","credential":"p"}]`).
    */
   readonly iceServers: readonly IceServer[];
+  /**
+   * Where webhooks may be sent. Internal addresses (loopback, private, link-local, unique-local…) are
+   * refused unless `allowPrivate` (`HUIGUAN_WEBHOOK_ALLOW_PRIVATE=1`) or inside `allowedNetworks`
+   * (`HUIGUAN_WEBHOOK_ALLOWED_NETWORKS`, addresses or CIDRs, comma-separated, e.g. `10.1.0.0/16,fd00::/8`).
+   */
+  readonly webhookTargets: { readonly allowPrivate: boolean; readonly allowedNetworks: readonly string[] };
   /** pino log level. Default `info` (`LOG_LEVEL`). */
   readonly logLevel: string;
 }
@@ -132,6 +139,19 @@ function trustProxy(env: Env): readonly string[] {
   return Object.freeze(entries);
 }
 
+/** `HUIGUAN_WEBHOOK_ALLOW_PRIVATE` and `HUIGUAN_WEBHOOK_ALLOWED_NETWORKS`. */
+function webhookTargets(env: Env): Config['webhookTargets'] {
+  const allow = (env.HUIGUAN_WEBHOOK_ALLOW_PRIVATE ?? '').trim().toLowerCase();
+  if (!['', '0', '1', 'false', 'true'].includes(allow)) throw new ConfigError(`HUIGUAN_WEBHOOK_ALLOW_PRIVATE must be 1 or 0, got "${allow}"`);
+  const allowedNetworks = (env.HUIGUAN_WEBHOOK_ALLOWED_NETWORKS ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '');
+  try {
+    networkList(allowedNetworks);
+  } catch (err) {
+    throw new ConfigError(`HUIGUAN_WEBHOOK_ALLOWED_NETWORKS must list addresses or CIDRs: ${(err as Error).message}`);
+  }
+  return Object.freeze({ allowPrivate: allow === '1' || allow === 'true', allowedNetworks: Object.freeze(allowedNetworks) });
+}
+
 /** Parses the environment (default `process.env`) into a frozen {@link Config}. */
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 8080, 0, 65535);
@@ -176,6 +196,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: trustProxy(env),
     idleTimeoutMs: integer(env, 'HUIGUAN_IDLE_TIMEOUT_SECONDS', 120, 1, 86_400) * 1000,
     iceServers: iceServers(env),
+    webhookTargets: webhookTargets(env),
     logLevel: env.LOG_LEVEL || 'info',
   });
 }

@@ -7,7 +7,7 @@ import { migrateToLatest } from './store/migrate.js';
 import { pino } from 'pino';
 import { logSerializers } from './api/log.js';
 import { sweep } from './domain/sweeper.js';
-import { deliverDue } from './domain/webhooks.js';
+import { startDeliveries } from './domain/webhooks.js';
 import { createBus } from './store/bus.js';
 import { pruneTokens } from './store/tokens.repository.js';
 
@@ -68,22 +68,18 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
   // Sends the webhook outbox.
-  let delivering = false;
-  const deliverer = setInterval(() => {
-    if (delivering) return;
-    delivering = true;
-    deliverDue(store.db, Date.now())
-      .catch((err: unknown) => app.log.warn({ err }, 'webhook delivery failed'))
-      .finally(() => (delivering = false));
-  }, DELIVERY_INTERVAL_MS);
-  deliverer.unref();
+  const deliveries = startDeliveries(store.db, {
+    targets: config.webhookTargets,
+    intervalMs: DELIVERY_INTERVAL_MS,
+    onError: (err) => app.log.warn({ err }, 'webhook delivery failed'),
+  });
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       clearInterval(pruner);
       clearInterval(sweeper);
-      clearInterval(deliverer);
+      await deliveries.stop();
       await app.close();
       await bus.close();
       await store.db.destroy();

@@ -126,7 +126,7 @@ export interface TestAppOptions {
   /** Largest recording accepted, bytes. Default as in `loadConfig`. */
   recordingMaxBytes?: number;
   /** More configuration (rate limits, timeouts…); rate limits are off unless given here. */
-  config?: Partial<Pick<Config, 'rateLimit' | 'headersTimeoutMs' | 'requestTimeoutMs' | 'bodyTimeoutMs' | 'idleTimeoutMs' | 'iceServers' | 'trustProxy'>>;
+  config?: Partial<Pick<Config, 'rateLimit' | 'headersTimeoutMs' | 'requestTimeoutMs' | 'bodyTimeoutMs' | 'idleTimeoutMs' | 'iceServers' | 'trustProxy' | 'webhookTargets'>>;
 }
 
 /**

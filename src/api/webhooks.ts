@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
+import type { WebhookTargetPolicy } from '../domain/webhook-targets.js';
 import { createEndpoint, eventBody, removeEndpoint } from '../domain/webhooks.js';
 import { formatDateTime } from '../domain/time.js';
 import { endpointsOf, eventsAfter, lastSeq } from '../store/webhooks.repository.js';
@@ -8,9 +9,9 @@ import { endpointParams, text } from './schemas.js';
 
 /**
  * Extension (docs/webhooks.md): a site's webhook endpoints and its events feed, signed like the API with
- * the token subject `siteSign`.
+ * the token subject `siteSign`. `targets`: where endpoints may point (`Config.webhookTargets`).
  */
-export function webhookRoutes(app: FastifyInstance, deps: EndpointDeps): void {
+export function webhookRoutes(app: FastifyInstance, deps: EndpointDeps & { targets: WebhookTargetPolicy }): void {
   defineEndpoint(app, deps, {
     name: 'createEndpoint',
     url: '/webhooks/v1/createEndpoint',
@@ -22,7 +23,7 @@ export function webhookRoutes(app: FastifyInstance, deps: EndpointDeps): void {
       events: Type.Optional(text(1000, '* (default) or event types, comma-separated')),
     }),
     handler: async ({ db, site, params, now }) => {
-      const endpoint = await createEndpoint(db, site, params, now);
+      const endpoint = await createEndpoint(db, site, params, now, deps.targets);
       return ok({ data: { id: endpoint.id, url: endpoint.url, events: endpoint.events, secret: endpoint.secret } });
     },
   });

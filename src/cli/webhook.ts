@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { loadConfig } from '../config.js';
 import { requireSite } from '../domain/sites.js';
 import { formatDateTime } from '../domain/time.js';
 import { createEndpoint, removeEndpoint } from '../domain/webhooks.js';
@@ -24,7 +25,7 @@ export function webhookCommands(program: Command): void {
     .action(async (options: { site: string; url: string; events?: string; json?: boolean }) => {
       await withStore(async ({ db }) => {
         const site = await requireSite(db, options.site);
-        const endpoint = await createEndpoint(db, site, options, Date.now());
+        const endpoint = await createEndpoint(db, site, options, Date.now(), loadConfig().webhookTargets);
         const view = { id: endpoint.id, siteSign: site.site_sign, url: endpoint.url, events: endpoint.events, secret: endpoint.secret };
         console.log(options.json ? JSON.stringify(view) : `endpoint ${view.id}: ${view.url} (${view.events})\nsecret  ${view.secret}`);
       });

@@ -5,8 +5,11 @@
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { Db, SiteRow } from '../store/database.js';
+import { lockSite } from '../store/sites.repository.js';
 import {
+  countEndpoints,
   deactivateEndpoint,
+  dropPendingDeliveries,
   endpointsOf,
   headsOfQueues,
   insertDeliveries,
@@ -18,6 +21,7 @@ import {
 } from '../store/webhooks.repository.js';
 import { ApiError, Code, parameterError } from './errors.js';
 import { formatDateTime } from './time.js';
+import { checkTarget, postChecked, TargetRefused, type WebhookTargetPolicy } from './webhook-targets.js';
 
 export const EVENT_TYPES = ['meeting.started', 'meeting.ended', 'participant.joined', 'participant.left', 'recording.completed', 'registrant.created'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -26,6 +30,10 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export const RETRY_FOR_MS = 24 * 3_600_000;
 const FIRST_RETRY_MS = 60_000;
 const MAX_RETRY_MS = 3_600_000;
+/** Endpoints one site may have at a time. */
+export const MAX_ENDPOINTS_PER_SITE = 20;
+/** A delivery not answered within this long failed (and is retried). */
+export const DELIVERY_TIMEOUT_MS = 5_000;
 
 /** Records an event of the site and queues it for every endpoint that subscribed to its type. */
 export async function emitEvent(db: Db, siteId: number, type: EventType, data: Record<string, unknown>, at: number): Promise<void> {
@@ -35,8 +43,12 @@ export async function emitEvent(db: Db, siteId: number, type: EventType, data: R
   await insertDeliveries(db, Number(event.id), endpoints.map((e) => e.id), at);
 }
 
-/** Registers an endpoint for some or all (`*`) event types; answers it with its secret. */
-export async function createEndpoint(db: Db, site: SiteRow, input: { url: string; events?: string | undefined }, now: number) {
+/**
+ * Registers an endpoint for some or all (`*`) event types; answers it with its secret. Refuses a URL whose
+ * host is, or resolves to, an address `targets` does not allow (default: internal ones), and a site's
+ * endpoint beyond {@link MAX_ENDPOINTS_PER_SITE}.
+ */
+export async function createEndpoint(db: Db, site: SiteRow, input: { url: string; events?: string | undefined }, now: number, targets: WebhookTargetPolicy = {}) {
   let url: URL;
   try {
     url = new URL(input.url);
@@ -48,11 +60,23 @@ export async function createEndpoint(db: Db, site: SiteRow, input: { url: string
   if (events.length === 0 || !(events.length === 1 && events[0] === '*') && !events.every((e) => (EVENT_TYPES as readonly string[]).includes(e))) {
     throw parameterError('events', `* or some of ${EVENT_TYPES.join(', ')}, comma-separated`);
   }
+  try {
+    await checkTarget(url, targets);
+  } catch (err) {
+    if (err instanceof TargetRefused) throw parameterError('url', err.message);
+    throw err;
+  }
+  await lockSite(db, site.id);
+  if ((await countEndpoints(db, site.id)) >= MAX_ENDPOINTS_PER_SITE) {
+    throw new ApiError(Code.parameter, `已达上限 (limit reached): a site has at most ${MAX_ENDPOINTS_PER_SITE} webhook endpoints; delete one before adding another`);
+  }
   return insertEndpoint(db, { site_id: site.id, url: url.toString(), secret: randomBytes(32).toString('hex'), events: events.join(','), created_at: now });
 }
 
+/** Stops sending to an endpoint: its pending deliveries are dropped, none is attempted again. */
 export async function removeEndpoint(db: Db, site: SiteRow, id: number): Promise<void> {
   if (!(await deactivateEndpoint(db, site.id, id))) throw new ApiError(Code.parameter, `参数 id 无效 (invalid parameter id): no webhook endpoint ${id} of this site`);
+  await dropPendingDeliveries(db, id, 'endpoint deleted');
 }
 
 /** `Huiguan-Signature` of a body: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`. */
@@ -66,61 +90,132 @@ export function eventBody(e: { event_id: string; seq: number; type: string; occu
 }
 
 export interface DeliveryOptions {
-  /** Default: global fetch. */
+  /** Where deliveries may go. Default: public addresses only. */
+  targets?: WebhookTargetPolicy;
+  /** Sends instead of the checked POST (tests). Default: a POST under `targets`. */
   fetch?: typeof fetch;
-  /** Default 10 s. */
+  /** Default {@link DELIVERY_TIMEOUT_MS}. */
   timeoutMs?: number;
   /** How many endpoints' queues to serve in one pass. Default 50. */
   batch?: number;
 }
 
+type Head = Awaited<ReturnType<typeof headsOfQueues>>[number];
+
 /**
  * One pass of the outbox: sends the oldest due delivery of each endpoint (one at a time per endpoint,
- * so one meeting's events arrive in order). A delivery is leased before it is sent, so several server
- * processes never send the same one in the normal case; a process that dies mid-send leaves a lease that
- * expires, and the delivery is sent again (at-least-once). Answers how many were attempted.
+ * so one meeting's events arrive in order), the sites' queues taken in turn. A delivery is leased before
+ * it is sent, so several server processes never send the same one in the normal case; a process that dies
+ * mid-send leaves a lease that expires, and the delivery is sent again (at-least-once). Answers how many
+ * were attempted.
  */
 export async function deliverDue(db: Db, now: number, options: DeliveryOptions = {}): Promise<number> {
-  const send = options.fetch ?? fetch;
-  const timeoutMs = options.timeoutMs ?? 10_000;
   const heads = await headsOfQueues(db, now, options.batch ?? 50);
-  let attempted = 0;
-  await Promise.all(
-    heads.map(async (d) => {
-      if (!(await lease(db, d.id, now, timeoutMs * 3))) return;
-      attempted += 1;
-      const body = JSON.stringify(eventBody(d, d.site_sign));
-      let statusCode: number | null = null;
-      let error = '';
-      try {
-        const res = await send(d.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'Huiguan-Webhooks/1',
-            'huiguan-event-id': d.event_id,
-            'huiguan-event-type': d.type,
-            'huiguan-signature': signature(d.secret, body, Math.floor(Date.now() / 1000)),
-          },
-          body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        statusCode = res.status;
-        await res.body?.cancel().catch(() => undefined);
-        if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
-      } catch (err) {
-        error = err instanceof Error ? err.message : String(err);
-      }
-      const attempts = d.attempts + 1;
-      if (!error) {
-        await recordAttempt(db, d.id, { status: 'delivered', attempts, nextAttemptAt: now, statusCode, error: '', now });
-        return;
-      }
-      const retryIn = Math.min(FIRST_RETRY_MS * 2 ** (attempts - 1), MAX_RETRY_MS);
-      const giveUp = now + retryIn - d.created_at > RETRY_FOR_MS;
-      await recordAttempt(db, d.id, { status: giveUp ? 'failed' : 'pending', attempts, nextAttemptAt: now + retryIn, statusCode, error, now });
-    }),
-  );
-  return attempted;
+  const attempted = await Promise.all(heads.map((d) => deliverOne(db, d, now, options)));
+  return attempted.filter(Boolean).length;
+}
+
+/** Options of {@link startDeliveries}. */
+export interface DeliveryWorkerOptions extends Omit<DeliveryOptions, 'batch'> {
+  /** Deliveries on their way at once from this process. Default 32. */
+  concurrency?: number;
+  /** Of those, for one site at most. Default 8. */
+  perSite?: number;
+  /** How often to look for due deliveries, ms (also whenever one finishes). Default 1000. */
+  intervalMs?: number;
+  /** Told when looking for deliveries or recording one fails (the database unreachable…). */
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * The server's outbox worker: keeps up to `concurrency` deliveries on their way, taken from the sites'
+ * queues in turn and at most `perSite` per site, so that slow endpoints of one site hold only their own
+ * deliveries. `stop()` waits for those on their way.
+ */
+export function startDeliveries(db: Db, options: DeliveryWorkerOptions = {}): { stop(): Promise<void> } {
+  const concurrency = options.concurrency ?? 32;
+  const perSite = options.perSite ?? 8;
+  const onError = options.onError ?? (() => undefined);
+  const onTheirWay = new Set<Promise<void>>();
+  const bySite = new Map<number, number>();
+  let looking = false;
+  let stopped = false;
+  const start = (d: Head) => {
+    bySite.set(d.site_id, (bySite.get(d.site_id) ?? 0) + 1);
+    const job: Promise<void> = deliverOne(db, d, Date.now(), options)
+      .then(() => undefined, onError)
+      .finally(() => {
+        onTheirWay.delete(job);
+        const left = (bySite.get(d.site_id) ?? 1) - 1;
+        if (left > 0) bySite.set(d.site_id, left);
+        else bySite.delete(d.site_id);
+        look();
+      });
+    onTheirWay.add(job);
+  };
+  const look = () => {
+    if (looking || stopped || onTheirWay.size >= concurrency) return;
+    looking = true;
+    headsOfQueues(db, Date.now(), concurrency * 2)
+      .then((heads) => {
+        for (const d of heads) {
+          if (stopped || onTheirWay.size >= concurrency) break;
+          if ((bySite.get(d.site_id) ?? 0) < perSite) start(d);
+        }
+      })
+      .catch(onError)
+      .finally(() => (looking = false));
+  };
+  const timer = setInterval(look, options.intervalMs ?? 1000);
+  timer.unref();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await Promise.allSettled([...onTheirWay]);
+    },
+  };
+}
+
+/** Leases, sends and records one delivery; false when another process had it first. */
+async function deliverOne(db: Db, d: Head, now: number, options: DeliveryOptions): Promise<boolean> {
+  const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
+  if (!(await lease(db, d.id, now, timeoutMs * 3))) return false;
+  const body = JSON.stringify(eventBody(d, d.site_sign));
+  let statusCode: number | null = null;
+  let error = '';
+  try {
+    statusCode = await post(d, body, options, timeoutMs);
+    if (statusCode < 200 || statusCode >= 300) error = `HTTP ${statusCode}`;
+  } catch (err) {
+    error = err instanceof Error ? err.message : String(err);
+  }
+  const attempts = d.attempts + 1;
+  if (!error) {
+    await recordAttempt(db, d.id, { status: 'delivered', attempts, nextAttemptAt: now, statusCode, error: '', now });
+    return true;
+  }
+  const retryIn = Math.min(FIRST_RETRY_MS * 2 ** (attempts - 1), MAX_RETRY_MS);
+  const giveUp = now + retryIn - d.created_at > RETRY_FOR_MS;
+  await recordAttempt(db, d.id, { status: giveUp ? 'failed' : 'pending', attempts, nextAttemptAt: now + retryIn, statusCode, error, now });
+  return true;
+}
+
+/** POSTs a delivery's body, signed; answers the HTTP status. */
+async function post(d: Head, body: string, options: DeliveryOptions, timeoutMs: number): Promise<number> {
+  const init = {
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'Huiguan-Webhooks/1',
+      'huiguan-event-id': d.event_id,
+      'huiguan-event-type': d.type,
+      'huiguan-signature': signature(d.secret, body, Math.floor(Date.now() / 1000)),
+    },
+    body,
+    signal: AbortSignal.timeout(timeoutMs),
+  };
+  if (!options.fetch) return postChecked(d.url, init, options.targets ?? {});
+  const res = await options.fetch(d.url, { ...init, method: 'POST', redirect: 'manual' });
+  await res.body?.cancel().catch(() => undefined);
+  return res.status;
 }

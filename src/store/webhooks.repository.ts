@@ -47,9 +47,10 @@ export async function lastSeq(db: Db, siteId: number): Promise<number> {
 }
 
 /**
- * The oldest pending delivery of each endpoint, with what it takes to send it. An endpoint whose oldest
- * delivery is not due yet, or is being sent by a process now, is skipped: deliveries to one endpoint go
- * out one at a time, in order.
+ * The oldest pending delivery of each active endpoint, with what it takes to send it, taken one site at a
+ * time in turn (every site's first endpoint, then every site's second…), so that a site with many
+ * endpoints cannot crowd out the others. An endpoint whose oldest delivery is not due yet, or is being sent
+ * by a process now, is skipped: deliveries to one endpoint go out one at a time, in order.
  */
 export async function headsOfQueues(db: Db, now: number, limit: number) {
   const heads = db
@@ -58,24 +59,25 @@ export async function headsOfQueues(db: Db, now: number, limit: number) {
     .where('status', '=', 'pending')
     .groupBy('endpoint_id')
     .as('heads');
-  return db
+  const due = db
     .selectFrom(heads)
     .innerJoin('webhook_deliveries as d', 'd.id', 'heads.head_id')
     .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
     .innerJoin('site_events as ev', 'ev.id', 'd.event_pk')
     .innerJoin('sites as s', 's.id', 'ev.site_id')
-    .select([
-      'd.id', 'd.attempts', 'd.created_at', 'e.url', 'e.secret', 'ev.event_id', 'ev.seq', 'ev.type', 'ev.occurred_at', 'ev.payload',
+    .select((eb) => [
+      'd.id', 'd.attempts', 'd.created_at', 'e.url', 'e.secret', 'e.site_id', 'ev.event_id', 'ev.seq', 'ev.type', 'ev.occurred_at', 'ev.payload',
       's.site_sign',
+      eb.fn.agg<number>('row_number').over((over) => over.partitionBy('e.site_id').orderBy('d.id')).as('turn'),
     ])
+    .where('e.active', '=', 1)
     .where('d.next_attempt_at', '<=', now)
     .where((eb) => eb.or([eb('d.lease_until', 'is', null), eb('d.lease_until', '<', now)]))
-    .orderBy('d.id')
-    .limit(limit)
-    .execute();
+    .as('due');
+  return db.selectFrom(due).selectAll().orderBy('turn').orderBy('id').limit(limit).execute();
 }
 
-/** Takes a delivery for `leaseMs`; false when another process took it first. */
+/** Takes a delivery of an active endpoint for `leaseMs`; false when another process took it first, or it was dropped. */
 export async function lease(db: Db, id: number, now: number, leaseMs: number): Promise<boolean> {
   const result = await db
     .updateTable('webhook_deliveries')
@@ -83,8 +85,25 @@ export async function lease(db: Db, id: number, now: number, leaseMs: number): P
     .where('id', '=', id)
     .where('status', '=', 'pending')
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+    .where('endpoint_id', 'in', (eb) => eb.selectFrom('webhook_endpoints').select('id').where('active', '=', 1))
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/** The site's endpoints in use. */
+export async function countEndpoints(db: Db, siteId: number): Promise<number> {
+  const row = await db.selectFrom('webhook_endpoints').select((eb) => eb.fn.countAll<number>().as('n')).where('site_id', '=', siteId).where('active', '=', 1).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Marks an endpoint's pending deliveries failed (`reason`); a delivery on its way stays failed when it returns. */
+export async function dropPendingDeliveries(db: Db, endpointId: number, reason: string): Promise<void> {
+  await db
+    .updateTable('webhook_deliveries')
+    .set({ status: 'failed', lease_until: null, last_error: reason })
+    .where('endpoint_id', '=', endpointId)
+    .where('status', '=', 'pending')
+    .execute();
 }
 
 export async function recordAttempt(
@@ -104,6 +123,8 @@ export async function recordAttempt(
       delivered_at: outcome.status === 'delivered' ? outcome.now : null,
     })
     .where('id', '=', id)
+    // A delivery dropped while it was on its way (its endpoint deleted) stays dropped.
+    .where('status', '=', 'pending')
     .execute();
 }
 

@@ -36,7 +36,8 @@ async function receiver() {
 let t: TestApp;
 let hook: Awaited<ReturnType<typeof receiver>>;
 beforeAll(async () => {
-  t = await buildTestApp();
+  // The receiver is on the loopback, an internal address: allowed here as an installation would.
+  t = await buildTestApp({ config: { webhookTargets } });
   hook = await receiver();
 });
 afterAll(async () => {
@@ -45,6 +46,7 @@ afterAll(async () => {
 });
 
 const MIN = 60_000;
+const webhookTargets = { allowPrivate: true, allowedNetworks: [] };
 
 async function register(site: SiteRow, events?: string) {
   const res = await t.call('/webhooks/v1/createEndpoint', site, { url: hook.url, ...(events ? { events } : {}) }, { subject: 'siteSign' });
@@ -54,7 +56,7 @@ async function register(site: SiteRow, events?: string) {
 
 /** Delivers until the outbox has nothing due. */
 async function drain(now = t.clock.now) {
-  for (let i = 0; i < 50 && (await deliverDue(t.store.db, now)) > 0; i += 1);
+  for (let i = 0; i < 50 && (await deliverDue(t.store.db, now, { targets: webhookTargets })) > 0; i += 1);
 }
 
 async function holdMeeting(site: SiteRow) {
@@ -86,7 +88,7 @@ describe('webhooks (extension)', () => {
     expect(hook.got[0]!.headers['huiguan-event-type']).toBe('meeting.started');
     expect(() => verifyWebhook({ body: hook.got[0]!.body, signatureHeader: String(hook.got[0]!.headers['huiguan-signature']), secret: 'wrong' })).toThrow();
     // Delivered once: nothing more is due.
-    expect(await deliverDue(t.store.db, t.clock.now)).toBe(0);
+    expect(await deliverDue(t.store.db, t.clock.now, { targets: webhookTargets })).toBe(0);
   });
 
   it('retry with backoff after the receiver fails, keeping the order, and give up after a day', async () => {
@@ -124,7 +126,7 @@ describe('webhooks (extension)', () => {
     await register(site);
     await holdMeeting(site);
     hook.got.length = 0;
-    for (let i = 0; i < 10; i += 1) await Promise.all([deliverDue(t.store.db, t.clock.now), deliverDue(t.store.db, t.clock.now)]);
+    for (let i = 0; i < 10; i += 1) await Promise.all([deliverDue(t.store.db, t.clock.now, { targets: webhookTargets }), deliverDue(t.store.db, t.clock.now, { targets: webhookTargets })]);
     const ids = hook.got.map((r) => String(r.headers['huiguan-event-id']));
     expect(ids).toHaveLength(6);
     expect(new Set(ids).size).toBe(6);
