@@ -353,10 +353,11 @@ async function makeRecording(deps: ChunkDeps, upload: UploadRow, finisher: strin
   const meeting = await findMeetingById(db, upload.meeting_id);
   if (!site || !meeting || !siteUsable(site, now)) throw new Refusal(404, 'not_found', 'the meeting is gone');
   const second = (ms: number) => Math.floor(ms / 1000) * 1000;
+  // The process finishing may run a little behind the one that began the upload.
   const plan = await planRecording(
     db,
     site,
-    { confNumber: meeting.conf_number, fileType: upload.file_type, recordStart: formatDateTime(second(upload.started_at)), recordEnd: formatDateTime(second(now)) },
+    { confNumber: meeting.conf_number, fileType: upload.file_type, recordStart: formatDateTime(second(upload.started_at)), recordEnd: formatDateTime(second(Math.max(now, upload.started_at))) },
     now,
   );
 

@@ -76,7 +76,7 @@ async function sendWebm(t: TestApp, ticket: string, uploadId: string) {
   const file = liveWebm();
   for (const [i, part] of [file.subarray(0, 60), file.subarray(60, 150), file.subarray(150)].entries()) {
     const sent = await chunk(t, ticket, uploadId, i, part);
-    expect(sent.statusCode, sent.body).toBe(200);
+    expect(sent.statusCode, `chunk ${i}: ${sent.body}`).toBe(200);
   }
 }
 
@@ -134,6 +134,26 @@ describe('the recording size limit (issue 14, item 8)', () => {
     expect((await begin(a, m.host)).statusCode).toBe(200);
     expect(await recordingsOf(m.confNumber, m.site)).toBe(0);
   });
+  it('reserves a chunk sent without Content-Length as it arrives, and keeps the count exact', async () => {
+    const m = await liveMeeting();
+    const { uploadId } = (await begin(a, m.host)).json();
+    expect((await chunk(a, m.host, uploadId, 0, Buffer.alloc(700 * KIB, 1))).statusCode).toBe(200);
+    const streamed = (index: number, bytes: number) =>
+      fetch(`${base}/web/v1/recordings/${uploadId}/chunks/${index}`, {
+        method: 'PUT',
+        headers: { ...auth(m.host), 'content-type': 'video/webm' },
+        body: new Blob([Buffer.alloc(bytes, 2)]).stream(),
+        duplex: 'half',
+      } as RequestInit);
+    const over = await streamed(1, 400 * KIB);
+    expect(over.status).toBe(413);
+    const fits = await streamed(2, 300 * KIB);
+    expect(fits.status).toBe(200);
+    expect(await fits.json()).toEqual({ index: 2, size: 300 * KIB, stored: true });
+    expect(stagedBytes(uploadId)).toBe(1000 * KIB);
+    const row = await a.store.db.selectFrom('recording_uploads').select('reserved_bytes').where('id', '=', uploadId).executeTakeFirstOrThrow();
+    expect(row.reserved_bytes).toBe(1000 * KIB);
+  });
 });
 
 describe('finishing an upload on two processes at once (issue 14, item 8)', () => {
@@ -155,6 +175,33 @@ describe('finishing an upload on two processes at once (issue 14, item 8)', () =
     const files = fs.readdirSync(path.join(recordingDir, String(m.site.id)), { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.webm'));
     expect(files).toHaveLength(rounds);
   });
+
+  it('is taken over when the process holding it died, and waits for a holder that is alive', async () => {
+    const m = await liveMeeting();
+    const hold = (uploadId: string, until: number) =>
+      a.store.db.updateTable('recording_uploads').set({ finisher: 'f'.repeat(32), finishing_until: until }).where('id', '=', uploadId).execute();
+    // Held by a process killed while finishing: its hold has run out.
+    const dead = (await begin(a, m.host)).json().uploadId as string;
+    await sendWebm(a, m.host, dead);
+    await hold(dead, a.clock.now - 1);
+    b.clock.now = a.clock.now;
+    const taken = await finish(b, m.host, dead, 3);
+    expect(taken.statusCode, taken.body).toBe(200);
+    // Held by a process still at work: the finish waits, and takes over when the hold runs out.
+    const held = (await begin(a, m.host)).json().uploadId as string;
+    await sendWebm(a, m.host, held);
+    await hold(held, a.clock.now + 60_000);
+    let answered = false;
+    const waiting = finish(a, m.host, held, 3).then((r) => ((answered = true), r));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(answered).toBe(false);
+    a.clock.now += 61_000;
+    b.clock.now = a.clock.now;
+    const late = await waiting;
+    expect(late.statusCode, late.body).toBe(200);
+    expect(late.json().recordId).not.toBe(taken.json().recordId);
+    expect(await recordingsOf(m.confNumber, m.site)).toBe(2);
+  });
 });
 
 describe('a host who left (issue 14, item 13, the upload half)', () => {
@@ -167,7 +214,8 @@ describe('a host who left (issue 14, item 13, the upload half)', () => {
     await m.hostSocket.closed;
     // The page stops its recorder when it leaves: the last chunk and the finish come just after.
     await sendWebm(a, m.host, stopped);
-    expect((await finish(b, m.host, stopped, 3)).statusCode).toBe(200);
+    const stoppedFinish = await finish(b, m.host, stopped, 3);
+    expect(stoppedFinish.statusCode, stoppedFinish.body).toBe(200);
     // Later, the ticket holds no power over the meeting's recordings.
     a.clock.now += AFTER_LEAVING_MS + 1000;
     b.clock.now = a.clock.now;
