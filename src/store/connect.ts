@@ -110,8 +110,9 @@ export async function connect(options: ConnectOptions): Promise<Store> {
  * query, and its release drops it (it is no longer queryable).
  */
 function watchConnections(pool: pg.Pool, onError: (err: Error) => void): void {
-  pool.on('error', onError);
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  // The pool passes on an idle connection's error, which the connection's own listener has reported.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', onError));
 }
 
 /**

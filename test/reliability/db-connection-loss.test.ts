@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSite } from '../../src/domain/sites.js';
 import { computeToken } from '../../src/domain/token.js';
-import type { Store } from '../../src/store/connect.js';
+import { connect, type Store } from '../../src/store/connect.js';
 import type { SiteRow } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { createTestDatabase, databaseUrl, dialect, type TestDatabase } from '../helper.js';
@@ -134,6 +135,26 @@ describe.skipIf(dialect !== 'postgres')('losing the PostgreSQL connections', () 
     });
     await Promise.all(pair.map((s) => s.stop()));
   }, 180_000);
+
+  it('fails only the transaction whose connection dies between two of its queries', async () => {
+    const applicationName = `hg_held_${randomBytes(4).toString('hex')}`;
+    const lost: Error[] = [];
+    const own = await connect({ databaseUrl: serverUrl(applicationName), poolSize: 2, onConnectionError: (err) => lost.push(err) });
+    try {
+      const held = own.db.transaction().execute(async (trx) => {
+        await sql`select 1`.execute(trx);
+        expect(await terminate(applicationName)).toBe(1);
+        // The connection learns it was terminated while no query of it runs: no listener, no process.
+        await until('the connection error', async () => (lost.length > 0 ? true : undefined), 20_000);
+        await sql`select 1`.execute(trx);
+      });
+      await expect(held).rejects.toThrow();
+      expect(lost[0]!.message).toMatch(/terminat/);
+      expect((await sql<{ one: number }>`select 1 as one`.execute(own.db)).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await own.db.destroy();
+    }
+  }, 60_000);
 
   it('answers 503 on /readyz and 103 at once while the database is unreachable, and recovers by itself', async () => {
     // A TCP proxy to PostgreSQL that can go dark: its connections cut, new ones accepted and never answered.
