@@ -164,7 +164,7 @@ class PostgresBus extends LocalBus {
 
   /** A connection that fails and says so through `error` (one without a listener would end the process). */
   private newClient(): pg.Client {
-    const client = new pg.Client({ connectionString: this.databaseUrl, application_name: 'huiguan', connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
+    const client = new pg.Client({ connectionString: this.databaseUrl, application_name: 'huiguan', connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
     client.on('error', () => undefined);
     return client;
   }

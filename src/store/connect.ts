@@ -68,7 +68,9 @@ export async function connect(options: ConnectOptions): Promise<Store> {
       // An `application_name` in the connection string wins over this one.
       application_name: 'huiguan',
       connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
+      // A peer gone silent (a partition, not a reset) is found by TCP keepalive probes, from 10 s on.
       keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
     watchConnections(pool, options.onConnectionError ?? (() => undefined));
