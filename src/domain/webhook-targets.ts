@@ -92,7 +92,7 @@ export function checkAddress(address: string, policy: WebhookTargetPolicy, host 
   const kind = internalKind(address);
   if (kind === undefined || allowedList(policy).check(address, net.isIP(address) === 6 ? 'ipv6' : 'ipv4')) return;
   const via = host === address ? '' : `${host} resolves to `;
-  throw new TargetRefused(`${via}${address}, a ${kind} address: webhooks go to public addresses only (internal ones need HUIGUAN_WEBHOOK_ALLOW_PRIVATE or HUIGUAN_WEBHOOK_ALLOWED_NETWORKS)`);
+  throw new TargetRefused(`${via}${address} (${kind}): webhooks go to public addresses only (internal ones need HUIGUAN_WEBHOOK_ALLOW_PRIVATE or HUIGUAN_WEBHOOK_ALLOWED_NETWORKS)`);
 }
 
 /** A URL's host without the brackets of an IPv6 literal. */
