@@ -6,7 +6,7 @@ import { endSession, joinMeeting, leaveMeeting, lockMeeting } from '../domain/li
 import { formatDateTime } from '../domain/time.js';
 import type { IceServer } from '../config.js';
 import type { MeetingBus, Signal } from '../store/bus.js';
-import type { Db, MeetingRow, TicketRow } from '../store/database.js';
+import type { Db, MeetingRow, ParticipationRow, SessionRow, TicketRow } from '../store/database.js';
 import { findMeetingById, MeetingStatus } from '../store/meetings.repository.js';
 import {
   findParticipation,
@@ -16,10 +16,12 @@ import {
   presentByTicket,
   presentIn,
   setTicketState,
+  ticketsByToken,
   ticketsIn,
   touchParticipation,
 } from '../store/presence.repository.js';
 import { findUserById } from '../store/users.repository.js';
+import { CloseCode, MessageBudget, PRESENCE_WRITE_INTERVAL_MS, sendLimited } from './socket-limits.js';
 
 /** Page states sent as `{"type":"state"}` (docs/web-protocol.md). */
 type PageState = 'host_wait' | 'lobby' | 'in_meeting' | 'full' | 'removed' | 'ended' | 'left' | 'invalid';
@@ -48,13 +50,38 @@ export interface HubDeps {
 const MAX_ID = 64;
 
 /**
+ * What every page of a meeting is shown after a change, read once for all of this process's pages of it:
+ * the meeting, its open session, who is present, who waits in the lobby, and the pages' own tickets.
+ */
+export interface RoomSnapshot {
+  /** Order of the read: a page ignores reads begun before its own last change was committed. */
+  seq: number;
+  meeting: MeetingRow | undefined;
+  session: SessionRow | undefined;
+  present: ParticipationRow[];
+  waiting: TicketRow[];
+  tickets: Map<string, TicketRow>;
+}
+
+/** The pages of one meeting in this process, and whether their shared read is under way or due again. */
+interface Room {
+  connections: Set<RoomConnection>;
+  reading: boolean;
+  again: boolean;
+}
+
+/**
  * The pages' WebSockets of this server process. Presence lives in the database; a change announced on
- * the bus (from this process or another) makes every page of that meeting re-read it.
+ * the bus (from this process or another) makes the process re-read the meeting once and show it to each of
+ * its pages. One connection per ticket: a new one replaces the old.
  */
 export class RoomHub {
-  private readonly rooms = new Map<number, Set<RoomConnection>>();
+  private readonly rooms = new Map<number, Room>();
+  private readonly byTicket = new Map<string, RoomConnection>();
   private readonly unsubscribe: () => void;
   private readonly unsubscribeSignals: () => void;
+  /** Sequence number of the latest read begun. */
+  private seq = 0;
   /** Set on shutdown: connections closing then are not departures (the sweeper decides later). */
   shuttingDown = false;
 
@@ -63,39 +90,92 @@ export class RoomHub {
     this.unsubscribeSignals = deps.bus.subscribeSignals((signal) => this.deliver(signal));
   }
 
+  /** The sequence number the next read will have. */
+  get nextSeq(): number {
+    return this.seq + 1;
+  }
+
   async connect(socket: WebSocket, token: string, client: { ip: string; userAgent: string | undefined }): Promise<void> {
+    const budget = new MessageBudget();
     // Messages that arrive while the ticket is being read are kept and replayed.
     const early: string[] = [];
-    const keep = (data: unknown) => early.push(String(data));
-    socket.on('message', keep);
+    let connection: RoomConnection | undefined;
+    socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+      if (socket.readyState !== socket.OPEN) return;
+      const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
+      if (!budget.take(bytes)) {
+        socket.close(CloseCode.tooManyMessages, 'too many messages');
+        return;
+      }
+      if (connection) connection.received(String(data));
+      else early.push(String(data));
+    });
     const ticket = token ? await findTicket(this.deps.db, token) : undefined;
-    socket.off('message', keep);
     if (socket.readyState !== socket.OPEN) return;
     if (!ticket) {
       socket.send(JSON.stringify({ type: 'state', state: 'invalid', message: MESSAGES.invalid }));
       socket.close();
       return;
     }
-    const connection = new RoomConnection(this, socket, ticket, client);
+    const current = new RoomConnection(this, socket, ticket, client);
+    connection = current;
+    this.byTicket.get(token)?.replace();
+    this.byTicket.set(token, current);
     let room = this.rooms.get(ticket.meeting_id);
-    if (!room) this.rooms.set(ticket.meeting_id, (room = new Set()));
-    room.add(connection);
-    socket.on('message', (data) => connection.received(String(data)));
+    if (!room) this.rooms.set(ticket.meeting_id, (room = { connections: new Set(), reading: false, again: false }));
+    room.connections.add(current);
     socket.on('close', () => {
-      room.delete(connection);
-      if (room.size === 0) this.rooms.delete(ticket.meeting_id);
-      connection.closed();
+      room.connections.delete(current);
+      if (room.connections.size === 0) this.rooms.delete(ticket.meeting_id);
+      if (this.byTicket.get(token) === current) this.byTicket.delete(token);
+      current.closed();
     });
-    connection.refresh();
-    for (const message of early) connection.received(message);
+    for (const message of early) current.received(message);
+    this.changed(ticket.meeting_id);
   }
 
+  /** Re-reads the meeting for its pages here: one read at a time, and one more if it changed meanwhile. */
   private changed(meetingId: number): void {
-    for (const connection of this.rooms.get(meetingId) ?? []) connection.refresh();
+    const room = this.rooms.get(meetingId);
+    if (!room) return;
+    if (room.reading) {
+      room.again = true;
+      return;
+    }
+    room.reading = true;
+    void (async () => {
+      try {
+        do {
+          room.again = false;
+          const snapshot = await this.read(meetingId, room);
+          for (const connection of room.connections) connection.refresh(snapshot);
+        } while (room.again && room.connections.size > 0);
+      } catch (err) {
+        this.deps.log.error({ err }, 'room read failed');
+      } finally {
+        room.reading = false;
+      }
+    })();
+  }
+
+  private async read(meetingId: number, room: Room): Promise<RoomSnapshot> {
+    const seq = ++this.seq;
+    const db = this.deps.db;
+    const tokens = [...room.connections].map((c) => c.token);
+    const meeting = await findMeetingById(db, meetingId);
+    const session = meeting && (await openSession(db, meetingId));
+    return {
+      seq,
+      meeting,
+      session,
+      present: session ? await presentIn(db, session.id) : [],
+      waiting: await ticketsIn(db, meetingId, 'lobby'),
+      tickets: new Map((await ticketsByToken(db, tokens)).map((t) => [t.token, t])),
+    };
   }
 
   private deliver(signal: Signal): void {
-    for (const connection of this.rooms.get(signal.meetingId) ?? []) connection.deliver(signal);
+    for (const connection of this.rooms.get(signal.meetingId)?.connections ?? []) connection.deliver(signal);
   }
 
   close(): void {
@@ -109,7 +189,13 @@ class RoomConnection {
   private queue: Promise<void> = Promise.resolve();
   private participationId: number | undefined;
   private lastState: PageState | undefined;
+  /** The last roster sent, as sent: an unchanged roster is not sent again. */
+  private lastRoster: string | undefined;
   private finished = false;
+  /** Reads begun before this connection's own last change was committed are out of date for it. */
+  private staleBefore = 0;
+  /** When this connection last wrote the heartbeat (`clock` ms). */
+  private lastTouch = -Infinity;
   private readonly device: ReturnType<typeof deviceFromUserAgent>;
 
   constructor(
@@ -119,10 +205,15 @@ class RoomConnection {
     private readonly client: { ip: string; userAgent: string | undefined },
   ) {
     this.device = deviceFromUserAgent(client.userAgent);
+    this.staleBefore = hub.nextSeq;
   }
 
   private get db(): Db {
     return this.hub.deps.db;
+  }
+
+  get token(): string {
+    return this.ticket.token;
   }
 
   /** Work on one connection runs one step at a time, in order. */
@@ -131,7 +222,7 @@ class RoomConnection {
   }
 
   private send(message: object): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+    sendLimited(this.socket, JSON.stringify(message));
   }
 
   private sendState(state: PageState): void {
@@ -146,6 +237,17 @@ class RoomConnection {
     this.socket.close();
   }
 
+  /** Another connection took this ticket over: this one closes without leaving the meeting. */
+  replace(): void {
+    this.finished = true;
+    if (this.socket.readyState === this.socket.OPEN) this.socket.close(CloseCode.replaced, 'replaced by a newer connection');
+  }
+
+  /** Marks reads begun until now as out of date for this connection (it has just changed something). */
+  private changedHere(): void {
+    this.staleBefore = this.hub.nextSeq;
+  }
+
   /** Applies `work` in a transaction with the meeting locked, then announces the change. */
   private async change(work: (db: Db, meeting: MeetingRow, now: number) => Promise<void>): Promise<void> {
     const now = this.hub.deps.clock();
@@ -153,13 +255,15 @@ class RoomConnection {
       const meeting = await lockMeeting(trx, undefined, this.ticket.meeting_id, now);
       if (meeting) await work(trx, meeting, now);
     });
+    this.changedHere();
     await this.hub.deps.bus.publish(this.ticket.meeting_id);
   }
 
-  refresh(): void {
+  /** Shows the page the meeting as `snapshot` has it, joining it when the ticket has been admitted. */
+  refresh(snapshot: RoomSnapshot): void {
     this.enqueue(async () => {
-      if (this.finished) return;
-      const ticket = await findTicket(this.db, this.ticket.token);
+      if (this.finished || snapshot.seq < this.staleBefore) return;
+      const ticket = snapshot.tickets.get(this.ticket.token);
       switch (ticket?.state) {
         case undefined:
           return this.finish('invalid');
@@ -177,12 +281,14 @@ class RoomConnection {
         await this.join();
         return;
       }
-      const participation = await findParticipation(this.db, this.participationId);
-      if (!participation || participation.left_at !== null) {
+      if (!snapshot.present.some((p) => p.id === this.participationId)) {
+        // Gone, or a read that began before another process's change: the row decides.
+        const participation = await findParticipation(this.db, this.participationId);
+        if (participation && participation.left_at === null) return;
         const meeting = await findMeetingById(this.db, this.ticket.meeting_id);
         return this.finish(meeting?.conf_status === MeetingStatus.ended ? 'ended' : 'left');
       }
-      await this.sendRoster();
+      this.sendRoster(snapshot);
     });
   }
 
@@ -211,6 +317,7 @@ class RoomConnection {
       if (err.code === Code.noRoomResource) return this.finish('full');
       if (err.code === Code.wrongState) {
         await setTicketState(this.db, this.ticket.token, 'host_wait', this.hub.deps.clock());
+        this.changedHere();
         return this.sendState('host_wait');
       }
       return this.finish('ended');
@@ -256,14 +363,10 @@ class RoomConnection {
     this.hub.deps.bus.signal(signal).catch((err: unknown) => this.hub.deps.log.error({ err }, 'signal relay failed'));
   }
 
-  private async sendRoster(): Promise<void> {
-    const meeting = await findMeetingById(this.db, this.ticket.meeting_id);
-    const session = meeting && (await openSession(this.db, meeting.id));
+  private sendRoster({ meeting, session, present, waiting }: RoomSnapshot): void {
     if (!meeting || !session) return;
     this.sendState('in_meeting');
-    const present = await presentIn(this.db, session.id);
-    const waiting = this.ticket.role === 'host' ? await ticketsIn(this.db, meeting.id, 'lobby') : [];
-    this.send({
+    const roster = JSON.stringify({
       type: 'roster',
       meeting: { confName: meeting.conf_name, confNumber: meeting.conf_number, endsAt: meeting.window_end },
       you: {
@@ -279,11 +382,31 @@ class RoomConnection {
         deviceType: p.device_type,
         joinTime: formatDateTime(p.joined_at),
       })),
-      waiting: waiting.map((t) => ({ id: t.cuid, name: t.name })),
+      waiting: this.ticket.role === 'host' ? waiting.map((t) => ({ id: t.cuid, name: t.name })) : [],
+    });
+    if (roster === this.lastRoster) return;
+    this.lastRoster = roster;
+    sendLimited(this.socket, roster);
+  }
+
+  /**
+   * A host command: applied only while this ticket is in the meeting now, checked under the meeting's lock
+   * (a host who left, was removed or timed out, and reconnects with the same ticket, has no powers).
+   */
+  private hostCommand(work: (db: Db, meeting: MeetingRow, now: number) => Promise<void>): void {
+    if (this.ticket.role !== 'host') return;
+    this.enqueue(async () => {
+      if (!this.inMeeting) return;
+      await this.change(async (db, meeting, now) => {
+        const present = await presentByTicket(db, this.ticket.token);
+        if (present === undefined || present.id !== this.participationId) return;
+        await work(db, meeting, now);
+      });
     });
   }
 
   received(raw: string): void {
+    if (this.finished) return;
     let message: { type?: unknown; id?: unknown; to?: unknown; data?: unknown; audio?: unknown; video?: unknown; screen?: unknown };
     try {
       message = JSON.parse(raw) as typeof message;
@@ -307,7 +430,11 @@ class RoomConnection {
         return this.relay(target, { type: 'mute' });
       case 'ping':
         return this.enqueue(async () => {
-          if (this.participationId !== undefined) await touchParticipation(this.db, this.participationId, this.hub.deps.clock());
+          const now = this.hub.deps.clock();
+          if (this.participationId !== undefined && now - this.lastTouch >= PRESENCE_WRITE_INTERVAL_MS) {
+            this.lastTouch = now;
+            await touchParticipation(this.db, this.participationId, now);
+          }
           this.send({ type: 'pong' });
         });
       case 'leave':
@@ -320,31 +447,22 @@ class RoomConnection {
           this.finish('left');
         });
       case 'end':
-        if (!host) return;
-        return this.enqueue(() =>
-          this.change(async (db, meeting, now) => {
-            if (meeting.conf_status === MeetingStatus.live) await endSession(db, meeting, now, true);
-          }),
-        );
+        return this.hostCommand(async (db, meeting, now) => {
+          if (meeting.conf_status === MeetingStatus.live) await endSession(db, meeting, now, true);
+        });
       case 'admit':
-        if (!host) return;
-        return this.enqueue(() =>
-          this.change(async (db, meeting, now) => {
-            const other = await findTicketByCuid(db, meeting.id, target, ['lobby']);
-            if (other) await setTicketState(db, other.token, 'admitted', now);
-          }),
-        );
+        return this.hostCommand(async (db, meeting, now) => {
+          const other = await findTicketByCuid(db, meeting.id, target, ['lobby']);
+          if (other) await setTicketState(db, other.token, 'admitted', now);
+        });
       case 'remove':
-        if (!host) return;
-        return this.enqueue(() =>
-          this.change(async (db, meeting, now) => {
-            const other = await findTicketByCuid(db, meeting.id, target, ['lobby', 'admitted', 'host_wait']);
-            if (!other || other.role === 'host') return;
-            await setTicketState(db, other.token, 'removed', now);
-            const participation = await presentByTicket(db, other.token);
-            if (participation) await leaveMeeting(db, meeting, [participation], now);
-          }),
-        );
+        return this.hostCommand(async (db, meeting, now) => {
+          const other = await findTicketByCuid(db, meeting.id, target, ['lobby', 'admitted', 'host_wait']);
+          if (!other || other.role === 'host') return;
+          await setTicketState(db, other.token, 'removed', now);
+          const participation = await presentByTicket(db, other.token);
+          if (participation) await leaveMeeting(db, meeting, [participation], now);
+        });
       default:
         return;
     }

@@ -12,6 +12,7 @@ import type { MeetingBus } from '../store/bus.js';
 import type { Db } from '../store/database.js';
 import { findUserById } from '../store/users.repository.js';
 import { RoomHub } from './room-hub.js';
+import { SOCKET_LIMITS } from './socket-limits.js';
 
 /** Where Vite puts the pages (`npm run build:web`). */
 export const WEB_ROOT = fileURLToPath(new URL('../../dist/web', import.meta.url));
@@ -24,9 +25,6 @@ export interface WebDeps {
   iceServers?: readonly IceServer[];
   webRoot?: string;
 }
-
-/** Largest page message: media signaling carries session descriptions of a few kilobytes. */
-const MAX_MESSAGE_BYTES = 64 * 1024;
 
 /** A refusal of a page call: HTTP status, a code for the page, and the document's message. */
 function webError(reply: FastifyReply, err: unknown) {
@@ -59,7 +57,7 @@ export async function webRoutes(app: FastifyInstance, deps: WebDeps): Promise<vo
   const hub = new RoomHub({ db: deps.db, bus: deps.bus, clock: deps.clock, log: app.log, iceServers: deps.iceServers ?? [] });
   app.addHook('preClose', async () => hub.close());
 
-  await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
+  await app.register(websocket, { options: { maxPayload: SOCKET_LIMITS.maxMessageBytes } });
   if (fs.existsSync(path.join(root, 'assets'))) {
     await app.register(fastifyStatic, { root: path.join(root, 'assets'), prefix: '/assets/', immutable: true, maxAge: '365d' });
   }

@@ -174,6 +174,15 @@ export async function ticketsIn(db: Db, meetingId: number, state: TicketState): 
   return db.selectFrom('tickets').selectAll().where('meeting_id', '=', meetingId).where('state', '=', state).orderBy('created_at').execute();
 }
 
+/** The tickets whose tokens are `tokens` (those that exist), in one query per thousand. */
+export async function ticketsByToken(db: Db, tokens: readonly string[]): Promise<TicketRow[]> {
+  const rows: TicketRow[] = [];
+  for (let i = 0; i < tokens.length; i += 1000) {
+    rows.push(...(await db.selectFrom('tickets').selectAll().where('token', 'in', tokens.slice(i, i + 1000)).execute()));
+  }
+  return rows;
+}
+
 /** The meeting's tickets that came into `state` at or after `since`. */
 export async function ticketsChangedSince(db: Db, meetingId: number, state: TicketState, since: number): Promise<TicketRow[]> {
   return db

@@ -14,6 +14,8 @@ export class PageSocket {
   readonly messages: PageMessage[] = [];
   private waiters: { test: (m: PageMessage) => boolean; resolve: (m: PageMessage) => void }[] = [];
   readonly closed: Promise<void>;
+  /** The close code, once closed. */
+  closeCode: number | undefined;
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data) => {
@@ -21,7 +23,12 @@ export class PageSocket {
       this.messages.push(message);
       this.waiters = this.waiters.filter((w) => (w.test(message) ? (w.resolve(message), false) : true));
     });
-    this.closed = new Promise((resolve) => socket.on('close', () => resolve()));
+    this.closed = new Promise((resolve) =>
+      socket.on('close', (code) => {
+        this.closeCode = code;
+        resolve();
+      }),
+    );
   }
 
   static async open(baseUrl: string, ticket: string, userAgent = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0'): Promise<PageSocket> {
@@ -68,6 +75,20 @@ export class PageSocket {
 
   send(message: object): void {
     this.socket.send(JSON.stringify(message));
+  }
+
+  /** Sends `text`; resolves once it is written (rejects once the socket is closing). */
+  sendText(text: string): Promise<void> {
+    return new Promise((resolve, reject) => this.socket.send(text, (err) => (err ? reject(err) : resolve())));
+  }
+
+  /** Stops reading from the network, as a page that does not keep up. */
+  pauseReading(): void {
+    (this.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+  }
+
+  resumeReading(): void {
+    (this.socket as unknown as { _socket: { resume(): void } })._socket.resume();
   }
 
   close(): void {
