@@ -142,8 +142,11 @@ export function enter(
 
 export interface SocketHandlers {
   onMessage(msg: ServerMessage): void;
-  /** The socket closed (by the server, or it never opened, or it broke off); not called after dispose(). */
-  onClose(): void;
+  /**
+   * The socket closed (by the server, or it never opened, or it broke off), with its close code
+   * (docs/web-protocol.md); not called after dispose().
+   */
+  onClose(code: number): void;
 }
 
 const PING_INTERVAL_MS = 10_000;
@@ -172,7 +175,7 @@ export class MeetingSocket {
         this.handlers.onMessage(msg as ServerMessage);
       }
     });
-    this.ws.addEventListener('close', () => this.finish());
+    this.ws.addEventListener('close', (ev) => this.finish(ev.code));
   }
 
   get isOpen(): boolean {
@@ -201,10 +204,10 @@ export class MeetingSocket {
     this.ping = undefined;
   }
 
-  private finish(): void {
+  private finish(code: number): void {
     this.stopPing();
     if (this.closed) return;
     this.closed = true;
-    this.handlers.onClose();
+    this.handlers.onClose(code);
   }
 }

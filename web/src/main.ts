@@ -12,6 +12,12 @@ import { card, createShell, enterForm, meetingHeader, RoomView, setError, setSta
 /** States after which the server closes the socket: the page stops there. */
 const FINAL = new Set(['full', 'removed', 'ended', 'left', 'invalid']);
 const NETWORK_ERROR = '网络错误，请稍后重试 Network error, please try again';
+/** Why the server closed the socket, by close code (docs/web-protocol.md). */
+const CLOSED_BECAUSE: Record<number, string> = {
+  4001: '会议已在另一个窗口打开 The meeting was opened in another window',
+  4002: '网络太慢，连接已断开 The connection was too slow and was closed',
+  4003: '消息过多，连接已断开 Too many messages: the connection was closed',
+};
 const TITLE = 'Huiguan 会管';
 
 const root = document.getElementById('app') ?? document.body.appendChild(h('div', { id: 'app' }));
@@ -392,7 +398,7 @@ function onRoster(r: RosterMessage): void {
   tick();
 }
 
-function onClose(): void {
+function onClose(code: number): void {
   socket = null;
   if (leaving) {
     leaving = false;
@@ -400,7 +406,9 @@ function onClose(): void {
     showFinal('left');
     return;
   }
-  if (!FINAL.has(current)) showDisconnected();
+  if (FINAL.has(current)) return;
+  showDisconnected();
+  setError(shell, CLOSED_BECAUSE[code] ?? '');
 }
 
 // ---- start ----
