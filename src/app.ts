@@ -9,7 +9,8 @@ import { liveRoutes } from './api/live.js';
 import { mediaRoutes } from './api/media.js';
 import { openapiDocs } from './api/openapi.js';
 import { parseForm, screenJsonText } from './api/params.js';
-import { databaseRateCounter, ipRateLimit, SiteRateLimit, securityHeaders } from './api/security.js';
+import { connectRedisCounter, databaseRateCounter, failingOpen, type RateCounter } from './api/rate-counters.js';
+import { ipRateLimit, SiteRateLimit, securityHeaders } from './api/security.js';
 import { meetingRoutes } from './api/meetings.js';
 import { recordingChunkRoutes } from './api/recording-chunks.js';
 import { recordingRoutes } from './api/recordings.js';
@@ -43,6 +44,7 @@ export interface AppOptions {
         | 'idleTimeoutMs'
         | 'iceServers'
         | 'trustProxy'
+        | 'redisUrl'
         | 'webhookTargets'
       >
     >;
@@ -142,8 +144,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installErrorHandling(app);
   await securityHeaders(app);
   const limits = options.config.rateLimit ?? null;
-  // On PostgreSQL the counts are shared by every server process (one upsert per counted request).
-  const sharedCounter = limits && isPostgres(options.db) ? databaseRateCounter(options.db, (err) => app.log.warn({ err }, 'rate counter pruning failed')) : undefined;
+  const sharedCounter = limits ? await sharedRateCounter(app, options) : undefined;
   if (limits) await ipRateLimit(app, limits.perIp, sharedCounter);
   await openapiDocs(app);
 
@@ -183,4 +184,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   });
   return app;
+}
+
+/**
+ * Where the rate limits count, when every server process must see the same counts: in Redis when
+ * `redisUrl` is set, else in PostgreSQL (one upsert per counted request). SQLite servers (one process)
+ * count in memory: undefined. A failing counter lets requests pass uncounted (logged once a minute).
+ */
+async function sharedRateCounter(app: FastifyInstance, options: AppOptions): Promise<RateCounter | undefined> {
+  const onError = (err: unknown) => app.log.warn({ err }, 'rate limit counter failing; requests pass uncounted');
+  if (options.config.redisUrl) {
+    const redis = await connectRedisCounter(options.config.redisUrl, onError);
+    app.addHook('onClose', () => redis.close());
+    return redis.counter;
+  }
+  return isPostgres(options.db) ? failingOpen(databaseRateCounter(options.db, onError), onError) : undefined;
 }

@@ -44,6 +44,11 @@ export interface Config {
    * comma-separated, e.g. `10.0.0.5,192.168.1.0/24`).
    */
   readonly trustProxy: readonly string[];
+  /**
+   * Redis that keeps the rate-limit counters, shared by every server process, instead of the database
+   * (`HUIGUAN_REDIS_URL`, e.g. `redis://127.0.0.1:6379/0`). Default none.
+   */
+  readonly redisUrl: string | undefined;
   /** A connection silent this long is closed, ms. Default 120 s (`HUIGUAN_IDLE_TIMEOUT_SECONDS`). */
   readonly idleTimeoutMs: number;
   /**
@@ -139,6 +144,23 @@ function trustProxy(env: Env): readonly string[] {
   return Object.freeze(entries);
 }
 
+/** `HUIGUAN_REDIS_URL`: a redis:// or rediss:// URL; undefined when unset. */
+function redisUrl(env: Env): string | undefined {
+  const raw = env.HUIGUAN_REDIS_URL?.trim();
+  if (!raw) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:')) {
+    // Not echoed: the URL may carry a password.
+    throw new ConfigError(`HUIGUAN_REDIS_URL must be a redis:// or rediss:// URL, got ${url ? `one of scheme "${url.protocol}"` : 'text that is no URL'}`);
+  }
+  return raw;
+}
+
 /** `HUIGUAN_WEBHOOK_ALLOW_PRIVATE` and `HUIGUAN_WEBHOOK_ALLOWED_NETWORKS`. */
 function webhookTargets(env: Env): Config['webhookTargets'] {
   const allow = (env.HUIGUAN_WEBHOOK_ALLOW_PRIVATE ?? '').trim().toLowerCase();
@@ -194,6 +216,7 @@ export function loadConfig(env: Env = process.env): Config {
     requestTimeoutMs: integer(env, 'HUIGUAN_REQUEST_TIMEOUT_SECONDS', 3600, 1, 86_400) * 1000,
     bodyTimeoutMs: integer(env, 'HUIGUAN_BODY_TIMEOUT_SECONDS', 30, 1, 3600) * 1000,
     trustProxy: trustProxy(env),
+    redisUrl: redisUrl(env),
     idleTimeoutMs: integer(env, 'HUIGUAN_IDLE_TIMEOUT_SECONDS', 120, 1, 86_400) * 1000,
     iceServers: iceServers(env),
     webhookTargets: webhookTargets(env),

@@ -2,54 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import { ApiError, Code } from '../domain/errors.js';
-import type { Db } from '../store/database.js';
-import { countHit, pruneRateCounters } from '../store/rate-counters.repository.js';
-
-/** The rate limits count fixed windows of one minute. */
-const WINDOW_MS = 60_000;
-
-/** Counts hits per name (`ip:<address>`, `site:<siteSign>`) in fixed one-minute windows. */
-export interface RateCounter {
-  /** Counts one hit of `name` at `now` and answers the hits of `now`'s window so far. */
-  hit(name: string, now: number): number | Promise<number>;
-}
-
-/** A server process's own counts, in memory (SQLite: the server is one process). */
-export function memoryRateCounter(): RateCounter {
-  let window = 0;
-  let counts = new Map<string, number>();
-  return {
-    hit(name, now) {
-      const current = Math.floor(now / WINDOW_MS);
-      if (current !== window) {
-        window = current;
-        counts = new Map();
-      }
-      const hits = (counts.get(name) ?? 0) + 1;
-      counts.set(name, hits);
-      return hits;
-    },
-  };
-}
-
-/**
- * Counts in the database, shared by every server process (PostgreSQL): one upsert per hit. Once per
- * window each process deletes the counters of names not seen since the window before.
- */
-export function databaseRateCounter(db: Db, onError: (err: unknown) => void): RateCounter {
-  let pruned = 0;
-  return {
-    hit(name, now) {
-      const windowStart = now - (now % WINDOW_MS);
-      if (windowStart > pruned) {
-        pruned = windowStart;
-        pruneRateCounters(db, windowStart - WINDOW_MS).catch(onError);
-      }
-      return countHit(db, name, windowStart);
-    },
-  };
-}
-
+import { memoryRateCounter, WINDOW_MS, type RateCounter } from './rate-counters.js';
 /**
  * The usual security headers on every answer, and a Content-Security-Policy that lets the pages load only
  * from this server (the pages use no inline script; WebSockets go back to the same host).
@@ -83,14 +36,13 @@ export async function securityHeaders(app: FastifyInstance): Promise<void> {
 
 /**
  * Per-IP limit on every request (API and pages), answered HTTP 429 with status 103 and the time to
- * wait. Counted by `counter` when given (shared by the processes), else in this process. Should the
- * counter fail (the database away), requests pass uncounted rather than fail.
+ * wait. Counted by `counter` when given (shared by the processes), else in this process.
  */
 export async function ipRateLimit(app: FastifyInstance, perMinute: number, counter?: RateCounter): Promise<void> {
   await app.register(rateLimit, {
     max: perMinute,
     timeWindow: WINDOW_MS,
-    ...(counter ? { store: pluginStore(counter), skipOnError: true } : {}),
+    ...(counter ? { store: pluginStore(counter) } : {}),
     keyGenerator: (request: FastifyRequest) => request.ip,
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
