@@ -66,26 +66,42 @@ export function redisRateCounter(redis: Redis, prefix = 'huiguan:rate:'): RateCo
 }
 
 /**
- * `counter`, except that a failure (its database or Redis unreachable) counts as no hit: requests pass
- * uncounted rather than fail. `onError` hears of the first failure of each minute.
+ * `counter`, except that a failure (its database or Redis unreachable) or no answer within `deadlineMs`
+ * (default 1000) counts as no hit: requests pass uncounted rather than fail or wait. After a failure the
+ * counter is left alone for `pauseMs` (default 5000), so that an outage costs each request nothing.
+ * `onError` hears of the first failure of each minute.
  */
-export function failingOpen(counter: RateCounter, onError: (err: unknown) => void): RateCounter {
+export function failingOpen(
+  counter: RateCounter,
+  onError: (err: unknown) => void,
+  { deadlineMs = 1000, pauseMs = 5000 }: { deadlineMs?: number; pauseMs?: number } = {},
+): RateCounter {
   let reported = -Infinity;
-  const report = (err: unknown) => {
-    if (Date.now() - reported >= WINDOW_MS) {
-      reported = Date.now();
+  let pausedUntil = -Infinity;
+  const fail = (err: unknown) => {
+    const now = Date.now();
+    pausedUntil = now + pauseMs;
+    if (now - reported >= WINDOW_MS) {
+      reported = now;
       onError(err);
     }
     return 0;
   };
   return {
     hit(name, now) {
+      if (Date.now() < pausedUntil) return 0;
+      let hits: number | Promise<number>;
       try {
-        const hits = counter.hit(name, now);
-        return typeof hits === 'number' ? hits : hits.catch(report);
+        hits = counter.hit(name, now);
       } catch (err) {
-        return report(err);
+        return fail(err);
       }
+      if (typeof hits === 'number') return hits;
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<number>((resolve) => {
+        timer = setTimeout(() => resolve(fail(new Error(`the rate counter did not answer within ${deadlineMs} ms`))), deadlineMs);
+      });
+      return Promise.race([hits.catch(fail), deadline]).finally(() => clearTimeout(timer));
     },
   };
 }

@@ -58,10 +58,19 @@ async function awayFromMinuteEnd(): Promise<void> {
 describe('a rate counter that fails', () => {
   it('lets requests pass uncounted, and reports once a minute', async () => {
     const errors: unknown[] = [];
-    const counter = failingOpen({ hit: () => Promise.reject(new Error('connection refused')) }, (err) => errors.push(err));
+    const counter = failingOpen({ hit: () => Promise.reject(new Error('connection refused')) }, (err) => errors.push(err), { pauseMs: 0 });
     expect(await counter.hit('ip:10.0.0.1', Date.now())).toBe(0);
     expect(await counter.hit('ip:10.0.0.1', Date.now())).toBe(0);
     expect(errors).toHaveLength(1);
+  });
+
+  it('does not keep a request waiting for a counter that does not answer, nor ask it again for a while', async () => {
+    let asked = 0;
+    const silent = { hit: () => ((asked += 1), new Promise<number>(() => undefined)) };
+    const counter = failingOpen(silent, () => undefined, { deadlineMs: 50, pauseMs: 60_000 });
+    expect(await counter.hit('ip:10.0.0.1', Date.now())).toBe(0);
+    expect(await counter.hit('ip:10.0.0.1', Date.now())).toBe(0);
+    expect(asked).toBe(1);
   });
 
   it('is named by HUIGUAN_REDIS_URL, a redis:// URL never echoed (it may hold a password)', () => {
