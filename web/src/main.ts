@@ -119,7 +119,8 @@ function renderMedia(): void {
   const self = participants.find((p) => p.local);
   if (self) stage.setLocal(self.state);
   room?.setMediaStates(new Map(participants.map((p) => [p.id, p.state])));
-  speaker?.update(new Map(participants.map((p) => [p.id, p.camera])));
+  // A muted participant is never the speaker, not even during the detector's hold after their last word.
+  speaker?.update(new Map(participants.map((p) => [p.id, p.state.audio ? p.camera : null])));
 }
 
 function recorderSources(): RecorderSource[] {

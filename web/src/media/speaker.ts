@@ -3,6 +3,11 @@
 /** Level (RMS of the samples, 0–1) above which someone counts as speaking. */
 const THRESHOLD = 0.02;
 const INTERVAL_MS = 200;
+/**
+ * How long the speaker stays marked after their last loud sample: speech has pauses between words, and a
+ * marker that flickers on and off at every pause is hard to follow (meeting apps hold it for a second or two).
+ */
+const HOLD_MS = 1500;
 
 export class SpeakerDetector {
   private readonly context = new AudioContext();
@@ -10,6 +15,8 @@ export class SpeakerDetector {
   private readonly samples = new Float32Array(1024);
   private timer: number;
   private current: string | null = null;
+  /** When the current speaker was last heard above the threshold (performance.now()). */
+  private heardAt = 0;
 
   /** Calls `onSpeaker` with the id of the participant speaking, or null, whenever that changes. */
   constructor(private readonly onSpeaker: (id: string | null) => void) {
@@ -49,9 +56,13 @@ export class SpeakerDetector {
         loudest = id;
       }
     }
-    if (loudest !== this.current) {
-      this.current = loudest;
-      this.onSpeaker(loudest);
+    const now = performance.now();
+    if (loudest !== null) this.heardAt = now;
+    // Silence keeps the last speaker marked for HOLD_MS; someone else speaking takes over at once.
+    const next = loudest ?? (now - this.heardAt < HOLD_MS && this.meters.has(this.current ?? '') ? this.current : null);
+    if (next !== this.current) {
+      this.current = next;
+      this.onSpeaker(next);
     }
   }
 
