@@ -56,7 +56,7 @@ export function liveRoutes(app: FastifyInstance, deps: EndpointDeps & { links: L
     subject: 'confNo',
     access: 'read',
     params: endpointParams({ confNo }),
-    handler: async ({ db, site, params }) => ok({ data: await liveParticipants(db, await requireSiteMeeting(db, site, params.confNo), false) }),
+    handler: async ({ db, site, params }) => ok({ data: await liveParticipants(db, await requireSiteMeeting(db, site, params.confNo), { includeLeft: false }) }),
   });
 
   defineEndpoint(app, deps, {
@@ -66,7 +66,7 @@ export function liveRoutes(app: FastifyInstance, deps: EndpointDeps & { links: L
     subject: 'confNo',
     access: 'read',
     params: endpointParams({ confNo }),
-    handler: async ({ db, site, params }) => ok({ data: await liveParticipants(db, await requireSiteMeeting(db, site, params.confNo), true) }),
+    handler: async ({ db, site, params }) => ok({ data: await liveParticipants(db, await requireSiteMeeting(db, site, params.confNo), { includeLeft: true }) }),
   });
 
   defineEndpoint(app, deps, {

@@ -85,7 +85,7 @@ export function mediaRoutes(app: FastifyInstance, deps: EndpointDeps & { bus: Me
             if (!(await openSession(db, meeting.id))) {
               throw new ApiError(Code.wrongState, `会议未在进行 (meeting ${meeting.conf_number} has no session to end)`);
             }
-            await endSession(db, meeting, at, false);
+            await endSession(db, meeting, at, { final: false });
             break;
         }
       }

@@ -448,7 +448,7 @@ class RoomConnection {
         });
       case 'end':
         return this.hostCommand(async (db, meeting, now) => {
-          if (meeting.conf_status === MeetingStatus.live) await endSession(db, meeting, now, true);
+          if (meeting.conf_status === MeetingStatus.live) await endSession(db, meeting, now, { final: true });
         });
       case 'admit':
         return this.hostCommand(async (db, meeting, now) => {

@@ -59,7 +59,7 @@ export function userRoutes(app: FastifyInstance, deps: EndpointDeps): void {
       isForceDel: Type.Optional(flag('1: delete even with scheduled meetings (cancelling them); 0: only without', 0)),
     }),
     handler: async ({ db, site, params, now }) => {
-      await deleteUser(db, site, params.userId, params.isForceDel === 1, now);
+      await deleteUser(db, site, params.userId, { force: params.isForceDel === 1 }, now);
       return ok();
     },
   });

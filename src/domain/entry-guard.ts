@@ -77,7 +77,7 @@ export function waitAfter(count: number): number {
  * Throws {@link EntryLocked} when `client` may not try to enter `meeting` now; `withHostKey` when the try
  * gives a host key. Call with the meeting's row locked, so that concurrent tries are counted one by one.
  */
-export async function refuseIfHeld(db: Db, meeting: MeetingRow, client: string, withHostKey: boolean, now: number): Promise<void> {
+export async function refuseIfHeld(db: Db, meeting: MeetingRow, client: string, { withHostKey }: { withHostKey: boolean }, now: number): Promise<void> {
   const since = now - ENTRY_LIMITS.windowMs;
   const mine = await clientFailures(db, meeting.id, client, since);
   // Below the free failures nothing waits, whatever the clocks of the processes that counted them say.

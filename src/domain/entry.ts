@@ -92,7 +92,7 @@ export async function enterMeeting(db: Db, link: Link, host: UserRow, input: Ent
   const ownRegistrant = registrant?.meeting_id === meeting.id ? registrant : undefined;
   let role = link.role;
   if (role === 'attendee') {
-    await refuseIfHeld(db, meeting, input.client, !!input.hostKey, now);
+    await refuseIfHeld(db, meeting, input.client, { withHostKey: !!input.hostKey }, now);
     const failure = attendeeFailure(meeting, host, input, ownRegistrant);
     if (failure) {
       if (failure.kind) await recordEntryFailure(db, meeting, input.client, failure.kind, now);

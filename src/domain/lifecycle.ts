@@ -49,7 +49,7 @@ export interface ParticipantInput {
  * has passed is ended. Undefined when it does not exist.
  */
 export async function lockMeeting(db: Db, siteId: number | undefined, meetingId: number, now: number): Promise<MeetingRow | undefined> {
-  const meeting = siteId === undefined ? await findMeetingById(db, meetingId, true) : await findMeeting(db, siteId, meetingId, true);
+  const meeting = siteId === undefined ? await findMeetingById(db, meetingId, { lock: true }) : await findMeeting(db, siteId, meetingId, { lock: true });
   if (meeting && meeting.conf_status === MeetingStatus.scheduled && meeting.window_end <= now) {
     return updateMeeting(db, meeting.id, { conf_status: MeetingStatus.ended, updated_at: now });
   }
@@ -173,14 +173,14 @@ export async function leaveMeeting(db: Db, meeting: MeetingRow, participations: 
   if (open.length === 0) return;
   const session = await openSession(db, meeting.id);
   await closed(db, meeting, session, await closeParticipations(db, open.map((p) => p.id), at), at);
-  if (session && (await countPresent(db, session.id)) === 0) await endSession(db, meeting, at, false);
+  if (session && (await countPresent(db, session.id)) === 0) await endSession(db, meeting, at, { final: false });
 }
 
 /**
  * Ends the open session at `at`: everyone in it leaves. The meeting becomes ended (3) when `final`
- * (endConf, window end) or past its window, else scheduled (0) again for another session.
+ * (endConf, window end, the host's end) or past its window, else scheduled (0) again for another session.
  */
-export async function endSession(db: Db, meeting: MeetingRow, at: number, final: boolean): Promise<void> {
+export async function endSession(db: Db, meeting: MeetingRow, at: number, { final }: { final: boolean }): Promise<void> {
   const session = await openSession(db, meeting.id);
   if (session) {
     const present = await presentIn(db, session.id);

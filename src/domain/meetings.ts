@@ -170,7 +170,7 @@ async function pickRoom(
   range: ReturnType<typeof occupiedRange> & { excludeId?: number | undefined },
 ): Promise<number | null> {
   if (!(await siteHasRooms(db, site.id))) return null;
-  const rooms = await roomsFor(db, site.id, booking.parties, booking.upCompatible);
+  const rooms = await roomsFor(db, site.id, booking.parties, { larger: booking.upCompatible });
   const wanted = booking.upCompatible ? `of at least ${booking.parties} parties` : `of exactly ${booking.parties} parties (upCompatible=y allows a larger one)`;
   if (rooms.length === 0) {
     throw new ApiError(Code.noRoomResource, `没有合适的会议室 (confParties: the site has no room ${wanted})`);
@@ -298,16 +298,23 @@ function defaults() {
  * The user's meeting `confId`, settled (a scheduled meeting whose window passed is ended). 101 for
  * an unknown user; 401 for a meeting that does not exist, is deleted or is another user's.
  */
-export async function requireOwnMeeting(db: Db, site: SiteRow, userId: string, confId: number, now: number, lock = false): Promise<MeetingWithHost> {
+export async function requireOwnMeeting(
+  db: Db,
+  site: SiteRow,
+  userId: string,
+  confId: number,
+  now: number,
+  { lock = false }: { lock?: boolean } = {},
+): Promise<MeetingWithHost> {
   const host = await requireUser(db, site, userId);
-  let meeting = await findMeeting(db, site.id, confId, lock);
+  let meeting = await findMeeting(db, site.id, confId, { lock });
   if (!meeting || meeting.conf_del_flag !== DelFlag.normal || meeting.user_pk !== host.id) {
     throw new ApiError(Code.meetingNotFound, `会议不存在 (no meeting confId ${confId} of userId "${userId}")`);
   }
   if (meeting.conf_status === MeetingStatus.scheduled && meeting.window_end <= now) {
     // Conditional, as a read runs outside a transaction: it settles only a meeting still scheduled.
     await settleFinished(db, now, { meetingId: meeting.id });
-    meeting = (await findMeeting(db, site.id, confId, lock)) ?? meeting;
+    meeting = (await findMeeting(db, site.id, confId, { lock })) ?? meeting;
   }
   return { meeting, host };
 }
@@ -338,7 +345,7 @@ function requireScheduled(meeting: MeetingRow, action: string): void {
 /** 2.12: changes a scheduled meeting; time, parties and room are re-checked without the meeting itself. */
 export async function modifyMeeting(db: Db, siteRow: SiteRow, input: ModifyInput, now: number): Promise<MeetingWithHost> {
   const site = await lockSite(db, siteRow.id);
-  const { meeting, host: owner } = await requireOwnMeeting(db, site, input.userId, input.confId, now, true);
+  const { meeting, host: owner } = await requireOwnMeeting(db, site, input.userId, input.confId, now, { lock: true });
   requireScheduled(meeting, '修改');
   const confName = input.confName === undefined ? meeting.conf_name : checkName(input.confName);
   const confPassword = checkPassword(input.confPassword);
@@ -370,7 +377,7 @@ export async function modifyMeeting(db: Db, siteRow: SiteRow, input: ModifyInput
 
 /** 2.4: cancels a scheduled meeting: 9, or 3 when a session was held. Its slot and licence are free at once. */
 export async function cancelMeeting(db: Db, site: SiteRow, userId: string, confId: number, now: number): Promise<MeetingRow> {
-  const { meeting } = await requireOwnMeeting(db, site, userId, confId, now, true);
+  const { meeting } = await requireOwnMeeting(db, site, userId, confId, now, { lock: true });
   requireScheduled(meeting, '取消');
   const status = meeting.held ? MeetingStatus.ended : MeetingStatus.cancelled;
   return updateMeeting(db, meeting.id, { conf_status: status, updated_at: now });
@@ -401,9 +408,9 @@ function requireLive(meeting: MeetingRow): void {
 
 /** 2.13: ends a live meeting for good (3); everyone in it leaves. */
 export async function endMeeting(db: Db, site: SiteRow, userId: string, confId: number, now: number): Promise<MeetingRow> {
-  const { meeting } = await requireOwnMeeting(db, site, userId, confId, now, true);
+  const { meeting } = await requireOwnMeeting(db, site, userId, confId, now, { lock: true });
   requireLive(meeting);
-  await endSession(db, meeting, now, true);
+  await endSession(db, meeting, now, { final: true });
   return meeting;
 }
 
@@ -418,7 +425,7 @@ export async function extendMeeting(
   now: number,
 ): Promise<MeetingWithHost> {
   const site = await lockSite(db, siteRow.id);
-  const { meeting, host } = await requireOwnMeeting(db, site, input.userId, input.confId, now, true);
+  const { meeting, host } = await requireOwnMeeting(db, site, input.userId, input.confId, now, { lock: true });
   requireLive(meeting);
   const addDuration = input.addDuration ?? 0;
   const addNumParties = input.addNumParties ?? 0;

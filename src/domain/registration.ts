@@ -124,7 +124,7 @@ export async function updateQuestions(
 ): Promise<void> {
   const custom = parseCustomQuestions(input.custom_questions);
   const standard = parseQuestions(input.questions);
-  const { meeting } = await requireOwnMeeting(db, site, input.userId, input.confId, now, true);
+  const { meeting } = await requireOwnMeeting(db, site, input.userId, input.confId, now, { lock: true });
   requireOpen(meeting, now);
   const current = await findSettings(db, meeting.id);
   await saveSettings(
@@ -152,7 +152,7 @@ export interface RegistrantInput {
  * answers the registration it already has.
  */
 export async function addRegistrant(db: Db, site: SiteRow, input: RegistrantInput, now: number): Promise<{ registrant: RegistrantRow; meeting: MeetingRow }> {
-  const { meeting } = await requireOwnMeeting(db, site, input.userId, input.confId, now, true);
+  const { meeting } = await requireOwnMeeting(db, site, input.userId, input.confId, now, { lock: true });
   requireOpen(meeting, now);
   const email = input.email.trim();
   if (!EMAIL.test(email) || email.length > 254) throw parameterError('email', 'an email address such as name@example.com');
@@ -240,7 +240,7 @@ export async function decideRegistrant(
   now: number,
 ): Promise<{ registrant: RegistrantRow; meeting: MeetingRow }> {
   if (input.status !== 'approved' && input.status !== 'denied') throw parameterError('status', 'approved or denied');
-  const { meeting } = await requireOwnMeeting(db, site, input.userId, input.confId, now, true);
+  const { meeting } = await requireOwnMeeting(db, site, input.userId, input.confId, now, { lock: true });
   requireOpen(meeting, now);
   const registrant = await findRegistrant(db, meeting.id, input.registrantId);
   if (!registrant) throw parameterError('registrantId', `a registrant of confId ${meeting.id}`);

@@ -25,7 +25,7 @@ export function liveParticipant(p: ParticipationRow) {
 }
 
 /** 2.15: who is in the meeting now; 2.30 (`includeLeft`): everyone of the live session, with `leaveTime`. */
-export async function liveParticipants(db: Db, meeting: MeetingRow, includeLeft: boolean) {
+export async function liveParticipants(db: Db, meeting: MeetingRow, { includeLeft }: { includeLeft: boolean }) {
   const session = await openSession(db, meeting.id);
   if (!session) return [];
   if (!includeLeft) return (await presentIn(db, session.id)).map(liveParticipant);

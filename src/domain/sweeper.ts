@@ -17,7 +17,7 @@ export async function sweep(db: Db, now: number, heartbeatTimeoutMs: number): Pr
   const silentSince = now - heartbeatTimeoutMs;
   for (const meetingId of await meetingsWithStaleParticipants(db, silentSince)) {
     await db.transaction().execute(async (trx) => {
-      const meeting = await findMeetingById(trx, meetingId, true);
+      const meeting = await findMeetingById(trx, meetingId, { lock: true });
       if (!meeting) return;
       const stale = (await staleParticipants(trx, meetingId, silentSince)).sort((a, b) => a.last_seen_at! - b.last_seen_at!);
       for (const p of stale) {
@@ -29,9 +29,9 @@ export async function sweep(db: Db, now: number, heartbeatTimeoutMs: number): Pr
   }
   for (const meetingId of await overdueLiveMeetings(db, now)) {
     await db.transaction().execute(async (trx) => {
-      const meeting = await findMeetingById(trx, meetingId, true);
+      const meeting = await findMeetingById(trx, meetingId, { lock: true });
       if (!meeting || meeting.conf_status !== MeetingStatus.live || meeting.window_end > now) return;
-      await endSession(trx, meeting, meeting.window_end, true);
+      await endSession(trx, meeting, meeting.window_end, { final: true });
       changed.add(meetingId);
     });
   }

@@ -60,8 +60,8 @@ export function userInfo(user: UserRow): UserInfo {
   };
 }
 
-export async function requireUser(db: Db, site: SiteRow, userId: string, lock = false): Promise<UserRow> {
-  const user = await findUser(db, site.id, userId, lock);
+export async function requireUser(db: Db, site: SiteRow, userId: string, { lock = false }: { lock?: boolean } = {}): Promise<UserRow> {
+  const user = await findUser(db, site.id, userId, { lock });
   if (!user) throw new ApiError(Code.accountNotFound, `账号不存在 (no user with userId "${userId}" on this site)`);
   return user;
 }
@@ -162,8 +162,8 @@ export async function changeUserRegion(
  * 2.20: deletes the user. Never while one of its meetings is live; without `force`, only when it has
  * no scheduled meeting. Its meetings and their reports disappear with it; scheduled ones are cancelled.
  */
-export async function deleteUser(db: Db, site: SiteRow, userId: string, force: boolean, now: number): Promise<void> {
-  const user = await requireUser(db, site, userId, true);
+export async function deleteUser(db: Db, site: SiteRow, userId: string, { force }: { force: boolean }, now: number): Promise<void> {
+  const user = await requireUser(db, site, userId, { lock: true });
   if ((await countUserMeetings(db, user.id, MeetingStatus.live)) > 0) {
     throw new ApiError(Code.wrongState, `用户有正在进行的会议，不能删除 (userId "${userId}" has a live meeting)`);
   }
@@ -183,7 +183,7 @@ export async function deleteUser(db: Db, site: SiteRow, userId: string, force: b
  * forgotten.
  */
 export async function regenerateHostKey(db: Db, site: SiteRow, userId: string, now: number): Promise<UserRow> {
-  const user = await requireUser(db, site, userId, true);
+  const user = await requireUser(db, site, userId, { lock: true });
   let key = newHostKey();
   while (key === user.host_key) key = newHostKey();
   await deleteHostKeyFailures(db, user.id);

@@ -19,7 +19,7 @@ export async function insertMeeting(db: Db, meeting: NewMeeting): Promise<Meetin
 }
 
 /** A site's meeting by confId; `lock` holds its row for the transaction. */
-export async function findMeeting(db: Db, siteId: number, confId: number, lock = false): Promise<MeetingRow | undefined> {
+export async function findMeeting(db: Db, siteId: number, confId: number, { lock = false }: { lock?: boolean } = {}): Promise<MeetingRow | undefined> {
   const query = db.selectFrom('meetings').selectAll().where('id', '=', confId).where('site_id', '=', siteId);
   return (lock ? forUpdate(db, query) : query).executeTakeFirst();
 }
@@ -244,7 +244,7 @@ export async function deleteUserMeetings(db: Db, userPk: number, now: number): P
 }
 
 /** A meeting by confId, whatever its site (housekeeping); `lock` holds its row. */
-export async function findMeetingById(db: Db, id: number, lock = false): Promise<MeetingRow | undefined> {
+export async function findMeetingById(db: Db, id: number, { lock = false }: { lock?: boolean } = {}): Promise<MeetingRow | undefined> {
   const query = db.selectFrom('meetings').selectAll().where('id', '=', id);
   return (lock ? forUpdate(db, query) : query).executeTakeFirst();
 }

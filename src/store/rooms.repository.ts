@@ -21,7 +21,7 @@ export async function listRooms(db: Db, siteId: number): Promise<RoomRow[]> {
  * The site's rooms that can hold `parties`: of exactly that capacity, or with `larger` of any capacity
  * at least that, smallest first.
  */
-export async function roomsFor(db: Db, siteId: number, parties: number, larger: boolean): Promise<RoomRow[]> {
+export async function roomsFor(db: Db, siteId: number, parties: number, { larger }: { larger: boolean }): Promise<RoomRow[]> {
   return db
     .selectFrom('rooms')
     .selectAll()
