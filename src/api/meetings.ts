@@ -7,14 +7,14 @@ import { Bounds } from '../domain/schedule.js';
 import type { SiteRow } from '../store/database.js';
 import type { ListedMeeting } from '../store/meetings.repository.js';
 import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
-import { endpointParams, flag, text, userIdParam } from './schemas.js';
+import { choice, endpointParams, flag, text, userIdParam } from './schemas.js';
 
 const time = (description: string) => Type.String({ maxLength: 19, description: `${description}, GMT, yyyy-MM-dd HH:mm:ss` });
 const confId = Type.Integer({ minimum: 1, description: '会议ID (confId)' });
 const duration = Type.Integer({ minimum: 1, maximum: Bounds.maxDuration, description: 'minutes' });
 const beforeTime = Type.Integer({ minimum: 0, maximum: Bounds.maxBeforeTime, description: 'minutes the meeting may open early' });
 const confParties = Type.Integer({ minimum: 1, maximum: Bounds.maxConfParties, description: 'concurrent parties' });
-const upCompatible = Type.String({ pattern: '^[yYnN]?$', description: 'y: a larger pool room may be used; absent: n' });
+const upCompatible = choice([Type.Literal('y'), Type.Literal('n')], 'y: a larger pool room may be used; absent: n (either case)');
 const confName = text(Bounds.maxConfNameLength, 'meeting name; none of \\ / : * ? ？ " < > | &lt; &gt; or newline', { minLength: 1 });
 const confPassword = text(32, 'meeting password: at most 16 letters or digits; empty for none');
 

@@ -1,4 +1,4 @@
-import Type, { type TObject, type TProperties, type TSchema } from 'typebox';
+import Type, { type TLiteral, type TObject, type TProperties, type TSchema } from 'typebox';
 
 /** Parameters every endpoint takes for authentication (§1.1 II). */
 export const authParams = {
@@ -13,6 +13,17 @@ export const userIdParam = Type.String({ minLength: 1, maxLength: 32, descriptio
 /** A 0/1 switch. */
 export function flag(description: string, defaultValue?: 0 | 1) {
   return Type.Integer({ minimum: 0, maximum: 1, description, ...(defaultValue === undefined ? {} : { default: defaultValue }) });
+}
+
+/**
+ * Schema keyword marking a choice of lower-case words that integrators may send in any case: the edge
+ * (`params.ts`) lower-cases the value before validation, and an empty value counts as not given.
+ */
+export const IGNORE_CASE = 'x-ignore-case';
+
+/** One of `words` (literals of lower-case words), accepted in any case: the domain sees them lower-cased. */
+export function choice<const T extends TLiteral<string>[]>(words: [...T], description: string) {
+  return Type.Union(words, { description, [IGNORE_CASE]: true });
 }
 
 /** Free text up to `max` characters. */

@@ -54,7 +54,7 @@ export interface ReserveInput extends MeetingOptions {
   beforeTime?: number | undefined;
   isInstantMeeting?: number | undefined;
   /** `y`: a larger pool room may be used when none of exactly confParties is free. */
-  upCompatible?: string | undefined;
+  upCompatible?: 'y' | 'n' | undefined;
 }
 
 export interface ModifyInput extends MeetingOptions {
@@ -67,7 +67,7 @@ export interface ModifyInput extends MeetingOptions {
   duration: number;
   confParties: number;
   beforeTime?: number | undefined;
-  upCompatible?: string | undefined;
+  upCompatible?: 'y' | 'n' | undefined;
 }
 
 export interface MeetingWithHost {
