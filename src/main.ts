@@ -5,9 +5,10 @@ import { createDemoSiteIfEmpty, ensureSite } from './domain/sites.js';
 import { connect, type Store } from './store/connect.js';
 import { migrateToLatest } from './store/migrate.js';
 import { pino } from 'pino';
+import { backgroundLoops } from './api/background.js';
 import { logSerializers } from './api/log.js';
 import { sweep } from './domain/sweeper.js';
-import { startDeliveries } from './domain/webhooks.js';
+import { deliveryWorker } from './domain/webhooks.js';
 import { createBus } from './store/bus.js';
 import { pruneTokens } from './store/tokens.repository.js';
 
@@ -43,6 +44,27 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
 
   const bus = await createBus(store, config.databaseUrl, (err) => logger.warn({ err }, 'presence bus connection lost; reconnecting'));
   const app = await buildApp({ config, db: store.db, bus, logger });
+  const deliveries = deliveryWorker(store.db, {
+    targets: config.webhookTargets,
+    onError: (err) => app.log.warn({ err }, 'webhook delivery failed'),
+  });
+  await app.register(backgroundLoops, {
+    loops: [
+      // Forgets tokens that can no longer pass the window check.
+      { name: 'token pruning', everyMs: TOKEN_PRUNE_INTERVAL_MS, run: () => pruneTokens(store.db, Date.now() - config.tokenWindowMs) },
+      // Lets go of silent pages, ends sessions at their window's end, finishes meetings whose window passed.
+      {
+        name: 'sweep',
+        everyMs: SWEEP_INTERVAL_MS,
+        run: async () => {
+          const changed = await sweep(store.db, Date.now(), config.heartbeatTimeoutMs);
+          await Promise.all(changed.map((id) => bus.publish(id)));
+        },
+      },
+      // Sends the webhook outbox.
+      { name: 'webhook deliveries', everyMs: DELIVERY_INTERVAL_MS, run: deliveries.look, stop: deliveries.stop },
+    ],
+  });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -51,35 +73,9 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
   out(`huiguan listening on ${url} (${store.dialect})`);
   if (demo) out(demoBanner(url, demo.site_sign, demo.api_key));
 
-  // Forgets tokens that can no longer pass the window check.
-  const pruner = setInterval(() => {
-    pruneTokens(store.db, Date.now() - config.tokenWindowMs).catch((err: unknown) => app.log.warn({ err }, 'token pruning failed'));
-  }, TOKEN_PRUNE_INTERVAL_MS);
-  pruner.unref();
-  // Lets go of silent pages, ends sessions at their window's end, finishes meetings whose window passed.
-  let sweeping = false;
-  const sweeper = setInterval(() => {
-    if (sweeping) return;
-    sweeping = true;
-    sweep(store.db, Date.now(), config.heartbeatTimeoutMs)
-      .then((changed) => Promise.all(changed.map((id) => bus.publish(id))))
-      .catch((err: unknown) => app.log.warn({ err }, 'sweep failed'))
-      .finally(() => (sweeping = false));
-  }, SWEEP_INTERVAL_MS);
-  sweeper.unref();
-  // Sends the webhook outbox.
-  const deliveries = startDeliveries(store.db, {
-    targets: config.webhookTargets,
-    intervalMs: DELIVERY_INTERVAL_MS,
-    onError: (err) => app.log.warn({ err }, 'webhook delivery failed'),
-  });
-
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      clearInterval(pruner);
-      clearInterval(sweeper);
-      await deliveries.stop();
       await app.close();
       await bus.close();
       await store.db.destroy();

@@ -1,9 +1,11 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { EntryLocked } from '../domain/entry-guard.js';
 import { ApiError, Code } from '../domain/errors.js';
+import { RecordingTooLargeError } from '../store/recording-storage.js';
 import { validationMessage } from './validation-message.js';
 
 /**
- * One place turns every failure into the document's `{status, message}`:
+ * The API's mapper: one place turns every failure into the document's `{status, message}`:
  * - the document's refusals (ApiError, schema failures → 109) answer HTTP 200, as the vendor does;
  * - a body that cannot be read answers its HTTP 4xx with 109; an unknown path answers 404 with 103;
  * - anything unexpected answers 103 with no internals, and is logged in full.
@@ -11,7 +13,7 @@ import { validationMessage } from './validation-message.js';
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((thrown: unknown, request, reply) => {
     if (thrown instanceof ApiError) {
-      return reply.code(thrown.reason === 'rate_limited' ? 429 : 200).send({ status: thrown.code, message: thrown.message });
+      return reply.code(thrown.http === 429 ? 429 : 200).send({ status: thrown.code, message: thrown.message });
     }
     const error = thrown as FastifyError;
     if (error.statusCode === 429) {
@@ -35,6 +37,36 @@ export function installErrorHandling(app: FastifyInstance): void {
       message: `不支持的接口 (no endpoint ${request.method} ${request.url.split('?')[0]})`,
     });
   });
+}
+
+/**
+ * The pages' mapper (docs/web-protocol.md): a refusal answers `{error, message}` with its HTTP status,
+ * `error` being its reason, else one chosen from the document's code. Anything else is thrown on.
+ */
+export function sendPageRefusal(reply: FastifyReply, err: unknown) {
+  if (!(err instanceof ApiError)) throw err;
+  if (err instanceof EntryLocked) reply.header('retry-after', String(err.retryAfterSeconds));
+  const [http, error] =
+    err.reason !== undefined ? [err.http ?? (err.code === Code.authFailed ? 403 : 409), err.reason]
+    : err.code === Code.meetingNotFound ? [404, 'not_found']
+    : err.code === Code.authFailed ? [403, 'bad_password']
+    : err.code === Code.meetingEnded ? [409, 'ended']
+    : err.code === Code.outsideMeetingTime ? [409, 'too_early']
+    : err.code === Code.parameter ? [400, 'bad_name']
+    : [409, 'refused'];
+  return reply.code(http).send({ error, message: err.message, ...err.extra });
+}
+
+/**
+ * The uploads' mapper (the page's recording chunks, docs/media.md): `{error, message, ...extra}` with the
+ * refusal's HTTP status; a recording too large 413 `too_large`; the document's refusals without one
+ * (recording not allowed, meeting cancelled) 403 `not_allowed`. Anything else is thrown on.
+ */
+export function sendUploadRefusal(reply: FastifyReply, err: unknown) {
+  if (err instanceof RecordingTooLargeError) return reply.code(413).send({ error: 'too_large', message: err.message });
+  if (!(err instanceof ApiError)) throw err;
+  if (err.http !== undefined && err.reason !== undefined) return reply.code(err.http).send({ error: err.reason, message: err.message, ...err.extra });
+  return reply.code(403).send({ error: 'not_allowed', message: err.message });
 }
 
 function clientReason(error: FastifyError): string {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../domain/errors.js';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiError, pageRefusal } from '../domain/errors.js';
 import { planRecording } from '../domain/recordings.js';
 import { siteUsable } from '../domain/sites.js';
 import { formatDateTime } from '../domain/time.js';
@@ -28,6 +28,8 @@ import {
 } from '../store/recording-uploads.repository.js';
 import { findSiteById } from '../store/sites.repository.js';
 import { findUserById } from '../store/users.repository.js';
+import { backgroundLoops } from './background.js';
+import { sendUploadRefusal } from './errors.js';
 import { closeUnreadBodies, keepRecording } from './recording-upload.js';
 
 /** Content types a chunk may be sent as: the recorder's bytes. */
@@ -70,26 +72,6 @@ export interface ChunkDeps {
   maxBytes: number;
 }
 
-/** A refusal of a page's recording call: HTTP status, a code for the page, a message. */
-class Refusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly error: string,
-    message: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
-
-function refused(reply: FastifyReply, err: unknown) {
-  if (err instanceof Refusal) return reply.code(err.status).send({ error: err.error, message: err.message, ...err.extra });
-  if (err instanceof RecordingTooLargeError) return reply.code(413).send({ error: 'too_large', message: err.message });
-  // The document's refusals (recording not allowed, meeting cancelled) as the page sees them.
-  if (err instanceof ApiError) return reply.code(403).send({ error: 'not_allowed', message: err.message });
-  throw err;
-}
-
 /** The page's ticket, from `Authorization: Bearer <ticket>`. */
 function bearer(request: FastifyRequest): string {
   const match = /^Bearer ([0-9A-Za-z_-]{1,64})$/.exec(request.headers.authorization ?? '');
@@ -122,7 +104,7 @@ export async function recordingChunkRoutes(app: FastifyInstance, deps: ChunkDeps
   /** The upload, when the ticket presented is the one that began it; 404 otherwise. */
   const ownUpload = async (request: FastifyRequest, uploadId: string): Promise<UploadRow> => {
     const upload = /^[0-9a-f]{32}$/.test(uploadId) ? await findUpload(db, uploadId) : undefined;
-    if (!upload || upload.ticket !== bearer(request)) throw new Refusal(404, 'not_found', 'no such upload');
+    if (!upload || upload.ticket !== bearer(request)) throw pageRefusal(404, 'not_found', 'no such upload');
     return upload;
   };
 
@@ -130,27 +112,27 @@ export async function recordingChunkRoutes(app: FastifyInstance, deps: ChunkDeps
     try {
       const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
       const fileType = body.fileType === 'WEBM' || body.fileType === 'MP4' ? (body.fileType as 'WEBM' | 'MP4') : undefined;
-      if (!fileType) throw new Refusal(400, 'bad_request', 'fileType must be WEBM or MP4');
+      if (!fileType) throw pageRefusal(400, 'bad_request', 'fileType must be WEBM or MP4');
       const ticket = await findTicket(db, bearer(request));
-      if (!ticket) throw new Refusal(401, 'invalid', 'this ticket is not valid');
+      if (!ticket) throw pageRefusal(401, 'invalid', 'this ticket is not valid');
       if (ticket.role !== 'host' || ticket.state !== 'admitted' || !(await presentByTicket(db, ticket.token))) {
-        throw new Refusal(403, 'not_allowed', 'only the host, in the meeting, records it');
+        throw pageRefusal(403, 'not_allowed', 'only the host, in the meeting, records it');
       }
       const meeting = await findMeetingById(db, ticket.meeting_id);
       const owner = meeting && (await findUserById(db, meeting.user_pk));
       if (!meeting || owner?.enable_cloud_record !== 1) {
-        throw new Refusal(403, 'not_allowed', '不支持云端录制 (the host may not record to the cloud: enableCloudRecord is off)');
+        throw pageRefusal(403, 'not_allowed', '不支持云端录制 (the host may not record to the cloud: enableCloudRecord is off)');
       }
       const now = deps.clock();
       const uploadId = randomBytes(16).toString('hex');
       const upload = { id: uploadId, site_id: meeting.site_id, meeting_id: meeting.id, ticket: ticket.token, file_type: fileType, started_at: now, updated_at: now };
       const opened = await db.transaction().execute((trx) => insertUploadUnderCap(trx, upload, MAX_OPEN_UPLOADS, now - ABANDONED_MS));
       if (!opened) {
-        throw new Refusal(409, 'too_many_uploads', `this meeting has ${MAX_OPEN_UPLOADS} recording uploads open; finish one before beginning another`);
+        throw pageRefusal(409, 'too_many_uploads', `this meeting has ${MAX_OPEN_UPLOADS} recording uploads open; finish one before beginning another`);
       }
       return { uploadId };
     } catch (err) {
-      return refused(reply, err);
+      return sendUploadRefusal(reply, err);
     }
   });
 
@@ -161,14 +143,14 @@ export async function recordingChunkRoutes(app: FastifyInstance, deps: ChunkDeps
     scope.put<{ Params: { uploadId: string; index: string } }>('/web/v1/recordings/:uploadId/chunks/:index', async (request, reply) => {
       try {
         const upload = await ownUpload(request, request.params.uploadId);
-        if (upload.record_id !== null || upload.finisher !== null) throw new Refusal(409, 'finished', 'this upload is finished');
+        if (upload.record_id !== null || upload.finisher !== null) throw pageRefusal(409, 'finished', 'this upload is finished');
         await requireInMeeting(db, upload, deps.clock());
         const index = /^[0-9]{1,5}$/.test(request.params.index) ? Number(request.params.index) : -1;
-        if (index < 0 || index > MAX_INDEX) throw new Refusal(400, 'bad_request', `index must be 0 to ${MAX_INDEX}`);
-        if (!(request.body instanceof Readable)) throw new Refusal(400, 'bad_request', 'the chunk is the request body');
+        if (index < 0 || index > MAX_INDEX) throw pageRefusal(400, 'bad_request', `index must be 0 to ${MAX_INDEX}`);
+        if (!(request.body instanceof Readable)) throw pageRefusal(400, 'bad_request', 'the chunk is the request body');
         return { index, ...(await putChunk(deps, upload.id, index, request.body, declaredLength(request))) };
       } catch (err) {
-        return refused(reply, err);
+        return sendUploadRefusal(reply, err);
       }
     });
   });
@@ -180,7 +162,7 @@ export async function recordingChunkRoutes(app: FastifyInstance, deps: ChunkDeps
       const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
       const count = body.chunks;
       if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_INDEX + 1) {
-        throw new Refusal(400, 'bad_request', 'chunks must be the number of chunks sent');
+        throw pageRefusal(400, 'bad_request', 'chunks must be the number of chunks sent');
       }
       if (upload.record_id !== null) return finishedAnswer(upload);
       await requireInMeeting(db, upload, deps.clock());
@@ -192,24 +174,12 @@ export async function recordingChunkRoutes(app: FastifyInstance, deps: ChunkDeps
       }
       return await running;
     } catch (err) {
-      return refused(reply, err);
+      return sendUploadRefusal(reply, err);
     }
   });
 
-  let timer: NodeJS.Timeout | undefined;
-  let sweeping: Promise<void> = Promise.resolve();
-  const sweep = () => {
-    sweeping = sweeping
-      .then(() => sweepRecordingUploads(deps, deps.clock()))
-      .catch((err: unknown) => app.log.error({ err }, 'the sweep of recording uploads failed'));
-  };
-  app.addHook('onReady', async () => {
-    sweep();
-    timer = setInterval(sweep, SWEEP_EVERY_MS).unref();
-  });
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await sweeping;
+  await app.register(backgroundLoops, {
+    loops: [{ name: 'the sweep of recording uploads', everyMs: SWEEP_EVERY_MS, atStart: true, run: () => sweepRecordingUploads(deps, deps.clock()) }],
   });
 }
 
@@ -230,7 +200,7 @@ export async function sweepRecordingUploads(deps: Pick<ChunkDeps, 'db' | 'stagin
 async function requireInMeeting(db: Db, upload: UploadRow, now: number): Promise<void> {
   const participation = await lastParticipationOf(db, upload.meeting_id, upload.ticket);
   if (!participation || (participation.left_at !== null && now - participation.left_at > AFTER_LEAVING_MS)) {
-    throw new Refusal(403, 'not_allowed', 'this ticket is not in the meeting: only the host in the meeting records it');
+    throw pageRefusal(403, 'not_allowed', 'this ticket is not in the meeting: only the host in the meeting records it');
   }
 }
 
@@ -255,8 +225,8 @@ async function putChunk(deps: ChunkDeps, uploadId: string, index: number, body: 
     // Less than a step may still fit.
     if (wanted < bytes) return reserve(wanted);
     const current = await findUpload(db, uploadId);
-    if (!current) throw new Refusal(404, 'not_found', 'no such upload');
-    if (current.record_id !== null || current.finisher !== null) throw new Refusal(409, 'finished', 'this upload is finished');
+    if (!current) throw pageRefusal(404, 'not_found', 'no such upload');
+    if (current.record_id !== null || current.finisher !== null) throw pageRefusal(409, 'finished', 'this upload is finished');
     throw new RecordingTooLargeError(deps.maxBytes);
   };
   try {
@@ -307,9 +277,9 @@ async function finishOnce(deps: ChunkDeps, uploadId: string, count: number): Pro
       }
     }
     const current = await findUpload(deps.db, uploadId);
-    if (!current) throw new Refusal(404, 'not_found', 'no such upload');
+    if (!current) throw pageRefusal(404, 'not_found', 'no such upload');
     if (current.record_id !== null) return finishedAnswer(current);
-    if (Date.now() > giveUpAt) throw new Refusal(409, 'finishing', 'this upload is being finished; ask again');
+    if (Date.now() > giveUpAt) throw pageRefusal(409, 'finishing', 'this upload is being finished; ask again');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -326,13 +296,13 @@ async function finishHeld(deps: ChunkDeps, upload: UploadRow, finisher: string, 
     const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !sizes.has(i));
     if (missing.length > 0) {
       await releaseFinish(db, uploadId, finisher);
-      throw new Refusal(409, 'missing_chunks', 'some chunks have not arrived', { missing });
+      throw pageRefusal(409, 'missing_chunks', 'some chunks have not arrived', { missing });
     }
     try {
       return await makeRecording(deps, upload, finisher, count);
     } catch (err) {
       if (err instanceof LostFinish) throw err;
-      if (err instanceof Refusal || err instanceof ApiError || err instanceof RecordingTooLargeError) {
+      if (err instanceof ApiError || err instanceof RecordingTooLargeError) {
         // Refused for good: nothing will make this upload a recording, so nothing of it is kept.
         await deleteHeldUpload(db, uploadId, finisher);
         await staging.discard(uploadId);
@@ -351,7 +321,7 @@ async function makeRecording(deps: ChunkDeps, upload: UploadRow, finisher: strin
   const now = deps.clock();
   const site = await findSiteById(db, upload.site_id);
   const meeting = await findMeetingById(db, upload.meeting_id);
-  if (!site || !meeting || !siteUsable(site, now)) throw new Refusal(404, 'not_found', 'the meeting is gone');
+  if (!site || !meeting || !siteUsable(site, now)) throw pageRefusal(404, 'not_found', 'the meeting is gone');
   const second = (ms: number) => Math.floor(ms / 1000) * 1000;
   // The process finishing may run a little behind the one that began the upload.
   const plan = await planRecording(

@@ -82,7 +82,7 @@ export class SiteRateLimit {
   async take(siteSign: string, now: number): Promise<void> {
     const count = await this.counter.hit(`site:${siteSign}`, now);
     if (count > this.perMinute) {
-      throw new ApiError(Code.internal, `请求过于频繁 (too many requests for site ${siteSign}: at most ${this.perMinute} a minute)`, 'rate_limited');
+      throw new ApiError(Code.internal, `请求过于频繁 (too many requests for site ${siteSign}: at most ${this.perMinute} a minute)`, { reason: 'rate_limited', http: 429 });
     }
   }
 }

@@ -5,12 +5,13 @@ import fastifyStatic from '@fastify/static';
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { enterMeeting, linkInfo, resolveLink, type LinkKind } from '../domain/entry.js';
-import { clientKey, EntryLocked } from '../domain/entry-guard.js';
+import { clientKey } from '../domain/entry-guard.js';
 import { ApiError, Code } from '../domain/errors.js';
 import type { IceServer } from '../config.js';
 import type { MeetingBus } from '../store/bus.js';
 import type { Db } from '../store/database.js';
 import { findUserById } from '../store/users.repository.js';
+import { sendPageRefusal } from './errors.js';
 import { RoomHub } from './room-hub.js';
 import { SOCKET_LIMITS } from './socket-limits.js';
 
@@ -24,22 +25,6 @@ export interface WebDeps {
   /** STUN/TURN servers for the pages' media; default none. */
   iceServers?: readonly IceServer[];
   webRoot?: string;
-}
-
-/** A refusal of a page call: HTTP status, a code for the page, and the document's message. */
-function webError(reply: FastifyReply, err: unknown) {
-  if (!(err instanceof ApiError)) throw err;
-  if (err instanceof EntryLocked) reply.header('retry-after', String(err.retryAfterSeconds));
-  const [http, error] =
-    err instanceof EntryLocked ? [429, err.reason]
-    : err.reason !== undefined ? [err.code === Code.authFailed ? 403 : 409, err.reason]
-    : err.code === Code.meetingNotFound ? [404, 'not_found']
-    : err.code === Code.authFailed ? [403, 'bad_password']
-    : err.code === Code.meetingEnded ? [409, 'ended']
-    : err.code === Code.outsideMeetingTime ? [409, 'too_early']
-    : err.code === Code.parameter ? [400, 'bad_name']
-    : [409, 'refused'];
-  return reply.code(http).send({ error, message: err.message });
 }
 
 function linkKind(kind: string): LinkKind {
@@ -78,7 +63,7 @@ export async function webRoutes(app: FastifyInstance, deps: WebDeps): Promise<vo
       const host = await findUserById(deps.db, link.meeting.user_pk);
       return linkInfo(link, host!, deps.clock());
     } catch (err) {
-      return webError(reply, err);
+      return sendPageRefusal(reply, err);
     }
   });
 
@@ -102,7 +87,7 @@ export async function webRoutes(app: FastifyInstance, deps: WebDeps): Promise<vo
         await deps.bus.publish(ticket.meeting_id);
         return { ticket: ticket.token, state: ticket.state };
       } catch (err) {
-        return webError(reply, err);
+        return sendPageRefusal(reply, err);
       }
     },
   );

@@ -46,7 +46,7 @@ export class EntryLocked extends ApiError {
     super(
       Code.authFailed,
       `尝试次数过多，请于 ${formatDateTime(retryAt)} GMT 后重试 (too many attempts: try again after ${formatDateTime(retryAt)} GMT)`,
-      'too_many_attempts',
+      { reason: 'too_many_attempts', http: 429 },
     );
     this.retryAfterSeconds = Math.max(1, Math.ceil((retryAt - now) / 1000));
   }

@@ -115,30 +115,37 @@ export async function deliverDue(db: Db, now: number, options: DeliveryOptions =
   return attempted.filter(Boolean).length;
 }
 
-/** Options of {@link startDeliveries}. */
+/** Options of {@link deliveryWorker}. */
 export interface DeliveryWorkerOptions extends Omit<DeliveryOptions, 'batch'> {
   /** Deliveries on their way at once from this process. Default 32. */
   concurrency?: number;
   /** Of those, for one site at most. Default 8. */
   perSite?: number;
-  /** How often to look for due deliveries, ms (also whenever one finishes). Default 1000. */
-  intervalMs?: number;
-  /** Told when looking for deliveries or recording one fails (the database unreachable…). */
+  /** Told when recording a delivery fails, or a look begun by a finished delivery fails. */
   onError?: (err: unknown) => void;
+}
+
+/** The outbox worker of {@link deliveryWorker}. */
+export interface DeliveryWorker {
+  /** Looks for due deliveries and starts them (also done whenever one finishes); rejects when the look fails. */
+  look(): Promise<void>;
+  /** Starts no more, and waits for those on their way. */
+  stop(): Promise<void>;
 }
 
 /**
  * The server's outbox worker: keeps up to `concurrency` deliveries on their way, taken from the sites'
  * queues in turn and at most `perSite` per site, so that slow endpoints of one site hold only their own
- * deliveries. `stop()` waits for those on their way.
+ * deliveries. The server calls `look()` every second (api/background.ts) and `stop()` on close.
  */
-export function startDeliveries(db: Db, options: DeliveryWorkerOptions = {}): { stop(): Promise<void> } {
+export function deliveryWorker(db: Db, options: DeliveryWorkerOptions = {}): DeliveryWorker {
   const concurrency = options.concurrency ?? 32;
   const perSite = options.perSite ?? 8;
   const onError = options.onError ?? (() => undefined);
   const onTheirWay = new Set<Promise<void>>();
   const bySite = new Map<number, number>();
-  let looking = false;
+  // A look runs alone: the periodic one and those begun by finished deliveries share it.
+  let looking: Promise<void> | undefined;
   let stopped = false;
   const start = (d: Head) => {
     bySite.set(d.site_id, (bySite.get(d.site_id) ?? 0) + 1);
@@ -149,29 +156,28 @@ export function startDeliveries(db: Db, options: DeliveryWorkerOptions = {}): { 
         const left = (bySite.get(d.site_id) ?? 1) - 1;
         if (left > 0) bySite.set(d.site_id, left);
         else bySite.delete(d.site_id);
-        look();
+        look().catch(onError);
       });
     onTheirWay.add(job);
   };
-  const look = () => {
-    if (looking || stopped || onTheirWay.size >= concurrency) return;
-    looking = true;
-    headsOfQueues(db, Date.now(), concurrency * 2)
+  const look = (): Promise<void> => {
+    if (looking) return looking;
+    if (stopped || onTheirWay.size >= concurrency) return Promise.resolve();
+    looking = headsOfQueues(db, Date.now(), concurrency * 2)
       .then((heads) => {
         for (const d of heads) {
           if (stopped || onTheirWay.size >= concurrency) break;
           if ((bySite.get(d.site_id) ?? 0) < perSite) start(d);
         }
       })
-      .catch(onError)
-      .finally(() => (looking = false));
+      .finally(() => (looking = undefined));
+    return looking;
   };
-  const timer = setInterval(look, options.intervalMs ?? 1000);
-  timer.unref();
   return {
+    look,
     stop: async () => {
       stopped = true;
-      clearInterval(timer);
+      await looking?.catch(() => undefined);
       await Promise.allSettled([...onTheirWay]);
     },
   };
