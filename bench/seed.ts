@@ -316,8 +316,10 @@ export async function seed(options: SeedOptions): Promise<Seeded> {
     horizon = Math.max(horizon, windowEnd);
     const r = rnd();
     if (windowEnd <= now) {
-      if (r < 0.82) (status[j] = Status.ended), (held[j] = 1);
-      else if (r < 0.92) status[j] = Status.cancelled;
+      if (r < 0.82) {
+        status[j] = Status.ended;
+        held[j] = 1;
+      } else if (r < 0.92) status[j] = Status.cancelled;
       else status[j] = Status.ended;
       if (rnd() < 0.01) deleted[j] = 1;
     } else {
@@ -354,7 +356,10 @@ export async function seed(options: SeedOptions): Promise<Seeded> {
     if (held[j]) given += share[j] = Math.floor((budget * weights[j]!) / weightSum);
   }
   for (let j = 0; weightSum > 0 && given < budget; j = (j + 1) % regular) {
-    if (held[j]) (share[j] = share[j]! + 1), (given += 1);
+    if (held[j]) {
+      share[j] = share[j]! + 1;
+      given += 1;
+    }
   }
   for (let j = 0; j < regular; j += 1) if (held[j] && share[j] === 0) held[j] = 0;
   share[reportIndex] = REPORT_PARTICIPATIONS;

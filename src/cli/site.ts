@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { addRooms, changeSite, createSite, requireSite, rotateApiKey, viewAllSites, viewSite, type SiteSettings, type SiteView } from '../domain/sites.js';
 import type { SiteState } from '../store/database.js';
-import { withStore } from './store.js';
+import { withStore, type CliIo } from './store.js';
 
 function integer(value: string): number {
   if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError('expected an integer');
@@ -47,15 +47,15 @@ function toSettings(options: SettingOptions): SiteSettings {
   return settings;
 }
 
-function print(view: SiteView, json: boolean | undefined): void {
+function print(io: CliIo, view: SiteView, json: boolean | undefined): void {
   if (json) {
-    console.log(JSON.stringify(view));
+    io.out(JSON.stringify(view));
     return;
   }
   const rooms = view.rooms.length
     ? view.rooms.map((r) => `${r.count}×${r.capacity}${r.expires ? ` until ${r.expires}` : ''}`).join(', ')
     : 'elastic (no pool)';
-  console.log(
+  io.out(
     [
       `site     ${view.siteSign} (${view.name})`,
       `apiKey   ${view.apiKey}`,
@@ -72,7 +72,7 @@ function print(view: SiteView, json: boolean | undefined): void {
 }
 
 /** `huiguan site …` and `huiguan room …`. */
-export function siteCommands(program: Command): void {
+export function siteCommands(program: Command, io: CliIo): void {
   const site = program.command('site').description('manage sites (tenants) and their API keys');
 
   settingOptions(
@@ -83,10 +83,10 @@ export function siteCommands(program: Command): void {
       .requiredOption('--name <name>', 'display name')
       .requiredOption('--parties <n>', 'concurrent-parties licence (totalNumParties)', integer),
   ).action(async (options: SettingOptions & { sign: string; name: string; parties: number }) => {
-    await withStore(async ({ db }) => {
+    await withStore(io, async ({ db }) => {
       const now = Date.now();
       const created = await createSite(db, { ...toSettings(options), siteSign: options.sign, name: options.name, totalNumParties: options.parties }, now);
-      print(await viewSite(db, created, now), options.json);
+      print(io, await viewSite(db, created, now), options.json);
     });
   });
 
@@ -95,13 +95,13 @@ export function siteCommands(program: Command): void {
     .description('list every site with its API key')
     .option('--json', 'print a JSON array')
     .action(async (options: { json?: boolean }) => {
-      await withStore(async ({ db }) => {
+      await withStore(io, async ({ db }) => {
         const views = await viewAllSites(db, Date.now());
-        if (options.json) console.log(JSON.stringify(views));
-        else if (views.length === 0) console.log('no sites');
+        if (options.json) io.out(JSON.stringify(views));
+        else if (views.length === 0) io.out('no sites');
         else views.forEach((v, i) => {
-          if (i > 0) console.log('');
-          print(v, false);
+          if (i > 0) io.out('');
+          print(io, v, false);
         });
       });
     });
@@ -115,9 +115,9 @@ export function siteCommands(program: Command): void {
       .option('--parties <n>', 'concurrent-parties licence (totalNumParties)', integer)
       .option('--state <state>', 'active, expired or deleted'),
   ).action(async (options: SettingOptions & { sign: string }) => {
-    await withStore(async ({ db }) => {
+    await withStore(io, async ({ db }) => {
       const now = Date.now();
-      print(await viewSite(db, await changeSite(db, options.sign, toSettings(options), now), now), options.json);
+      print(io, await viewSite(db, await changeSite(db, options.sign, toSettings(options), now), now), options.json);
     });
   });
 
@@ -127,9 +127,9 @@ export function siteCommands(program: Command): void {
     .requiredOption('--sign <siteSign>', 'the site')
     .option('--json', 'print one JSON object')
     .action(async (options: { sign: string; json?: boolean }) => {
-      await withStore(async ({ db }) => {
+      await withStore(io, async ({ db }) => {
         const now = Date.now();
-        print(await viewSite(db, await rotateApiKey(db, options.sign, now), now), options.json);
+        print(io, await viewSite(db, await rotateApiKey(db, options.sign, now), now), options.json);
       });
     });
 
@@ -144,11 +144,11 @@ export function siteCommands(program: Command): void {
     .option('--expires <date>', 'last day the rooms work, yyyy-MM-dd (GMT)')
     .option('--json', 'print the site as one JSON object')
     .action(async (options: { site: string; capacity: number; count: number; expires?: string; json?: boolean }) => {
-      await withStore(async ({ db }) => {
+      await withStore(io, async ({ db }) => {
         const now = Date.now();
         const input = { siteSign: options.site, capacity: options.capacity, count: options.count, ...(options.expires ? { expires: options.expires } : {}) };
         await addRooms(db, input, now);
-        print(await viewSite(db, await requireSite(db, options.site), now), options.json);
+        print(io, await viewSite(db, await requireSite(db, options.site), now), options.json);
       });
     });
 }

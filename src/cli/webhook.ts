@@ -4,7 +4,7 @@ import { requireSite } from '../domain/sites.js';
 import { formatDateTime } from '../domain/time.js';
 import { createEndpoint, removeEndpoint } from '../domain/webhooks.js';
 import { endpointsOf, listDeliveries } from '../store/webhooks.repository.js';
-import { withStore } from './store.js';
+import { withStore, type CliIo } from './store.js';
 
 function integer(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
@@ -12,7 +12,7 @@ function integer(value: string): number {
 }
 
 /** `huiguan webhook …`: a site's webhook endpoints and the outbox. */
-export function webhookCommands(program: Command): void {
+export function webhookCommands(program: Command, io: CliIo): void {
   const webhook = program.command('webhook').description('webhook endpoints of a site and their deliveries (docs/webhooks.md)');
 
   webhook
@@ -23,11 +23,11 @@ export function webhookCommands(program: Command): void {
     .option('--events <list>', '* (default) or event types, comma-separated')
     .option('--json', 'print one JSON object')
     .action(async (options: { site: string; url: string; events?: string; json?: boolean }) => {
-      await withStore(async ({ db }) => {
+      await withStore(io, async ({ db }) => {
         const site = await requireSite(db, options.site);
-        const endpoint = await createEndpoint(db, site, options, Date.now(), loadConfig().webhookTargets);
+        const endpoint = await createEndpoint(db, site, options, Date.now(), loadConfig(io.env).webhookTargets);
         const view = { id: endpoint.id, siteSign: site.site_sign, url: endpoint.url, events: endpoint.events, secret: endpoint.secret };
-        console.log(options.json ? JSON.stringify(view) : `endpoint ${view.id}: ${view.url} (${view.events})\nsecret  ${view.secret}`);
+        io.out(options.json ? JSON.stringify(view) : `endpoint ${view.id}: ${view.url} (${view.events})\nsecret  ${view.secret}`);
       });
     });
 
@@ -37,12 +37,12 @@ export function webhookCommands(program: Command): void {
     .requiredOption('--site <siteSign>', 'the site')
     .option('--json', 'print a JSON array')
     .action(async (options: { site: string; json?: boolean }) => {
-      await withStore(async ({ db }) => {
+      await withStore(io, async ({ db }) => {
         const site = await requireSite(db, options.site);
         const endpoints = (await endpointsOf(db, site.id)).map((e) => ({ id: e.id, url: e.url, events: e.events, created: formatDateTime(e.created_at) }));
-        if (options.json) console.log(JSON.stringify(endpoints));
-        else if (endpoints.length === 0) console.log('no endpoints');
-        else for (const e of endpoints) console.log(`${e.id}\t${e.url}\t${e.events}\t${e.created}`);
+        if (options.json) io.out(JSON.stringify(endpoints));
+        else if (endpoints.length === 0) io.out('no endpoints');
+        else for (const e of endpoints) io.out(`${e.id}\t${e.url}\t${e.events}\t${e.created}`);
       });
     });
 
@@ -52,9 +52,9 @@ export function webhookCommands(program: Command): void {
     .requiredOption('--site <siteSign>', 'the site')
     .requiredOption('--id <id>', 'the endpoint', integer)
     .action(async (options: { site: string; id: number }) => {
-      await withStore(async ({ db }) => {
+      await withStore(io, async ({ db }) => {
         await removeEndpoint(db, await requireSite(db, options.site), options.id);
-        console.log(`endpoint ${options.id} removed`);
+        io.out(`endpoint ${options.id} removed`);
       });
     });
 
@@ -66,7 +66,7 @@ export function webhookCommands(program: Command): void {
     .option('--limit <n>', 'how many', integer, 50)
     .option('--json', 'print a JSON array')
     .action(async (options: { site?: string; status?: string; limit: number; json?: boolean }) => {
-      await withStore(async ({ db }) => {
+      await withStore(io, async ({ db }) => {
         const siteId = options.site ? (await requireSite(db, options.site)).id : undefined;
         const rows = await listDeliveries(db, { ...(siteId !== undefined ? { siteId } : {}), ...(options.status ? { status: options.status } : {}), limit: options.limit });
         const view = rows.map((r) => ({
@@ -80,12 +80,12 @@ export function webhookCommands(program: Command): void {
           nextAttempt: r.status === 'pending' ? formatDateTime(r.next_attempt_at) : null,
           delivered: r.delivered_at === null ? null : formatDateTime(r.delivered_at),
         }));
-        if (options.json) console.log(JSON.stringify(view));
-        else if (view.length === 0) console.log('no deliveries');
+        if (options.json) io.out(JSON.stringify(view));
+        else if (view.length === 0) io.out('no deliveries');
         else {
           for (const d of view) {
             const when = d.status === 'delivered' ? `at ${d.delivered}` : d.status === 'pending' ? `next ${d.nextAttempt}` : '';
-            console.log(`${d.id}\t${d.status}\t${d.event}\t${d.url}\tattempts ${d.attempts} ${when} ${d.lastError}`.trimEnd());
+            io.out(`${d.id}\t${d.status}\t${d.event}\t${d.url}\tattempts ${d.attempts} ${when} ${d.lastError}`.trimEnd());
           }
         }
       });

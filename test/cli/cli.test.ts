@@ -1,26 +1,19 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { loadConfig } from '../../src/config.js';
 import { computeToken } from '../../src/domain/token.js';
+import { serve } from '../../src/main.js';
 import type { SiteRow } from '../../src/store/database.js';
 import { findSiteBySign } from '../../src/store/sites.repository.js';
 import { buildTestApp, createTestDatabase, send, sign, type TestApp, type TestDatabase } from '../helper.js';
-import { bin, postForm as post, processEnv, startServer } from '../server-process.js';
+import { postForm as post, processEnv, startServer } from '../server-process.js';
 
-const run = promisify(execFile);
-
-// Each test runs CLI processes one after another (about 1.5 s each on an idle machine, several times that
-// while the browser tests run beside them in CI): more than the suite's default 20 s.
-vi.setConfig({ testTimeout: 60_000 });
-
+/** Runs `huiguan <args>` in this process on the test's database (the one spawned test is `huiguan serve`'s). */
 async function huiguan(database: TestDatabase, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(bin, args, { env: processEnv(database) });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { env: processEnv(database), out: (line) => (stdout += `${line}\n`), err: (line) => (stderr += `${line}\n`) });
+  return { code, stdout, stderr };
 }
 
 describe('huiguan CLI on the database a running server uses', () => {
@@ -132,22 +125,20 @@ describe('huiguan migrate', () => {
 });
 
 describe('huiguan serve', () => {
-  it('creates site demo on an empty database, prints its key, serves it, and stops cleanly on SIGTERM', async () => {
+  it('(spawned: bin/huiguan on the build) creates site demo on an empty database, prints its key, serves it, and stops cleanly on SIGTERM', async () => {
     const database = await createTestDatabase();
     try {
       const server = await startServer(database);
-      await new Promise((r) => setTimeout(r, 200));
-      const key = /Its API key[^\n]*\n\s+([0-9a-f]{40})/.exec(server.output())?.[1];
-      expect(key).toBeDefined();
-      expect(server.output()).toContain('curl -s');
+      const key = (await server.waitForOutput(/Its API key[^\n]*\n\s+([0-9a-f]{40})/))[1];
+      await server.waitForOutput(/curl -s/);
       expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: 'ok' });
       const ts = String(Date.now());
       const params = { userId: 'u1', userName: 'Alice', siteSign: 'demo', timeStamp: ts, token: computeToken('u1', key!, ts) };
       expect((await post(`${server.url}/openapi/v2/createOrUpdateUser`, params)).status).toBe(100);
       expect((await post(`${server.url}/openapi/v2/createOrUpdateUser`, params)).status).toBe(704);
       // Neither the key nor the token reached the request logs.
+      await server.waitForOutput(/incoming request/);
       const logs = server.output().split('\n').filter((l) => l.startsWith('{'));
-      expect(logs.some((l) => l.includes('incoming request'))).toBe(true);
       expect(logs.join('\n')).not.toContain(key!);
       expect(logs.join('\n')).not.toContain(params.token);
 
@@ -162,13 +153,18 @@ describe('huiguan serve', () => {
     const database = await createTestDatabase();
     try {
       const apiKey = 'container-provided-key-0123456789';
-      const server = await startServer(database, { HUIGUAN_SITE_SIGN: 'corp', HUIGUAN_API_KEY: apiKey });
-      const ts = String(Date.now());
-      const params = { userId: 'u9', userName: 'Bob', siteSign: 'corp', timeStamp: ts, token: computeToken('u9', apiKey, ts) };
-      expect((await post(`${server.url}/openapi/v2/createOrUpdateUser`, params)).status).toBe(100);
-      expect(server.output()).not.toContain('Created site "demo"');
-      server.child.kill('SIGTERM');
-      expect(await server.exited).toBe(0);
+      let output = '';
+      const config = loadConfig(processEnv(database, { PORT: '0', LOG_LEVEL: 'warn', HUIGUAN_SITE_SIGN: 'corp', HUIGUAN_API_KEY: apiKey }));
+      const server = await serve(config, (line) => (output += `${line}\n`));
+      try {
+        const url = /huiguan listening on (http:\/\/\S+)/.exec(output)![1];
+        const ts = String(Date.now());
+        const params = { userId: 'u9', userName: 'Bob', siteSign: 'corp', timeStamp: ts, token: computeToken('u9', apiKey, ts) };
+        expect((await post(`${url}/openapi/v2/createOrUpdateUser`, params)).status).toBe(100);
+        expect(output).not.toContain('Created site "demo"');
+      } finally {
+        await server.close();
+      }
     } finally {
       await database.drop();
     }

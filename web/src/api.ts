@@ -105,7 +105,7 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
     ...init,
     headers: { accept: 'application/json', ...(init?.headers ?? {}) },
   });
-  let body: unknown = null;
+  let body: unknown;
   try {
     body = await res.json();
   } catch {
