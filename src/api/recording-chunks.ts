@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, pageRefusal } from '../domain/errors.js';
+import { AFTER_LEAVING_MS, requireMayBeginRecording, requireMayUpload } from '../domain/recording-permission.js';
 import { planRecording } from '../domain/recordings.js';
 import { siteUsable } from '../domain/sites.js';
 import { formatDateTime } from '../domain/time.js';
@@ -42,12 +43,6 @@ const MAX_INDEX = 99_999;
  * Each may grow to the recording size limit, so this bounds what one meeting can stage.
  */
 export const MAX_OPEN_UPLOADS = 3;
-/**
- * How long after its host left (or the meeting ended) an upload still takes chunks and its finish: the
- * page stops its recorder when it leaves, then sends the last chunk (retried up to 10 s apart) and
- * finishes. After that, the ticket holds no power over the meeting's recordings.
- */
-export const AFTER_LEAVING_MS = 120_000;
 /** An upload without a new chunk this long is abandoned (the recorder sends one a second): deleted, its place freed. */
 const ABANDONED_MS = 3_600_000;
 /** A finished upload's row is kept this long, so that a repeated finish answers the same recording. */
@@ -115,17 +110,15 @@ export async function recordingChunkRoutes(app: FastifyInstance, deps: ChunkDeps
       if (!fileType) throw pageRefusal(400, 'bad_request', 'fileType must be WEBM or MP4');
       const ticket = await findTicket(db, bearer(request));
       if (!ticket) throw pageRefusal(401, 'invalid', 'this ticket is not valid');
-      if (ticket.role !== 'host' || ticket.state !== 'admitted' || !(await presentByTicket(db, ticket.token))) {
-        throw pageRefusal(403, 'not_allowed', 'only the host, in the meeting, records it');
-      }
-      const meeting = await findMeetingById(db, ticket.meeting_id);
+      const present = ticket.role === 'host' && ticket.state === 'admitted' && (await presentByTicket(db, ticket.token)) !== undefined;
+      const meeting = present ? await findMeetingById(db, ticket.meeting_id) : undefined;
       const owner = meeting && (await findUserById(db, meeting.user_pk));
-      if (!meeting || owner?.enable_cloud_record !== 1) {
-        throw pageRefusal(403, 'not_allowed', '不支持云端录制 (the host may not record to the cloud: enableCloudRecord is off)');
-      }
+      requireMayBeginRecording({ role: ticket.role, ticketState: ticket.state, present, ownerMayRecord: owner && owner.enable_cloud_record === 1 });
+      // Allowed: the meeting and its owner were found.
+      const { site_id, id: meetingId } = meeting!;
       const now = deps.clock();
       const uploadId = randomBytes(16).toString('hex');
-      const upload = { id: uploadId, site_id: meeting.site_id, meeting_id: meeting.id, ticket: ticket.token, file_type: fileType, started_at: now, updated_at: now };
+      const upload = { id: uploadId, site_id, meeting_id: meetingId, ticket: ticket.token, file_type: fileType, started_at: now, updated_at: now };
       const opened = await db.transaction().execute((trx) => insertUploadUnderCap(trx, upload, MAX_OPEN_UPLOADS, now - ABANDONED_MS));
       if (!opened) {
         throw pageRefusal(409, 'too_many_uploads', `this meeting has ${MAX_OPEN_UPLOADS} recording uploads open; finish one before beginning another`);
@@ -198,10 +191,7 @@ export async function sweepRecordingUploads(deps: Pick<ChunkDeps, 'db' | 'stagin
 
 /** Refuses an upload's ticket that is no longer in its meeting (beyond {@link AFTER_LEAVING_MS}). */
 async function requireInMeeting(db: Db, upload: UploadRow, now: number): Promise<void> {
-  const participation = await lastParticipationOf(db, upload.meeting_id, upload.ticket);
-  if (!participation || (participation.left_at !== null && now - participation.left_at > AFTER_LEAVING_MS)) {
-    throw pageRefusal(403, 'not_allowed', 'this ticket is not in the meeting: only the host in the meeting records it');
-  }
+  requireMayUpload(await lastParticipationOf(db, upload.meeting_id, upload.ticket), now);
 }
 
 /**
