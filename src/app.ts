@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { checkAnswerSerialisation } from './api/answer-check.js';
 import { installErrorHandling } from './api/errors.js';
 import { healthRoutes } from './api/health.js';
 import { hostAndRoomRoutes } from './api/hosts-and-rooms.js';
@@ -62,6 +63,8 @@ export interface AppOptions {
   recordingStorage?: RecordingStorage;
   /** Where the page's recordings wait while their chunks arrive. Default: under `<config.dataDir>/recording-uploads`. */
   recordingUploads?: UploadStaging;
+  /** Tests: every answer's serialisation is checked against what its handler returned (api/answer-check.ts). Default off. */
+  checkAnswers?: boolean;
 }
 
 declare module 'fastify' {
@@ -143,6 +146,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     parseJson(request, body as string, done);
   });
   installErrorHandling(app);
+  if (options.checkAnswers) checkAnswerSerialisation(app);
   await securityHeaders(app);
   const limits = options.config.rateLimit ?? null;
   const sharedCounter = limits ? await sharedRateCounter(app, options) : undefined;

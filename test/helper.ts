@@ -156,6 +156,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     db: store.db,
     bus,
     clock: () => clock.now,
+    checkAnswers: true,
     recordingStorage: createFileRecordingStorage({ root: recordingDir }),
     recordingUploads: createUploadStaging({ root: path.join(recordingDir, '.uploads') }),
   });

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Static, TObject } from 'typebox';
+import type { Static, TObject, TSchema } from 'typebox';
 import { ApiError, Code } from '../domain/errors.js';
 import { siteUsable } from '../domain/sites.js';
 import { computeToken, tokenMatches } from '../domain/token.js';
@@ -45,7 +45,7 @@ export interface SignedContext {
   afterCommit(task: () => Promise<void>): void;
 }
 
-export interface EndpointDefinition<S extends TObject> {
+export interface EndpointDefinition<S extends TObject, R extends TSchema> {
   /** Path segment after `/openapi/v2/`. */
   name: string;
   /** Full path instead of `/openapi/v2/<name>` (the media-plane API). */
@@ -61,12 +61,27 @@ export interface EndpointDefinition<S extends TObject> {
   access?: 'read' | 'write';
   /** All parameters, authentication ones included (see `endpointParams`). */
   params: S;
-  handler: (ctx: EndpointContext<Static<S>>) => Promise<Record<string, unknown>>;
+  /** The success answer (`contract/answers.ts`): the handler's return type, and how it is serialised. */
+  answer: R;
+  handler: (ctx: EndpointContext<Static<S>>) => Promise<Static<R>>;
 }
 
 /** The success envelope: `{status: 100, message: "success", ...fields}`. */
-export function ok(fields: Record<string, unknown> = {}): Record<string, unknown> {
+export function ok<F extends object = {}>(fields: F = {} as F): { status: typeof Code.ok; message: string } & F {
   return { status: Code.ok, message: 'success', ...fields };
+}
+
+/**
+ * How an endpoint's answers are serialised (fast-json-stringify): its success answer, with `status` and
+ * `message` open to the refusals, which answer HTTP 200 too (`{status, message}`, nothing else required).
+ */
+export function wireSchema(answer: TSchema): TSchema {
+  const object = answer as TSchema & { properties: Record<string, TSchema> };
+  return {
+    ...object,
+    properties: { ...object.properties, status: { type: 'integer' }, message: { type: 'string' } },
+    required: ['status', 'message'],
+  } as TSchema;
 }
 
 /**
@@ -75,12 +90,12 @@ export function ok(fields: Record<string, unknown> = {}): Record<string, unknown
  * in one transaction with the handler, the token is claimed (704 if used before). A refusal thrown by
  * the handler rolls the transaction back, token claim included: a refused request changes nothing.
  */
-export function defineEndpoint<S extends TObject>(app: FastifyInstance, deps: EndpointDeps, def: EndpointDefinition<S>): void {
+export function defineEndpoint<S extends TObject, R extends TSchema>(app: FastifyInstance, deps: EndpointDeps, def: EndpointDefinition<S, R>): void {
   const url = def.url ?? `${API_PREFIX}${def.name}`;
   tokenSubjects.set(url, def.subject);
   const route = {
     method: ['GET', 'POST'],
-    schema: { querystring: def.params, summary: def.summary, description: `§${def.section}` },
+    schema: { querystring: def.params, response: { 200: wireSchema(def.answer) }, summary: def.summary, description: `§${def.section}` },
     preValidation: mergeParams,
     handler: async (request: FastifyRequest) => {
       const params = request.query as Static<S> & AuthParams;

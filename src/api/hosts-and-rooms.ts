@@ -7,6 +7,7 @@ import { updateMeeting } from '../store/meetings.repository.js';
 import { findUserById } from '../store/users.repository.js';
 import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
 import { endpointParams, userIdParam } from './schemas.js';
+import { answers } from '../contract/answers.js';
 
 const confNumber = Type.String({ minLength: 1, maxLength: 16, description: '会议号 (confNumber)' });
 
@@ -14,6 +15,7 @@ const confNumber = Type.String({ minLength: 1, maxLength: 16, description: '会�
 export function hostAndRoomRoutes(app: FastifyInstance, deps: EndpointDeps): void {
   defineEndpoint(app, deps, {
     name: 'changeRcPort',
+    answer: answers.changeRcPort,
     section: '2.25',
     summary: '更改会议设备接入数量 (limit hardware-room devices of a meeting)',
     subject: 'userId',
@@ -31,6 +33,7 @@ export function hostAndRoomRoutes(app: FastifyInstance, deps: EndpointDeps): voi
 
   defineEndpoint(app, deps, {
     name: 'getHostKeyByConfNumber',
+    answer: answers.getHostKeyByConfNumber,
     section: '2.29',
     summary: '根据会议号获取主持人hostKey (the host key of a meeting’s host)',
     subject: 'confNumber',
@@ -46,6 +49,7 @@ export function hostAndRoomRoutes(app: FastifyInstance, deps: EndpointDeps): voi
 
   defineEndpoint(app, deps, {
     name: 'regenerateHostKey',
+    answer: answers.regenerateHostKey,
     section: 'extension',
     summary: 'Extension: give a user a new host key; the old one stops working on all their meetings (not in the vendor document)',
     subject: 'userId',

@@ -8,6 +8,7 @@ import { flatReport, liveParticipants, sessionReport } from '../domain/reports.j
 import type { MeetingBus } from '../store/bus.js';
 import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
 import { endpointParams, userIdParam } from './schemas.js';
+import { answers } from '../contract/answers.js';
 
 const confId = Type.Integer({ minimum: 1, description: '会议ID (confId)' });
 const confNo = Type.String({ minLength: 1, maxLength: 16, description: '会议号 (confNumber)' });
@@ -20,6 +21,7 @@ const pageParams = {
 export function liveRoutes(app: FastifyInstance, deps: EndpointDeps & { links: LinkConfig; bus: MeetingBus }): void {
   defineEndpoint(app, deps, {
     name: 'endConf',
+    answer: answers.endConf,
     section: '2.13',
     summary: '结束会议 (end a live meeting)',
     subject: 'userId',
@@ -33,6 +35,7 @@ export function liveRoutes(app: FastifyInstance, deps: EndpointDeps & { links: L
 
   defineEndpoint(app, deps, {
     name: 'openingconfModify',
+    answer: answers.openingconfModify,
     section: '2.14',
     summary: '会中修改会议 (extend a live meeting)',
     subject: 'userId',
@@ -51,6 +54,7 @@ export function liveRoutes(app: FastifyInstance, deps: EndpointDeps & { links: L
 
   defineEndpoint(app, deps, {
     name: 'getLiveDetail',
+    answer: answers.getLiveDetail,
     section: '2.15',
     summary: '获取正在进行的会议的参会人员信息 (participants now in a live meeting)',
     subject: 'confNo',
@@ -61,6 +65,7 @@ export function liveRoutes(app: FastifyInstance, deps: EndpointDeps & { links: L
 
   defineEndpoint(app, deps, {
     name: 'getLiveDetail2',
+    answer: answers.getLiveDetail2,
     section: '2.30',
     summary: '获取正在进行的会议的参会人员信息(包含离开人员记录) (live participants, those who left included)',
     subject: 'confNo',
@@ -71,6 +76,7 @@ export function liveRoutes(app: FastifyInstance, deps: EndpointDeps & { links: L
 
   defineEndpoint(app, deps, {
     name: 'getConfLogListByConfId',
+    answer: answers.getConfLogListByConfId,
     section: '2.11',
     summary: '根据会议id查询会议报告 (join and leave logs of a meeting)',
     subject: 'userId',
@@ -85,6 +91,7 @@ export function liveRoutes(app: FastifyInstance, deps: EndpointDeps & { links: L
 
   defineEndpoint(app, deps, {
     name: 'getConfLogListByConfId2',
+    answer: answers.getConfLogListByConfId2,
     section: '2.26',
     summary: '根据会议id查询会议报告(定制) (logs grouped by session)',
     subject: 'userId',

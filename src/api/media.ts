@@ -4,6 +4,7 @@ import { applyMediaEvents } from '../domain/media-events.js';
 import type { MeetingBus } from '../store/bus.js';
 import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
 import { endpointParams, text } from './schemas.js';
+import { answers } from '../contract/answers.js';
 
 const participant = Type.Object({
   cuid: text(64, 'the participant’s client id, unique within the meeting', { minLength: 1 }),
@@ -37,6 +38,7 @@ export function mediaRoutes(app: FastifyInstance, deps: EndpointDeps & { bus: Me
   defineEndpoint(app, deps, {
     name: 'events',
     url: '/media/v1/events',
+    answer: answers['/media/v1/events'],
     section: 'media plane',
     summary: 'Media-plane events: sessions and participants',
     subject: 'confNumber',

@@ -3,11 +3,13 @@ import Type from 'typebox';
 import { MAX_PAGE_SIZE, siteMeetings, userMeetings, type ListState, type Page } from '../domain/meeting-lists.js';
 import { fullMeetingView, siteListItem, type LinkConfig } from '../domain/meeting-view.js';
 import { cancelMeeting, modifyMeeting, remainingParties, requireOwnMeeting, reserveMeeting } from '../domain/meetings.js';
+import { Code } from '../domain/errors.js';
 import { Bounds } from '../domain/schedule.js';
 import type { SiteRow } from '../store/database.js';
 import type { ListedMeeting } from '../store/meetings.repository.js';
 import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
 import { choice, endpointParams, flag, text, userIdParam } from './schemas.js';
+import { answers } from '../contract/answers.js';
 
 const time = (description: string) => Type.String({ maxLength: 19, description: `${description}, GMT, yyyy-MM-dd HH:mm:ss` });
 const confId = Type.Integer({ minimum: 1, description: '会议ID (confId)' });
@@ -73,6 +75,7 @@ export function meetingRoutes(app: FastifyInstance, deps: EndpointDeps & { links
 
   defineEndpoint(app, deps, {
     name: 'confReservation',
+    answer: answers.confReservation,
     section: '2.1',
     summary: '预约会议 (reserve a meeting)',
     subject: 'userId',
@@ -82,6 +85,7 @@ export function meetingRoutes(app: FastifyInstance, deps: EndpointDeps & { links
 
   defineEndpoint(app, deps, {
     name: 'confReservation2',
+    answer: answers.confReservation2,
     section: '2.2',
     summary: '预约会议支持水印会议 (reserve a meeting, with watermark)',
     subject: 'userId',
@@ -96,6 +100,7 @@ export function meetingRoutes(app: FastifyInstance, deps: EndpointDeps & { links
 
   defineEndpoint(app, deps, {
     name: 'getConfDetailByConfId',
+    answer: answers.getConfDetailByConfId,
     section: '2.3',
     summary: '获取会议信息 (one meeting)',
     subject: 'userId',
@@ -106,19 +111,21 @@ export function meetingRoutes(app: FastifyInstance, deps: EndpointDeps & { links
 
   defineEndpoint(app, deps, {
     name: 'cancelConf',
+    answer: answers.cancelConf,
     section: '2.4',
     summary: '取消会议 (cancel a meeting)',
     subject: 'userId',
     params: endpointParams({ userId: userIdParam, confId }),
     handler: async ({ db, site, params, now }) => {
       await cancelMeeting(db, site, params.userId, params.confId, now);
-      return { status: 100, message: 'cancel conf success' };
+      return { status: Code.ok, message: 'cancel conf success' };
     },
   });
 
-  const userList = (name: string, section: string, summary: string, state: ListState) =>
+  const userList = (name: 'getScheduledConfListByUserId' | 'getFinishedConfListByUserId', section: string, summary: string, state: ListState) =>
     defineEndpoint(app, deps, {
       name,
+      answer: answers[name],
       section,
       summary,
       subject: 'userId',
@@ -138,6 +145,7 @@ export function meetingRoutes(app: FastifyInstance, deps: EndpointDeps & { links
 
   defineEndpoint(app, deps, {
     name: 'getLivingConfByUserId',
+    answer: answers.getLivingConfByUserId,
     section: '2.6',
     summary: '获取用户正在进行的会议列表 (a user’s live meeting)',
     subject: 'userId',
@@ -149,9 +157,15 @@ export function meetingRoutes(app: FastifyInstance, deps: EndpointDeps & { links
     },
   });
 
-  const siteList = (name: string, section: string, summary: string, state: ListState) =>
+  const siteList = (
+    name: 'getScheduledConfListBySiteSign' | 'getLivingConfListBySiteSign' | 'getFinishedConfListBySiteSign',
+    section: string,
+    summary: string,
+    state: ListState,
+  ) =>
     defineEndpoint(app, deps, {
       name,
+      answer: answers[name],
       section,
       summary,
       subject: 'userId',
@@ -168,6 +182,7 @@ export function meetingRoutes(app: FastifyInstance, deps: EndpointDeps & { links
 
   defineEndpoint(app, deps, {
     name: 'confModify2',
+    answer: answers.confModify2,
     section: '2.12',
     summary: '修改会议 (modify a meeting, time and parties included)',
     subject: 'userId',
@@ -192,6 +207,7 @@ export function meetingRoutes(app: FastifyInstance, deps: EndpointDeps & { links
 
   defineEndpoint(app, deps, {
     name: 'getReMainNumPartis',
+    answer: answers.getReMainNumPartis,
     section: '2.16',
     summary: '根据时间方数获取剩余并发方数 (remaining concurrent parties in a time window)',
     subject: 'userId',

@@ -10,6 +10,7 @@ import type { RecordingStorage } from '../store/recording-storage.js';
 import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
 import { recordingUploadRoutes } from './recording-upload.js';
 import { endpointParams } from './schemas.js';
+import { answers } from '../contract/answers.js';
 
 export interface RecordingDeps extends EndpointDeps {
   config: Pick<Config, 'publicUrl'> & Partial<Pick<Config, 'recordingMaxBytes' | 'recordingLinkTtlMs'>>;
@@ -28,6 +29,7 @@ export async function recordingRoutes(app: FastifyInstance, deps: RecordingDeps)
 
   defineEndpoint(app, deps, {
     name: 'getCloudFileList',
+    answer: answers.getCloudFileList,
     section: '2.19',
     summary: '根据会议号获取云端录制文件 (cloud recordings of a meeting)',
     subject: 'confNo',

@@ -13,6 +13,7 @@ import {
 } from '../domain/registration.js';
 import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
 import { endpointParams, text, userIdParam } from './schemas.js';
+import { answers } from '../contract/answers.js';
 
 const confId = Type.Integer({ minimum: 1, description: '会议id: the confId confReservation answered' });
 const jsonList = (description: string) => Type.Optional(Type.Unknown({ description: `${description}; a JSON array, or JSON text in a form field` }));
@@ -21,6 +22,7 @@ const jsonList = (description: string) => Type.Optional(Type.Unknown({ descripti
 export function registrationRoutes(app: FastifyInstance, deps: EndpointDeps & { links: LinkConfig }): void {
   defineEndpoint(app, deps, {
     name: 'updateRegistrationQuestions',
+    answer: answers.updateRegistrationQuestions,
     section: '3.31',
     summary: '更新会议注册问题 (set a meeting’s registration questions)',
     subject: 'userId',
@@ -39,6 +41,7 @@ export function registrationRoutes(app: FastifyInstance, deps: EndpointDeps & { 
   const field = (description: string) => Type.Optional(text(512, `${description}; absent: none`));
   defineEndpoint(app, deps, {
     name: 'addRegistrant',
+    answer: answers.addRegistrant,
     section: '3.32',
     summary: '添加会议的用户注册信息 (register a person for a meeting)',
     subject: 'userId',
@@ -82,6 +85,7 @@ export function registrationRoutes(app: FastifyInstance, deps: EndpointDeps & { 
 
   defineEndpoint(app, deps, {
     name: 'getRegistrants',
+    answer: answers.getRegistrants,
     section: '3.33',
     summary: '获取会议的用户注册列表 (a meeting’s registrants, until it ends)',
     subject: 'userId',
@@ -100,6 +104,7 @@ export function registrationRoutes(app: FastifyInstance, deps: EndpointDeps & { 
 
   defineEndpoint(app, deps, {
     name: 'updateRegistrantStatus',
+    answer: answers.updateRegistrantStatus,
     section: 'extension',
     summary: 'Extension: approve or deny a registrant (not in the vendor document)',
     subject: 'userId',

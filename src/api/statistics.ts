@@ -3,6 +3,7 @@ import Type from 'typebox';
 import { DEFAULT_DAYS_BACK, joinCounts, meetingsHeld, minutesPerDay, recordTime, timeRange } from '../domain/statistics.js';
 import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
 import { endpointParams, userIdParam } from './schemas.js';
+import { answers } from '../contract/answers.js';
 
 const dateTime = (description: string) => Type.String({ maxLength: 19, description: `${description}, GMT, yyyy-MM-dd HH:mm:ss` });
 const date = (description: string) => Type.String({ maxLength: 10, description: `${description}, GMT, yyyy-MM-dd (included)` });
@@ -17,6 +18,7 @@ const dayParams = {
 export function statisticsRoutes(app: FastifyInstance, deps: EndpointDeps): void {
   defineEndpoint(app, deps, {
     name: 'getConfRecordTimeBySiteSign',
+    answer: answers.getConfRecordTimeBySiteSign,
     section: '2.22',
     summary: '获取某段时间内的会议总时长以及参会人时长 (meeting and participant minutes in a range)',
     subject: 'userId',
@@ -27,6 +29,7 @@ export function statisticsRoutes(app: FastifyInstance, deps: EndpointDeps): void
 
   defineEndpoint(app, deps, {
     name: 'getConfCountBySiteSign',
+    answer: answers.getConfCountBySiteSign,
     section: '2.23',
     summary: '获取某段时间内的会议数量与会议列表 (meetings held in a range)',
     subject: 'userId',
@@ -37,6 +40,7 @@ export function statisticsRoutes(app: FastifyInstance, deps: EndpointDeps): void
 
   defineEndpoint(app, deps, {
     name: 'getUserCountsBySiteSign',
+    answer: answers.getUserCountsBySiteSign,
     section: '2.24',
     summary: '获取某段时间内的参会人次 (participant-times in a range: all, mobile, pc)',
     subject: 'userId',
@@ -47,6 +51,7 @@ export function statisticsRoutes(app: FastifyInstance, deps: EndpointDeps): void
 
   defineEndpoint(app, deps, {
     name: 'getTotalConfTimeForEveryDay',
+    answer: answers.getTotalConfTimeForEveryDay,
     section: '2.27',
     summary: '查询时间范围内每天会议总时长 (meeting minutes per day)',
     subject: 'userId',
@@ -57,6 +62,7 @@ export function statisticsRoutes(app: FastifyInstance, deps: EndpointDeps): void
 
   defineEndpoint(app, deps, {
     name: 'getAllJoinTimeForEveryDay',
+    answer: answers.getAllJoinTimeForEveryDay,
     section: '2.28',
     summary: '查询时间范围内每天参会人总时长 (participant minutes per day)',
     subject: 'userId',

@@ -3,6 +3,7 @@ import Type from 'typebox';
 import { changeUserRegion, createOrUpdateUser, deleteUser, requireUser, userData, userInfo } from '../domain/users.js';
 import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
 import { endpointParams, flag, text, userIdParam } from './schemas.js';
+import { answers } from '../contract/answers.js';
 
 const isNeedCreate = Type.String({
   pattern: '^(1|true|2|false|0)$',
@@ -13,6 +14,7 @@ const isNeedCreate = Type.String({
 export function userRoutes(app: FastifyInstance, deps: EndpointDeps): void {
   defineEndpoint(app, deps, {
     name: 'createOrUpdateUser',
+    answer: answers.createOrUpdateUser,
     section: '2.17',
     summary: '创建和修改用户 (create or update a user)',
     subject: 'userId',
@@ -34,6 +36,7 @@ export function userRoutes(app: FastifyInstance, deps: EndpointDeps): void {
 
   defineEndpoint(app, deps, {
     name: 'changeUserIdDataCenter',
+    answer: answers.changeUserIdDataCenter,
     section: '2.18',
     summary: '切换userId数据中心 (move a user to another data-center region)',
     subject: 'userId',
@@ -51,6 +54,7 @@ export function userRoutes(app: FastifyInstance, deps: EndpointDeps): void {
 
   defineEndpoint(app, deps, {
     name: 'delUserByUserId',
+    answer: answers.delUserByUserId,
     section: '2.20',
     summary: '删除userId用户 (delete a user)',
     subject: 'userId',
@@ -66,6 +70,7 @@ export function userRoutes(app: FastifyInstance, deps: EndpointDeps): void {
 
   defineEndpoint(app, deps, {
     name: 'getUserByUserId',
+    answer: answers.getUserByUserId,
     section: '2.21',
     summary: '获取userId相关属性信息 (a user\'s properties)',
     subject: 'userId',

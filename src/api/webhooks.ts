@@ -6,6 +6,7 @@ import { formatDateTime } from '../domain/time.js';
 import { endpointsOf, eventsAfter, lastSeq } from '../store/webhooks.repository.js';
 import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
 import { endpointParams, text } from './schemas.js';
+import { answers } from '../contract/answers.js';
 
 /**
  * Extension (docs/webhooks.md): a site's webhook endpoints and its events feed, signed like the API with
@@ -15,6 +16,7 @@ export function webhookRoutes(app: FastifyInstance, deps: EndpointDeps & { targe
   defineEndpoint(app, deps, {
     name: 'createEndpoint',
     url: '/webhooks/v1/createEndpoint',
+    answer: answers['/webhooks/v1/createEndpoint'],
     section: 'extension',
     summary: 'Extension: register a webhook endpoint; answers its signing secret once',
     subject: 'siteSign',
@@ -31,6 +33,7 @@ export function webhookRoutes(app: FastifyInstance, deps: EndpointDeps & { targe
   defineEndpoint(app, deps, {
     name: 'listEndpoints',
     url: '/webhooks/v1/listEndpoints',
+    answer: answers['/webhooks/v1/listEndpoints'],
     section: 'extension',
     summary: 'Extension: the site’s webhook endpoints (secrets are not shown again)',
     subject: 'siteSign',
@@ -43,6 +46,7 @@ export function webhookRoutes(app: FastifyInstance, deps: EndpointDeps & { targe
   defineEndpoint(app, deps, {
     name: 'deleteEndpoint',
     url: '/webhooks/v1/deleteEndpoint',
+    answer: answers['/webhooks/v1/deleteEndpoint'],
     section: 'extension',
     summary: 'Extension: stop sending to a webhook endpoint',
     subject: 'siteSign',
@@ -56,6 +60,7 @@ export function webhookRoutes(app: FastifyInstance, deps: EndpointDeps & { targe
   defineEndpoint(app, deps, {
     name: 'events',
     url: '/webhooks/v1/events',
+    answer: answers['/webhooks/v1/events'],
     section: 'extension',
     summary: 'Extension: the site’s events after a sequence number, to catch up after downtime',
     subject: 'siteSign',

@@ -1,3 +1,4 @@
+import type { FullMeetingAnswer, SiteListItemAnswer } from '../contract/answers.js';
 import type { MeetingRow, SiteRow } from '../store/database.js';
 import { formatDateTime } from './time.js';
 
@@ -43,7 +44,7 @@ export function effectiveAuthentication(meeting: MeetingRow): number {
  * The full meeting shape of 2.1, 2.2, 2.3, 2.5–2.7, 2.12 and 2.14. `videoConf`, `videoPhone` and
  * `watchUrl` (2.12, 2.14) are in every one of them.
  */
-export function fullMeetingView(meeting: MeetingRow, host: Host, site: SiteRow, links: LinkConfig) {
+export function fullMeetingView(meeting: MeetingRow, host: Host, site: SiteRow, links: LinkConfig): FullMeetingAnswer {
   return {
     confId: meeting.id,
     confNumber: meeting.conf_number,
@@ -76,10 +77,10 @@ export function fullMeetingView(meeting: MeetingRow, host: Host, site: SiteRow, 
   };
 }
 
-export type FullMeetingView = ReturnType<typeof fullMeetingView>;
+export type FullMeetingView = FullMeetingAnswer;
 
 /** The shorter item of the site lists (2.8–2.10). */
-export function siteListItem(meeting: MeetingRow, host: Host, links: LinkConfig) {
+export function siteListItem(meeting: MeetingRow, host: Host, links: LinkConfig): SiteListItemAnswer {
   const { joinUrl, hostStartUrl } = meetingLinks(meeting, host, links);
   return {
     confId: meeting.id,

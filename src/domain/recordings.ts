@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Answer } from '../contract/answers.js';
 import type { Db, MeetingRow, SiteRow } from '../store/database.js';
 import { DelFlag, findMeetingById, MeetingStatus } from '../store/meetings.repository.js';
 import { sessionsOf } from '../store/presence.repository.js';
@@ -136,20 +137,8 @@ export async function finishRecording(db: Db, plan: RecordingPlan, fileSize: num
   return recording;
 }
 
-/** A recording as 2.19 answers it, plus `fileSizeBytes`. */
-export interface CloudFile {
-  uuid: string;
-  confNo: string;
-  topic: string;
-  downloadUrl: string;
-  playUrl: string;
-  recordStart: string;
-  recordEnd: string;
-  /** Megabytes (MiB), at most two decimals: "45MB", "0.03MB". */
-  fileSize: string;
-  fileSizeBytes: number;
-  fileType: FileType;
-}
+/** A recording as 2.19 answers it, plus `fileSizeBytes`; `fileSize` in megabytes (MiB), at most two decimals: "45MB", "0.03MB". */
+export type CloudFile = Answer<'getCloudFileList'>['data'][number] & { fileType: FileType };
 
 /** 2.19: the recordings of the site's meeting `confNo` (401 when unknown or deleted), with fresh links. */
 export async function cloudFiles(

@@ -3,6 +3,7 @@
  * links (`joinUrl?tk=…`). A meeting reserved with `registrationType=1` admits only approved registrants.
  */
 import { randomBytes } from 'node:crypto';
+import type { RegistrantAnswer } from '../contract/answers.js';
 import type { Db, MeetingRow, RegistrantRow, RegistrantStatus, SiteRow } from '../store/database.js';
 import { DelFlag, MeetingStatus } from '../store/meetings.repository.js';
 import {
@@ -253,7 +254,7 @@ export function isoTime(ms: number): string {
 }
 
 /** A registrant as 3.33 lists it (and as report log rows carry it). */
-export function registrantView(r: RegistrantRow, joinUrl: string) {
+export function registrantView(r: RegistrantRow, joinUrl: string): RegistrantAnswer {
   return {
     id: r.registrant_id,
     first_name: r.first_name,

@@ -1,3 +1,4 @@
+import type { Answer, LiveParticipantAnswer, LogRowAnswer } from '../contract/answers.js';
 import type { Db, MeetingRow, ParticipationRow, RegistrantRow, SessionRow } from '../store/database.js';
 import { registrantsByIds } from '../store/registrants.repository.js';
 import { joinUrlOf, type LinkConfig } from './meeting-view.js';
@@ -9,7 +10,7 @@ import { formatDateTime, MINUTE_MS } from './time.js';
 const time = (ms: number | null) => (ms === null ? '' : formatDateTime(ms));
 
 /** One participant of 2.15 / 2.30. `cn` and `city` (IP geolocation) are not known here: empty. */
-export function liveParticipant(p: ParticipationRow) {
+export function liveParticipant(p: ParticipationRow): LiveParticipantAnswer {
   return {
     openId: '',
     userId: p.user_id || p.cuid,
@@ -25,6 +26,8 @@ export function liveParticipant(p: ParticipationRow) {
 }
 
 /** 2.15: who is in the meeting now; 2.30 (`includeLeft`): everyone of the live session, with `leaveTime`. */
+export async function liveParticipants(db: Db, meeting: MeetingRow, options: { includeLeft: false }): Promise<LiveParticipantAnswer[]>;
+export async function liveParticipants(db: Db, meeting: MeetingRow, options: { includeLeft: true }): Promise<Answer<'getLiveDetail2'>['data']>;
 export async function liveParticipants(db: Db, meeting: MeetingRow, { includeLeft }: { includeLeft: boolean }) {
   const session = await openSession(db, meeting.id);
   if (!session) return [];
@@ -36,7 +39,7 @@ export async function liveParticipants(db: Db, meeting: MeetingRow, { includeLef
  * One log row of 2.11 / 2.26; `leaveTime` is empty while the participant is still in. A registrant's
  * row carries the registration's fields too, as the document shows.
  */
-export function logRow(p: ParticipationRow, registrant?: RegistrantRow, joinUrl?: string) {
+export function logRow(p: ParticipationRow, registrant?: RegistrantRow, joinUrl?: string): LogRowAnswer {
   const row = {
     cuid: p.cuid,
     participantName: p.name,

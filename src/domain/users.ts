@@ -1,3 +1,4 @@
+import type { Answer } from '../contract/answers.js';
 import type { Db, SiteRow, UserRow } from '../store/database.js';
 import { deleteHostKeyFailures } from '../store/entry-failures.repository.js';
 import { countUserMeetings, deleteUserMeetings, MeetingStatus } from '../store/meetings.repository.js';
@@ -8,29 +9,10 @@ import { newHostKey } from './secrets.js';
 import { siteRegions } from './sites.js';
 
 /** What 2.17 answers in `data`. */
-export interface UserData {
-  userId: string;
-  phone: string;
-  userName: string;
-  loginName: string;
-  enableTuiliu: number;
-  enableCloudRecord: number;
-}
+export type UserData = Answer<'createOrUpdateUser'>['data'];
 
 /** What 2.21 answers in `userInfo`; `loginName`, `region` and `userId` are extensions. */
-export interface UserInfo {
-  hostKey: number;
-  username: string;
-  mobile: string;
-  hasTuiliu: number;
-  hasCloudRecord: number;
-  hasCoHost: number;
-  hasLocalRecord: number;
-  hasClosedCaption: number;
-  userId: string;
-  loginName: string;
-  region: string;
-}
+export type UserInfo = Answer<'getUserByUserId'>['userInfo'];
 
 export function userData(user: UserRow): UserData {
   return {

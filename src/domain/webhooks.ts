@@ -86,7 +86,7 @@ export function signature(secret: string, body: string, unixSeconds: number): st
 
 /** The JSON an endpoint receives, and the feed answers. */
 export function eventBody(e: { event_id: string; seq: number; type: string; occurred_at: number; payload: string }, siteSign: string) {
-  return { id: e.event_id, seq: Number(e.seq), type: e.type, time: formatDateTime(e.occurred_at), siteSign, data: JSON.parse(e.payload) as unknown };
+  return { id: e.event_id, seq: Number(e.seq), type: e.type, time: formatDateTime(e.occurred_at), siteSign, data: JSON.parse(e.payload) as Record<string, unknown> };
 }
 
 export interface DeliveryOptions {
