@@ -1,8 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
 import { deviceFromUserAgent } from '../domain/device.js';
-import { ApiError, Code } from '../domain/errors.js';
+import { ApiError } from '../domain/errors.js';
 import { endSession, joinMeeting, leaveMeeting, lockMeeting } from '../domain/lifecycle.js';
+import { commandTransition, COMMAND_APPLIES_TO, goneState, mayCommand, PAGE_MESSAGES, pageStep, refusedJoinState, type PageState } from '../domain/presence.js';
 import { formatDateTime } from '../domain/time.js';
 import type { IceServer } from '../config.js';
 import type { MeetingBus, Signal } from '../store/bus.js';
@@ -22,20 +23,6 @@ import {
 } from '../store/presence.repository.js';
 import { findUserById } from '../store/users.repository.js';
 import { CloseCode, MessageBudget, PRESENCE_WRITE_INTERVAL_MS, sendLimited } from './socket-limits.js';
-
-/** Page states sent as `{"type":"state"}` (docs/web-protocol.md). */
-type PageState = 'host_wait' | 'lobby' | 'in_meeting' | 'full' | 'removed' | 'ended' | 'left' | 'invalid';
-
-const MESSAGES: Record<PageState, string> = {
-  host_wait: '等待主持人开始会议 (waiting for the host to start the meeting)',
-  lobby: '等候室：请等待主持人允许入会 (waiting room: the host will let you in)',
-  in_meeting: '会议中 (in the meeting)',
-  full: '会议人数已满 (the meeting is full)',
-  removed: '你已被主持人移出会议 (the host removed you)',
-  ended: '会议已结束 (the meeting has ended)',
-  left: '你已离开会议 (you left the meeting)',
-  invalid: '会议链接无效 (this link is not valid)',
-};
 
 export interface HubDeps {
   db: Db;
@@ -113,7 +100,7 @@ export class RoomHub {
     const ticket = token ? await findTicket(this.deps.db, token) : undefined;
     if (socket.readyState !== socket.OPEN) return;
     if (!ticket) {
-      socket.send(JSON.stringify({ type: 'state', state: 'invalid', message: MESSAGES.invalid }));
+      socket.send(JSON.stringify({ type: 'state', state: 'invalid', message: PAGE_MESSAGES.invalid }));
       socket.close();
       return;
     }
@@ -228,7 +215,7 @@ class RoomConnection {
   private sendState(state: PageState): void {
     if (state === this.lastState) return;
     this.lastState = state;
-    this.send({ type: 'state', state, message: MESSAGES[state] });
+    this.send({ type: 'state', state, message: PAGE_MESSAGES[state] });
   }
 
   private finish(state: PageState): void {
@@ -263,20 +250,9 @@ class RoomConnection {
   refresh(snapshot: RoomSnapshot): void {
     this.enqueue(async () => {
       if (this.finished || snapshot.seq < this.staleBefore) return;
-      const ticket = snapshot.tickets.get(this.ticket.token);
-      switch (ticket?.state) {
-        case undefined:
-          return this.finish('invalid');
-        case 'removed':
-        case 'ended':
-        case 'left':
-          return this.finish(ticket.state);
-        case 'host_wait':
-        case 'lobby':
-          return this.sendState(ticket.state);
-        case 'admitted':
-          break;
-      }
+      const page = pageStep(snapshot.tickets.get(this.ticket.token)?.state);
+      if (page.step === 'finish') return this.finish(page.state);
+      if (page.step === 'wait') return this.sendState(page.state);
       if (this.participationId === undefined) {
         await this.join();
         return;
@@ -286,7 +262,7 @@ class RoomConnection {
         const participation = await findParticipation(this.db, this.participationId);
         if (participation && participation.left_at === null) return;
         const meeting = await findMeetingById(this.db, this.ticket.meeting_id);
-        return this.finish(meeting?.conf_status === MeetingStatus.ended ? 'ended' : 'left');
+        return this.finish(goneState(meeting?.conf_status === MeetingStatus.ended));
       }
       this.sendRoster(snapshot);
     });
@@ -314,13 +290,11 @@ class RoomConnection {
       });
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      if (err.code === Code.noRoomResource) return this.finish('full');
-      if (err.code === Code.wrongState) {
-        await setTicketState(this.db, this.ticket.token, 'host_wait', this.hub.deps.clock());
-        this.changedHere();
-        return this.sendState('host_wait');
-      }
-      return this.finish('ended');
+      const state = refusedJoinState(err.code);
+      if (state !== 'host_wait') return this.finish(state);
+      await setTicketState(this.db, this.ticket.token, 'host_wait', this.hub.deps.clock());
+      this.changedHere();
+      return this.sendState('host_wait');
     }
     this.sendState('in_meeting');
     await this.sendMediaConfig();
@@ -399,7 +373,7 @@ class RoomConnection {
       if (!this.inMeeting) return;
       await this.change(async (db, meeting, now) => {
         const present = await presentByTicket(db, this.ticket.token);
-        if (present === undefined || present.id !== this.participationId) return;
+        if (!mayCommand(this.ticket.role, present?.id, this.participationId)) return;
         await work(db, meeting, now);
       });
     });
@@ -452,14 +426,16 @@ class RoomConnection {
         });
       case 'admit':
         return this.hostCommand(async (db, meeting, now) => {
-          const other = await findTicketByCuid(db, meeting.id, target, ['lobby']);
-          if (other) await setTicketState(db, other.token, 'admitted', now);
+          const other = await findTicketByCuid(db, meeting.id, target, [...COMMAND_APPLIES_TO.admit]);
+          const next = other && commandTransition('admit', other);
+          if (next) await setTicketState(db, other.token, next, now);
         });
       case 'remove':
         return this.hostCommand(async (db, meeting, now) => {
-          const other = await findTicketByCuid(db, meeting.id, target, ['lobby', 'admitted', 'host_wait']);
-          if (!other || other.role === 'host') return;
-          await setTicketState(db, other.token, 'removed', now);
+          const other = await findTicketByCuid(db, meeting.id, target, [...COMMAND_APPLIES_TO.remove]);
+          const next = other && commandTransition('remove', other);
+          if (!next) return;
+          await setTicketState(db, other.token, next, now);
           const participation = await presentByTicket(db, other.token);
           if (participation) await leaveMeeting(db, meeting, [participation], now);
         });
