@@ -1,3 +1,5 @@
+import { StatusCodes } from './contract.generated.js';
+
 /**
  * The document's status codes (§1.2). A call that resolves answered {@link Status.ok}; every other
  * code arrives as an {@link ApiError}.
@@ -40,6 +42,13 @@ export const Status = {
   wrongState: 708,
   meetingStarting: 709,
 } as const;
+
+// The codes come from the server (contract.generated.ts, `npm run sdk-types`); the two assignments make the
+// compiler refuse any difference in names or values, and keep the documentation of each code above.
+const fromServer: typeof StatusCodes = Status;
+const toServer: typeof Status = StatusCodes;
+void fromServer;
+void toServer;
 
 /** One of the document's status codes; other numbers are possible from a newer server. */
 export type StatusCode = (typeof Status)[keyof typeof Status];

@@ -3,10 +3,11 @@
  * Answers are the server's JSON as it is: times stay the document's GMT text (`yyyy-MM-dd HH:mm:ss`),
  * so nothing is lost; `time.ts` turns them into `Date`s where wanted.
  */
+import type { Answers, FullMeetingShape, LiveParticipantShape, LogRowShape, RegistrantShape, SiteListItemShape } from './contract.generated.js';
 import type { TimeInput } from './time.js';
 import type { Envelope } from './transport.js';
 
-export type { Envelope, TimeInput };
+export type { Answers, Envelope, TimeInput };
 
 /** A 0/1 switch. */
 export type Flag = 0 | 1;
@@ -33,18 +34,9 @@ export interface CreateOrUpdateUserParams {
 }
 
 /** §2.17's `data`. */
-export interface UserData {
-  userId: string;
-  phone: string;
-  userName: string;
-  loginName: string;
-  enableTuiliu: number;
-  enableCloudRecord: number;
-}
+export type UserData = Answers['createOrUpdateUser']['data'];
 
-export interface UserAnswer extends Envelope {
-  data: UserData;
-}
+export type UserAnswer = Answers['createOrUpdateUser'];
 
 /** §2.18 changeUserIdDataCenter. */
 export interface ChangeDataCenterParams {
@@ -64,24 +56,10 @@ export interface DeleteUserParams {
 }
 
 /** §2.21 getUserByUserId's `userInfo`; `userId`, `loginName` and `region` are this server's additions. */
-export interface UserInfo {
-  hostKey: number;
-  username: string;
-  mobile: string;
-  hasTuiliu: number;
-  hasCloudRecord: number;
-  hasCoHost: number;
-  hasLocalRecord: number;
-  hasClosedCaption: number;
-  userId?: string;
-  loginName?: string;
-  region?: string;
-}
+export type UserInfo = Answers['getUserByUserId']['userInfo'];
 
 /** §2.21: `userInfo` at the top level, not in `data`. */
-export interface UserInfoAnswer extends Envelope {
-  userInfo: UserInfo;
-}
+export type UserInfoAnswer = Answers['getUserByUserId'];
 
 // ─── Meetings (2.1–2.10, 2.12, 2.16) ────────────────────────────────────────────────────────────
 
@@ -149,44 +127,11 @@ export interface ReserveWithWatermarkParams extends ReserveParams {
 }
 
 /** The full meeting of 2.1–2.3, 2.5–2.7, 2.12 and 2.14. */
-export interface Meeting {
-  confId: number;
-  confNumber: string;
-  confName: string;
-  confPassword: string;
-  h323pwd: string;
-  /** GMT `yyyy-MM-dd HH:mm:ss`. */
-  startTime: string;
-  duration: number;
-  beforeTime: number;
-  confParties: number;
+export interface Meeting extends Omit<FullMeetingShape, 'confStatus'> {
   confStatus: ConfStatus;
-  /** 1 normal, 2 deleted. */
-  confDelFlag: number;
-  roomId: number;
-  virConfId: number;
-  userId: string;
-  userName: string;
-  hostStartUrl: string;
-  joinUrl: string;
-  webClientJoin: string;
-  protocolHostStartUrl: string;
-  protocolJoinUrl: string;
-  rcIps: string;
-  optionJbh: number;
-  optionVideoHost: number;
-  optionVideoParticipants: number;
-  audio: number;
-  interpretation: number;
-  waitingRoom: number;
-  watermark: number;
-  meetingAuthentication: number;
-  videoConf: string;
-  videoPhone: string;
-  watchUrl: string;
 }
 
-export interface MeetingAnswer extends Envelope {
+export interface MeetingAnswer extends Omit<Answers['confReservation'], 'data'> {
   data: Meeting;
 }
 
@@ -209,45 +154,25 @@ export interface ListParams {
   endTime?: TimeInput;
 }
 
-export interface Pagination {
-  totalPage: number;
-  currentPage: number;
-  totalItems: number;
-  pageSize: number;
-}
+export type Pagination = Pick<Answers['getScheduledConfListBySiteSign'], 'totalPage' | 'currentPage' | 'totalItems' | 'pageSize'>;
 
 /** §2.5 / §2.7: the user's meetings in `data.confInfo`; `currentPage` is text, as the document shows. */
-export interface UserMeetingListAnswer extends Envelope, Omit<Pagination, 'currentPage'> {
-  currentPage: string;
+export interface UserMeetingListAnswer extends Omit<Answers['getScheduledConfListByUserId'], 'data'> {
   data: { confInfo: Meeting[] };
 }
 
 /** §2.6: the user's live meeting (at most one), without paging. */
-export interface LivingMeetingAnswer extends Envelope {
+export interface LivingMeetingAnswer extends Omit<Answers['getLivingConfByUserId'], 'data'> {
   data: { confInfo: Meeting[] };
 }
 
 /** The shorter item of the site lists (2.8–2.10). */
-export interface SiteMeeting {
-  confId: number;
-  confNumber: string;
-  confName: string;
-  startTime: string;
-  duration: number;
-  joinUrl: string;
-  hostStartUrl: string;
-  confPassword: string;
+export interface SiteMeeting extends Omit<SiteListItemShape, 'confStatus'> {
   confStatus: ConfStatus;
-  confParties: number;
-  userName: string;
-  userId: string;
-  beforeTime: number;
-  watchUrl: string;
-  interpretation: number;
 }
 
 /** §2.8–2.10: the array in `data` directly. */
-export interface SiteMeetingListAnswer extends Envelope, Pagination {
+export interface SiteMeetingListAnswer extends Omit<Answers['getScheduledConfListBySiteSign'], 'data'> {
   data: SiteMeeting[];
 }
 
@@ -282,10 +207,7 @@ export interface RemainingPartiesParams {
 }
 
 /** §2.16: at the top level, with the document's spellings. */
-export interface RemainingPartiesAnswer extends Envelope {
-  remainNumPartis: number;
-  totalNumParties: number;
-}
+export type RemainingPartiesAnswer = Answers['getReMainNumPartis'];
 
 // ─── Live meetings and reports (2.11, 2.13–2.15, 2.26, 2.30) ───────────────────────────────────
 
@@ -309,30 +231,18 @@ export interface LiveDetailParams {
 export type DeviceType = 'pc' | 'mobile' | '其他';
 
 /** A participant of 2.15. */
-export interface LiveParticipant {
-  openId: string;
-  userId: string;
-  userName: string;
-  ipAddress: string;
-  device: string;
-  cn: string;
-  city: string;
-  /** false: panelist; true: audience. */
-  viewOnly: boolean;
-  joinTime: string;
+export interface LiveParticipant extends Omit<LiveParticipantShape, 'deviceType'> {
   deviceType: DeviceType;
 }
 
-export interface LiveDetailAnswer extends Envelope {
+export interface LiveDetailAnswer extends Omit<Answers['getLiveDetail'], 'data'> {
   data: LiveParticipant[];
 }
 
 /** A participant of 2.30: `leaveTime` is empty while still in. */
-export interface LiveParticipantWithLeave extends LiveParticipant {
-  leaveTime: string;
-}
+export interface LiveParticipantWithLeave extends LiveParticipant, Pick<Answers['getLiveDetail2']['data'][number], 'leaveTime'> {}
 
-export interface LiveDetail2Answer extends Envelope {
+export interface LiveDetail2Answer extends Omit<Answers['getLiveDetail2'], 'data'> {
   data: LiveParticipantWithLeave[];
 }
 
@@ -345,56 +255,23 @@ export interface ReportParams {
 }
 
 /** A registrant as 3.33 lists it (and as report rows carry it). */
-export interface Registrant {
-  id: string;
-  first_name: string;
-  last_name: string;
-  email: string;
-  address: string;
-  city: string;
-  country: string;
-  zip: string;
-  state: string;
-  phone: string;
-  industry: string;
-  org: string;
-  job_title: string;
-  purchasing_time_frame: string;
-  role_in_purchase_process: string;
-  no_of_employees: string;
-  comments: string;
-  custom_questions: { title: string; value: string }[];
+export interface Registrant extends Omit<RegistrantShape, 'status'> {
   status: RegistrantStatus;
-  /** ISO 8601 GMT, e.g. `2022-03-22T05:59:09Z`. */
-  create_time: string;
-  join_url: string;
 }
 
 /** One join of 2.11 / 2.26; a registrant's row carries the registration's fields too. */
-export interface LogRow extends Partial<Omit<Registrant, 'id'>> {
-  cuid: string;
-  participantName: string;
-  joinTime: string;
-  /** Empty while the participant is still in. */
-  leaveTime: string;
-  device: string;
+export interface LogRow extends Omit<LogRowShape, 'deviceType' | 'status'> {
   deviceType: DeviceType;
-  ip: string;
-  registrantId?: string;
+  status?: RegistrantStatus;
 }
 
 /** §2.11. */
-export interface ReportAnswer extends Envelope, Pagination {
-  data: { startTime: string; duration: number; confId: number; logs: LogRow[] };
+export interface ReportAnswer extends Omit<Answers['getConfLogListByConfId'], 'data'> {
+  data: Omit<Answers['getConfLogListByConfId']['data'], 'logs'> & { logs: LogRow[] };
 }
 
 /** A session (one holding) of 2.26. */
-export interface SessionRecord {
-  uuid: string;
-  startTime: string;
-  /** Empty while the session runs. */
-  endTime: string;
-  duration: number;
+export interface SessionRecord extends Omit<Answers['getConfLogListByConfId2']['data']['records'][number], 'logs'> {
   logs: LogRow[];
 }
 
@@ -404,18 +281,9 @@ export interface SessionRecord {
 export type RecordStatus = 1 | 2 | 3 | 4 | 5;
 
 /** §2.26: `currentPage` is text, as the document shows. */
-export interface SessionReportAnswer extends Envelope, Omit<Pagination, 'currentPage'> {
-  currentPage: string;
+export interface SessionReportAnswer extends Omit<Answers['getConfLogListByConfId2'], 'data' | 'recordStatus'> {
   recordStatus: RecordStatus;
-  data: {
-    confId: number;
-    confNumber: string;
-    confName: string;
-    startTime: string;
-    endTime: string;
-    duration: number;
-    records: SessionRecord[];
-  };
+  data: Omit<Answers['getConfLogListByConfId2']['data'], 'records'> & { records: SessionRecord[] };
 }
 
 // ─── Registration (3.31–3.33 and the extension) ────────────────────────────────────────────────
@@ -463,21 +331,9 @@ export interface AddRegistrantParams extends Partial<Record<StandardField, strin
 }
 
 /** §3.32's `data`. */
-export interface AddedRegistrant {
-  registrant_id: string;
-  /** The meeting's confId. */
-  id: number;
-  topic: string;
-  /** ISO 8601 GMT. */
-  start_time: string;
-  /** The registrant's personal join link. */
-  join_url: string;
-  tk: string;
-}
+export type AddedRegistrant = Answers['addRegistrant']['data'];
 
-export interface AddRegistrantAnswer extends Envelope {
-  data: AddedRegistrant;
-}
+export type AddRegistrantAnswer = Answers['addRegistrant'];
 
 /** §3.33 getRegistrants. */
 export interface GetRegistrantsParams {
@@ -487,7 +343,7 @@ export interface GetRegistrantsParams {
   status?: RegistrantStatus;
 }
 
-export interface RegistrantListAnswer extends Envelope {
+export interface RegistrantListAnswer extends Omit<Answers['getRegistrants'], 'data'> {
   data: Registrant[];
 }
 
@@ -500,7 +356,7 @@ export interface UpdateRegistrantStatusParams {
   status: 'approved' | 'denied';
 }
 
-export interface RegistrantAnswer extends Envelope {
+export interface RegistrantAnswer extends Omit<Answers['updateRegistrantStatus'], 'data'> {
   data: Registrant;
 }
 
@@ -524,28 +380,16 @@ export interface DayRangeParams {
 }
 
 /** §2.22, in minutes. */
-export interface RecordTimeAnswer extends Envelope {
-  data: { confCountTime: number; confUserTime: number };
-}
+export type RecordTimeAnswer = Answers['getConfRecordTimeBySiteSign'];
 
 /** §2.23. */
-export interface ConfCountAnswer extends Envelope {
-  data: {
-    confCounts: number;
-    confNumbers: string[];
-    confList: { confNo: string; startTime: string; endTime: string; userId: string }[];
-  };
-}
+export type ConfCountAnswer = Answers['getConfCountBySiteSign'];
 
 /** §2.24: participant-times. */
-export interface UserCountsAnswer extends Envelope {
-  data: { allCounts: number; mobileCount: number; pcCount: number };
-}
+export type UserCountsAnswer = Answers['getUserCountsBySiteSign'];
 
 /** §2.27 / §2.28: minutes per day, every day of the range listed. */
-export interface DailyMinutesAnswer extends Envelope {
-  data: { datetime: string; duration: number }[];
-}
+export type DailyMinutesAnswer = Answers['getTotalConfTimeForEveryDay'];
 
 // ─── Recordings (2.19) ──────────────────────────────────────────────────────────────────────────
 
@@ -554,24 +398,12 @@ export interface CloudFileListParams {
   confNo: string;
 }
 
-export interface CloudFile {
-  uuid: string;
-  confNo: string;
-  topic: string;
-  /** Signed; works for a limited time. */
-  downloadUrl: string;
-  playUrl: string;
-  recordStart: string;
-  recordEnd: string;
-  /** MiB as text, e.g. `45MB`. */
-  fileSize: string;
-  /** This server's addition: the exact size in bytes. */
-  fileSizeBytes?: number;
-  fileType: 'MP4' | 'M4A';
+export interface CloudFile extends Omit<Answers['getCloudFileList']['data'][number], 'fileType'> {
+  /** MP4 or M4A; WEBM for recordings made by the meeting page. */
+  fileType: 'MP4' | 'M4A' | 'WEBM';
 }
 
-export interface CloudFileListAnswer extends Envelope {
-  recordCount: number;
+export interface CloudFileListAnswer extends Omit<Answers['getCloudFileList'], 'data'> {
   data: CloudFile[];
 }
 
@@ -590,9 +422,7 @@ export interface HostKeyParams {
   confNumber: string;
 }
 
-export interface HostKeyAnswer extends Envelope {
-  data: { hostKey: number };
-}
+export type HostKeyAnswer = Answers['getHostKeyByConfNumber'];
 
 // ─── Media plane (POST /media/v1/events) ────────────────────────────────────────────────────────
 
