@@ -13,7 +13,6 @@ const process = [
   'test/concurrency/**/*.test.ts',
   'test/api/webhook-fairness.test.ts',
   'test/security/edge-limits.test.ts',
-  'test/security/entry-guessing.test.ts',
   'test/security/log-redaction.test.ts',
   'test/security/room-socket.test.ts',
   'test/security/trusted-proxy.test.ts',

@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
 import type { SiteRow } from '../../src/store/database.js';
 import { buildTestApp, gmt, type TestApp } from '../helper.js';
-import { bin, processEnv } from '../server-process.js';
+import { processEnv } from '../server-process.js';
 
 // Guessing the host key, the meeting password or a registrant's tk on the join page (issue 14, item 3).
 
@@ -201,9 +200,9 @@ describe('regenerating a host key', () => {
     const site = await t.site();
     const m = await openMeeting(site);
     const old = await hostKeyOf(site, m);
-    const { stdout } = await promisify(execFile)(bin, ['user', 'regenerate-host-key', '--site', site.site_sign, '--user', 'host1', '--json'], {
-      env: processEnv(t.database),
-    });
+    let stdout = '';
+    const io = { env: processEnv(t.database), out: (line: string) => (stdout += line), err: () => {} };
+    expect(await runCli(['user', 'regenerate-host-key', '--site', site.site_sign, '--user', 'host1', '--json'], io)).toBe(0);
     const printed = JSON.parse(stdout);
     expect(printed).toMatchObject({ siteSign: site.site_sign, userId: 'host1' });
     expect(String(printed.hostKey)).not.toBe(old);

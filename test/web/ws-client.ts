@@ -41,21 +41,41 @@ export class PageSocket {
     return page;
   }
 
-  /** The first message (already received or coming) that passes `test`. */
-  waitFor(test: (m: PageMessage) => boolean, timeoutMs = 5000): Promise<PageMessage> {
+  /**
+   * The first message (already received or coming) that passes `test`. Fails when the socket closes first, or
+   * after `timeoutMs` when given (for "nothing comes" checks); otherwise the test's own timeout bounds the wait,
+   * so a busy machine only makes it slower.
+   */
+  waitFor(test: (m: PageMessage) => boolean, timeoutMs?: number): Promise<PageMessage> {
     const seen = this.messages.find(test);
     if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no such message; got ${JSON.stringify(this.messages)}`)), timeoutMs);
-      this.waiters.push({ test, resolve: (m) => (clearTimeout(timer), resolve(m)) });
-    });
+    return this.wait(test, timeoutMs);
   }
 
-  /** The next message from now on that passes `test`. */
-  next(test: (m: PageMessage) => boolean, timeoutMs = 5000): Promise<PageMessage> {
+  /** The next message from now on that passes `test` (fails as `waitFor` does). */
+  next(test: (m: PageMessage) => boolean, timeoutMs?: number): Promise<PageMessage> {
+    return this.wait(test, timeoutMs);
+  }
+
+  private wait(test: (m: PageMessage) => boolean, timeoutMs: number | undefined): Promise<PageMessage> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no such message; got ${JSON.stringify(this.messages)}`)), timeoutMs);
-      this.waiters.push({ test, resolve: (m) => (clearTimeout(timer), resolve(m)) });
+      const fail = (why: string) => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`no such message (${why}); got ${JSON.stringify(this.messages)}`));
+      };
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => fail(`${timeoutMs} ms`), timeoutMs);
+      const waiter = {
+        test,
+        resolve: (m: PageMessage) => {
+          clearTimeout(timer);
+          resolve(m);
+        },
+      };
+      this.waiters.push(waiter);
+      void this.closed.then(() => {
+        clearTimeout(timer);
+        fail(`socket closed with ${this.closeCode}`);
+      });
     });
   }
 
