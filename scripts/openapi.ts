@@ -2,11 +2,12 @@
 // (importable into Postman and other tools).
 import fs from 'node:fs';
 import { buildApp } from '../src/app.js';
+import { defaultConfig } from '../src/config.js';
 import { connect } from '../src/store/connect.js';
 
 const store = await connect({ sqliteFile: ':memory:' });
 const app = await buildApp({
-  config: { tokenWindowMs: 300_000, logLevel: 'silent', publicUrl: 'http://127.0.0.1:8080', protocolScheme: 'huiguan' },
+  config: defaultConfig({ logLevel: 'silent', publicUrl: 'http://127.0.0.1:8080', rateLimit: null }),
   db: store.db,
 });
 await app.ready();

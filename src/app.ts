@@ -21,7 +21,7 @@ import { statisticsRoutes } from './api/statistics.js';
 import { userRoutes } from './api/users.js';
 import { webRoutes } from './api/web.js';
 import { webhookRoutes } from './api/webhooks.js';
-import { DEFAULT_RECORDING_MAX_BYTES, type Config } from './config.js';
+import type { Config } from './config.js';
 import { Code } from './domain/errors.js';
 import { createLocalBus, type MeetingBus } from './store/bus.js';
 import type { Db } from './store/database.js';
@@ -31,25 +31,8 @@ import { createUploadStaging, type UploadStaging } from './store/recording-uploa
 import { TokenLedger } from './store/token-ledger.js';
 
 export interface AppOptions {
-  /** `dataDir`, `recordingMaxBytes`, `recordingLinkTtlMs` and `iceServers` default as in `loadConfig`. */
-  config: Pick<Config, 'tokenWindowMs' | 'logLevel' | 'publicUrl' | 'protocolScheme'> &
-    Partial<
-      Pick<
-        Config,
-        | 'dataDir'
-        | 'recordingMaxBytes'
-        | 'recordingLinkTtlMs'
-        | 'rateLimit'
-        | 'headersTimeoutMs'
-        | 'requestTimeoutMs'
-        | 'bodyTimeoutMs'
-        | 'idleTimeoutMs'
-        | 'iceServers'
-        | 'trustProxy'
-        | 'redisUrl'
-        | 'webhookTargets'
-      >
-    >;
+  /** The whole configuration: `loadConfig()` in the server, `defaultConfig({...})` in tests. */
+  config: Config;
   db: Db;
   /** Current time in epoch ms. Default `Date.now`. */
   clock?: () => number;
@@ -95,7 +78,7 @@ const REQUEST_TIMEOUT_ANSWER = (() => {
 
 /** The whole HTTP application on an open database; `main.ts` and the tests build it the same way. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const trustProxy = options.config.trustProxy ?? [];
+  const trustProxy = options.config.trustProxy;
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     genReqId: (raw) => {
@@ -107,12 +90,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { verbose: true, keywords: [IGNORE_CASE] } },
     // Slow clients: an upload within requestTimeout (the server's own timer), any other request within
     // bodyTimeoutMs (the hook below); idle sockets closed.
-    requestTimeout: options.config.requestTimeoutMs ?? 3_600_000,
-    connectionTimeout: options.config.idleTimeoutMs ?? 120_000,
+    requestTimeout: options.config.requestTimeoutMs,
+    connectionTimeout: options.config.idleTimeoutMs,
     ...(trustProxy.length > 0 ? { trustProxy: [...trustProxy] } : {}),
   });
-  app.server.headersTimeout = options.config.headersTimeoutMs ?? 20_000;
-  const bodyTimeoutMs = options.config.bodyTimeoutMs ?? 30_000;
+  app.server.headersTimeout = options.config.headersTimeoutMs;
+  const bodyTimeoutMs = options.config.bodyTimeoutMs;
   app.addHook('onRequest', (request, reply, done) => {
     const raw = request.raw;
     const hasBody = raw.headers['transfer-encoding'] !== undefined || Number(raw.headers['content-length'] ?? 0) > 0;
@@ -148,7 +131,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installErrorHandling(app);
   if (options.checkAnswers) checkAnswerSerialisation(app);
   await securityHeaders(app);
-  const limits = options.config.rateLimit ?? null;
+  const limits = options.config.rateLimit;
   const sharedCounter = limits ? await sharedRateCounter(app, options) : undefined;
   if (limits) await ipRateLimit(app, limits.perIp, sharedCounter);
   await openapiDocs(app);
@@ -167,7 +150,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   meetingRoutes(app, { ...deps, links });
   liveRoutes(app, { ...deps, links, bus });
   mediaRoutes(app, { ...deps, bus });
-  const dataDir = path.resolve(options.config.dataDir ?? './data');
+  const dataDir = options.config.dataDir;
   const storage = options.recordingStorage ?? createFileRecordingStorage({ root: path.join(dataDir, 'recordings') });
   await recordingRoutes(app, { ...deps, config: options.config, storage });
   await recordingChunkRoutes(app, {
@@ -175,17 +158,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clock: deps.clock,
     storage,
     staging: options.recordingUploads ?? createUploadStaging({ root: path.join(dataDir, 'recording-uploads') }),
-    maxBytes: options.config.recordingMaxBytes ?? DEFAULT_RECORDING_MAX_BYTES,
+    maxBytes: options.config.recordingMaxBytes,
   });
   registrationRoutes(app, { ...deps, links });
   statisticsRoutes(app, deps);
   hostAndRoomRoutes(app, deps);
-  webhookRoutes(app, { ...deps, targets: options.config.webhookTargets ?? {} });
+  webhookRoutes(app, { ...deps, targets: options.config.webhookTargets });
   await webRoutes(app, {
     db: options.db,
     bus,
     clock: deps.clock,
-    iceServers: options.config.iceServers ?? [],
+    iceServers: options.config.iceServers,
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   });
   return app;

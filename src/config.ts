@@ -77,9 +77,9 @@ export interface IceServer {
 type Env = Record<string, string | undefined>;
 
 /** 2 GiB. */
-export const DEFAULT_RECORDING_MAX_BYTES = 2 * 1024 ** 3;
+const DEFAULT_RECORDING_MAX_BYTES = 2 * 1024 ** 3;
 /** One day. */
-export const DEFAULT_RECORDING_LINK_TTL_SECONDS = 86_400;
+const DEFAULT_RECORDING_LINK_TTL_SECONDS = 86_400;
 
 /** Thrown for an environment variable that cannot be used; the message names it. */
 export class ConfigError extends Error {}
@@ -172,6 +172,14 @@ function webhookTargets(env: Env): Config['webhookTargets'] {
     throw new ConfigError(`HUIGUAN_WEBHOOK_ALLOWED_NETWORKS must list addresses or CIDRs: ${(err as Error).message}`);
   }
   return Object.freeze({ allowPrivate: allow === '1' || allow === 'true', allowedNetworks: Object.freeze(allowedNetworks) });
+}
+
+/**
+ * The configuration of an empty environment with `overrides` (tests, tools): every default lives in
+ * {@link loadConfig} only.
+ */
+export function defaultConfig(overrides: Partial<Config> = {}): Config {
+  return Object.freeze({ ...loadConfig({}), ...overrides });
 }
 
 /** Parses the environment (default `process.env`) into a frozen {@link Config}. */

@@ -6,7 +6,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../src/app.js';
-import type { Config } from '../src/config.js';
+import { defaultConfig, type Config } from '../src/config.js';
 import { createSite } from '../src/domain/sites.js';
 import { computeToken } from '../src/domain/token.js';
 import { createBus, type MeetingBus } from '../src/store/bus.js';
@@ -145,14 +145,13 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const bus = await createBus(store, databaseUrl, () => undefined);
   const recordingDir = options.recordingDir ?? path.join(os.tmpdir(), `huiguan-recordings-${randomBytes(6).toString('hex')}`);
   const app = await buildApp({
-    config: {
-      tokenWindowMs: 300_000,
+    config: defaultConfig({
       logLevel: 'silent',
       publicUrl: 'http://meet.example.test',
-      protocolScheme: 'huiguan',
+      rateLimit: null,
       ...(options.recordingMaxBytes !== undefined ? { recordingMaxBytes: options.recordingMaxBytes } : {}),
       ...options.config,
-    },
+    }),
     db: store.db,
     bus,
     clock: () => clock.now,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { DEFAULT_RECORDING_LINK_TTL_SECONDS, DEFAULT_RECORDING_MAX_BYTES, type Config } from '../config.js';
+import type { Config } from '../config.js';
 import type { RecordingLinkPurpose } from '../domain/recording-links.js';
 import { cloudFiles, FILE_EXTENSION, FILE_MEDIA_TYPE, fileSizeText, openRecordingLink, type LinkedRecording } from '../domain/recordings.js';
 import { formatDateTime } from '../domain/time.js';
@@ -13,7 +13,7 @@ import { endpointParams } from './schemas.js';
 import { answers } from '../contract/answers.js';
 
 export interface RecordingDeps extends EndpointDeps {
-  config: Pick<Config, 'publicUrl'> & Partial<Pick<Config, 'recordingMaxBytes' | 'recordingLinkTtlMs'>>;
+  config: Pick<Config, 'publicUrl' | 'recordingMaxBytes' | 'recordingLinkTtlMs'>;
   /** Where recording files are kept (the app shares it with the page's chunked uploads). */
   storage: RecordingStorage;
 }
@@ -25,7 +25,7 @@ export interface RecordingDeps extends EndpointDeps {
  */
 export async function recordingRoutes(app: FastifyInstance, deps: RecordingDeps): Promise<void> {
   const { storage } = deps;
-  const links = { publicUrl: deps.config.publicUrl, ttlMs: deps.config.recordingLinkTtlMs ?? DEFAULT_RECORDING_LINK_TTL_SECONDS * 1000 };
+  const links = { publicUrl: deps.config.publicUrl, ttlMs: deps.config.recordingLinkTtlMs };
 
   defineEndpoint(app, deps, {
     name: 'getCloudFileList',
@@ -41,7 +41,7 @@ export async function recordingRoutes(app: FastifyInstance, deps: RecordingDeps)
     },
   });
 
-  await recordingUploadRoutes(app, { ...deps, storage, maxBytes: deps.config.recordingMaxBytes ?? DEFAULT_RECORDING_MAX_BYTES });
+  await recordingUploadRoutes(app, { ...deps, storage, maxBytes: deps.config.recordingMaxBytes });
 
   await app.register(async (scope) => {
     // Range requests, ETag and conditional requests come with @fastify/static's sendFile.

@@ -29,8 +29,8 @@ export interface HubDeps {
   bus: MeetingBus;
   clock: () => number;
   log: FastifyBaseLogger;
-  /** STUN/TURN servers handed to the pages (`media-config`); default none. */
-  iceServers?: readonly IceServer[];
+  /** STUN/TURN servers handed to the pages (`media-config`, `config.iceServers`). */
+  iceServers: readonly IceServer[];
 }
 
 /** Longest participant id a page may address (cuids are 22 characters). */
@@ -308,7 +308,7 @@ class RoomConnection {
     const owner = host ? await findUserById(this.db, meeting.user_pk) : undefined;
     this.send({
       type: 'media-config',
-      iceServers: this.hub.deps.iceServers ?? [],
+      iceServers: this.hub.deps.iceServers,
       camera: (host ? meeting.option_video_host : meeting.option_video_participants) === 1,
       microphone: true,
       cloudRecord: owner?.enable_cloud_record === 1,

@@ -22,8 +22,8 @@ export interface WebDeps {
   db: Db;
   bus: MeetingBus;
   clock: () => number;
-  /** STUN/TURN servers for the pages' media; default none. */
-  iceServers?: readonly IceServer[];
+  /** STUN/TURN servers for the pages' media (`config.iceServers`). */
+  iceServers: readonly IceServer[];
   webRoot?: string;
 }
 
@@ -39,7 +39,7 @@ function linkKind(kind: string): LinkKind {
 export async function webRoutes(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const root = deps.webRoot ?? WEB_ROOT;
   const indexFile = path.join(root, 'index.html');
-  const hub = new RoomHub({ db: deps.db, bus: deps.bus, clock: deps.clock, log: app.log, iceServers: deps.iceServers ?? [] });
+  const hub = new RoomHub({ db: deps.db, bus: deps.bus, clock: deps.clock, log: app.log, iceServers: deps.iceServers });
   app.addHook('preClose', async () => hub.close());
 
   await app.register(websocket, { options: { maxPayload: SOCKET_LIMITS.maxMessageBytes } });
