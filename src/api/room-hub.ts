@@ -40,7 +40,7 @@ const MAX_ID = 64;
  * What every page of a meeting is shown after a change, read once for all of this process's pages of it:
  * the meeting, its open session, who is present, who waits in the lobby, and the pages' own tickets.
  */
-export interface RoomSnapshot {
+export interface MeetingSnapshot {
   /** Order of the read: a page ignores reads begun before its own last change was committed. */
   seq: number;
   meeting: MeetingRow | undefined;
@@ -51,8 +51,8 @@ export interface RoomSnapshot {
 }
 
 /** The pages of one meeting in this process, and whether their shared read is under way or due again. */
-interface Room {
-  connections: Set<RoomConnection>;
+interface MeetingPages {
+  connections: Set<PageConnection>;
   reading: boolean;
   again: boolean;
 }
@@ -62,9 +62,9 @@ interface Room {
  * the bus (from this process or another) makes the process re-read the meeting once and show it to each of
  * its pages. One connection per ticket: a new one replaces the old.
  */
-export class RoomHub {
-  private readonly rooms = new Map<number, Room>();
-  private readonly byTicket = new Map<string, RoomConnection>();
+export class PageHub {
+  private readonly meetings = new Map<number, MeetingPages>();
+  private readonly byTicket = new Map<string, PageConnection>();
   private readonly unsubscribe: () => void;
   private readonly unsubscribeSignals: () => void;
   /** Sequence number of the latest read begun. */
@@ -86,7 +86,7 @@ export class RoomHub {
     const budget = new MessageBudget();
     // Messages that arrive while the ticket is being read are kept and replayed.
     const early: string[] = [];
-    let connection: RoomConnection | undefined;
+    let connection: PageConnection | undefined;
     socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
       if (socket.readyState !== socket.OPEN) return;
       const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
@@ -104,16 +104,16 @@ export class RoomHub {
       socket.close();
       return;
     }
-    const current = new RoomConnection(this, socket, ticket, client);
+    const current = new PageConnection(this, socket, ticket, client);
     connection = current;
     this.byTicket.get(token)?.replace();
     this.byTicket.set(token, current);
-    let room = this.rooms.get(ticket.meeting_id);
-    if (!room) this.rooms.set(ticket.meeting_id, (room = { connections: new Set(), reading: false, again: false }));
-    room.connections.add(current);
+    let pages = this.meetings.get(ticket.meeting_id);
+    if (!pages) this.meetings.set(ticket.meeting_id, (pages = { connections: new Set(), reading: false, again: false }));
+    pages.connections.add(current);
     socket.on('close', () => {
-      room.connections.delete(current);
-      if (room.connections.size === 0) this.rooms.delete(ticket.meeting_id);
+      pages.connections.delete(current);
+      if (pages.connections.size === 0) this.meetings.delete(ticket.meeting_id);
       if (this.byTicket.get(token) === current) this.byTicket.delete(token);
       current.closed();
     });
@@ -123,32 +123,32 @@ export class RoomHub {
 
   /** Re-reads the meeting for its pages here: one read at a time, and one more if it changed meanwhile. */
   private changed(meetingId: number): void {
-    const room = this.rooms.get(meetingId);
-    if (!room) return;
-    if (room.reading) {
-      room.again = true;
+    const pages = this.meetings.get(meetingId);
+    if (!pages) return;
+    if (pages.reading) {
+      pages.again = true;
       return;
     }
-    room.reading = true;
+    pages.reading = true;
     void (async () => {
       try {
         do {
-          room.again = false;
-          const snapshot = await this.read(meetingId, room);
-          for (const connection of room.connections) connection.refresh(snapshot);
-        } while (room.again && room.connections.size > 0);
+          pages.again = false;
+          const snapshot = await this.read(meetingId, pages);
+          for (const connection of pages.connections) connection.refresh(snapshot);
+        } while (pages.again && pages.connections.size > 0);
       } catch (err) {
         this.deps.log.error({ err }, 'room read failed');
       } finally {
-        room.reading = false;
+        pages.reading = false;
       }
     })();
   }
 
-  private async read(meetingId: number, room: Room): Promise<RoomSnapshot> {
+  private async read(meetingId: number, pages: MeetingPages): Promise<MeetingSnapshot> {
     const seq = ++this.seq;
     const db = this.deps.db;
-    const tokens = [...room.connections].map((c) => c.token);
+    const tokens = [...pages.connections].map((c) => c.token);
     const meeting = await findMeetingById(db, meetingId);
     const session = meeting && (await openSession(db, meetingId));
     return {
@@ -162,7 +162,7 @@ export class RoomHub {
   }
 
   private deliver(signal: Signal): void {
-    for (const connection of this.rooms.get(signal.meetingId)?.connections ?? []) connection.deliver(signal);
+    for (const connection of this.meetings.get(signal.meetingId)?.connections ?? []) connection.deliver(signal);
   }
 
   close(): void {
@@ -172,7 +172,7 @@ export class RoomHub {
   }
 }
 
-class RoomConnection {
+class PageConnection {
   private queue: Promise<void> = Promise.resolve();
   private participationId: number | undefined;
   private lastState: PageState | undefined;
@@ -186,7 +186,7 @@ class RoomConnection {
   private readonly device: ReturnType<typeof deviceFromUserAgent>;
 
   constructor(
-    private readonly hub: RoomHub,
+    private readonly hub: PageHub,
     private readonly socket: WebSocket,
     private readonly ticket: TicketRow,
     private readonly client: { ip: string; userAgent: string | undefined },
@@ -247,7 +247,7 @@ class RoomConnection {
   }
 
   /** Shows the page the meeting as `snapshot` has it, joining it when the ticket has been admitted. */
-  refresh(snapshot: RoomSnapshot): void {
+  refresh(snapshot: MeetingSnapshot): void {
     this.enqueue(async () => {
       if (this.finished || snapshot.seq < this.staleBefore) return;
       const page = pageStep(snapshot.tickets.get(this.ticket.token)?.state);
@@ -337,7 +337,7 @@ class RoomConnection {
     this.hub.deps.bus.signal(signal).catch((err: unknown) => this.hub.deps.log.error({ err }, 'signal relay failed'));
   }
 
-  private sendRoster({ meeting, session, present, waiting }: RoomSnapshot): void {
+  private sendRoster({ meeting, session, present, waiting }: MeetingSnapshot): void {
     if (!meeting || !session) return;
     this.sendState('in_meeting');
     const roster = JSON.stringify({

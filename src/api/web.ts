@@ -12,7 +12,7 @@ import type { MeetingBus } from '../store/bus.js';
 import type { Db } from '../store/database.js';
 import { findUserById } from '../store/users.repository.js';
 import { sendPageRefusal } from './errors.js';
-import { RoomHub } from './room-hub.js';
+import { PageHub } from './room-hub.js';
 import { SOCKET_LIMITS } from './socket-limits.js';
 
 /** Where Vite puts the pages (`npm run build:web`). */
@@ -39,7 +39,7 @@ function linkKind(kind: string): LinkKind {
 export async function webRoutes(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const root = deps.webRoot ?? WEB_ROOT;
   const indexFile = path.join(root, 'index.html');
-  const hub = new RoomHub({ db: deps.db, bus: deps.bus, clock: deps.clock, log: app.log, iceServers: deps.iceServers });
+  const hub = new PageHub({ db: deps.db, bus: deps.bus, clock: deps.clock, log: app.log, iceServers: deps.iceServers });
   app.addHook('preClose', async () => hub.close());
 
   await app.register(websocket, { options: { maxPayload: SOCKET_LIMITS.maxMessageBytes } });

@@ -107,9 +107,9 @@ export async function joinMeeting(db: Db, meeting: MeetingRow, input: Participan
   if ((await countPresent(db, session.id)) >= meeting.conf_parties) {
     throw new ApiError(Code.noRoomResource, `会议人数已满 (meeting ${meeting.conf_number} is full: ${meeting.conf_parties} parties)`);
   }
-  if (meeting.rc_port === 1 && isHardwareRoom(input.device)) {
+  if (meeting.rc_port === 1 && isRoomSystem(input.device)) {
     const present = await presentIn(db, session.id);
-    if (present.some((p) => isHardwareRoom(p.device))) {
+    if (present.some((p) => isRoomSystem(p.device))) {
       throw new ApiError(Code.noRoomResource, `会议只允许一台硬件设备接入 (meeting ${meeting.conf_number} admits one hardware-room device: rcPort=1)`);
     }
   }
@@ -163,7 +163,7 @@ async function closed(db: Db, meeting: MeetingRow, session: SessionRow | undefin
 }
 
 /** An H.323 or SIP room system (2.25 limits these), told by the device the media plane reports. */
-export function isHardwareRoom(device: string | undefined): boolean {
+export function isRoomSystem(device: string | undefined): boolean {
   return /h\.?323|\bsip\b|polycom/i.test(device ?? '');
 }
 

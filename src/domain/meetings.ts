@@ -12,7 +12,7 @@ import {
   updateMeeting,
   userOverlap,
 } from '../store/meetings.repository.js';
-import { roomsFor, siteHasRooms } from '../store/rooms.repository.js';
+import { poolRoomsFor, siteHasPoolRooms } from '../store/pool-rooms.repository.js';
 import { lockSite } from '../store/sites.repository.js';
 import { updateUser } from '../store/users.repository.js';
 import { ApiError, Code, parameterError } from './errors.js';
@@ -169,8 +169,8 @@ async function pickRoom(
   booking: { window: Window; parties: number; upCompatible: boolean; currentRoom?: number | null },
   range: ReturnType<typeof occupiedRange> & { excludeId?: number | undefined },
 ): Promise<number | null> {
-  if (!(await siteHasRooms(db, site.id))) return null;
-  const rooms = await roomsFor(db, site.id, booking.parties, { larger: booking.upCompatible });
+  if (!(await siteHasPoolRooms(db, site.id))) return null;
+  const rooms = await poolRoomsFor(db, site.id, booking.parties, { larger: booking.upCompatible });
   const wanted = booking.upCompatible ? `of at least ${booking.parties} parties` : `of exactly ${booking.parties} parties (upCompatible=y allows a larger one)`;
   if (rooms.length === 0) {
     throw new ApiError(Code.noRoomResource, `没有合适的会议室 (confParties: the site has no room ${wanted})`);

@@ -1,6 +1,6 @@
 import type { Db, SiteRow, SiteState } from '../store/database.js';
 import { countSites, findSiteBySign, insertSite, listSites, updateSite } from '../store/sites.repository.js';
-import { insertRooms, listRooms } from '../store/rooms.repository.js';
+import { insertPoolRooms, listPoolRooms } from '../store/pool-rooms.repository.js';
 import { ApiError, Code, parameterError } from './errors.js';
 import { newApiKey } from './secrets.js';
 import { dateFromExpiry, expiryFromDate } from './time.js';
@@ -171,7 +171,7 @@ export async function addRooms(
     if (parsed === undefined) throw parameterError('expires', 'a date yyyy-MM-dd');
     expiresAt = parsed;
   }
-  return insertRooms(db, { siteId: site.id, capacity: input.capacity, expiresAt, count: input.count, now });
+  return insertPoolRooms(db, { siteId: site.id, capacity: input.capacity, expiresAt, count: input.count, now });
 }
 
 /**
@@ -206,7 +206,7 @@ export async function createDemoSiteIfEmpty(db: Db, now: number): Promise<SiteRo
 }
 
 export async function viewSite(db: Db, site: SiteRow, now: number): Promise<SiteView> {
-  const rooms = await listRooms(db, site.id);
+  const rooms = await listPoolRooms(db, site.id);
   const groups = new Map<string, { capacity: number; count: number; expires: string | null }>();
   for (const room of rooms) {
     const expires = room.expires_at === null ? null : dateFromExpiry(room.expires_at);

@@ -387,7 +387,8 @@ export type Db = Kysely<Database>;
 export type SiteRow = Selectable<SitesTable>;
 export type NewSite = Insertable<SitesTable>;
 export type SiteUpdate = Updateable<SitesTable>;
-export type RoomRow = Selectable<RoomsTable>;
+/** A room of a site's room pool (§2.1). */
+export type PoolRoomRow = Selectable<RoomsTable>;
 export type UserRow = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type MeetingRow = Selectable<MeetingsTable>;

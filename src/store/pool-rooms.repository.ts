@@ -1,9 +1,13 @@
-import type { Db, RoomRow } from './database.js';
+import type { Db, PoolRoomRow } from './database.js';
 
-export async function insertRooms(
+/**
+ * The room pool of a site (§2.1 confParties and upCompatible; table `rooms`): rooms of a capacity a
+ * meeting is booked into. Not the hardware room systems of §2.25 (`rcPort`), nor the pages' meetings.
+ */
+export async function insertPoolRooms(
   db: Db,
   rooms: { siteId: number; capacity: number; expiresAt: number | null; count: number; now: number },
-): Promise<RoomRow[]> {
+): Promise<PoolRoomRow[]> {
   const values = Array.from({ length: rooms.count }, () => ({
     site_id: rooms.siteId,
     capacity: rooms.capacity,
@@ -13,15 +17,15 @@ export async function insertRooms(
   return db.insertInto('rooms').values(values).returningAll().execute();
 }
 
-export async function listRooms(db: Db, siteId: number): Promise<RoomRow[]> {
+export async function listPoolRooms(db: Db, siteId: number): Promise<PoolRoomRow[]> {
   return db.selectFrom('rooms').selectAll().where('site_id', '=', siteId).orderBy('id').execute();
 }
 
 /**
- * The site's rooms that can hold `parties`: of exactly that capacity, or with `larger` of any capacity
+ * The site's pool rooms that can hold `parties`: of exactly that capacity, or with `larger` of any capacity
  * at least that, smallest first.
  */
-export async function roomsFor(db: Db, siteId: number, parties: number, { larger }: { larger: boolean }): Promise<RoomRow[]> {
+export async function poolRoomsFor(db: Db, siteId: number, parties: number, { larger }: { larger: boolean }): Promise<PoolRoomRow[]> {
   return db
     .selectFrom('rooms')
     .selectAll()
@@ -32,7 +36,7 @@ export async function roomsFor(db: Db, siteId: number, parties: number, { larger
     .execute();
 }
 
-export async function siteHasRooms(db: Db, siteId: number): Promise<boolean> {
+export async function siteHasPoolRooms(db: Db, siteId: number): Promise<boolean> {
   const row = await db.selectFrom('rooms').select('id').where('site_id', '=', siteId).limit(1).executeTakeFirst();
   return row !== undefined;
 }
