@@ -145,14 +145,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     tokens: new TokenLedger(options.db),
   };
   const links = { publicUrl: options.config.publicUrl, protocolScheme: options.config.protocolScheme };
-  healthRoutes(app, options.db);
-  userRoutes(app, deps);
-  meetingRoutes(app, { ...deps, links });
-  liveRoutes(app, { ...deps, links, bus });
-  mediaRoutes(app, { ...deps, bus });
+  await app.register(healthRoutes, { db: options.db });
+  await app.register(userRoutes, deps);
+  await app.register(meetingRoutes, { ...deps, links });
+  await app.register(liveRoutes, { ...deps, links, bus });
+  await app.register(mediaRoutes, { ...deps, bus });
   const dataDir = options.config.dataDir;
   const storage = options.recordingStorage ?? createFileRecordingStorage({ root: path.join(dataDir, 'recordings') });
-  await recordingRoutes(app, { ...deps, config: options.config, storage });
+  await app.register(recordingRoutes, { ...deps, config: options.config, storage });
   await recordingChunkRoutes(app, {
     db: options.db,
     clock: deps.clock,
@@ -160,10 +160,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     staging: options.recordingUploads ?? createUploadStaging({ root: path.join(dataDir, 'recording-uploads') }),
     maxBytes: options.config.recordingMaxBytes,
   });
-  registrationRoutes(app, { ...deps, links });
-  statisticsRoutes(app, deps);
-  hostAndRoomRoutes(app, deps);
-  webhookRoutes(app, { ...deps, targets: options.config.webhookTargets });
+  await app.register(registrationRoutes, { ...deps, links });
+  await app.register(statisticsRoutes, deps);
+  await app.register(hostAndRoomRoutes, deps);
+  await app.register(webhookRoutes, { ...deps, targets: options.config.webhookTargets });
   await webRoutes(app, {
     db: options.db,
     bus,

@@ -98,6 +98,9 @@ export function defineEndpoint<S extends TObject, R extends TSchema>(app: Fastif
     schema: { querystring: def.params, response: { 200: wireSchema(def.answer) }, summary: def.summary, description: `§${def.section}` },
     preValidation: mergeParams,
     handler: async (request: FastifyRequest) => {
+      // The querystring schema validated and coerced these: they are Static<S>. The TypeBox type provider
+      // cannot say so here, where S is generic (its `S extends TSchema ? Static<S> : unknown` stays deferred);
+      // every handler still receives them typed as Static<S> through EndpointContext.
       const params = request.query as Static<S> & AuthParams;
       return runSigned(deps, def.subject, params, (ctx) => def.handler({ ...ctx, params, request }), request, def.access);
     },

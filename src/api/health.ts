@@ -1,9 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Db } from '../store/database.js';
 import { ping } from '../store/dialect.js';
 
 /** `/healthz`: the process answers. `/readyz`: and its database does too (503 otherwise). */
-export function healthRoutes(app: FastifyInstance, db: Db): void {
+export const healthRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (request, reply) => {
     try {
@@ -14,4 +14,4 @@ export function healthRoutes(app: FastifyInstance, db: Db): void {
       return reply.code(503).send({ status: 'unavailable', message: 'database not reachable' });
     }
   });
-}
+};

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import { ApiError, Code } from '../domain/errors.js';
 import { requireSiteMeeting } from '../domain/meetings.js';
@@ -12,7 +12,7 @@ import { answers } from '../contract/answers.js';
 const confNumber = Type.String({ minLength: 1, maxLength: 16, description: '会议号 (confNumber)' });
 
 /** §2.25 changeRcPort, §2.29 getHostKeyByConfNumber, and the extension regenerateHostKey. */
-export function hostAndRoomRoutes(app: FastifyInstance, deps: EndpointDeps): void {
+export const hostAndRoomRoutes: FastifyPluginAsync<EndpointDeps> = async (app, deps) => {
   defineEndpoint(app, deps, {
     name: 'changeRcPort',
     answer: answers.changeRcPort,
@@ -59,4 +59,4 @@ export function hostAndRoomRoutes(app: FastifyInstance, deps: EndpointDeps): voi
       return ok({ data: { hostKey: Number(user.host_key) } });
     },
   });
-}
+};

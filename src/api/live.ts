@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import { Code } from '../domain/errors.js';
 import { MAX_PAGE_SIZE } from '../domain/meeting-lists.js';
@@ -18,7 +18,7 @@ const pageParams = {
 };
 
 /** §2.11, 2.13–2.15, 2.26, 2.30: live meetings and what happened in them. */
-export function liveRoutes(app: FastifyInstance, deps: EndpointDeps & { links: LinkConfig; bus: MeetingBus }): void {
+export const liveRoutes: FastifyPluginAsync<EndpointDeps & { links: LinkConfig; bus: MeetingBus }> = async (app, deps) => {
   defineEndpoint(app, deps, {
     name: 'endConf',
     answer: answers.endConf,
@@ -110,4 +110,4 @@ export function liveRoutes(app: FastifyInstance, deps: EndpointDeps & { links: L
       };
     },
   });
-}
+};

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import { applyMediaEvents } from '../domain/media-events.js';
 import type { MeetingBus } from '../store/bus.js';
@@ -34,7 +34,7 @@ const event = Type.Object({
  * one transaction through the same lifecycle as the pages (domain/media-events.ts). Signed like the API,
  * token subject `confNumber`.
  */
-export function mediaRoutes(app: FastifyInstance, deps: EndpointDeps & { bus: MeetingBus }): void {
+export const mediaRoutes: FastifyPluginAsync<EndpointDeps & { bus: MeetingBus }> = async (app, deps) => {
   defineEndpoint(app, deps, {
     name: 'events',
     url: '/media/v1/events',
@@ -52,4 +52,4 @@ export function mediaRoutes(app: FastifyInstance, deps: EndpointDeps & { bus: Me
       return ok();
     },
   });
-}
+};

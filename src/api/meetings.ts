@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import { MAX_PAGE_SIZE, siteMeetings, userMeetings, type ListState, type Page } from '../domain/meeting-lists.js';
 import { fullMeetingView, siteListItem, type LinkConfig } from '../domain/meeting-view.js';
@@ -68,7 +68,7 @@ const pageParams = {
 };
 
 /** §2.1–2.10, 2.12, 2.16: booking meetings and listing them. */
-export function meetingRoutes(app: FastifyInstance, deps: EndpointDeps & { links: LinkConfig }): void {
+export const meetingRoutes: FastifyPluginAsync<EndpointDeps & { links: LinkConfig }> = async (app, deps) => {
   const full = (site: SiteRow, m: { meeting: Parameters<typeof fullMeetingView>[0]; host: { user_id: string; user_name: string } }) =>
     fullMeetingView(m.meeting, m.host, site, deps.links);
   const listedHost = (row: ListedMeeting) => ({ user_id: row.host_user_id, user_name: row.host_user_name });
@@ -221,7 +221,7 @@ export function meetingRoutes(app: FastifyInstance, deps: EndpointDeps & { links
     }),
     handler: async ({ db, site, params, now }) => ok(await remainingParties(db, site, params, now)),
   });
-}
+};
 
 function pagination(page: Page) {
   return { totalPage: page.totalPage, currentPage: page.currentPage, totalItems: page.totalItems, pageSize: page.pageSize };

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import type { Config } from '../config.js';
 import type { RecordingLinkPurpose } from '../domain/recording-links.js';
@@ -23,7 +23,7 @@ export interface RecordingDeps extends EndpointDeps {
  * and the signed links getCloudFileList hands out (`/recordings/<recordId>/download|play`).
  * Defaults: files up to 2 GiB (`config.recordingMaxBytes`), links good for a day (`config.recordingLinkTtlMs`).
  */
-export async function recordingRoutes(app: FastifyInstance, deps: RecordingDeps): Promise<void> {
+export const recordingRoutes: FastifyPluginAsync<RecordingDeps> = async (app, deps) => {
   const { storage } = deps;
   const links = { publicUrl: deps.config.publicUrl, ttlMs: deps.config.recordingLinkTtlMs };
 
@@ -84,7 +84,7 @@ export async function recordingRoutes(app: FastifyInstance, deps: RecordingDeps)
         .send(playPage(linked));
     });
   });
-}
+};
 
 /** Every bad link (unknown, tampered, expired, revoked) gets the same answer. */
 function refuse(reply: FastifyReply) {

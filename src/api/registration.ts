@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import { joinUrlOf, type LinkConfig } from '../domain/meeting-view.js';
 import {
@@ -19,7 +19,7 @@ const confId = Type.Integer({ minimum: 1, description: '会议id: the confId con
 const jsonList = (description: string) => Type.Optional(Type.Unknown({ description: `${description}; a JSON array, or JSON text in a form field` }));
 
 /** §3.31–3.33: registration, and the approve/deny extension. */
-export function registrationRoutes(app: FastifyInstance, deps: EndpointDeps & { links: LinkConfig }): void {
+export const registrationRoutes: FastifyPluginAsync<EndpointDeps & { links: LinkConfig }> = async (app, deps) => {
   defineEndpoint(app, deps, {
     name: 'updateRegistrationQuestions',
     answer: answers.updateRegistrationQuestions,
@@ -119,4 +119,4 @@ export function registrationRoutes(app: FastifyInstance, deps: EndpointDeps & { 
       return ok({ data: registrantView(registrant, joinUrlOf(meeting, deps.links)) });
     },
   });
-}
+};

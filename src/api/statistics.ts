@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import { DEFAULT_DAYS_BACK, joinCounts, meetingsHeld, minutesPerDay, recordTime, timeRange } from '../domain/statistics.js';
 import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
@@ -15,7 +15,7 @@ const dayParams = {
 };
 
 /** §2.22–2.24, 2.27, 2.28: a site's usage, in minutes and participant-times. */
-export function statisticsRoutes(app: FastifyInstance, deps: EndpointDeps): void {
+export const statisticsRoutes: FastifyPluginAsync<EndpointDeps> = async (app, deps) => {
   defineEndpoint(app, deps, {
     name: 'getConfRecordTimeBySiteSign',
     answer: answers.getConfRecordTimeBySiteSign,
@@ -70,4 +70,4 @@ export function statisticsRoutes(app: FastifyInstance, deps: EndpointDeps): void
     params: endpointParams(dayParams),
     handler: async ({ db, site, params, now }) => ok({ data: await minutesPerDay(db, site.id, params, now, 'participant') }),
   });
-}
+};

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import { changeUserRegion, createOrUpdateUser, deleteUser, requireUser, userData, userInfo } from '../domain/users.js';
 import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
@@ -11,7 +11,7 @@ const isNeedCreate = Type.String({
 });
 
 /** §2.17, 2.18, 2.20, 2.21: the site's users. */
-export function userRoutes(app: FastifyInstance, deps: EndpointDeps): void {
+export const userRoutes: FastifyPluginAsync<EndpointDeps> = async (app, deps) => {
   defineEndpoint(app, deps, {
     name: 'createOrUpdateUser',
     answer: answers.createOrUpdateUser,
@@ -81,4 +81,4 @@ export function userRoutes(app: FastifyInstance, deps: EndpointDeps): void {
       return ok({ userInfo: userInfo(user) });
     },
   });
-}
+};

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import type { WebhookTargetPolicy } from '../domain/webhook-targets.js';
 import { createEndpoint, eventBody, removeEndpoint } from '../domain/webhooks.js';
@@ -12,7 +12,7 @@ import { answers } from '../contract/answers.js';
  * Extension (docs/webhooks.md): a site's webhook endpoints and its events feed, signed like the API with
  * the token subject `siteSign`. `targets`: where endpoints may point (`Config.webhookTargets`).
  */
-export function webhookRoutes(app: FastifyInstance, deps: EndpointDeps & { targets: WebhookTargetPolicy }): void {
+export const webhookRoutes: FastifyPluginAsync<EndpointDeps & { targets: WebhookTargetPolicy }> = async (app, deps) => {
   defineEndpoint(app, deps, {
     name: 'createEndpoint',
     url: '/webhooks/v1/createEndpoint',
@@ -73,4 +73,4 @@ export function webhookRoutes(app: FastifyInstance, deps: EndpointDeps & { targe
       return ok({ data: events.map((e) => eventBody(e, site.site_sign)), lastSeq: await lastSeq(db, site.id) });
     },
   });
-}
+};
