@@ -11,6 +11,7 @@ import { findRegistrantByTk } from '../store/registrants.repository.js';
 import { passwordTag, recordEntryFailure, refuseIfHeld } from './entry-guard.js';
 import { ApiError, Code } from './errors.js';
 import { lockMeeting } from './lifecycle.js';
+import { isOver } from './meeting-status.js';
 import { formatDateTime } from './time.js';
 import { safeEqual } from './token.js';
 
@@ -34,7 +35,7 @@ export async function resolveLink(db: Db, kind: LinkKind, confNumber: string, se
 /** What a page shows before anyone enters. */
 export function linkInfo(link: Link, host: UserRow, now: number) {
   const m = link.meeting;
-  const ended = m.conf_status === MeetingStatus.ended || (m.conf_status === MeetingStatus.scheduled && m.window_end <= now);
+  const ended = isOver(m, now);
   return {
     role: link.role,
     meeting: {

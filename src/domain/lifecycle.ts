@@ -24,6 +24,7 @@ import {
 } from '../store/presence.repository.js';
 import { requireCurrentPassword } from './entry-guard.js';
 import { ApiError, Code } from './errors.js';
+import { isPastDue, statusAfterSession } from './meeting-status.js';
 import { formatDateTime } from './time.js';
 import { recordJoin, recordParticipationsClosed, recordSessionClosed } from './usage.js';
 import { emitEvent } from './webhooks.js';
@@ -50,7 +51,7 @@ export interface ParticipantInput {
  */
 export async function lockMeeting(db: Db, siteId: number | undefined, meetingId: number, now: number): Promise<MeetingRow | undefined> {
   const meeting = siteId === undefined ? await findMeetingById(db, meetingId, { lock: true }) : await findMeeting(db, siteId, meetingId, { lock: true });
-  if (meeting && meeting.conf_status === MeetingStatus.scheduled && meeting.window_end <= now) {
+  if (meeting && isPastDue(meeting, now)) {
     return updateMeeting(db, meeting.id, { conf_status: MeetingStatus.ended, updated_at: now });
   }
   return meeting;
@@ -189,7 +190,8 @@ export async function endSession(db: Db, meeting: MeetingRow, at: number, { fina
     await closeSession(db, session.id, endedAt);
     await recordSessionClosed(db, meeting.site_id, session.started_at, endedAt);
   }
-  const over = final || at >= meeting.window_end;
+  const status = statusAfterSession({ final, at, windowEnd: meeting.window_end });
+  const over = status === MeetingStatus.ended;
   if (session) {
     await emitEvent(
       db,
@@ -199,7 +201,7 @@ export async function endSession(db: Db, meeting: MeetingRow, at: number, { fina
       at,
     );
   }
-  await updateMeeting(db, meeting.id, { conf_status: over ? MeetingStatus.ended : MeetingStatus.scheduled, updated_at: at });
+  await updateMeeting(db, meeting.id, { conf_status: status, updated_at: at });
   // Tickets are for one session: a later one is entered afresh (with the password it asks for then).
   await moveTickets(db, meeting.id, ['admitted', 'host_wait', 'lobby'], 'ended', at);
 }

@@ -19,6 +19,7 @@ import { ApiError, Code, parameterError } from './errors.js';
 import { Bounds, forbiddenNamePart, meetingWindow, peakUse, type Window } from './schedule.js';
 import { formatDateTime, parseDateTime } from './time.js';
 import { endSession } from './lifecycle.js';
+import { isPastDue, statusOnCancel } from './meeting-status.js';
 import { enableTuiliu, findOrCreateUser, requireUser } from './users.js';
 
 /** Options a meeting carries as given (2.1, 2.2, 2.12); absent ones keep their default or old value. */
@@ -311,7 +312,7 @@ export async function requireOwnMeeting(
   if (!meeting || meeting.conf_del_flag !== DelFlag.normal || meeting.user_pk !== host.id) {
     throw new ApiError(Code.meetingNotFound, `会议不存在 (no meeting confId ${confId} of userId "${userId}")`);
   }
-  if (meeting.conf_status === MeetingStatus.scheduled && meeting.window_end <= now) {
+  if (isPastDue(meeting, now)) {
     // Conditional, as a read runs outside a transaction: it settles only a meeting still scheduled.
     await settleFinished(db, now, { meetingId: meeting.id });
     meeting = (await findMeeting(db, site.id, confId, { lock })) ?? meeting;
@@ -379,7 +380,7 @@ export async function modifyMeeting(db: Db, siteRow: SiteRow, input: ModifyInput
 export async function cancelMeeting(db: Db, site: SiteRow, userId: string, confId: number, now: number): Promise<MeetingRow> {
   const { meeting } = await requireOwnMeeting(db, site, userId, confId, now, { lock: true });
   requireScheduled(meeting, '取消');
-  const status = meeting.held ? MeetingStatus.ended : MeetingStatus.cancelled;
+  const status = statusOnCancel(meeting.held !== 0);
   return updateMeeting(db, meeting.id, { conf_status: status, updated_at: now });
 }
 
