@@ -69,6 +69,18 @@ export function sendUploadRefusal(reply: FastifyReply, err: unknown) {
   return reply.code(403).send({ error: 'not_allowed', message: err.message });
 }
 
+/**
+ * The recording links' mapper (downloadUrl, playUrl, opened by a browser or a player): the refusal's
+ * message as plain text, with its HTTP status (default 403), never cached.
+ */
+export function sendLinkRefusal(reply: FastifyReply, err: ApiError) {
+  return reply
+    .code(err.http ?? 403)
+    .type('text/plain; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(`${err.message}\n`);
+}
+
 function clientReason(error: FastifyError): string {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -5,9 +5,11 @@ import Type from 'typebox';
 import type { Config } from '../config.js';
 import type { RecordingLinkPurpose } from '../domain/recording-links.js';
 import { cloudFiles, FILE_EXTENSION, FILE_MEDIA_TYPE, fileSizeText, openRecordingLink, type LinkedRecording } from '../domain/recordings.js';
+import { pageRefusal } from '../domain/errors.js';
 import { formatDateTime } from '../domain/time.js';
 import type { RecordingStorage } from '../store/recording-storage.js';
 import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
+import { sendLinkRefusal } from './errors.js';
 import { recordingUploadRoutes } from './recording-upload.js';
 import { endpointParams } from './schemas.js';
 import { answers } from '../contract/answers.js';
@@ -57,7 +59,7 @@ export const recordingRoutes: FastifyPluginAsync<RecordingDeps> = async (app, de
 
     scope.get('/recordings/:recordId/download', async (request, reply) => {
       const linked = await open(request, 'download');
-      if (!linked) return refuse(reply);
+      if (!linked) return sendLinkRefusal(reply, BAD_LINK);
       const { recording, confNumber } = linked;
       const file = await storage.localFile(recording.storage_key);
       if (!file) {
@@ -75,7 +77,7 @@ export const recordingRoutes: FastifyPluginAsync<RecordingDeps> = async (app, de
 
     scope.get('/recordings/:recordId/play', async (request, reply) => {
       const linked = await open(request, 'play');
-      if (!linked) return refuse(reply);
+      if (!linked) return sendLinkRefusal(reply, BAD_LINK);
       return reply
         .type('text/html; charset=utf-8')
         .header('cache-control', 'private, no-store')
@@ -87,13 +89,7 @@ export const recordingRoutes: FastifyPluginAsync<RecordingDeps> = async (app, de
 };
 
 /** Every bad link (unknown, tampered, expired, revoked) gets the same answer. */
-function refuse(reply: FastifyReply) {
-  return reply
-    .code(403)
-    .type('text/plain; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send('链接无效或已过期 (this link is not valid or has expired)\n');
-}
+const BAD_LINK = pageRefusal(403, 'bad_link', '链接无效或已过期 (this link is not valid or has expired)');
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
