@@ -3,12 +3,13 @@ import type { WebSocket } from 'ws';
 import { deviceFromUserAgent } from '../domain/device.js';
 import { ApiError } from '../domain/errors.js';
 import { endSession, joinMeeting, leaveMeeting, lockMeeting } from '../domain/lifecycle.js';
+import { MeetingStatus } from '../domain/meeting-status.js';
 import { commandTransition, COMMAND_APPLIES_TO, goneState, mayCommand, PAGE_MESSAGES, pageStep, refusedJoinState, type PageState } from '../domain/presence.js';
 import { formatDateTime } from '../domain/time.js';
 import type { IceServer } from '../config.js';
 import type { MeetingBus, Signal } from '../store/bus.js';
 import type { Db, MeetingRow, ParticipationRow, SessionRow, TicketRow } from '../store/database.js';
-import { findMeetingById, MeetingStatus } from '../store/meetings.repository.js';
+import { findMeetingById } from '../store/meetings.repository.js';
 import {
   findParticipation,
   findTicket,

@@ -5,13 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Db, EntryFailureKind, MeetingRow, ParticipantRole, RegistrantRow, TicketRow, TicketState, UserRow } from '../store/database.js';
-import { DelFlag, findMeetingByConfNumber, MeetingStatus } from '../store/meetings.repository.js';
+import { findMeetingByConfNumber } from '../store/meetings.repository.js';
 import { insertTicket, openSession, ticketsChangedSince } from '../store/presence.repository.js';
 import { findRegistrantByTk } from '../store/registrants.repository.js';
 import { passwordTag, recordEntryFailure, refuseIfHeld } from './entry-guard.js';
 import { ApiError, Code } from './errors.js';
 import { lockMeeting } from './lifecycle.js';
-import { isOver } from './meeting-status.js';
+import { DelFlag, isOver, MeetingStatus } from './meeting-status.js';
 import { formatDateTime } from './time.js';
 import { safeEqual } from './token.js';
 

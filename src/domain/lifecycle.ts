@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Db, MeetingRow, ParticipantRole, ParticipationRow, SessionRow } from '../store/database.js';
-import { DelFlag, findMeeting, findMeetingById, MeetingStatus, updateMeeting } from '../store/meetings.repository.js';
+import { findMeeting, findMeetingById, updateMeeting } from '../store/meetings.repository.js';
 import {
   closeParticipations,
   closeSession,
@@ -24,7 +24,7 @@ import {
 } from '../store/presence.repository.js';
 import { requireCurrentPassword } from './entry-guard.js';
 import { ApiError, Code } from './errors.js';
-import { isPastDue, statusAfterSession } from './meeting-status.js';
+import { DelFlag, isPastDue, MeetingStatus, statusAfterSession } from './meeting-status.js';
 import { formatDateTime } from './time.js';
 import { recordJoin, recordParticipationsClosed, recordSessionClosed } from './usage.js';
 import { emitEvent } from './webhooks.js';

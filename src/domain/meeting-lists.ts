@@ -1,5 +1,6 @@
 import type { Db, SiteRow } from '../store/database.js';
-import { listMeetingsPage, MeetingStatus, settleFinished, type ListedMeeting } from '../store/meetings.repository.js';
+import { MeetingStatus } from './meeting-status.js';
+import { listMeetingsPage, settleFinished, type ListedMeeting } from '../store/meetings.repository.js';
 import { findUser } from '../store/users.repository.js';
 import { ApiError, Code, parameterError } from './errors.js';
 import { parseDateTime } from './time.js';

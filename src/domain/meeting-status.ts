@@ -1,10 +1,12 @@
 import { MeetingStatus } from '../store/meetings.repository.js';
 
 /**
- * The meeting's status rules (confStatus: 0 scheduled, 2 live, 3 ended, 9 cancelled), without I/O. The
- * values are the column's encoding and stay beside the queries that filter on them
- * (store/meetings.repository.ts); what a status becomes, and when, is decided here.
+ * The meeting's status rules (confStatus: 0 scheduled, 2 live, 3 ended, 9 cancelled; conf_del_flag: 1
+ * normal, 2 deleted), without I/O. The values are the columns' encoding, defined beside the queries,
+ * indexes and triggers that filter on them (store/meetings.repository.ts, migrations); the domain and
+ * the API take them from here, and what a status becomes, and when, is decided here.
  */
+export { DelFlag, MeetingStatus } from '../store/meetings.repository.js';
 export type MeetingStatusCode = (typeof MeetingStatus)[keyof typeof MeetingStatus];
 
 /** A scheduled meeting whose window has passed without a session being live: over, to be settled as ended (3). */

@@ -5,8 +5,6 @@ import {
   findMeeting,
   findMeetingByNumber,
   insertMeeting,
-  MeetingStatus,
-  DelFlag,
   settleFinished,
   siteOccupations,
   updateMeeting,
@@ -19,7 +17,7 @@ import { ApiError, Code, parameterError } from './errors.js';
 import { Bounds, forbiddenNamePart, meetingWindow, peakUse, type Window } from './schedule.js';
 import { formatDateTime, parseDateTime } from './time.js';
 import { endSession } from './lifecycle.js';
-import { isPastDue, statusOnCancel } from './meeting-status.js';
+import { DelFlag, isPastDue, MeetingStatus, statusOnCancel } from './meeting-status.js';
 import { enableTuiliu, findOrCreateUser, requireUser } from './users.js';
 
 /** Options a meeting carries as given (2.1, 2.2, 2.12); absent ones keep their default or old value. */

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Answer } from '../contract/answers.js';
 import type { Db, MeetingRow, SiteRow } from '../store/database.js';
-import { DelFlag, findMeetingById, MeetingStatus } from '../store/meetings.repository.js';
+import { DelFlag, MeetingStatus } from './meeting-status.js';
+import { findMeetingById } from '../store/meetings.repository.js';
 import { sessionsOf } from '../store/presence.repository.js';
 import { findRecordingWithOwners, insertRecording, recordingsOfMeeting, type RecordingRow } from '../store/recordings.repository.js';
 import { findUserById } from '../store/users.repository.js';

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RegistrantAnswer } from '../contract/answers.js';
 import type { Db, MeetingRow, RegistrantRow, RegistrantStatus, SiteRow } from '../store/database.js';
-import { DelFlag, MeetingStatus } from '../store/meetings.repository.js';
+import { DelFlag, MeetingStatus } from './meeting-status.js';
 import {
   findRegistrant,
   findRegistrantByEmail,

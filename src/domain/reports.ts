@@ -3,7 +3,7 @@ import type { Db, MeetingRow, ParticipationRow, RegistrantRow, SessionRow } from
 import { registrantsByIds } from '../store/registrants.repository.js';
 import { joinUrlOf, type LinkConfig } from './meeting-view.js';
 import { registrantView } from './registration.js';
-import { MeetingStatus } from '../store/meetings.repository.js';
+import { MeetingStatus } from './meeting-status.js';
 import { countParticipations, everyoneIn, openSession, participationPage, presentIn, sessionsOf } from '../store/presence.repository.js';
 import { formatDateTime, MINUTE_MS } from './time.js';
 

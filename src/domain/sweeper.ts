@@ -1,5 +1,6 @@
 import type { Db } from '../store/database.js';
-import { findMeetingById, MeetingStatus, overdueLiveMeetings, settleFinished } from '../store/meetings.repository.js';
+import { MeetingStatus } from './meeting-status.js';
+import { findMeetingById, overdueLiveMeetings, settleFinished } from '../store/meetings.repository.js';
 import { meetingsWithStaleParticipants, staleParticipants } from '../store/presence.repository.js';
 import { endSession, leaveMeeting } from './lifecycle.js';
 

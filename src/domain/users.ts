@@ -1,7 +1,8 @@
 import type { Answer } from '../contract/answers.js';
 import type { Db, SiteRow, UserRow } from '../store/database.js';
 import { deleteHostKeyFailures } from '../store/entry-failures.repository.js';
-import { countUserMeetings, deleteUserMeetings, MeetingStatus } from '../store/meetings.repository.js';
+import { MeetingStatus } from './meeting-status.js';
+import { countUserMeetings, deleteUserMeetings } from '../store/meetings.repository.js';
 import { lockSite } from '../store/sites.repository.js';
 import { countTuiliuUsers, findUser, insertUser, markUserDeleted, updateUser, type UserChanges } from '../store/users.repository.js';
 import { ApiError, Code, parameterError } from './errors.js';

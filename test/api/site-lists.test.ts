@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteRow } from '../../src/store/database.js';
-import { DelFlag, MeetingStatus } from '../../src/store/meetings.repository.js';
+import { DelFlag, MeetingStatus } from '../../src/domain/meeting-status.js';
 import { buildTestApp, gmt, type TestApp } from '../helper.js';
 
 // The site lists find their totals and page starts from per-day counts kept by triggers; these tests

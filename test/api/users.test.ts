@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteRow } from '../../src/store/database.js';
-import { MeetingStatus } from '../../src/store/meetings.repository.js';
+import { MeetingStatus } from '../../src/domain/meeting-status.js';
 import { buildTestApp, send, type TestApp } from '../helper.js';
 
 let t: TestApp;

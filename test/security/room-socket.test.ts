@@ -7,7 +7,7 @@ import { sweep } from '../../src/domain/sweeper.js';
 import { computeToken } from '../../src/domain/token.js';
 import type { Store } from '../../src/store/connect.js';
 import type { SiteRow } from '../../src/store/database.js';
-import { MeetingStatus } from '../../src/store/meetings.repository.js';
+import { MeetingStatus } from '../../src/domain/meeting-status.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { findTicket } from '../../src/store/presence.repository.js';
 import { createTestDatabase, gmt, listeningTestApp, type TestDatabase } from '../helper.js';
