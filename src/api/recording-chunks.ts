@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, pageRefusal } from '../domain/errors.js';
-import { AFTER_LEAVING_MS, requireMayBeginRecording, requireMayUpload } from '../domain/recording-permission.js';
+import { requireMayBeginRecording, requireMayUpload } from '../domain/recording-permission.js';
 import { planRecording } from '../domain/recordings.js';
 import { siteUsable } from '../domain/sites.js';
 import { formatDateTime } from '../domain/time.js';
@@ -89,11 +89,12 @@ function bearer(request: FastifyRequest): string {
  *   finish (held in the database); finishing again, anywhere, answers the same recording. A finish
  *   refused for good (recording no longer allowed, meeting gone) deletes the upload.
  *
- * Chunks and the finish need the ticket in the meeting, or out of it for at most {@link AFTER_LEAVING_MS}
- * (403 `not_allowed`). The sweep ({@link sweepRecordingUploads}) runs at start and every 10 minutes.
+ * Chunks and the finish need the ticket in the meeting, or out of it for at most 2 minutes (403
+ * `not_allowed`; domain/recording-permission.ts). The sweep ({@link sweepRecordingUploads}) runs at start
+ * and every 10 minutes (api/background.ts).
  */
 export async function recordingChunkRoutes(app: FastifyInstance, deps: ChunkDeps): Promise<void> {
-  const { db, staging } = deps;
+  const { db } = deps;
   const finishing = new Map<string, Promise<object>>();
 
   /** The upload, when the ticket presented is the one that began it; 404 otherwise. */
@@ -189,7 +190,7 @@ export async function sweepRecordingUploads(deps: Pick<ChunkDeps, 'db' | 'stagin
   await deps.storage.removeStale(STALE_PARTIAL_MS);
 }
 
-/** Refuses an upload's ticket that is no longer in its meeting (beyond {@link AFTER_LEAVING_MS}). */
+/** Refuses an upload's ticket that is no longer in its meeting (domain/recording-permission.ts). */
 async function requireInMeeting(db: Db, upload: UploadRow, now: number): Promise<void> {
   requireMayUpload(await lastParticipationOf(db, upload.meeting_id, upload.ticket), now);
 }

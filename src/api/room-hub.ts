@@ -87,7 +87,7 @@ export class PageHub {
     const budget = new MessageBudget();
     // Messages that arrive while the ticket is being read are kept and replayed.
     const early: string[] = [];
-    let connection: PageConnection | undefined;
+    let connection: PageConnection | undefined = undefined;
     socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
       if (socket.readyState !== socket.OPEN) return;
       const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
