@@ -16,7 +16,7 @@ const confId = Type.Integer({ minimum: 1, description: '会议ID (confId)' });
 const duration = Type.Integer({ minimum: 1, maximum: Bounds.maxDuration, description: 'minutes' });
 const beforeTime = Type.Integer({ minimum: 0, maximum: Bounds.maxBeforeTime, description: 'minutes the meeting may open early' });
 const confParties = Type.Integer({ minimum: 1, maximum: Bounds.maxConfParties, description: 'concurrent parties' });
-const upCompatible = choice([Type.Literal('y'), Type.Literal('n')], 'y: a larger pool room may be used; absent: n (either case)');
+const upCompatible = choice([Type.Literal('y'), Type.Literal('n')], 'y: a larger pool room may be used; absent: n (either case)', { ignoreCase: true });
 const confName = text(Bounds.maxConfNameLength, 'meeting name; none of \\ / : * ? ？ " < > | &lt; &gt; or newline', { minLength: 1 });
 const confPassword = text(32, 'meeting password: at most 16 letters or digits; empty for none');
 

@@ -1,7 +1,7 @@
 import querystring from 'node:querystring';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, Code, parameterError } from '../domain/errors.js';
-import { IGNORE_CASE } from './schemas.js';
+import { CHOICE, IGNORE_CASE } from './schemas.js';
 
 /**
  * Most parameters one request may carry, in its query string and form body each. The widest endpoint
@@ -51,14 +51,18 @@ export async function screenQuery(request: FastifyRequest, _reply: FastifyReply)
 }
 
 function screened(request: FastifyRequest, params: Record<string, unknown>): Record<string, unknown> {
-  const schema = request.routeOptions.schema?.querystring as { properties?: Record<string, { type?: string; [IGNORE_CASE]?: boolean }> } | undefined;
+  const schema = request.routeOptions.schema?.querystring as
+    | { properties?: Record<string, { type?: string; [CHOICE]?: boolean; [IGNORE_CASE]?: boolean }> }
+    | undefined;
   const properties = schema?.properties ?? {};
   for (const [name, value] of Object.entries(params)) {
     const type = properties[name]?.type;
-    if (properties[name]?.[IGNORE_CASE] && typeof value === 'string') {
-      if (value === '') delete params[name];
-      else params[name] = value.toLowerCase();
-      continue;
+    if (properties[name]?.[CHOICE] && typeof value === 'string') {
+      if (value === '') {
+        delete params[name];
+        continue;
+      }
+      if (properties[name]?.[IGNORE_CASE]) params[name] = value.toLowerCase();
     }
     if (value === '' && type !== undefined && type !== 'string') {
       delete params[name];

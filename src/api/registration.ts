@@ -12,7 +12,7 @@ import {
   updateQuestions,
 } from '../domain/registration.js';
 import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
-import { endpointParams, text, userIdParam } from './schemas.js';
+import { choice, endpointParams, text, userIdParam } from './schemas.js';
 import { answers } from '../contract/answers.js';
 
 const confId = Type.Integer({ minimum: 1, description: '会议id: the confId confReservation answered' });
@@ -93,7 +93,7 @@ export const registrationRoutes: FastifyPluginAsync<EndpointDeps & { links: Link
     params: endpointParams({
       userId: userIdParam,
       confId,
-      status: Type.Optional(text(16, 'pending, approved (default) or denied')),
+      status: Type.Optional(choice([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('denied')], 'absent: approved')),
     }),
     handler: async ({ db, site, params, now }) => {
       const { registrants, meeting } = await listRegistrants(db, site, params, now);
@@ -112,7 +112,7 @@ export const registrationRoutes: FastifyPluginAsync<EndpointDeps & { links: Link
       userId: userIdParam,
       confId,
       registrantId: text(64, 'the registrant’s id (registrant_id)', { minLength: 1 }),
-      status: text(16, 'approved or denied', { minLength: 1 }),
+      status: choice([Type.Literal('approved'), Type.Literal('denied')], 'the decision'),
     }),
     handler: async ({ db, site, params, now }) => {
       const { registrant, meeting } = await decideRegistrant(db, site, params, now);

@@ -15,15 +15,20 @@ export function flag(description: string, defaultValue?: 0 | 1) {
   return Type.Integer({ minimum: 0, maximum: 1, description, ...(defaultValue === undefined ? {} : { default: defaultValue }) });
 }
 
+/** Schema keyword marking an enumeration parameter: an empty value counts as not given (`params.ts`). */
+export const CHOICE = 'x-choice';
 /**
  * Schema keyword marking a choice of lower-case words that integrators may send in any case: the edge
- * (`params.ts`) lower-cases the value before validation, and an empty value counts as not given.
+ * (`params.ts`) lower-cases the value before validation.
  */
 export const IGNORE_CASE = 'x-ignore-case';
 
-/** One of `words` (literals of lower-case words), accepted in any case: the domain sees them lower-cased. */
-export function choice<const T extends TLiteral<string>[]>(words: [...T], description: string) {
-  return Type.Union(words, { description, [IGNORE_CASE]: true });
+/**
+ * One of `words` (string literals); empty counts as not given. With `ignoreCase` the words are lower-case
+ * and accepted in any case: the domain sees them lower-cased.
+ */
+export function choice<const T extends TLiteral<string>[]>(words: [...T], description: string, { ignoreCase = false } = {}) {
+  return Type.Union(words, { description, [CHOICE]: true, ...(ignoreCase ? { [IGNORE_CASE]: true } : {}) });
 }
 
 /** Free text up to `max` characters. */

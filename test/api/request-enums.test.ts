@@ -59,3 +59,39 @@ describe('upCompatible: y or n, in either case, normalised at the edge', () => {
     expect(res.body.message).toContain('"y", "n"');
   });
 });
+
+describe('registrant statuses: literal unions at the edge', () => {
+  async function registrationMeeting(site: SiteRow) {
+    const res = await reserve(site, { registrationType: 1, startTime: at(5) });
+    expect(res.body.status).toBe(100);
+    return res.body.data.confId as number;
+  }
+
+  it('getRegistrants takes pending, approved or denied, empty as absent (approved), and refuses others naming the values', async () => {
+    const site = await t.site();
+    const confId = await registrationMeeting(site);
+    const added = await t.call('addRegistrant', site, { userId: 'host1', confId, first_name: 'A', email: 'a@example.com', auto_approve: 'false' });
+    expect(added.body.status).toBe(100);
+    const list = async (status?: string) => (await t.call('getRegistrants', site, { userId: 'host1', confId, ...(status === undefined ? {} : { status }) })).body;
+    expect((await list('pending')).data).toHaveLength(1);
+    expect((await list('')).data).toHaveLength(0);
+    expect((await list()).data).toHaveLength(0);
+    const refused = await list('Pending');
+    expect(refused.status).toBe(109);
+    expect(refused.message).toContain('status');
+    expect(refused.message).toContain('"pending", "approved", "denied"');
+  });
+
+  it('updateRegistrantStatus takes approved or denied only', async () => {
+    const site = await t.site();
+    const confId = await registrationMeeting(site);
+    const registrantId = (await t.call('addRegistrant', site, { userId: 'host1', confId, first_name: 'B', email: 'b@example.com', auto_approve: 'false' })).body.data.registrant_id;
+    const decide = (status: string) => t.call('updateRegistrantStatus', site, { userId: 'host1', confId, registrantId, status });
+    for (const status of ['pending', '', 'APPROVED']) {
+      const res = await decide(status);
+      expect(res.body.status, status).toBe(109);
+      expect(res.body.message).toContain('status');
+    }
+    expect((await decide('denied')).body.data.status).toBe('denied');
+  });
+});
