@@ -11,7 +11,7 @@ import { mediaRoutes } from './api/media.js';
 import { openapiDocs } from './api/openapi.js';
 import { parseForm, screenJsonText } from './api/params.js';
 import { connectRedisCounter, databaseRateCounter, failingOpen, type RateCounter } from './api/rate-counters.js';
-import { CHOICE, IGNORE_CASE } from './api/schemas.js';
+import { CHOICE, IGNORE_CASE, JSON_TEXT } from './api/schemas.js';
 import { ipRateLimit, SiteRateLimit, securityHeaders } from './api/security.js';
 import { meetingRoutes } from './api/meetings.js';
 import { recordingChunkRoutes } from './api/recording-chunks.js';
@@ -87,7 +87,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     requestIdHeader: false,
     bodyLimit: API_BODY_LIMIT,
-    ajv: { customOptions: { verbose: true, keywords: [CHOICE, IGNORE_CASE] } },
+    ajv: { customOptions: { verbose: true, keywords: [CHOICE, IGNORE_CASE, JSON_TEXT] } },
     // Slow clients: an upload within requestTimeout (the server's own timer), any other request within
     // bodyTimeoutMs (the hook below); idle sockets closed.
     requestTimeout: options.config.requestTimeoutMs,

@@ -1,7 +1,7 @@
 import querystring from 'node:querystring';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, Code, parameterError } from '../domain/errors.js';
-import { CHOICE, IGNORE_CASE } from './schemas.js';
+import { CHOICE, IGNORE_CASE, JSON_TEXT } from './schemas.js';
 
 /**
  * Most parameters one request may carry, in its query string and form body each. The widest endpoint
@@ -51,12 +51,12 @@ export async function screenQuery(request: FastifyRequest, _reply: FastifyReply)
 }
 
 function screened(request: FastifyRequest, params: Record<string, unknown>): Record<string, unknown> {
-  const schema = request.routeOptions.schema?.querystring as
-    | { properties?: Record<string, { type?: string; [CHOICE]?: boolean; [IGNORE_CASE]?: boolean }> }
-    | undefined;
+  const schema = request.routeOptions.schema?.querystring as { properties?: Record<string, ParamSchema> } | undefined;
   const properties = schema?.properties ?? {};
-  for (const [name, value] of Object.entries(params)) {
+  for (const [name, given] of Object.entries(params)) {
     const type = properties[name]?.type;
+    const value = given === '' ? given : fromText(name, properties[name], given, false);
+    params[name] = value;
     if (properties[name]?.[CHOICE] && typeof value === 'string') {
       if (value === '') {
         delete params[name];
@@ -72,6 +72,44 @@ function screened(request: FastifyRequest, params: Record<string, unknown>): Rec
     refuseNul(name, value);
   }
   return params;
+}
+
+interface ParamSchema {
+  type?: string;
+  items?: ParamSchema;
+  properties?: Record<string, ParamSchema>;
+  [CHOICE]?: boolean;
+  [IGNORE_CASE]?: boolean;
+  [JSON_TEXT]?: boolean;
+}
+
+/**
+ * Forms carry text only: a list marked {@link JSON_TEXT} arrives as JSON text and is parsed here (109
+ * naming it when it is not JSON), and a true/false parameter may be "1" or "0" (at the top level, and
+ * anywhere within such a list, where an empty value counts as not given).
+ */
+function fromText(name: string, schema: ParamSchema | undefined, value: unknown, inList: boolean): unknown {
+  if (!schema) return value;
+  if (schema[JSON_TEXT] && typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      throw parameterError(name, 'a JSON array');
+    }
+  }
+  if (schema.type === 'boolean' && (value === '1' || value === '0')) return value === '1';
+  if (!inList && !schema[JSON_TEXT]) return value;
+  if (schema.type === 'array' && schema.items && Array.isArray(value)) return value.map((item, i) => fromText(`${name}[${i}]`, schema.items, item, true));
+  if (schema.type === 'object' && schema.properties && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+    for (const [key, property] of Object.entries(schema.properties)) {
+      if (!(key in out)) continue;
+      if (out[key] === '' && property.type === 'boolean') delete out[key];
+      else out[key] = fromText(`${name}.${key}`, property, out[key], true);
+    }
+    return out;
+  }
+  return value;
 }
 
 function checkNumber(name: string, value: unknown, type: 'integer' | 'number'): void {

@@ -8,15 +8,29 @@ import {
   listRegistrants,
   personalJoinUrl,
   registrantView,
+  MAX_ANSWER,
   STANDARD_FIELDS,
   updateQuestions,
 } from '../domain/registration.js';
 import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
-import { choice, endpointParams, text, userIdParam } from './schemas.js';
+import { choice, endpointParams, jsonList, text, userIdParam } from './schemas.js';
 import { answers } from '../contract/answers.js';
 
 const confId = Type.Integer({ minimum: 1, description: '会议id: the confId confReservation answered' });
-const jsonList = (description: string) => Type.Optional(Type.Unknown({ description: `${description}; a JSON array, or JSON text in a form field` }));
+/** true/false; also 1/0, and "1"/"0" or "true"/"false" in a form. */
+const yesNo = (description: string) => Type.Optional(Type.Boolean({ description }));
+const title = Type.String({ minLength: 1, maxLength: 256, description: 'the question' });
+const customQuestion = Type.Object({
+  title,
+  type: Type.Union([Type.Literal('short'), Type.Literal('single')]),
+  answers: Type.Optional(jsonList(Type.String({ minLength: 1, maxLength: MAX_ANSWER }), 100, 'the choices of a single-choice question')),
+  required: yesNo('absent: false'),
+});
+const standardQuestion = Type.Object({
+  field_name: Type.Enum([...STANDARD_FIELDS]),
+  required: yesNo('absent: false'),
+});
+const customAnswer = Type.Object({ title, value: Type.Optional(Type.String({ maxLength: MAX_ANSWER })) });
 
 /** §3.31–3.33: registration, and the approve/deny extension. */
 export const registrationRoutes: FastifyPluginAsync<EndpointDeps & { links: LinkConfig }> = async (app, deps) => {
@@ -29,8 +43,8 @@ export const registrationRoutes: FastifyPluginAsync<EndpointDeps & { links: Link
     params: endpointParams({
       userId: userIdParam,
       confId,
-      custom_questions: jsonList('[{title, type: short|single, answers: [string], required: boolean}]; absent: the custom questions are unchanged'),
-      questions: jsonList(`[{field_name: ${STANDARD_FIELDS.join('|')}, required: boolean}]; absent: the standard questions are unchanged`),
+      custom_questions: Type.Optional(jsonList(customQuestion, 100, 'absent: the custom questions are unchanged')),
+      questions: Type.Optional(jsonList(standardQuestion, 100, 'absent: the standard questions are unchanged')),
     }),
     handler: async ({ db, site, params, now }) => {
       await updateQuestions(db, site, params, now);
@@ -65,8 +79,8 @@ export const registrationRoutes: FastifyPluginAsync<EndpointDeps & { links: Link
       purchasing_time_frame: field('purchasing time frame'),
       role_in_purchase_process: field('role in the purchase process'),
       language: Type.Optional(text(16, 'en-US, de-DE, es-ES, fr-FR, jp-JP, pt-PT, ru-RU, zh-CN, zh-TW, ko-KO, it-IT, vi-VN, pl-PL or Tr-TR; absent: none')),
-      custom_questions: jsonList('[{title, value (at most 128 characters)}]; absent: no answers'),
-      auto_approve: Type.Optional(Type.Unknown({ description: 'true (default): approved at once; false: pending until the host decides' })),
+      custom_questions: Type.Optional(jsonList(customAnswer, 100, `answers: [{title, value (at most ${MAX_ANSWER} characters)}]; absent: none`)),
+      auto_approve: yesNo('true (default): approved at once; false: pending until the host decides'),
     }),
     handler: async ({ db, site, params, now }) => {
       const { registrant, meeting } = await addRegistrant(db, site, params, now);

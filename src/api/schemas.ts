@@ -31,6 +31,17 @@ export function choice<const T extends TLiteral<string>[]>(words: [...T], descri
   return Type.Union(words, { description, [CHOICE]: true, ...(ignoreCase ? { [IGNORE_CASE]: true } : {}) });
 }
 
+/**
+ * Schema keyword marking a list parameter that may also arrive as JSON text (a form field): the edge
+ * (`params.ts`) parses it before validation, and within it takes "1" and "0" for true and false.
+ */
+export const JSON_TEXT = 'x-json-text';
+
+/** A list of up to `max` items that may also be sent as JSON text in a form field. */
+export function jsonList<T extends TSchema>(items: T, max: number, description: string) {
+  return Type.Array(items, { maxItems: max, description: `${description}; a JSON array, or JSON text in a form field`, [JSON_TEXT]: true });
+}
+
 /** Free text up to `max` characters. */
 export function text(max: number, description: string, options: { minLength?: number } = {}) {
   return Type.String({ maxLength: max, description, ...options });

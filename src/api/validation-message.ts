@@ -70,6 +70,13 @@ export function validationMessage(errors: FastifySchemaValidationError[]): strin
     const values = union?.parentSchema?.anyOf?.map((s) => s.const).filter((v) => v !== undefined);
     if (values?.length) return `参数 ${name} 无效 (invalid parameter ${name}): expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
   }
+  if (error.keyword === 'enum') {
+    const values = (error.params as { allowedValues?: unknown[] }).allowedValues ?? [];
+    return `参数 ${name} 无效 (invalid parameter ${name}): expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  if (error.keyword === 'maxItems') {
+    return `参数 ${name} 无效 (invalid parameter ${name}): expected at most ${String((error.params as { limit?: number }).limit)} items`;
+  }
   if (error.keyword === 'required') {
     const missing = String((error.params as { missingProperty?: string }).missingProperty ?? '?');
     return `缺少参数 ${name}.${missing} (parameter ${name}.${missing} is required)`;

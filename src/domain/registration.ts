@@ -45,29 +45,6 @@ export interface StandardQuestion {
 
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
-/** A list given as a JSON array, or as JSON text in a form field. */
-function jsonList(name: string, value: unknown): unknown[] | undefined {
-  if (value === undefined || value === '') return undefined;
-  let list = value;
-  if (typeof value === 'string') {
-    try {
-      list = JSON.parse(value);
-    } catch {
-      throw parameterError(name, 'a JSON array');
-    }
-  }
-  if (!Array.isArray(list)) throw parameterError(name, 'a JSON array');
-  if (list.length > 100) throw parameterError(name, 'at most 100 items');
-  return list;
-}
-
-function bool(name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined || value === '') return fallback;
-  if (value === true || value === 'true' || value === 1 || value === '1') return true;
-  if (value === false || value === 'false' || value === 0 || value === '0') return false;
-  throw parameterError(name, 'true or false');
-}
-
 function shortText(name: string, value: unknown, max: number, required = false): string {
   if (value === undefined || value === null || value === '') {
     if (required) throw new ApiError(Code.parameter, `缺少参数 ${name} (parameter ${name} is required)`);
@@ -79,29 +56,26 @@ function shortText(name: string, value: unknown, max: number, required = false):
   return text;
 }
 
-function item(name: string, value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw parameterError(name, 'an object');
-  return value as Record<string, unknown>;
+/** 3.31's custom questions as the API accepts them (validated there). */
+export interface CustomQuestionInput {
+  title: string;
+  type: 'short' | 'single';
+  answers?: string[] | undefined;
+  required?: boolean | undefined;
 }
 
-export function parseCustomQuestions(value: unknown): CustomQuestion[] | undefined {
-  return jsonList('custom_questions', value)?.map((raw, i) => {
-    const name = `custom_questions[${i}]`;
-    const q = item(name, raw);
-    const title = shortText(`${name}.title`, q.title, 256, true);
-    if (q.type !== 'short' && q.type !== 'single') throw parameterError(`${name}.type`, 'short or single');
-    const answers = (jsonList(`${name}.answers`, q.answers) ?? []).map((a, j) => shortText(`${name}.answers[${j}]`, a, MAX_ANSWER, true));
-    if (q.type === 'single' && answers.length === 0) throw parameterError(`${name}.answers`, 'the choices of a single-choice question');
-    return { title, type: q.type, answers, required: bool(`${name}.required`, q.required, false) };
-  });
+/** 3.31's standard questions as the API accepts them (validated there). */
+export interface StandardQuestionInput {
+  field_name: StandardField;
+  required?: boolean | undefined;
 }
 
-export function parseQuestions(value: unknown): StandardQuestion[] | undefined {
-  return jsonList('questions', value)?.map((raw, i) => {
-    const name = `questions[${i}]`;
-    const q = item(name, raw);
-    if (!STANDARD_FIELDS.includes(q.field_name as StandardField)) throw parameterError(`${name}.field_name`, `one of ${STANDARD_FIELDS.join(', ')}`);
-    return { field_name: q.field_name as StandardField, required: bool(`${name}.required`, q.required, false) };
+/** The stored custom questions: a single-choice question needs its choices. */
+export function customQuestions(input: CustomQuestionInput[]): CustomQuestion[] {
+  return input.map((q, i) => {
+    const answers = q.answers ?? [];
+    if (q.type === 'single' && answers.length === 0) throw parameterError(`custom_questions[${i}].answers`, 'the choices of a single-choice question');
+    return { title: q.title, type: q.type, answers, required: q.required ?? false };
   });
 }
 
@@ -119,11 +93,11 @@ function requireOpen(meeting: MeetingRow, now: number): void {
 export async function updateQuestions(
   db: Db,
   site: SiteRow,
-  input: { userId: string; confId: number; custom_questions?: unknown; questions?: unknown },
+  input: { userId: string; confId: number; custom_questions?: CustomQuestionInput[] | undefined; questions?: StandardQuestionInput[] | undefined },
   now: number,
 ): Promise<void> {
-  const custom = parseCustomQuestions(input.custom_questions);
-  const standard = parseQuestions(input.questions);
+  const custom = input.custom_questions && customQuestions(input.custom_questions);
+  const standard = input.questions?.map((q): StandardQuestion => ({ field_name: q.field_name, required: q.required ?? false }));
   const { meeting } = await requireOwnMeeting(db, site, input.userId, input.confId, now, { lock: true });
   requireOpen(meeting, now);
   const current = await findSettings(db, meeting.id);
@@ -141,8 +115,10 @@ export interface RegistrantInput {
   confId: number;
   first_name: string;
   email: string;
-  custom_questions?: unknown;
-  auto_approve?: unknown;
+  /** Answers to the meeting's custom questions. */
+  custom_questions?: { title: string; value?: string | undefined }[] | undefined;
+  /** Default true: approved at once; false: pending until the host decides. */
+  auto_approve?: boolean | undefined;
   language?: string | undefined;
   [field: string]: unknown;
 }
@@ -167,10 +143,7 @@ export async function addRegistrant(db: Db, site: SiteRow, input: RegistrantInpu
   }
   const language = shortText('language', input.language, 16);
   if (language && !LANGUAGES.includes(language)) throw parameterError('language', `one of ${LANGUAGES.join(', ')}`);
-  const answers = (jsonList('custom_questions', input.custom_questions) ?? []).map((raw, i) => {
-    const a = item(`custom_questions[${i}]`, raw);
-    return { title: shortText(`custom_questions[${i}].title`, a.title, 256, true), value: shortText(`custom_questions[${i}].value`, a.value, MAX_ANSWER) };
-  });
+  const answers = (input.custom_questions ?? []).map((a) => ({ title: a.title, value: a.value ?? '' }));
 
   const settings = await findSettings(db, meeting.id);
   const standard = JSON.parse(settings?.questions ?? '[]') as StandardQuestion[];
@@ -199,7 +172,7 @@ export async function addRegistrant(db: Db, site: SiteRow, input: RegistrantInpu
     ...fields,
     language,
     custom_questions: JSON.stringify(answers),
-    status: (bool('auto_approve', input.auto_approve, true) ? 'approved' : 'pending') as RegistrantStatus,
+    status: (input.auto_approve ?? true ? 'approved' : 'pending') as RegistrantStatus,
     created_at: now,
     updated_at: now,
   };

@@ -95,3 +95,45 @@ describe('registrant statuses: literal unions at the edge', () => {
     expect((await decide('denied')).body.data.status).toBe('denied');
   });
 });
+
+describe('registration lists declared precisely, still taken as JSON or as JSON text in a form', () => {
+  async function registrationMeeting(site: SiteRow) {
+    return (await reserve(site, { startTime: at(5) })).body.data.confId as number;
+  }
+  const questions = (site: SiteRow, confId: number, params: Record<string, unknown>, encoding: 'form' | 'json' = 'form') =>
+    t.call('updateRegistrationQuestions', site, { userId: 'host1', confId, ...params }, { encoding });
+
+  it('takes the questions as a JSON array, as JSON text, with 1/0/"true" for required and the choices as JSON text too', async () => {
+    const site = await t.site();
+    const confId = await registrationMeeting(site);
+    const custom = [{ title: 'Size?', type: 'single', answers: JSON.stringify(['S', 'M']), required: '1' }];
+    expect((await questions(site, confId, { custom_questions: JSON.stringify(custom), questions: JSON.stringify([{ field_name: 'org', required: 'true' }]) })).body.status).toBe(100);
+    expect((await questions(site, confId, { custom_questions: [{ title: 'Size?', type: 'single', answers: ['S', 'M'], required: 1 }], questions: [{ field_name: 'org', required: '' }] }, 'json')).body.status).toBe(100);
+    const missing = await t.call('addRegistrant', site, { userId: 'host1', confId, first_name: 'A', email: 'a@example.com' });
+    expect(missing.body.status).toBe(109);
+    expect(missing.body.message).toContain('Size?');
+    const added = await t.call('addRegistrant', site, { userId: 'host1', confId, first_name: 'A', email: 'a@example.com', auto_approve: '0', custom_questions: JSON.stringify([{ title: 'Size?', value: 'M' }]) });
+    expect(added.body.status).toBe(100);
+    const pending = await t.call('getRegistrants', site, { userId: 'host1', confId, status: 'pending' });
+    expect(pending.body.data.map((r: { custom_questions: unknown }) => r.custom_questions)).toEqual([[{ title: 'Size?', value: 'M' }]]);
+  });
+
+  it('refuses what is not a list of the declared items with 109 naming the place', async () => {
+    const site = await t.site();
+    const confId = await registrationMeeting(site);
+    const refused = async (params: Record<string, unknown>, name: string) => {
+      const res = await questions(site, confId, params);
+      expect(res.body.status, name).toBe(109);
+      expect(res.body.message).toContain(name);
+    };
+    await refused({ custom_questions: '{not json' }, 'custom_questions');
+    await refused({ custom_questions: JSON.stringify(Array.from({ length: 101 }, () => ({ title: 'x', type: 'short' }))) }, 'custom_questions');
+    await refused({ custom_questions: JSON.stringify([{ title: 'x', type: 'short', required: 'maybe' }]) }, 'custom_questions[0].required');
+    await refused({ custom_questions: JSON.stringify([{ title: 'x', type: 'short', answers: '[oops' }]) }, 'custom_questions[0].answers');
+    await refused({ questions: JSON.stringify(['org']) }, 'questions[0]');
+    await refused({ questions: JSON.stringify([{ field_name: 'shoe_size' }]) }, 'questions[0].field_name');
+    const auto = await t.call('addRegistrant', site, { userId: 'host1', confId, first_name: 'B', email: 'b@example.com', auto_approve: 'perhaps' });
+    expect(auto.body.status).toBe(109);
+    expect(auto.body.message).toContain('auto_approve');
+  });
+});
