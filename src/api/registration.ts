@@ -8,12 +8,14 @@ import {
   listRegistrants,
   personalJoinUrl,
   registrantView,
+  EMPLOYEE_RANGES,
+  LANGUAGES,
   MAX_ANSWER,
   STANDARD_FIELDS,
   updateQuestions,
 } from '../domain/registration.js';
 import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
-import { choice, endpointParams, jsonList, text, userIdParam } from './schemas.js';
+import { CHOICE, choice, endpointParams, jsonList, text, userIdParam } from './schemas.js';
 import { answers } from '../contract/answers.js';
 
 const confId = Type.Integer({ minimum: 1, description: '会议id: the confId confReservation answered' });
@@ -74,11 +76,11 @@ export const registrationRoutes: FastifyPluginAsync<EndpointDeps & { links: Link
       comments: field('questions and comments'),
       industry: field('industry'),
       job_title: field('job title'),
-      no_of_employees: field('1-20, 21-50, 51-100, 101-500, 500-1,000, 1,001-5,000, 5,001-10,000 or More than 10,000'),
+      no_of_employees: Type.Optional(Type.Enum(EMPLOYEE_RANGES, { type: 'string', description: 'absent: none', [CHOICE]: true })),
       org: field('organisation'),
       purchasing_time_frame: field('purchasing time frame'),
       role_in_purchase_process: field('role in the purchase process'),
-      language: Type.Optional(text(16, 'en-US, de-DE, es-ES, fr-FR, jp-JP, pt-PT, ru-RU, zh-CN, zh-TW, ko-KO, it-IT, vi-VN, pl-PL or Tr-TR; absent: none')),
+      language: Type.Optional(Type.Enum(LANGUAGES, { type: 'string', description: 'absent: none', [CHOICE]: true })),
       custom_questions: Type.Optional(jsonList(customAnswer, 100, `answers: [{title, value (at most ${MAX_ANSWER} characters)}]; absent: none`)),
       auto_approve: yesNo('true (default): approved at once; false: pending until the host decides'),
     }),
