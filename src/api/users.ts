@@ -5,8 +5,8 @@ import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
 import { endpointParams, flag, text, userIdParam } from './schemas.js';
 import { answers } from '../contract/answers.js';
 
-const isNeedCreate = Type.String({
-  pattern: '^(1|true|2|false|0)$',
+const isNeedCreate = Type.Enum(['1', 'true', '2', 'false', '0'], {
+  type: 'string',
   description: '1 or true: create; 2, false or 0: update only; absent: create or update',
 });
 

@@ -137,3 +137,18 @@ describe('registration lists declared precisely, still taken as JSON or as JSON 
     expect(auto.body.message).toContain('auto_approve');
   });
 });
+
+describe('isNeedCreate: one of 1, true, 2, false, 0', () => {
+  it('takes text or JSON values and refuses others naming them', async () => {
+    const site = await t.site();
+    const create = (isNeedCreate: unknown, encoding: 'form' | 'json' = 'form') =>
+      t.call('createOrUpdateUser', site, { userId: 'n1', userName: 'N', isNeedCreate }, { encoding });
+    expect((await create(true, 'json')).body.status).toBe(100);
+    expect((await create(1, 'json')).body.status).toBe(100);
+    expect((await t.call('createOrUpdateUser', site, { userId: 'n2', userName: 'N', isNeedCreate: false }, { encoding: 'json' })).body.status).toBe(101);
+    const refused = await create('yes');
+    expect(refused.body.status).toBe(109);
+    expect(refused.body.message).toContain('isNeedCreate');
+    expect(refused.body.message).toContain('"1", "true", "2", "false", "0"');
+  });
+});

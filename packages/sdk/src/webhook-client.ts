@@ -1,13 +1,9 @@
+import type { Answers } from './contract.generated.js';
 import { toTransport, type Envelope, type Transport, type TransportOptions } from './transport.js';
 import type { WebhookEvent } from './webhooks.js';
 
-/** A registered endpoint; `secret` only in the answer that created it. */
-export interface WebhookEndpoint {
-  id: number;
-  url: string;
-  /** `*` or event types, comma-separated. */
-  events: string;
-}
+/** A registered endpoint (`events`: `*` or event types, comma-separated); `secret` only in the answer that created it. */
+export type WebhookEndpoint = Omit<Answers['/webhooks/v1/createEndpoint']['data'], 'secret'>;
 
 /**
  * The webhook extension (docs/webhooks.md): endpoints, and the events feed that lets a receiver catch up.
@@ -27,7 +23,7 @@ export class WebhookClient {
    * const { data } = await client.webhooks.createEndpoint({ url: 'https://crm.example.com/hooks' });
    * saveSecret(data.secret);
    */
-  createEndpoint(params: { url: string; events?: string }): Promise<Envelope & { data: WebhookEndpoint & { secret: string } }> {
+  createEndpoint(params: { url: string; events?: string }): Promise<Answers['/webhooks/v1/createEndpoint']> {
     return this.#transport.call({ endpoint: '/webhooks/v1/createEndpoint', subject: 'siteSign', params });
   }
 
@@ -37,7 +33,7 @@ export class WebhookClient {
    * @example
    * const { data } = await client.webhooks.listEndpoints();
    */
-  listEndpoints(): Promise<Envelope & { data: (WebhookEndpoint & { createdAt: string })[] }> {
+  listEndpoints(): Promise<Answers['/webhooks/v1/listEndpoints']> {
     return this.#transport.call({ endpoint: '/webhooks/v1/listEndpoints', subject: 'siteSign', params: {} });
   }
 
@@ -60,7 +56,7 @@ export class WebhookClient {
    * const { data, lastSeq } = await client.webhooks.events({ after });
    * for (const event of data) handle(event);
    */
-  events(params: { after?: number; limit?: number } = {}): Promise<Envelope & { data: WebhookEvent[]; lastSeq: number }> {
+  events(params: { after?: number; limit?: number } = {}): Promise<Omit<Answers['/webhooks/v1/events'], 'data'> & { data: WebhookEvent[] }> {
     return this.#transport.call({ endpoint: '/webhooks/v1/events', subject: 'siteSign', params });
   }
 }
