@@ -12,7 +12,7 @@ import type { MeetingBus } from '../store/bus.js';
 import type { Db } from '../store/database.js';
 import { findUserById } from '../store/users.repository.js';
 import { sendPageRefusal } from './errors.js';
-import { PageHub } from './room-hub.js';
+import { PageHub } from './page-hub.js';
 import { SOCKET_LIMITS } from './socket-limits.js';
 
 /** Where Vite puts the pages (`npm run build:web`). */

@@ -3,7 +3,7 @@ import { Code, type StatusCode } from './errors.js';
 
 /**
  * The pages' presence rules (docs/web-protocol.md), without I/O: what a page shows for its ticket, what
- * a refused join shows, and what the host's commands do to a ticket. api/room-hub.ts reads and writes
+ * a refused join shows, and what the host's commands do to a ticket. api/page-hub.ts reads and writes
  * the database and the sockets around them.
  */
 

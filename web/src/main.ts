@@ -7,7 +7,7 @@ import { CloudRecorder, createMediaSession, SpeakerDetector, type MediaSession, 
 import { MediaStage } from './media-view';
 import { parseRoute } from './route';
 import { formatLocal, formatRemaining } from './time';
-import { card, createShell, enterForm, meetingHeader, RoomView, setError, setState, showScreen } from './view';
+import { card, createShell, enterForm, meetingHeader, MeetingView, setError, setState, showScreen } from './view';
 
 /** States after which the server closes the socket: the page stops there. */
 const FINAL = new Set(['full', 'removed', 'ended', 'left', 'invalid']);
@@ -29,7 +29,7 @@ let link: LinkInfo | null = null;
 let entry: { name: string; password?: string; hostKey?: string; tk?: string } = { name: '' };
 let socket: MeetingSocket | null = null;
 let current = 'loading';
-let room: RoomView | null = null;
+let room: MeetingView | null = null;
 let endsAt = 0;
 let clock: number | undefined;
 let leaving = false;
@@ -257,8 +257,8 @@ function tick(): void {
   room?.setRemaining(formatRemaining(endsAt - Date.now()));
 }
 
-function showRoom(): RoomView {
-  const view = new RoomView(shell, {
+function showRoom(): MeetingView {
+  const view = new MeetingView(shell, {
     leave: (el) => leaveMeeting(el),
     end: (el) => sendFrom(el, { type: 'end' }),
     admit: (id, el) => sendFrom(el, { type: 'admit', id }),

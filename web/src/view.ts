@@ -178,7 +178,7 @@ function initial(name: string): string {
   return first ? first.toUpperCase() : '?';
 }
 
-export interface RoomActions {
+export interface MeetingActions {
   leave(el: HTMLButtonElement): void;
   end(el: HTMLButtonElement): void;
   admit(id: string, el: HTMLButtonElement): void;
@@ -187,7 +187,7 @@ export interface RoomActions {
 }
 
 /** The in-meeting screen: built once, then updated by every roster message and every second. */
-export class RoomView {
+export class MeetingView {
   readonly el: HTMLElement;
   private readonly name = h('h1', { testid: 'meeting-name', class: 'meeting-name' });
   private readonly number = h('span', { class: 'mono' });
@@ -214,7 +214,7 @@ export class RoomView {
 
   constructor(
     shell: Shell,
-    private readonly act: RoomActions,
+    private readonly act: MeetingActions,
   ) {
     this.actions.appendChild(
       button('离开 Leave', { testid: 'leave-button', class: 'btn btn-secondary' }, (_e, el) => this.act.leave(el)),
