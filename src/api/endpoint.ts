@@ -67,7 +67,7 @@ export interface EndpointDefinition<S extends TObject, R extends TSchema> {
 }
 
 /** The success envelope: `{status: 100, message: "success", ...fields}`. */
-export function ok<F extends object = {}>(fields: F = {} as F): { status: typeof Code.ok; message: string } & F {
+export function ok<F extends object = Record<never, never>>(fields: F = {} as F): { status: typeof Code.ok; message: string } & F {
   return { status: Code.ok, message: 'success', ...fields };
 }
 

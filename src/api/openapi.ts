@@ -4,6 +4,10 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { errorCodesOf, successResponses } from './responses.js';
 
+/** The generated document, shaped in place: its parts are as loosely typed as JSON. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type OpenApiDocument = Record<string, any>;
+
 /** Paths of the API proper: everything else (pages, WebSocket, links) stays out of the document. */
 const DOCUMENTED = /^\/(openapi\/v2|media\/v1|webhooks\/v1)\/|^\/(healthz|readyz)$/;
 
@@ -71,7 +75,7 @@ export async function openapiDocs(app: FastifyInstance): Promise<void> {
       components: { securitySchemes: { bizconfToken: TOKEN_SCHEME } },
     },
     transform: ({ schema, url }) => ({ schema: { ...schema, hide: !DOCUMENTED.test(url) }, url }),
-    transformObject: (documentObject) => shapeDocument((documentObject as { openapiObject: Record<string, any> }).openapiObject),
+    transformObject: (documentObject) => shapeDocument((documentObject as { openapiObject: OpenApiDocument }).openapiObject),
   });
 
   const signer = fs.readFileSync(new URL('./docs/signer.js', import.meta.url), 'utf8');
@@ -84,8 +88,8 @@ export async function openapiDocs(app: FastifyInstance): Promise<void> {
       // meeting pages' origin.
       persistAuthorization: false,
       // Runs in the page: hands each request to signer.js.
-      requestInterceptor: function (req: any) {
-        return (globalThis as any).huiguanSign(req);
+      requestInterceptor: function (req) {
+        return (globalThis as unknown as { huiguanSign<R>(request: R): R }).huiguanSign(req);
       },
     },
     theme: { title: 'Huiguan API', js: [{ filename: 'signer.js', content: signer }] },
@@ -96,7 +100,7 @@ export async function openapiDocs(app: FastifyInstance): Promise<void> {
 }
 
 /** Per endpoint: the POST form/JSON body, unique operation ids, the answers and the token scheme. */
-function shapeDocument(doc: Record<string, any>): Record<string, any> {
+function shapeDocument(doc: OpenApiDocument): OpenApiDocument {
   doc['x-path-aliases'] = { '/openapi/v1/{name}': '/openapi/v2/{name}' };
   for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, Operation>>)) {
     const segments = path.split('/').filter((p) => p !== '' && p !== 'v1' && p !== 'v2');

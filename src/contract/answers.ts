@@ -13,7 +13,7 @@ const s = (description?: string) => Type.String(description ? { description } : 
 const i = (description?: string) => Type.Integer(description ? { description } : {});
 const gmt = (description: string) => Type.String({ description: `${description} (GMT, yyyy-MM-dd HH:mm:ss)` });
 
-const envelope = <F extends TProperties = {}>(fields: F = {} as F) =>
+const envelope = <F extends TProperties = Record<never, never>>(fields: F = {} as F) =>
   Type.Object({ status: Type.Literal(OK), message: s('success'), ...fields });
 
 export const FullMeeting = Type.Object(

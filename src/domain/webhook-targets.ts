@@ -114,7 +114,7 @@ export async function checkTarget(url: URL, policy: WebhookTargetPolicy): Promis
   const host = hostOf(url);
   if (net.isIP(host)) return checkAddress(host, policy);
   if (policy.allowPrivate) return;
-  let addresses: readonly { address: string }[] = [];
+  let addresses: readonly { address: string }[];
   try {
     addresses = await withTimeout((policy.resolve ?? systemResolve)(host), RESOLVE_TIMEOUT_MS);
   } catch {
