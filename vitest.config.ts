@@ -6,7 +6,15 @@ import { defineConfig } from 'vitest/config';
 // - process: tests that spawn `bin/huiguan` (a server or a CLI command) or other processes.
 // - browser: Debian's chromium against the app in process.
 // The process project builds the server first (test/build-server.ts), so no test spawns a stale dist.
-const unit = ['src/**/*.test.ts', 'test/store/bus.test.ts', 'test/store/recording-storage.test.ts', 'test/store/recording-uploads.test.ts', 'packages/sdk/test/time.test.ts', 'packages/sdk/test/transport.test.ts', 'packages/sdk/test/webhooks.test.ts'];
+const unit = [
+  'src/**/*.test.ts',
+  'test/store/bus.test.ts',
+  'test/store/recording-storage.test.ts',
+  'test/store/recording-uploads.test.ts',
+  'packages/sdk/test/time.test.ts',
+  'packages/sdk/test/transport.test.ts',
+  'packages/sdk/test/webhooks.test.ts',
+];
 const spawning = [
   'test/cli/**/*.test.ts',
   'test/reliability/**/*.test.ts',
@@ -52,7 +60,14 @@ export default defineConfig({
       // guards are wider (startServer itself waits for the server's output or exit, with no clock).
       {
         extends: true,
-        test: { name: 'process', include: spawning, exclude: once, globalSetup: buildServer, testTimeout: 60_000, hookTimeout: 120_000 },
+        test: {
+          name: 'process',
+          include: spawning,
+          exclude: once,
+          globalSetup: buildServer,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
       },
       { extends: true, test: { name: 'browser', include: browser, exclude: once } },
     ],

@@ -7,7 +7,11 @@ import { fixedAnswer } from './bare-answer.js';
 
 const answer = fixedAnswer(Number(process.env.BARE_BYTES ?? 1500));
 const app = Fastify({ logger: false });
-app.route({ method: ['GET', 'POST'], url: '/*', handler: async (_request, reply) => reply.header('content-type', 'application/json; charset=utf-8').send(answer) });
+app.route({
+  method: ['GET', 'POST'],
+  url: '/*',
+  handler: async (_request, reply) => reply.header('content-type', 'application/json; charset=utf-8').send(answer),
+});
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
 console.log(`listening on ${url}`);
 process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));

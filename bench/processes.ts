@@ -51,12 +51,29 @@ function start(command: string, args: string[], env: NodeJS.ProcessEnv, ready: R
 
 /** `bin/huiguan serve` on a free loopback port, rate limits off, warnings only. */
 export function startServer(env: Record<string, string>, nodeArgs: string[] = []): Promise<Child> {
-  const full: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', HUIGUAN_RATE_LIMIT: 'off', LOG_LEVEL: 'warn', ...env };
+  const full: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    HUIGUAN_RATE_LIMIT: 'off',
+    LOG_LEVEL: 'warn',
+    ...env,
+  };
   if (!env.DATABASE_URL) delete full.DATABASE_URL;
-  return start(process.execPath, [...nodeArgs, path.join(root, 'bin/huiguan'), 'serve'], full, /huiguan listening on (http:\/\/\S+)/);
+  return start(
+    process.execPath,
+    [...nodeArgs, path.join(root, 'bin/huiguan'), 'serve'],
+    full,
+    /huiguan listening on (http:\/\/\S+)/,
+  );
 }
 
 /** One of the ceilings (`bare-fastify.ts`, `bare-http.ts`), answering `bytes` of fixed JSON. */
 export function startBare(file: 'bare-fastify.ts' | 'bare-http.ts', bytes: number): Promise<Child> {
-  return start(process.execPath, ['--import', 'tsx', path.join(root, 'bench', file)], { ...process.env, BARE_BYTES: String(bytes) }, /listening on (http:\/\/\S+)/);
+  return start(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'bench', file)],
+    { ...process.env, BARE_BYTES: String(bytes) },
+    /listening on (http:\/\/\S+)/,
+  );
 }

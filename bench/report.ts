@@ -84,7 +84,9 @@ export function writeReport(run: Run): { section: string; summary: string; save(
         misses.push(`${r.name}: ${r.failed} answers not 100 (${r.samples[0] ?? ''})`);
       }
     }
-    lines.push(`| ${r.name} | ${n(Math.round(r.rps))} | ${r.p50} | ${r.p99} | ${pct(share)} | ${r.failed} | ${checks.join(', ')} |`);
+    lines.push(
+      `| ${r.name} | ${n(Math.round(r.rps))} | ${r.p50} | ${r.p99} | ${pct(share)} | ${r.failed} | ${checks.join(', ')} |`,
+    );
   }
   if (run.growth) {
     lines.push(
@@ -100,7 +102,9 @@ export function writeReport(run: Run): { section: string; summary: string; save(
       if (!large) continue;
       const ratio = large.p99 / Math.max(1, small.p99);
       if (ratio > TARGET_GROWTH) misses.push(`${small.name}: p99 grows ${ratio.toFixed(2)}×`);
-      lines.push(`| ${small.name} | ${small.p99} | ${large.p99} | ${ratio.toFixed(2)} | ${mark(ratio <= TARGET_GROWTH)} | ${n(Math.round(small.rps))} | ${n(Math.round(large.rps))} |`);
+      lines.push(
+        `| ${small.name} | ${small.p99} | ${large.p99} | ${ratio.toFixed(2)} | ${mark(ratio <= TARGET_GROWTH)} | ${n(Math.round(small.rps))} | ${n(Math.round(large.rps))} |`,
+      );
     }
   }
   if (run.rss >= TARGET_RSS) misses.push(`peak RSS ${(run.rss / 2 ** 20).toFixed(0)} MiB`);
@@ -111,7 +115,9 @@ export function writeReport(run: Run): { section: string; summary: string; save(
     summary: section,
     save(file: string) {
       const title = sectionTitle(run);
-      const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n\n`npm run bench` (bench/README.md) writes its section here; earlier runs of other databases and scales stay.\n';
+      const existing = fs.existsSync(file)
+        ? fs.readFileSync(file, 'utf8')
+        : '# Benchmarks\n\n`npm run bench` (bench/README.md) writes its section here; earlier runs of other databases and scales stay.\n';
       const parts = existing.split(/^(?=## )/m);
       const at = parts.findIndex((p) => p.startsWith(`${title}\n`));
       if (at >= 0) parts[at] = `${section}\n`;

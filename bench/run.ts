@@ -53,10 +53,15 @@ async function waitForQuiet(): Promise<void> {
   if (values['no-wait']) return;
   // This run's own chain (npm, sh, tsx, node) is not other work.
   const own = new Set<number>();
-  for (let pid = process.pid; pid > 1 && !own.has(pid); ) {
+  for (let pid = process.pid; pid > 1 && !own.has(pid);) {
     own.add(pid);
     try {
-      pid = Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]);
+      pid = Number(
+        fs
+          .readFileSync(`/proc/${pid}/stat`, 'utf8')
+          .replace(/^.*\) /s, '')
+          .split(' ')[1],
+      );
     } catch {
       break;
     }
@@ -79,10 +84,16 @@ async function waitForQuiet(): Promise<void> {
   }
 }
 
-async function createTarget(label: string): Promise<{ target: Target; env: Record<string, string>; drop(): Promise<void> }> {
+async function createTarget(
+  label: string,
+): Promise<{ target: Target; env: Record<string, string>; drop(): Promise<void> }> {
   if (dialect === 'sqlite') {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `huiguan-bench-${label}-`));
-    return { target: { dialect, dataDir }, env: { HUIGUAN_DATA_DIR: dataDir }, drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+    return {
+      target: { dialect, dataDir },
+      env: { HUIGUAN_DATA_DIR: dataDir },
+      drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
+    };
   }
   const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `hg_bench_${randomBytes(5).toString('hex')}`;
@@ -98,7 +109,11 @@ async function createTarget(label: string): Promise<{ target: Target; env: Recor
   await admin(`create schema ${schema}`);
   const url = new URL(databaseUrl);
   url.searchParams.set('options', `-c search_path=${schema}`);
-  return { target: { dialect, databaseUrl, schema }, env: { DATABASE_URL: url.toString() }, drop: () => admin(`drop schema if exists ${schema} cascade`) };
+  return {
+    target: { dialect, databaseUrl, schema },
+    env: { DATABASE_URL: url.toString() },
+    drop: () => admin(`drop schema if exists ${schema} cascade`),
+  };
 }
 
 /** The status code of an answer: read from the front when it comes first, else parsed. */
@@ -122,7 +137,13 @@ interface Drive {
 }
 
 /** Drives `url` for `seconds` with `connections`; each request built by `scenario` (or a fixed body). */
-async function drive(url: string, seconds: number, scenario: Scenario | undefined, signer: Signer | undefined, amount?: number): Promise<Drive> {
+async function drive(
+  url: string,
+  seconds: number,
+  scenario: Scenario | undefined,
+  signer: Signer | undefined,
+  amount?: number,
+): Promise<Drive> {
   let failed = 0;
   const samples: string[] = [];
   const headers = { 'content-type': 'application/json' };
@@ -163,13 +184,26 @@ async function drive(url: string, seconds: number, scenario: Scenario | undefine
   });
   failed += result.errors + result.timeouts;
   if (result.timeouts > 0) samples.unshift(`${result.timeouts} requests timed out (autocannon's 10 s)`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, failed, samples };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    failed,
+    samples,
+  };
 }
 
 /** Requests per second expected of a write: the reservation's, once measured. */
 let expectedRate = 5000;
 
-async function measure(child: Child, scenario: Scenario | undefined, signer: Signer | undefined, name: string, kind: Measured['kind']): Promise<Measured> {
+async function measure(
+  child: Child,
+  scenario: Scenario | undefined,
+  signer: Signer | undefined,
+  name: string,
+  kind: Measured['kind'],
+): Promise<Measured> {
   await waitForQuiet();
   // A scenario drawing from a pool that runs out (cancellations) gets no warm-up and at most what is left.
   const pool = scenario?.remaining?.();
@@ -189,7 +223,13 @@ async function probe(url: string, list: Scenario[], signer: Signer): Promise<num
   const sizes: number[] = [];
   for (const s of list) {
     const call = s.next({});
-    const body = await (await fetch(`${url}${call.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: signer.body(call) })).text();
+    const body = await (
+      await fetch(`${url}${call.path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: signer.body(call),
+      })
+    ).text();
     if (statusOf(body) !== 100) throw new Error(`${s.name} answers ${body.slice(0, 300)}`);
     sizes.push(Buffer.byteLength(body));
   }
@@ -200,9 +240,17 @@ async function probe(url: string, list: Scenario[], signer: Signer): Promise<num
 async function seedTarget(label: string, count: number, parts: number) {
   const db = await createTarget(label);
   log(`seeding ${count} meetings, ${parts} participations on ${dialect}…`);
-  const seeded = await seed({ target: db.target, meetings: count, participations: parts, siteSign: `bench${label}`, log });
+  const seeded = await seed({
+    target: db.target,
+    meetings: count,
+    participations: parts,
+    siteSign: `bench${label}`,
+    log,
+  });
   const bytes = await databaseSize(db.target);
-  log(`  seeded in ${(seeded.seedMs / 1000).toFixed(1)} s (${Math.round(seeded.participations / (seeded.seedMs / 1000))} participations/s), ${(bytes / 1e6).toFixed(0)} MB`);
+  log(
+    `  seeded in ${(seeded.seedMs / 1000).toFixed(1)} s (${Math.round(seeded.participations / (seeded.seedMs / 1000))} participations/s), ${(bytes / 1e6).toFixed(0)} MB`,
+  );
   return { ...db, seeded, bytes };
 }
 
@@ -218,7 +266,11 @@ async function runScenarios(env: Record<string, string>, seeded: Seeded, withWri
       results.push(await measure(server, s, signer, s.name, s.kind));
     }
     const rss = server.peakRss();
-    const errors = server.output().split('\n').filter((l) => /"level":(50|60)/.test(l)).slice(0, 3);
+    const errors = server
+      .output()
+      .split('\n')
+      .filter((l) => /"level":(50|60)/.test(l))
+      .slice(0, 3);
     return { results, rss, size, errors };
   } finally {
     await server.stop();
@@ -227,7 +279,9 @@ async function runScenarios(env: Record<string, string>, seeded: Seeded, withWri
 
 async function main(): Promise<void> {
   const started = Date.now();
-  log(`bench: ${dialect}, ${meetings} meetings, ${participations} participations, ${connections} connections, ${duration} s per scenario`);
+  log(
+    `bench: ${dialect}, ${meetings} meetings, ${participations} participations, ${connections} connections, ${duration} s per scenario`,
+  );
   await waitForQuiet();
   const main = await seedTarget('main', meetings, participations);
   const run: Run = {
@@ -255,7 +309,15 @@ async function main(): Promise<void> {
     for (const file of ['bare-fastify.ts', 'bare-http.ts'] as const) {
       const bare = await startBare(file, measuredRun.size);
       try {
-        run.ceilings.push(await measure(bare, undefined, undefined, file === 'bare-fastify.ts' ? 'bare Fastify route' : 'bare node:http', 'ceiling'));
+        run.ceilings.push(
+          await measure(
+            bare,
+            undefined,
+            undefined,
+            file === 'bare-fastify.ts' ? 'bare Fastify route' : 'bare node:http',
+            'ceiling',
+          ),
+        );
       } finally {
         await bare.stop();
       }
@@ -275,7 +337,13 @@ async function main(): Promise<void> {
     try {
       log(`read scenarios at ${growthFrom} meetings:`);
       const smallRun = await runScenarios(small.env, small.seeded, false);
-      run.growth = { meetings: small.seeded.meetings, participations: small.seeded.participations, seedMs: small.seeded.seedMs, dbBytes: small.bytes, results: smallRun.results };
+      run.growth = {
+        meetings: small.seeded.meetings,
+        participations: small.seeded.participations,
+        seedMs: small.seeded.seedMs,
+        dbBytes: small.bytes,
+        results: smallRun.results,
+      };
     } finally {
       await small.drop();
     }

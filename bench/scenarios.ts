@@ -49,7 +49,12 @@ export class Signer {
     const timeStamp = Math.max(previous + 1, floor);
     this.last.set(call.subject, timeStamp);
     const ts = String(timeStamp);
-    return JSON.stringify({ ...call.params, siteSign: this.siteSign, timeStamp: ts, token: computeToken(call.subject, this.apiKey, ts) });
+    return JSON.stringify({
+      ...call.params,
+      siteSign: this.siteSign,
+      timeStamp: ts,
+      token: computeToken(call.subject, this.apiKey, ts),
+    });
   }
 }
 
@@ -82,7 +87,11 @@ export function scenarios(seeded: Seeded): ScenarioSet {
       kind: 'read',
       next: () => {
         const m = at(sample.any);
-        return { path: '/openapi/v2/getConfDetailByConfId', subject: m.userId, params: { userId: m.userId, confId: m.confId } };
+        return {
+          path: '/openapi/v2/getConfDetailByConfId',
+          subject: m.userId,
+          params: { userId: m.userId, confId: m.confId },
+        };
       },
     },
     {
@@ -90,7 +99,11 @@ export function scenarios(seeded: Seeded): ScenarioSet {
       kind: 'read',
       next: () => {
         const userId = user();
-        return { path: '/openapi/v2/getScheduledConfListByUserId', subject: userId, params: { userId, pageNo: 1, pageSize } };
+        return {
+          path: '/openapi/v2/getScheduledConfListByUserId',
+          subject: userId,
+          params: { userId, pageNo: 1, pageSize },
+        };
       },
     },
     {
@@ -110,7 +123,11 @@ export function scenarios(seeded: Seeded): ScenarioSet {
       kind: 'read',
       next: () => {
         const userId = user();
-        return { path: '/openapi/v2/getScheduledConfListBySiteSign', subject: userId, params: { userId, pageNo: Math.max(1, scheduledPages - 1), pageSize } };
+        return {
+          path: '/openapi/v2/getScheduledConfListBySiteSign',
+          subject: userId,
+          params: { userId, pageNo: Math.max(1, scheduledPages - 1), pageSize },
+        };
       },
     },
     {
@@ -118,7 +135,11 @@ export function scenarios(seeded: Seeded): ScenarioSet {
       kind: 'read',
       next: () => {
         const userId = user();
-        return { path: '/openapi/v2/getReMainNumPartis', subject: userId, params: { userId, startTime: gmt(sample.busyStart), duration: 240 } };
+        return {
+          path: '/openapi/v2/getReMainNumPartis',
+          subject: userId,
+          params: { userId, startTime: gmt(sample.busyStart), duration: 240 },
+        };
       },
     },
     {
@@ -126,7 +147,11 @@ export function scenarios(seeded: Seeded): ScenarioSet {
       kind: 'read',
       next: () => {
         const { confId, userId } = sample.report;
-        return { path: '/openapi/v2/getConfLogListByConfId2', subject: userId, params: { userId, confId, pageNo: 25, pageSize: 20 } };
+        return {
+          path: '/openapi/v2/getConfLogListByConfId2',
+          subject: userId,
+          params: { userId, confId, pageNo: 25, pageSize: 20 },
+        };
       },
     },
     {
@@ -167,12 +192,26 @@ export function scenarios(seeded: Seeded): ScenarioSet {
         return {
           path: '/openapi/v2/confReservation',
           subject: userId,
-          params: { userId, userName: `User ${userId.slice(1)}`, confName: `Bench ${c}`, startTime: gmt(startTime), duration: 30, confParties: 5 },
+          params: {
+            userId,
+            userName: `User ${userId.slice(1)}`,
+            confName: `Bench ${c}`,
+            startTime: gmt(startTime),
+            duration: 30,
+            confParties: 5,
+          },
         };
       },
       answered: (body, call) => {
         const confId = Number(/"confId":(\d+)/.exec(body)?.[1]);
-        if (confId) booked.push({ confId, userId: String(call.params.userId), startTime: Date.parse(`${String(call.params.startTime).replace(' ', 'T')}Z`), duration: 30, confParties: 5 });
+        if (confId)
+          booked.push({
+            confId,
+            userId: String(call.params.userId),
+            startTime: Date.parse(`${String(call.params.startTime).replace(' ', 'T')}Z`),
+            duration: 30,
+            confParties: 5,
+          });
       },
     },
     {
@@ -185,8 +224,13 @@ export function scenarios(seeded: Seeded): ScenarioSet {
           path: '/openapi/v2/confModify2',
           subject: m.userId,
           params: {
-            userId: m.userId, confId: m.confId, confPassword: '', startTime: gmt(m.startTime), duration: m.duration,
-            beforeTime: m.beforeTime, confParties: m.confParties + (c % 2),
+            userId: m.userId,
+            confId: m.confId,
+            confPassword: '',
+            startTime: gmt(m.startTime),
+            duration: m.duration,
+            beforeTime: m.beforeTime,
+            confParties: m.confParties + (c % 2),
           },
         };
       },
@@ -209,7 +253,11 @@ export function scenarios(seeded: Seeded): ScenarioSet {
         if (typeof context.cuid === 'string') {
           const { cuid, confNumber } = context as { cuid: string; confNumber: string };
           delete context.cuid;
-          return { path: '/media/v1/events', subject: confNumber, params: { confNumber, events: [{ type: 'participant.left', participant: { cuid } }] } };
+          return {
+            path: '/media/v1/events',
+            subject: confNumber,
+            params: { confNumber, events: [{ type: 'participant.left', participant: { cuid } }] },
+          };
         }
         const confNumber = sample.live[joins % sample.live.length]!;
         const cuid = `bench-${joins++}`;
@@ -217,7 +265,15 @@ export function scenarios(seeded: Seeded): ScenarioSet {
         return {
           path: '/media/v1/events',
           subject: confNumber,
-          params: { confNumber, events: [{ type: 'participant.joined', participant: { cuid, name: cuid, role: 'attendee', deviceType: joins % 3 ? 'pc' : 'mobile' } }] },
+          params: {
+            confNumber,
+            events: [
+              {
+                type: 'participant.joined',
+                participant: { cuid, name: cuid, role: 'attendee', deviceType: joins % 3 ? 'pc' : 'mobile' },
+              },
+            ],
+          },
         };
       },
     },

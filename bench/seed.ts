@@ -53,7 +53,14 @@ export interface Seeded {
     /** Meetings of any state with their host's userId. */
     any: { confId: number; userId: string }[];
     /** Scheduled future meetings with their host, window and parties (modify / cancel). */
-    future: { confId: number; userId: string; startTime: number; duration: number; beforeTime: number; confParties: number }[];
+    future: {
+      confId: number;
+      userId: string;
+      startTime: number;
+      duration: number;
+      beforeTime: number;
+      confParties: number;
+    }[];
     live: string[];
     report: { confId: number; userId: string };
     users: string[];
@@ -77,9 +84,42 @@ interface Writer {
 }
 
 const TYPES: Record<string, string> = {};
-for (const c of ['id', 'site_id', 'user_pk', 'meeting_id', 'session_id', 'start_time', 'window_start', 'window_end', 'created_at', 'updated_at',
-  'started_at', 'ended_at', 'joined_at', 'left_at', 'last_seen_at', 'meeting_ms', 'participant_ms', 'joins', 'mobile_joins', 'pc_joins', 'deleted_at']) TYPES[c] = 'int8';
-for (const c of ['duration', 'before_time', 'conf_parties', 'conf_status', 'conf_del_flag', 'held', 'view_only', 'enable_tuiliu', 'enable_cloud_record']) TYPES[c] = 'int4';
+for (const c of [
+  'id',
+  'site_id',
+  'user_pk',
+  'meeting_id',
+  'session_id',
+  'start_time',
+  'window_start',
+  'window_end',
+  'created_at',
+  'updated_at',
+  'started_at',
+  'ended_at',
+  'joined_at',
+  'left_at',
+  'last_seen_at',
+  'meeting_ms',
+  'participant_ms',
+  'joins',
+  'mobile_joins',
+  'pc_joins',
+  'deleted_at',
+])
+  TYPES[c] = 'int8';
+for (const c of [
+  'duration',
+  'before_time',
+  'conf_parties',
+  'conf_status',
+  'conf_del_flag',
+  'held',
+  'view_only',
+  'enable_tuiliu',
+  'enable_cloud_record',
+])
+  TYPES[c] = 'int4';
 
 function sqliteWriter(file: string): Writer {
   const db = new BetterSqlite3(file);
@@ -92,7 +132,9 @@ function sqliteWriter(file: string): Writer {
     let s = statements.get(key);
     if (!s) {
       const row = `(${columns.map(() => '?').join(',')})`;
-      s = db.prepare(`insert into ${table} (${columns.join(',')}) values ${Array.from({ length: n }, () => row).join(',')}`);
+      s = db.prepare(
+        `insert into ${table} (${columns.join(',')}) values ${Array.from({ length: n }, () => row).join(',')}`,
+      );
       statements.set(key, s);
     }
     return s;
@@ -140,7 +182,10 @@ async function postgresWriter(databaseUrl: string, schema: string): Promise<Writ
       // One array parameter per column: the statement stays small whatever the batch size.
       const arrays = columns.map((_, c) => rows.map((r) => r[c]));
       const casts = columns.map((c, i) => `$${i + 1}::${TYPES[c] ?? 'text'}[]`);
-      await client.query(`insert into ${table} (${columns.join(',')}) select * from unnest(${casts.join(',')})`, arrays);
+      await client.query(
+        `insert into ${table} (${columns.join(',')}) select * from unnest(${casts.join(',')})`,
+        arrays,
+      );
     },
     async begin() {
       await client.query('begin');
@@ -150,13 +195,15 @@ async function postgresWriter(databaseUrl: string, schema: string): Promise<Writ
     },
     async close() {
       for (const table of ['users', 'meetings', 'sessions', 'participations']) {
-        await client.query(`select setval(pg_get_serial_sequence('${table}', 'id'), (select coalesce(max(id), 1) from ${table}))`);
+        await client.query(
+          `select setval(pg_get_serial_sequence('${table}', 'id'), (select coalesce(max(id), 1) from ${table}))`,
+        );
       }
       // Replica mode skipped the triggers too: the per-day list counts (migration 0007) are made here.
       await client.query('set session_replication_role = origin');
       await client.query('delete from meeting_day_counts');
       await client.query(COUNT_MEETING_DAYS);
-      await client.query('set maintenance_work_mem = \'1GB\'');
+      await client.query("set maintenance_work_mem = '1GB'");
       for (const index of secondary.rows) await client.query(index.definition);
       // VACUUM also sets the visibility map, which index-only scans need (ANALYZE alone does not).
       await client.query('vacuum analyze');
@@ -256,11 +303,17 @@ export async function seed(options: SeedOptions): Promise<Seeded> {
   const store = await connect({ databaseUrl: target.databaseUrl, dataDir: target.dataDir, pgSchema: target.schema });
   await migrateToLatest(store);
   const now = Date.now();
-  const site = await createSite(store.db, { siteSign: options.siteSign, name: 'Benchmark', totalNumParties: SITE_LICENCE }, now);
+  const site = await createSite(
+    store.db,
+    { siteSign: options.siteSign, name: 'Benchmark', totalNumParties: SITE_LICENCE },
+    now,
+  );
   await store.db.destroy();
 
   const writer =
-    target.dialect === 'sqlite' ? sqliteWriter(path.join(target.dataDir!, 'huiguan.db')) : await postgresWriter(target.databaseUrl!, target.schema!);
+    target.dialect === 'sqlite'
+      ? sqliteWriter(path.join(target.dataDir!, 'huiguan.db'))
+      : await postgresWriter(target.databaseUrl!, target.schema!);
   const rnd = random(7);
   const entropy = new Entropy();
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
@@ -274,7 +327,15 @@ export async function seed(options: SeedOptions): Promise<Seeded> {
   const sliceDays = (PAST_DAYS + FUTURE_DAYS) / perUser;
 
   await writer.begin();
-  const users = new Table(writer, 'users', ['id', 'site_id', 'user_id', 'user_name', 'host_key', 'created_at', 'updated_at']);
+  const users = new Table(writer, 'users', [
+    'id',
+    'site_id',
+    'user_id',
+    'user_name',
+    'host_key',
+    'created_at',
+    'updated_at',
+  ]);
   const userIds: string[] = [];
   const addUser = async (userId: string, name: string) => {
     const id = users.count + 1;
@@ -365,26 +426,92 @@ export async function seed(options: SeedOptions): Promise<Seeded> {
   share[reportIndex] = REPORT_PARTICIPATIONS;
   for (let i = 0; i < LIVE_MEETINGS; i += 1) share[regular + 1 + i] = 1;
 
-  const meetings = new Table(writer, 'meetings', [
-    'id', 'site_id', 'user_pk', 'conf_number', 'conf_name', 'conf_password', 'h323pwd', 'start_time', 'duration', 'before_time',
-    'window_start', 'window_end', 'conf_parties', 'conf_status', 'conf_del_flag', 'held', 'host_secret', 'join_secret', 'created_at', 'updated_at',
-  ], 2000);
-  const sessions = new Table(writer, 'sessions', ['id', 'site_id', 'meeting_id', 'uuid', 'started_at', 'ended_at'], 5000, 100_000, [meetings]);
-  const participations = new Table(writer, 'participations', [
-    'id', 'site_id', 'meeting_id', 'session_id', 'cuid', 'name', 'role', 'device', 'device_type', 'ip', 'user_id', 'joined_at', 'left_at',
-  ], 5000, 100_000, [sessions]);
-  const usage = new Map<string, { meeting_ms: number; participant_ms: number; joins: number; mobile_joins: number; pc_joins: number }>();
+  const meetings = new Table(
+    writer,
+    'meetings',
+    [
+      'id',
+      'site_id',
+      'user_pk',
+      'conf_number',
+      'conf_name',
+      'conf_password',
+      'h323pwd',
+      'start_time',
+      'duration',
+      'before_time',
+      'window_start',
+      'window_end',
+      'conf_parties',
+      'conf_status',
+      'conf_del_flag',
+      'held',
+      'host_secret',
+      'join_secret',
+      'created_at',
+      'updated_at',
+    ],
+    2000,
+  );
+  const sessions = new Table(
+    writer,
+    'sessions',
+    ['id', 'site_id', 'meeting_id', 'uuid', 'started_at', 'ended_at'],
+    5000,
+    100_000,
+    [meetings],
+  );
+  const participations = new Table(
+    writer,
+    'participations',
+    [
+      'id',
+      'site_id',
+      'meeting_id',
+      'session_id',
+      'cuid',
+      'name',
+      'role',
+      'device',
+      'device_type',
+      'ip',
+      'user_id',
+      'joined_at',
+      'left_at',
+    ],
+    5000,
+    100_000,
+    [sessions],
+  );
+  const usage = new Map<
+    string,
+    { meeting_ms: number; participant_ms: number; joins: number; mobile_joins: number; pc_joins: number }
+  >();
   const use = (day: string) => {
     let u = usage.get(day);
     if (!u) usage.set(day, (u = { meeting_ms: 0, participant_ms: 0, joins: 0, mobile_joins: 0, pc_joins: 0 }));
     return u;
   };
   const names = ['周会', '项目评审', 'Weekly sync', '客户沟通', '培训', '招聘面试', 'Design review', '季度总结'];
-  const devices: [string, string][] = [['Windows', 'pc'], ['macOS', 'pc'], ['Windows', 'pc'], ['iOS', 'mobile'], ['Android', 'mobile'], ['H.323', '其他']];
+  const devices: [string, string][] = [
+    ['Windows', 'pc'],
+    ['macOS', 'pc'],
+    ['Windows', 'pc'],
+    ['iOS', 'mobile'],
+    ['Android', 'mobile'],
+    ['H.323', '其他'],
+  ];
 
   const sample: Seeded['sample'] = {
-    any: [], future: [], live: [], report: { confId: reportIndex + 1, userId: 'report-host' }, users: userIds, userCount,
-    busyStart: 0, today, horizon,
+    any: [],
+    future: [],
+    live: [],
+    report: { confId: reportIndex + 1, userId: 'report-host' },
+    users: userIds,
+    userCount,
+    busyStart: 0,
+    today,
+    horizon,
   };
   const sampleEvery = Math.max(1, Math.floor(total / 5000));
   for (let j = 0; j < total; j += 1) {
@@ -397,29 +524,73 @@ export async function seed(options: SeedOptions): Promise<Seeded> {
     const userId = userIds[userPk[j]! - 1]!;
     if (j >= regular + 1) sample.live.push(confNumber(j));
     await meetings.add([
-      id, site.id, userPk[j], confNumber(j), `${pick(names)} ${j}`, password, password ? String(100_000 + Math.floor(rnd() * 900_000)) : '',
-      start[j], duration[j], before[j], windowStart, windowEnd, parties, status[j], deleted[j] ? 2 : 1, held[j],
-      entropy.hex(), entropy.hex(), created, Math.min(now, windowEnd),
+      id,
+      site.id,
+      userPk[j],
+      confNumber(j),
+      `${pick(names)} ${j}`,
+      password,
+      password ? String(100_000 + Math.floor(rnd() * 900_000)) : '',
+      start[j],
+      duration[j],
+      before[j],
+      windowStart,
+      windowEnd,
+      parties,
+      status[j],
+      deleted[j] ? 2 : 1,
+      held[j],
+      entropy.hex(),
+      entropy.hex(),
+      created,
+      Math.min(now, windowEnd),
     ]);
     if (j % sampleEvery === 0 && !deleted[j]) sample.any.push({ confId: id, userId });
     if (status[j] === Status.scheduled && windowStart > now + HOUR && j < regular) {
-      sample.future.push({ confId: id, userId, startTime: start[j]!, duration: duration[j]!, beforeTime: before[j]!, confParties: parties });
+      sample.future.push({
+        confId: id,
+        userId,
+        startTime: start[j]!,
+        duration: duration[j]!,
+        beforeTime: before[j]!,
+        confParties: parties,
+      });
     }
     if (!held[j]) continue;
     const live = status[j] === Status.live;
-    const sessionStart = live ? now - 5 * MINUTE : Math.max(windowStart, start[j]! - 2 * MINUTE + Math.floor(rnd() * 6) * MINUTE);
-    const sessionEnd = live ? null : Math.min(windowEnd, Math.max(sessionStart + MINUTE, start[j]! + Math.floor(duration[j]! * (0.7 + 0.3 * rnd())) * MINUTE));
+    const sessionStart = live
+      ? now - 5 * MINUTE
+      : Math.max(windowStart, start[j]! - 2 * MINUTE + Math.floor(rnd() * 6) * MINUTE);
+    const sessionEnd = live
+      ? null
+      : Math.min(
+          windowEnd,
+          Math.max(sessionStart + MINUTE, start[j]! + Math.floor(duration[j]! * (0.7 + 0.3 * rnd())) * MINUTE),
+        );
     const sessionId = sessions.count + 1;
     await sessions.add([sessionId, site.id, id, entropy.base64(), sessionStart, sessionEnd]);
-    if (sessionEnd !== null) for (const part of splitByDay(sessionStart, sessionEnd)) use(part.day).meeting_ms += part.ms;
+    if (sessionEnd !== null)
+      for (const part of splitByDay(sessionStart, sessionEnd)) use(part.day).meeting_ms += part.ms;
     for (let p = 0; p < share[j]!; p += 1) {
       const [device, deviceType] = p === 0 ? devices[0]! : pick(devices);
       const span = (sessionEnd ?? now) - sessionStart;
       const joined = p === 0 ? sessionStart : sessionStart + Math.floor(rnd() * span * 0.3);
-      const left = sessionEnd === null ? null : p === 0 ? sessionEnd : joined + Math.floor(rnd() * (sessionEnd - joined));
+      const left =
+        sessionEnd === null ? null : p === 0 ? sessionEnd : joined + Math.floor(rnd() * (sessionEnd - joined));
       await participations.add([
-        participations.count + 1, site.id, id, sessionId, `c${j}-${p}`, p === 0 ? userId : `Guest ${p}`, p === 0 ? 'host' : 'attendee',
-        device, deviceType, `10.${p % 250}.${j % 250}.${(j + p) % 250}`, p === 0 ? userId : '', joined, left,
+        participations.count + 1,
+        site.id,
+        id,
+        sessionId,
+        `c${j}-${p}`,
+        p === 0 ? userId : `Guest ${p}`,
+        p === 0 ? 'host' : 'attendee',
+        device,
+        deviceType,
+        `10.${p % 250}.${j % 250}.${(j + p) % 250}`,
+        p === 0 ? userId : '',
+        joined,
+        left,
       ]);
       const day = use(dayOf(joined));
       day.joins += 1;
@@ -432,15 +603,25 @@ export async function seed(options: SeedOptions): Promise<Seeded> {
   await meetings.flush();
   await sessions.flush();
   await participations.flush();
-  const usageDaily = new Table(writer, 'usage_daily', ['site_id', 'day', 'meeting_ms', 'participant_ms', 'joins', 'mobile_joins', 'pc_joins']);
-  for (const [day, u] of [...usage].sort()) await usageDaily.add([site.id, day, u.meeting_ms, u.participant_ms, u.joins, u.mobile_joins, u.pc_joins]);
+  const usageDaily = new Table(writer, 'usage_daily', [
+    'site_id',
+    'day',
+    'meeting_ms',
+    'participant_ms',
+    'joins',
+    'mobile_joins',
+    'pc_joins',
+  ]);
+  for (const [day, u] of [...usage].sort())
+    await usageDaily.add([site.id, day, u.meeting_ms, u.participant_ms, u.joins, u.mobile_joins, u.pc_joins]);
   await usageDaily.flush();
   await writer.commit();
   await writer.close();
 
   // The busy window: the future weekday morning (GMT) with the most scheduled meetings starting.
   const perHour = new Map<number, number>();
-  for (const m of sample.future) perHour.set(Math.floor(m.startTime / HOUR) * HOUR, (perHour.get(Math.floor(m.startTime / HOUR) * HOUR) ?? 0) + 1);
+  for (const m of sample.future)
+    perHour.set(Math.floor(m.startTime / HOUR) * HOUR, (perHour.get(Math.floor(m.startTime / HOUR) * HOUR) ?? 0) + 1);
   sample.busyStart = [...perHour].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? today + DAY;
   return {
     siteSign: site.site_sign,
@@ -457,7 +638,10 @@ export async function seed(options: SeedOptions): Promise<Seeded> {
 export async function databaseSize(target: Target): Promise<number> {
   if (target.dialect === 'sqlite') {
     const file = path.join(target.dataDir!, 'huiguan.db');
-    return [file, `${file}-wal`, `${file}-shm`].reduce((sum, f) => sum + (fs.existsSync(f) ? fs.statSync(f).size : 0), 0);
+    return [file, `${file}-wal`, `${file}-shm`].reduce(
+      (sum, f) => sum + (fs.existsSync(f) ? fs.statSync(f).size : 0),
+      0,
+    );
   }
   const client = new pg.Client({ connectionString: target.databaseUrl });
   await client.connect();

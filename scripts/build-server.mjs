@@ -14,7 +14,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export function buildServer() {
   const started = Date.now();
   const tsc = path.join(path.dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
-  execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--noCheck'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--noCheck'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   copyAssets(path.join(root, 'src'), path.join(root, 'dist'));
   return Date.now() - started;
 }

@@ -47,19 +47,37 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   let stamp = Date.now();
   let counter = 0;
 
-  const call = async (operation: string, path: string, subject: string, params: Record<string, unknown>, json = false) => {
+  const call = async (
+    operation: string,
+    path: string,
+    subject: string,
+    params: Record<string, unknown>,
+    json = false,
+  ) => {
     const timeStamp = String((stamp = Math.max(stamp + 1, Date.now())));
-    const body = { ...params, siteSign: site.site_sign, timeStamp, token: computeToken(subject, site.api_key, timeStamp) };
+    const body = {
+      ...params,
+      siteSign: site.site_sign,
+      timeStamp,
+      token: computeToken(subject, site.api_key, timeStamp),
+    };
     const url = `${options.urls[counter++ % options.urls.length]}${path}`;
     report.requests += 1;
     try {
-      const res = await fetch(url, json
-        ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
-        : { method: 'POST', body: new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)] as [string, string])) });
+      const res = await fetch(
+        url,
+        json
+          ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
+          : {
+              method: 'POST',
+              body: new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)] as [string, string])),
+            },
+      );
       const answer = (await res.json()) as { status: number; message: string; data?: any };
       const key = `${operation} ${answer.status}`;
       report.answers[key] = (report.answers[key] ?? 0) + 1;
-      if (res.status >= 500 || answer.status === 103 || !DOCUMENTED.has(answer.status)) report.failures.push(`${operation}: HTTP ${res.status} ${JSON.stringify(answer)}`);
+      if (res.status >= 500 || answer.status === 103 || !DOCUMENTED.has(answer.status))
+        report.failures.push(`${operation}: HTTP ${res.status} ${JSON.stringify(answer)}`);
       return answer;
     } catch (err) {
       report.failures.push(`${operation}: ${String(err)}`);
@@ -76,13 +94,23 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       const startTime = gmt(base + Math.floor(Math.random() * 192) * 15 * 60_000);
       if (roll < 0.35 || mine.length === 0) {
         const answer = await call('reserve', '/openapi/v2/confReservation', userId, {
-          userId, userName: userId, confName: 'load', startTime, duration: pick([30, 60]), confParties: 1 + Math.floor(Math.random() * 10),
+          userId,
+          userName: userId,
+          confName: 'load',
+          startTime,
+          duration: pick([30, 60]),
+          confParties: 1 + Math.floor(Math.random() * 10),
         });
         if (answer?.status === 100) mine.push({ confId: answer.data.confId, userId });
       } else if (roll < 0.5) {
         const m = pick(mine);
         await call('modify', '/openapi/v2/confModify2', m.userId, {
-          userId: m.userId, confId: m.confId, confPassword: '', startTime, duration: pick([30, 60]), confParties: 1 + Math.floor(Math.random() * 10),
+          userId: m.userId,
+          confId: m.confId,
+          confPassword: '',
+          startTime,
+          duration: pick([30, 60]),
+          confParties: 1 + Math.floor(Math.random() * 10),
         });
       } else if (roll < 0.6) {
         const m = mine.splice(Math.floor(Math.random() * mine.length), 1)[0]!;
@@ -90,17 +118,39 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       } else if (roll < 0.75 && options.liveMeetings.length > 0) {
         const confNumber = pick(options.liveMeetings);
         const cuid = `w${w}-${counter}`;
-        const answer = await call('join', '/media/v1/events', confNumber, {
-          confNumber, events: [{ type: 'participant.joined', participant: { cuid, name: cuid, role: 'attendee', deviceType: pick(['pc', 'mobile']) } }],
-        }, true);
+        const answer = await call(
+          'join',
+          '/media/v1/events',
+          confNumber,
+          {
+            confNumber,
+            events: [
+              {
+                type: 'participant.joined',
+                participant: { cuid, name: cuid, role: 'attendee', deviceType: pick(['pc', 'mobile']) },
+              },
+            ],
+          },
+          true,
+        );
         if (answer?.status === 100) joined.push({ confNumber, cuid });
       } else if (roll < 0.85 && joined.length > 0) {
         const p = joined.splice(Math.floor(Math.random() * joined.length), 1)[0]!;
-        await call('leave', '/media/v1/events', p.confNumber, { confNumber: p.confNumber, events: [{ type: 'participant.left', participant: { cuid: p.cuid } }] }, true);
+        await call(
+          'leave',
+          '/media/v1/events',
+          p.confNumber,
+          { confNumber: p.confNumber, events: [{ type: 'participant.left', participant: { cuid: p.cuid } }] },
+          true,
+        );
       } else if (roll < 0.93) {
         await call('list-user', '/openapi/v2/getScheduledConfListByUserId', userId, { userId, pageSize: 20 });
       } else {
-        await call('list-site', '/openapi/v2/getScheduledConfListBySiteSign', userId, { userId, pageNo: 1 + Math.floor(Math.random() * 5), pageSize: 20 });
+        await call('list-site', '/openapi/v2/getScheduledConfListBySiteSign', userId, {
+          userId,
+          pageNo: 1 + Math.floor(Math.random() * 5),
+          pageSize: 20,
+        });
       }
     }
   };
@@ -158,32 +208,59 @@ export async function checkInvariants(db: Db): Promise<Record<string, unknown[]>
 }
 
 /** Prepares a site and `live` meetings that are being held, through the API of the first server. */
-export async function prepare(db: Db, url: string, live: number, licence: number): Promise<{ site: SiteRow; liveMeetings: string[] }> {
-  const site = await createSite(db, { siteSign: `load${Date.now()}`, name: 'Load', totalNumParties: licence }, Date.now());
+export async function prepare(
+  db: Db,
+  url: string,
+  live: number,
+  licence: number,
+): Promise<{ site: SiteRow; liveMeetings: string[] }> {
+  const site = await createSite(
+    db,
+    { siteSign: `load${Date.now()}`, name: 'Load', totalNumParties: licence },
+    Date.now(),
+  );
   const liveMeetings: string[] = [];
   for (let i = 0; i < live; i += 1) {
     const timeStamp = String(Date.now() + i);
     const params = {
-      userId: `live${i}`, userName: 'Live', confName: 'live', startTime: gmt(Math.floor(Date.now() / 1000) * 1000 - 60_000), duration: '120', confParties: '50',
-      siteSign: site.site_sign, timeStamp, token: computeToken(`live${i}`, site.api_key, timeStamp),
+      userId: `live${i}`,
+      userName: 'Live',
+      confName: 'live',
+      startTime: gmt(Math.floor(Date.now() / 1000) * 1000 - 60_000),
+      duration: '120',
+      confParties: '50',
+      siteSign: site.site_sign,
+      timeStamp,
+      token: computeToken(`live${i}`, site.api_key, timeStamp),
     };
-    const answer = (await (await fetch(`${url}/openapi/v2/confReservation`, { method: 'POST', body: new URLSearchParams(params) })).json()) as { status: number; data: { confNumber: string } };
+    const answer = (await (
+      await fetch(`${url}/openapi/v2/confReservation`, { method: 'POST', body: new URLSearchParams(params) })
+    ).json()) as { status: number; data: { confNumber: string } };
     if (answer.status !== 100) throw new Error(`could not book a live meeting: ${JSON.stringify(answer)}`);
     const confNumber = answer.data.confNumber;
     const ts = String(Date.now() + 1000 + i);
     const started = await fetch(`${url}/media/v1/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ siteSign: site.site_sign, confNumber, timeStamp: ts, token: computeToken(confNumber, site.api_key, ts), events: [{ type: 'participant.joined', participant: { cuid: `host${i}`, name: 'Host', role: 'host' } }] }),
+      body: JSON.stringify({
+        siteSign: site.site_sign,
+        confNumber,
+        timeStamp: ts,
+        token: computeToken(confNumber, site.api_key, ts),
+        events: [{ type: 'participant.joined', participant: { cuid: `host${i}`, name: 'Host', role: 'host' } }],
+      }),
     });
-    if (((await started.json()) as { status: number }).status !== 100) throw new Error('could not start a live meeting');
+    if (((await started.json()) as { status: number }).status !== 100)
+      throw new Error('could not start a live meeting');
     liveMeetings.push(confNumber);
   }
   return { site, liveMeetings };
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, connections: { type: 'string', default: '100' } } });
+  const { values } = parseArgs({
+    options: { seconds: { type: 'string', default: '60' }, connections: { type: 'string', default: '100' } },
+  });
   const { createTestDatabase } = await import('../test/helper.js');
   const { startServer } = await import('../test/server-process.js');
   const { migrateToLatest } = await import('../src/store/migrate.js');
@@ -191,22 +268,55 @@ async function main(): Promise<void> {
   const store = await database.open();
   try {
     await migrateToLatest(store);
-    const servers = await Promise.all([0, 1].map(() => startServer(database, { LOG_LEVEL: 'warn', HUIGUAN_RATE_LIMIT: 'off' })));
+    const servers = await Promise.all(
+      [0, 1].map(() => startServer(database, { LOG_LEVEL: 'warn', HUIGUAN_RATE_LIMIT: 'off' })),
+    );
     try {
       const { site, liveMeetings } = await prepare(store.db, servers[0]!.url, 5, 2000);
-      console.log(`load: ${values.connections} connections for ${values.seconds} s against ${servers.length} servers on ${store.dialect}`);
-      const report = await runLoad({ urls: servers.map((s) => s.url), site, seconds: Number(values.seconds), connections: Number(values.connections), liveMeetings });
+      console.log(
+        `load: ${values.connections} connections for ${values.seconds} s against ${servers.length} servers on ${store.dialect}`,
+      );
+      const report = await runLoad({
+        urls: servers.map((s) => s.url),
+        site,
+        seconds: Number(values.seconds),
+        connections: Number(values.connections),
+        liveMeetings,
+      });
       console.log(`requests: ${report.requests} (${Math.round(report.requests / Number(values.seconds))}/s)`);
-      console.log(Object.entries(report.answers).sort().map(([k, v]) => `  ${k}: ${v}`).join('\n'));
+      console.log(
+        Object.entries(report.answers)
+          .sort()
+          .map(([k, v]) => `  ${k}: ${v}`)
+          .join('\n'),
+      );
       const violations = await checkInvariants(store.db);
       const broken = Object.entries(violations).filter(([, rows]) => rows.length > 0);
       console.log(broken.length === 0 ? 'invariants: all hold' : `invariants BROKEN: ${JSON.stringify(broken)}`);
       if (report.failures.length) {
         console.log(`failures (${report.failures.length}):\n  ${report.failures.slice(0, 20).join('\n  ')}`);
         for (const s of servers) {
-          for (const line of s.output().split('\n').filter((l) => l.includes('"level":50')).slice(0, 3)) {
-            const err = (JSON.parse(line) as { err: { message: string; detail?: string; where?: string; stack?: string } }).err;
-            console.log(err.message, '|', err.detail, '|', err.where, '|', err.stack?.split('\n').filter((f) => f.includes('/src/')).slice(0, 4).join(' < '));
+          for (const line of s
+            .output()
+            .split('\n')
+            .filter((l) => l.includes('"level":50'))
+            .slice(0, 3)) {
+            const err = (
+              JSON.parse(line) as { err: { message: string; detail?: string; where?: string; stack?: string } }
+            ).err;
+            console.log(
+              err.message,
+              '|',
+              err.detail,
+              '|',
+              err.where,
+              '|',
+              err.stack
+                ?.split('\n')
+                .filter((f) => f.includes('/src/'))
+                .slice(0, 4)
+                .join(' < '),
+            );
           }
         }
       }

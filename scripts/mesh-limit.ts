@@ -11,7 +11,9 @@ import type { Page } from 'playwright-core';
 import { ensurePagesBuilt, launchChromium } from '../test/browser/browser.js';
 import { buildTestApp, gmt } from '../test/helper.js';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '4,6,8' }, seconds: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: { sizes: { type: 'string', default: '4,6,8' }, seconds: { type: 'string', default: '5' } },
+});
 const sizes = values.sizes.split(',').map(Number);
 const seconds = Number(values.seconds);
 
@@ -31,13 +33,26 @@ function framesPerTile(page: Page, ms: number): Promise<number[]> {
 ensurePagesBuilt();
 const t = await buildTestApp({ realClock: true });
 const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-const browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required']);
-console.log('participants | time to full mesh (s) | remote cameras decoded, frames/s per tile: min / median / max | pages receiving all at ≥ 10 fps');
+const browser = await launchChromium([
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+]);
+console.log(
+  'participants | time to full mesh (s) | remote cameras decoded, frames/s per tile: min / median / max | pages receiving all at ≥ 10 fps',
+);
 for (const n of sizes) {
   const site = await t.site();
   const reserved = await t.call('confReservation', site, {
-    userId: 'mesh', userName: 'Host', confName: `Mesh ${n}`, startTime: gmt(Math.floor(Date.now() / 1000) * 1000 - 60_000), duration: 60, confParties: n,
-    optionVideoHost: 1, optionVideoParticipants: 1, optionJbh: 1,
+    userId: 'mesh',
+    userName: 'Host',
+    confName: `Mesh ${n}`,
+    startTime: gmt(Math.floor(Date.now() / 1000) * 1000 - 60_000),
+    duration: 60,
+    confParties: n,
+    optionVideoHost: 1,
+    optionVideoParticipants: 1,
+    optionJbh: 1,
   });
   const m = reserved.body.data as { joinUrl: string };
   const started = Date.now();
@@ -54,19 +69,27 @@ for (const n of sizes) {
   const deadline = Date.now() + 120_000;
   const showing = `[...document.querySelectorAll('[data-testid="tile"][data-kind="camera"][data-local="false"] video')].filter((v) => v.videoWidth > 0).length`;
   const shown = async () => Promise.all(pages.map(async (page) => (await page.evaluate(showing)) as number));
-  while ((await shown()).some((count) => count < n - 1) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+  while ((await shown()).some((count) => count < n - 1) && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 250));
   const counts = await shown();
   if (counts.some((count) => count < n - 1)) {
-    console.log(`${n} | no full mesh within 120 s: remote cameras showing per page ${counts.join(', ')} of ${n - 1} | – | –`);
+    console.log(
+      `${n} | no full mesh within 120 s: remote cameras showing per page ${counts.join(', ')} of ${n - 1} | – | –`,
+    );
     for (const page of pages) await page.context().close();
     continue;
   }
   const meshSeconds = (Date.now() - started) / 1000;
   const perPage = await Promise.all(pages.map((p) => framesPerTile(p, seconds * 1000)));
-  const rates = perPage.flat().map((f) => f / seconds).sort((a, b) => a - b);
+  const rates = perPage
+    .flat()
+    .map((f) => f / seconds)
+    .sort((a, b) => a - b);
   const good = perPage.filter((tiles) => tiles.length === n - 1 && tiles.every((f) => f / seconds >= 10)).length;
   const median = rates[Math.floor(rates.length / 2)] ?? 0;
-  console.log(`${n} | ${meshSeconds.toFixed(1)} | ${rates[0]?.toFixed(1)} / ${median.toFixed(1)} / ${rates.at(-1)?.toFixed(1)} | ${good} of ${n}`);
+  console.log(
+    `${n} | ${meshSeconds.toFixed(1)} | ${rates[0]?.toFixed(1)} / ${median.toFixed(1)} / ${rates.at(-1)?.toFixed(1)} | ${good} of ${n}`,
+  );
   for (const page of pages) await page.context().close();
 }
 await browser.close();

@@ -78,9 +78,17 @@ export function renderSdkContract(): string {
   ];
   for (const [name, schema] of NAMED) {
     const s = schema as Schema;
-    out.push('', ...(s.description ? [`/** ${s.description} */`] : []), `export interface ${name} ${typeOf(s, '', named, name)}`);
+    out.push(
+      '',
+      ...(s.description ? [`/** ${s.description} */`] : []),
+      `export interface ${name} ${typeOf(s, '', named, name)}`,
+    );
   }
-  out.push('', '/** Every endpoint’s success answer: by name under /openapi/v2/, by path elsewhere. */', 'export interface Answers {');
+  out.push(
+    '',
+    '/** Every endpoint’s success answer: by name under /openapi/v2/, by path elsewhere. */',
+    'export interface Answers {',
+  );
   for (const [endpoint, schema] of Object.entries(answers)) {
     const id = /^[A-Za-z_$][\w$]*$/.test(endpoint) ? endpoint : JSON.stringify(endpoint);
     out.push(`  ${id}: ${typeOf(schema as Schema, '  ', named)};`);

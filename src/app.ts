@@ -66,7 +66,10 @@ declare module 'fastify' {
 export const API_BODY_LIMIT = 256 * 1024;
 
 /** The routes whose bodies may take the long `requestTimeoutMs`; every other one gets `bodyTimeoutMs`. */
-export const UPLOAD_ROUTES: ReadonlySet<string> = new Set(['POST /media/v1/recordings', 'PUT /web/v1/recordings/:uploadId/chunks/:index']);
+export const UPLOAD_ROUTES: ReadonlySet<string> = new Set([
+  'POST /media/v1/recordings',
+  'PUT /web/v1/recordings/:uploadId/chunks/:index',
+]);
 
 /** A client's `x-request-id` is kept only when it is this plain. */
 const PLAIN_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;

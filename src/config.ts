@@ -100,7 +100,8 @@ const ICE_URL = /^(stun|stuns|turn|turns):[^\s]+$/;
 function iceServers(env: Env): readonly IceServer[] {
   const raw = env.HUIGUAN_ICE_SERVERS;
   if (raw === undefined || raw.trim() === '') return Object.freeze([]);
-  const fail = (why: string) => new ConfigError(`HUIGUAN_ICE_SERVERS must be a JSON array of {"urls", "username"?, "credential"?}: ${why}`);
+  const fail = (why: string) =>
+    new ConfigError(`HUIGUAN_ICE_SERVERS must be a JSON array of {"urls", "username"?, "credential"?}: ${why}`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -117,7 +118,8 @@ function iceServers(env: Env): readonly IceServer[] {
         throw fail(`entry ${i} needs "urls", stun:, stuns:, turn: or turns: URLs`);
       }
       for (const key of ['username', 'credential'] as const) {
-        if (server[key] !== undefined && typeof server[key] !== 'string') throw fail(`entry ${i}: "${key}" must be text`);
+        if (server[key] !== undefined && typeof server[key] !== 'string')
+          throw fail(`entry ${i}: "${key}" must be text`);
       }
       return Object.freeze({
         urls: typeof urls === 'string' ? urls : Object.freeze([...(list as string[])]),
@@ -132,13 +134,19 @@ const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
 /** `HUIGUAN_TRUST_PROXY`: addresses, CIDRs or proxy-addr's names, comma-separated; empty when unset. */
 function trustProxy(env: Env): readonly string[] {
-  const entries = (env.HUIGUAN_TRUST_PROXY ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const entries = (env.HUIGUAN_TRUST_PROXY ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
   for (const entry of entries) {
     const [address = '', prefix, extra] = entry.split('/');
     const family = net.isIP(address);
-    const prefixOk = prefix === undefined || (/^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+    const prefixOk =
+      prefix === undefined || (/^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
     if (!(PROXY_NAMES.has(entry) || (family !== 0 && prefixOk && extra === undefined))) {
-      throw new ConfigError(`HUIGUAN_TRUST_PROXY must list addresses or CIDRs (or loopback, linklocal, uniquelocal), got "${entry}"`);
+      throw new ConfigError(
+        `HUIGUAN_TRUST_PROXY must list addresses or CIDRs (or loopback, linklocal, uniquelocal), got "${entry}"`,
+      );
     }
   }
   return Object.freeze(entries);
@@ -156,7 +164,9 @@ function redisUrl(env: Env): string | undefined {
   }
   if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:')) {
     // Not echoed: the URL may carry a password.
-    throw new ConfigError(`HUIGUAN_REDIS_URL must be a redis:// or rediss:// URL, got ${url ? `one of scheme "${url.protocol}"` : 'text that is no URL'}`);
+    throw new ConfigError(
+      `HUIGUAN_REDIS_URL must be a redis:// or rediss:// URL, got ${url ? `one of scheme "${url.protocol}"` : 'text that is no URL'}`,
+    );
   }
   return raw;
 }
@@ -164,14 +174,21 @@ function redisUrl(env: Env): string | undefined {
 /** `HUIGUAN_WEBHOOK_ALLOW_PRIVATE` and `HUIGUAN_WEBHOOK_ALLOWED_NETWORKS`. */
 function webhookTargets(env: Env): Config['webhookTargets'] {
   const allow = (env.HUIGUAN_WEBHOOK_ALLOW_PRIVATE ?? '').trim().toLowerCase();
-  if (!['', '0', '1', 'false', 'true'].includes(allow)) throw new ConfigError(`HUIGUAN_WEBHOOK_ALLOW_PRIVATE must be 1 or 0, got "${allow}"`);
-  const allowedNetworks = (env.HUIGUAN_WEBHOOK_ALLOWED_NETWORKS ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '');
+  if (!['', '0', '1', 'false', 'true'].includes(allow))
+    throw new ConfigError(`HUIGUAN_WEBHOOK_ALLOW_PRIVATE must be 1 or 0, got "${allow}"`);
+  const allowedNetworks = (env.HUIGUAN_WEBHOOK_ALLOWED_NETWORKS ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
   try {
     networkList(allowedNetworks);
   } catch (err) {
     throw new ConfigError(`HUIGUAN_WEBHOOK_ALLOWED_NETWORKS must list addresses or CIDRs: ${(err as Error).message}`);
   }
-  return Object.freeze({ allowPrivate: allow === '1' || allow === 'true', allowedNetworks: Object.freeze(allowedNetworks) });
+  return Object.freeze({
+    allowPrivate: allow === '1' || allow === 'true',
+    allowedNetworks: Object.freeze(allowedNetworks),
+  });
 }
 
 /**
@@ -186,7 +203,10 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 8080, 0, 65535);
   const host = env.HOST || '127.0.0.1';
-  const publicUrl = (env.HUIGUAN_PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  const publicUrl = (env.HUIGUAN_PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(
+    /\/+$/,
+    '',
+  );
   try {
     new URL(publicUrl);
   } catch {
@@ -211,8 +231,15 @@ export function loadConfig(env: Env = process.env): Config {
     bootstrapSite: siteSign && apiKey ? Object.freeze({ siteSign, apiKey }) : undefined,
     heartbeatTimeoutMs: integer(env, 'HUIGUAN_HEARTBEAT_TIMEOUT_SECONDS', 30, 5, 3600) * 1000,
     protocolScheme,
-    recordingMaxBytes: integer(env, 'HUIGUAN_RECORDING_MAX_BYTES', DEFAULT_RECORDING_MAX_BYTES, 1, Number.MAX_SAFE_INTEGER),
-    recordingLinkTtlMs: integer(env, 'HUIGUAN_RECORDING_LINK_TTL_SECONDS', DEFAULT_RECORDING_LINK_TTL_SECONDS, 60, 31_536_000) * 1000,
+    recordingMaxBytes: integer(
+      env,
+      'HUIGUAN_RECORDING_MAX_BYTES',
+      DEFAULT_RECORDING_MAX_BYTES,
+      1,
+      Number.MAX_SAFE_INTEGER,
+    ),
+    recordingLinkTtlMs:
+      integer(env, 'HUIGUAN_RECORDING_LINK_TTL_SECONDS', DEFAULT_RECORDING_LINK_TTL_SECONDS, 60, 31_536_000) * 1000,
     rateLimit:
       env.HUIGUAN_RATE_LIMIT === 'off'
         ? null

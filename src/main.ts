@@ -28,7 +28,10 @@ export interface Server {
  * Opens the database, migrates it, makes sure the bootstrap and demo sites exist, and listens.
  * `close()` stops accepting connections, finishes the requests in flight, then closes the database.
  */
-export async function serve(config: Config, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<Server> {
+export async function serve(
+  config: Config,
+  out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Promise<Server> {
   const logger = pino({ level: config.logLevel, serializers: logSerializers });
   const store = await connect({
     databaseUrl: config.databaseUrl,
@@ -42,7 +45,9 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
   if (config.bootstrapSite) await ensureSite(store.db, config.bootstrapSite.siteSign, config.bootstrapSite.apiKey, now);
   const demo = await createDemoSiteIfEmpty(store.db, now);
 
-  const bus = await createBus(store, config.databaseUrl, (err) => logger.warn({ err }, 'presence bus connection lost; reconnecting'));
+  const bus = await createBus(store, config.databaseUrl, (err) =>
+    logger.warn({ err }, 'presence bus connection lost; reconnecting'),
+  );
   const app = await buildApp({ config, db: store.db, bus, logger });
   const deliveries = deliveryWorker(store.db, {
     targets: config.webhookTargets,
@@ -51,7 +56,11 @@ export async function serve(config: Config, out: (line: string) => void = (l) =>
   await app.register(backgroundLoops, {
     loops: [
       // Forgets tokens that can no longer pass the window check.
-      { name: 'token pruning', everyMs: TOKEN_PRUNE_INTERVAL_MS, run: () => pruneTokens(store.db, Date.now() - config.tokenWindowMs) },
+      {
+        name: 'token pruning',
+        everyMs: TOKEN_PRUNE_INTERVAL_MS,
+        run: () => pruneTokens(store.db, Date.now() - config.tokenWindowMs),
+      },
       // Lets go of silent pages, ends sessions at their window's end, finishes meetings whose window passed.
       {
         name: 'sweep',

@@ -64,7 +64,12 @@ export interface TestApp {
   /** Test clock: `now` ms, settable. */
   clock: { now: number };
   /** Creates an active site with `parties` (default 100). */
-  site(options?: { siteSign?: string; totalNumParties?: number; maxTuiliuUsers?: number | null; regions?: string }): Promise<SiteRow>;
+  site(options?: {
+    siteSign?: string;
+    totalNumParties?: number;
+    maxTuiliuUsers?: number | null;
+    regions?: string;
+  }): Promise<SiteRow>;
   /** Sends a correctly signed call to `/openapi/v2/<name>` (or to `name` when it is a path). */
   call(name: string, site: SiteRow, params: Record<string, unknown>, options?: CallOptions): Promise<CallResult>;
   close(): Promise<void>;
@@ -92,19 +97,30 @@ export interface CallResult {
 let siteCounter = 0;
 
 /** Signs `params` for `site`: adds siteSign, timeStamp and token. */
-export function sign(site: SiteRow, params: Record<string, unknown>, now: number, options: CallOptions = {}): Record<string, string> {
+export function sign(
+  site: SiteRow,
+  params: Record<string, unknown>,
+  now: number,
+  options: CallOptions = {},
+): Record<string, string> {
   const timeStamp = options.timeStamp ?? String(now);
   const subjectName = options.subject ?? 'userId';
   const subject = subjectName === 'siteSign' ? site.site_sign : String(params[subjectName] ?? '');
   const token = options.token ?? computeToken(subject, options.apiKey ?? site.api_key, timeStamp);
   const out: Record<string, unknown> = { siteSign: site.site_sign, timeStamp, token };
   // Scalars travel as text, as in a form; arrays and objects stay as they are (JSON bodies only).
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) out[k] = typeof v === 'object' && v !== null ? v : String(v);
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined) out[k] = typeof v === 'object' && v !== null ? v : String(v);
   return out as Record<string, string>;
 }
 
 /** Sends already-signed parameters. */
-export async function send(app: FastifyInstance, name: string, sent: Record<string, string>, options: CallOptions = {}): Promise<CallResult> {
+export async function send(
+  app: FastifyInstance,
+  name: string,
+  sent: Record<string, string>,
+  options: CallOptions = {},
+): Promise<CallResult> {
   const encoding = options.encoding ?? 'form';
   const url = name.startsWith('/') ? name : `/openapi/v2/${name}`;
   const request: InjectOptions = { method: options.method ?? (encoding === 'query' ? 'GET' : 'POST'), url };
@@ -126,7 +142,19 @@ export interface TestAppOptions {
   /** Largest recording accepted, bytes. Default as in `loadConfig`. */
   recordingMaxBytes?: number;
   /** More configuration (rate limits, timeouts…); rate limits are off unless given here. */
-  config?: Partial<Pick<Config, 'rateLimit' | 'headersTimeoutMs' | 'requestTimeoutMs' | 'bodyTimeoutMs' | 'idleTimeoutMs' | 'iceServers' | 'trustProxy' | 'webhookTargets'>>;
+  config?: Partial<
+    Pick<
+      Config,
+      | 'rateLimit'
+      | 'headersTimeoutMs'
+      | 'requestTimeoutMs'
+      | 'bodyTimeoutMs'
+      | 'idleTimeoutMs'
+      | 'iceServers'
+      | 'trustProxy'
+      | 'webhookTargets'
+    >
+  >;
 }
 
 /**
@@ -140,10 +168,14 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const clock = { now: Date.parse('2026-06-01T08:00:00Z') };
   if (options.realClock) {
     let offset = 0;
-    Object.defineProperty(clock, 'now', { get: () => Date.now() + offset, set: (value: number) => (offset = value - Date.now()) });
+    Object.defineProperty(clock, 'now', {
+      get: () => Date.now() + offset,
+      set: (value: number) => (offset = value - Date.now()),
+    });
   }
   const bus = await createBus(store, databaseUrl, () => undefined);
-  const recordingDir = options.recordingDir ?? path.join(os.tmpdir(), `huiguan-recordings-${randomBytes(6).toString('hex')}`);
+  const recordingDir =
+    options.recordingDir ?? path.join(os.tmpdir(), `huiguan-recordings-${randomBytes(6).toString('hex')}`);
   const app = await buildApp({
     config: defaultConfig({
       logLevel: 'silent',
@@ -179,7 +211,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       );
     },
     // Each call a millisecond later, as a real client's clock moves: equal timeStamps make equal tokens.
-    call: (name, site, params, callOptions = {}) => send(app, name, sign(site, params, ++clock.now, callOptions), callOptions),
+    call: (name, site, params, callOptions = {}) =>
+      send(app, name, sign(site, params, ++clock.now, callOptions), callOptions),
     bus,
     close: async () => {
       await app.close();

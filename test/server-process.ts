@@ -32,7 +32,10 @@ export interface ServerProcess {
  * as it exits. No clock of its own: on a busy machine a start may take long, and the test's timeout bounds it.
  */
 export async function startServer(database: TestDatabase, extra: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(bin, ['serve'], { env: processEnv(database, { PORT: '0', LOG_LEVEL: 'info', ...extra }), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(bin, ['serve'], {
+    env: processEnv(database, { PORT: '0', LOG_LEVEL: 'info', ...extra }),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   running.add(child);
   let output = '';
   const waiters = new Set<() => void>();
@@ -56,7 +59,8 @@ export async function startServer(database: TestDatabase, extra: Record<string, 
       const check = () => {
         const m = pattern.exec(output);
         if (m) resolve(m);
-        else if (exitCode !== undefined) reject(new Error(`server exited (${exitCode}) before printing ${pattern}:\n${output}`));
+        else if (exitCode !== undefined)
+          reject(new Error(`server exited (${exitCode}) before printing ${pattern}:\n${output}`));
         else return;
         waiters.delete(check);
       };
@@ -78,7 +82,10 @@ export async function startServer(database: TestDatabase, extra: Record<string, 
 }
 
 /** POSTs a form to the server and answers the JSON body. */
-export async function postForm(url: string, params: Record<string, string>): Promise<{ status: number; message: string; [k: string]: unknown }> {
+export async function postForm(
+  url: string,
+  params: Record<string, string>,
+): Promise<{ status: number; message: string; [k: string]: unknown }> {
   const res = await fetch(url, { method: 'POST', body: new URLSearchParams(params) });
   return res.json() as Promise<{ status: number; message: string }>;
 }

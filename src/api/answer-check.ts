@@ -19,6 +19,9 @@ export function checkAnswerSerialisation(app: FastifyInstance): void {
     if (expected === undefined || typeof payload !== 'string') return payload;
     if (isDeepStrictEqual(JSON.parse(payload), JSON.parse(expected))) return payload;
     request.log.error({ expected, serialised: payload }, 'serialisation changed the answer');
-    return JSON.stringify({ status: Code.internal, message: `serialisation changed the answer: returned ${expected}, sent ${payload}` });
+    return JSON.stringify({
+      status: Code.internal,
+      message: `serialisation changed the answer: returned ${expected}, sent ${payload}`,
+    });
   });
 }

@@ -87,7 +87,12 @@ describe('backgroundLoops', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(calls).toBe(1);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 40, loop: 'failing loop', msg: 'failing loop failed', err: { message: 'database unreachable' } });
+    expect(lines[0]).toMatchObject({
+      level: 40,
+      loop: 'failing loop',
+      msg: 'failing loop failed',
+      err: { message: 'database unreachable' },
+    });
     await vi.advanceTimersByTimeAsync(100);
     expect(calls).toBe(2);
     expect(lines).toHaveLength(1);

@@ -21,7 +21,10 @@ export interface BackgroundLoop {
  * @example
  *   await app.register(backgroundLoops, { loops: [{ name: 'sweep', everyMs: 5_000, run: () => sweep(db) }] });
  */
-export async function backgroundLoops(app: FastifyInstance, { loops }: { loops: readonly BackgroundLoop[] }): Promise<void> {
+export async function backgroundLoops(
+  app: FastifyInstance,
+  { loops }: { loops: readonly BackgroundLoop[] },
+): Promise<void> {
   let running: { stop(): Promise<void> }[] = [];
   app.addHook('onReady', async () => {
     running = loops.map((loop) => startLoop(loop, app.log));

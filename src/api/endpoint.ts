@@ -67,7 +67,9 @@ export interface EndpointDefinition<S extends TObject, R extends TSchema> {
 }
 
 /** The success envelope: `{status: 100, message: "success", ...fields}`. */
-export function ok<F extends object = Record<never, never>>(fields: F = {} as F): { status: typeof Code.ok; message: string } & F {
+export function ok<F extends object = Record<never, never>>(
+  fields: F = {} as F,
+): { status: typeof Code.ok; message: string } & F {
   return { status: Code.ok, message: 'success', ...fields };
 }
 
@@ -90,19 +92,35 @@ export function wireSchema(answer: TSchema): TSchema {
  * in one transaction with the handler, the token is claimed (704 if used before). A refusal thrown by
  * the handler rolls the transaction back, token claim included: a refused request changes nothing.
  */
-export function defineEndpoint<S extends TObject, R extends TSchema>(app: FastifyInstance, deps: EndpointDeps, def: EndpointDefinition<S, R>): void {
+export function defineEndpoint<S extends TObject, R extends TSchema>(
+  app: FastifyInstance,
+  deps: EndpointDeps,
+  def: EndpointDefinition<S, R>,
+): void {
   const url = def.url ?? `${API_PREFIX}${def.name}`;
   tokenSubjects.set(url, def.subject);
   const route = {
     method: ['GET', 'POST'],
-    schema: { querystring: def.params, response: { 200: wireSchema(def.answer) }, summary: def.summary, description: `§${def.section}` },
+    schema: {
+      querystring: def.params,
+      response: { 200: wireSchema(def.answer) },
+      summary: def.summary,
+      description: `§${def.section}`,
+    },
     preValidation: mergeParams,
     handler: async (request: FastifyRequest) => {
       // The querystring schema validated and coerced these: they are Static<S>. The TypeBox type provider
       // cannot say so here, where S is generic (its `S extends TSchema ? Static<S> : unknown` stays deferred);
       // every handler still receives them typed as Static<S> through EndpointContext.
       const params = request.query as Static<S> & AuthParams;
-      return runSigned(deps, def.subject, params, (ctx) => def.handler({ ...ctx, params, request }), request, def.access);
+      return runSigned(
+        deps,
+        def.subject,
+        params,
+        (ctx) => def.handler({ ...ctx, params, request }),
+        request,
+        def.access,
+      );
     },
   };
   app.route({ ...route, url });
@@ -163,7 +181,12 @@ function tokenUsed(): ApiError {
   return new ApiError(Code.tokenExpired, 'token 已使用 (token already used; make a new one for each request)');
 }
 
-async function authenticate(deps: EndpointDeps, subject: TokenSubject, params: AuthParams, now: number): Promise<SiteRow> {
+async function authenticate(
+  deps: EndpointDeps,
+  subject: TokenSubject,
+  params: AuthParams,
+  now: number,
+): Promise<SiteRow> {
   const site = await findSiteBySign(deps.db, params.siteSign);
   if (!site || !siteUsable(site, now)) {
     throw new ApiError(Code.siteInvalid, `站点无效 (siteSign "${params.siteSign}" names no active site)`);

@@ -25,7 +25,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     const httpStatus = error.statusCode ?? 500;
     if (httpStatus >= 400 && httpStatus < 500) {
       request.log.info({ code: error.code }, 'unreadable request');
-      return reply.code(httpStatus).send({ status: Code.parameter, message: `请求无法解析 (unreadable request: ${clientReason(error)})` });
+      return reply
+        .code(httpStatus)
+        .send({ status: Code.parameter, message: `请求无法解析 (unreadable request: ${clientReason(error)})` });
     }
     request.log.error({ err: error }, 'internal error');
     return reply.code(200).send({ status: Code.internal, message: '服务器内部错误 (internal server error)' });
@@ -47,13 +49,19 @@ export function sendPageRefusal(reply: FastifyReply, err: unknown) {
   if (!(err instanceof ApiError)) throw err;
   if (err instanceof EntryLocked) reply.header('retry-after', String(err.retryAfterSeconds));
   const [http, error] =
-    err.reason !== undefined ? [err.http ?? (err.code === Code.authFailed ? 403 : 409), err.reason]
-    : err.code === Code.meetingNotFound ? [404, 'not_found']
-    : err.code === Code.authFailed ? [403, 'bad_password']
-    : err.code === Code.meetingEnded ? [409, 'ended']
-    : err.code === Code.outsideMeetingTime ? [409, 'too_early']
-    : err.code === Code.parameter ? [400, 'bad_name']
-    : [409, 'refused'];
+    err.reason !== undefined
+      ? [err.http ?? (err.code === Code.authFailed ? 403 : 409), err.reason]
+      : err.code === Code.meetingNotFound
+        ? [404, 'not_found']
+        : err.code === Code.authFailed
+          ? [403, 'bad_password']
+          : err.code === Code.meetingEnded
+            ? [409, 'ended']
+            : err.code === Code.outsideMeetingTime
+              ? [409, 'too_early']
+              : err.code === Code.parameter
+                ? [400, 'bad_name']
+                : [409, 'refused'];
   return reply.code(http).send({ error, message: err.message, ...err.extra });
 }
 
@@ -65,7 +73,8 @@ export function sendPageRefusal(reply: FastifyReply, err: unknown) {
 export function sendUploadRefusal(reply: FastifyReply, err: unknown) {
   if (err instanceof RecordingTooLargeError) return reply.code(413).send({ error: 'too_large', message: err.message });
   if (!(err instanceof ApiError)) throw err;
-  if (err.http !== undefined && err.reason !== undefined) return reply.code(err.http).send({ error: err.reason, message: err.message, ...err.extra });
+  if (err.http !== undefined && err.reason !== undefined)
+    return reply.code(err.http).send({ error: err.reason, message: err.message, ...err.extra });
   return reply.code(403).send({ error: 'not_allowed', message: err.message });
 }
 
@@ -92,6 +101,8 @@ function clientReason(error: FastifyError): string {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
     default:
-      return error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' ? 'content length does not match the body' : 'malformed body';
+      return error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH'
+        ? 'content length does not match the body'
+        : 'malformed body';
   }
 }

@@ -42,7 +42,8 @@ export const hostAndRoomRoutes: FastifyPluginAsync<EndpointDeps> = async (app, d
     handler: async ({ db, site, params }) => {
       const meeting = await requireSiteMeeting(db, site, params.confNumber);
       const host = await findUserById(db, meeting.user_pk);
-      if (!host || host.deleted_at !== null) throw new ApiError(Code.accountNotFound, '账号不存在 (the meeting’s host was deleted)');
+      if (!host || host.deleted_at !== null)
+        throw new ApiError(Code.accountNotFound, '账号不存在 (the meeting’s host was deleted)');
       return ok({ data: { hostKey: Number(host.host_key) } });
     },
   });
@@ -51,7 +52,8 @@ export const hostAndRoomRoutes: FastifyPluginAsync<EndpointDeps> = async (app, d
     name: 'regenerateHostKey',
     answer: answers.regenerateHostKey,
     section: 'extension',
-    summary: 'Extension: give a user a new host key; the old one stops working on all their meetings (not in the vendor document)',
+    summary:
+      'Extension: give a user a new host key; the old one stops working on all their meetings (not in the vendor document)',
     subject: 'userId',
     params: endpointParams({ userId: userIdParam }),
     handler: async ({ db, site, params, now }) => {

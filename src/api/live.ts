@@ -14,11 +14,21 @@ const confId = Type.Integer({ minimum: 1, description: '会议ID (confId)' });
 const confNo = Type.String({ minLength: 1, maxLength: 16, description: '会议号 (confNumber)' });
 const pageParams = {
   pageNo: Type.Optional(Type.Integer({ minimum: 1, default: 1, description: 'page number' })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 10, description: `log rows per page, at most ${MAX_PAGE_SIZE}` })),
+  pageSize: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: MAX_PAGE_SIZE,
+      default: 10,
+      description: `log rows per page, at most ${MAX_PAGE_SIZE}`,
+    }),
+  ),
 };
 
 /** §2.11, 2.13–2.15, 2.26, 2.30: live meetings and what happened in them. */
-export const liveRoutes: FastifyPluginAsync<EndpointDeps & { links: LinkConfig; bus: MeetingBus }> = async (app, deps) => {
+export const liveRoutes: FastifyPluginAsync<EndpointDeps & { links: LinkConfig; bus: MeetingBus }> = async (
+  app,
+  deps,
+) => {
   defineEndpoint(app, deps, {
     name: 'endConf',
     answer: answers.endConf,
@@ -42,8 +52,16 @@ export const liveRoutes: FastifyPluginAsync<EndpointDeps & { links: LinkConfig; 
     params: endpointParams({
       userId: userIdParam,
       confId,
-      addDuration: Type.Optional(Type.Integer({ minimum: 0, maximum: 1440, description: 'minutes to add; absent: 0 (one of addDuration, addNumParties must be above 0)' })),
-      addNumParties: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, description: 'parties to add; absent: 0' })),
+      addDuration: Type.Optional(
+        Type.Integer({
+          minimum: 0,
+          maximum: 1440,
+          description: 'minutes to add; absent: 0 (one of addDuration, addNumParties must be above 0)',
+        }),
+      ),
+      addNumParties: Type.Optional(
+        Type.Integer({ minimum: 0, maximum: 10_000, description: 'parties to add; absent: 0' }),
+      ),
     }),
     handler: async ({ db, site, params, now, afterCommit }) => {
       const extended = await extendMeeting(db, site, params, now);
@@ -60,7 +78,10 @@ export const liveRoutes: FastifyPluginAsync<EndpointDeps & { links: LinkConfig; 
     subject: 'confNo',
     access: 'read',
     params: endpointParams({ confNo }),
-    handler: async ({ db, site, params }) => ok({ data: await liveParticipants(db, await requireSiteMeeting(db, site, params.confNo), { includeLeft: false }) }),
+    handler: async ({ db, site, params }) =>
+      ok({
+        data: await liveParticipants(db, await requireSiteMeeting(db, site, params.confNo), { includeLeft: false }),
+      }),
   });
 
   defineEndpoint(app, deps, {
@@ -71,7 +92,10 @@ export const liveRoutes: FastifyPluginAsync<EndpointDeps & { links: LinkConfig; 
     subject: 'confNo',
     access: 'read',
     params: endpointParams({ confNo }),
-    handler: async ({ db, site, params }) => ok({ data: await liveParticipants(db, await requireSiteMeeting(db, site, params.confNo), { includeLeft: true }) }),
+    handler: async ({ db, site, params }) =>
+      ok({
+        data: await liveParticipants(db, await requireSiteMeeting(db, site, params.confNo), { includeLeft: true }),
+      }),
   });
 
   defineEndpoint(app, deps, {

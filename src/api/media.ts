@@ -9,7 +9,9 @@ import { answers } from '../contract/answers.js';
 const participant = Type.Object({
   cuid: text(64, 'the participant’s client id, unique within the meeting', { minLength: 1 }),
   name: Type.Optional(text(200, 'display name; required when joining', { minLength: 1 })),
-  role: Type.Optional(Type.Union([Type.Literal('host'), Type.Literal('attendee')], { description: 'required when joining' })),
+  role: Type.Optional(
+    Type.Union([Type.Literal('host'), Type.Literal('attendee')], { description: 'required when joining' }),
+  ),
   device: Type.Optional(text(64, 'device or operating system, e.g. Windows')),
   deviceType: Type.Optional(Type.Union([Type.Literal('pc'), Type.Literal('mobile'), Type.Literal('其他')])),
   ip: Type.Optional(text(64, 'IP address')),

@@ -2,7 +2,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import { MAX_PAGE_SIZE, siteMeetings, userMeetings, type ListState, type Page } from '../domain/meeting-lists.js';
 import { fullMeetingView, siteListItem, type LinkConfig } from '../domain/meeting-view.js';
-import { cancelMeeting, modifyMeeting, remainingParties, requireOwnMeeting, reserveMeeting } from '../domain/meetings.js';
+import {
+  cancelMeeting,
+  modifyMeeting,
+  remainingParties,
+  requireOwnMeeting,
+  reserveMeeting,
+} from '../domain/meetings.js';
 import { Code } from '../domain/errors.js';
 import { Bounds } from '../domain/schedule.js';
 import type { SiteRow } from '../store/database.js';
@@ -11,13 +17,24 @@ import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
 import { choice, endpointParams, flag, text, userIdParam } from './schemas.js';
 import { answers } from '../contract/answers.js';
 
-const time = (description: string) => Type.String({ maxLength: 19, description: `${description}, GMT, yyyy-MM-dd HH:mm:ss` });
+const time = (description: string) =>
+  Type.String({ maxLength: 19, description: `${description}, GMT, yyyy-MM-dd HH:mm:ss` });
 const confId = Type.Integer({ minimum: 1, description: '会议ID (confId)' });
 const duration = Type.Integer({ minimum: 1, maximum: Bounds.maxDuration, description: 'minutes' });
-const beforeTime = Type.Integer({ minimum: 0, maximum: Bounds.maxBeforeTime, description: 'minutes the meeting may open early' });
+const beforeTime = Type.Integer({
+  minimum: 0,
+  maximum: Bounds.maxBeforeTime,
+  description: 'minutes the meeting may open early',
+});
 const confParties = Type.Integer({ minimum: 1, maximum: Bounds.maxConfParties, description: 'concurrent parties' });
-const upCompatible = choice([Type.Literal('y'), Type.Literal('n')], 'y: a larger pool room may be used; absent: n (either case)', { ignoreCase: true });
-const confName = text(Bounds.maxConfNameLength, 'meeting name; none of \\ / : * ? ？ " < > | &lt; &gt; or newline', { minLength: 1 });
+const upCompatible = choice(
+  [Type.Literal('y'), Type.Literal('n')],
+  'y: a larger pool room may be used; absent: n (either case)',
+  { ignoreCase: true },
+);
+const confName = text(Bounds.maxConfNameLength, 'meeting name; none of \\ / : * ? ？ " < > | &lt; &gt; or newline', {
+  minLength: 1,
+});
 const confPassword = text(32, 'meeting password: at most 16 letters or digits; empty for none');
 
 /**
@@ -28,14 +45,20 @@ function optionParams(absent: 'none' | 'unchanged') {
   const off = absent === 'none' ? 'absent: 0' : 'absent: unchanged';
   const empty = absent === 'none' ? 'absent: none' : 'absent: unchanged';
   return {
-    loginName: Type.Optional(text(200, `login name, shown as the watermark; ${absent === 'none' ? "absent: the user's own" : empty}`)),
-    interpretation: Type.Optional(Type.Integer({ description: `simultaneous interpretation: 1 on, anything else off; ${off}` })),
+    loginName: Type.Optional(
+      text(200, `login name, shown as the watermark; ${absent === 'none' ? "absent: the user's own" : empty}`),
+    ),
+    interpretation: Type.Optional(
+      Type.Integer({ description: `simultaneous interpretation: 1 on, anything else off; ${off}` }),
+    ),
     isTuiliu: Type.Optional(flag(`automatic streaming channel (not available on this server); ${off}`)),
     streamDiy: Type.Optional(flag(`custom streaming with streamUrl / streamKey / watchUrl; ${off}`)),
     streamUrl: Type.Optional(text(512, `custom stream push URL; ${empty}`)),
     streamKey: Type.Optional(text(512, `custom stream key; ${empty}`)),
     watchUrl: Type.Optional(text(512, `live-stream watch URL; ${empty}`)),
-    audio: Type.Optional(Type.Integer({ minimum: 0, maximum: 3, description: `0 default, 1 phone only, 2 VoIP only, 3 both; ${off}` })),
+    audio: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 3, description: `0 default, 1 phone only, 2 VoIP only, 3 both; ${off}` }),
+    ),
     waitingRoom: Type.Optional(Type.Integer({ minimum: 0, maximum: 2, description: `0 default, 1 on, 2 off; ${off}` })),
   };
 }
@@ -62,15 +85,24 @@ const reservationParams = {
 
 const pageParams = {
   pageNo: Type.Optional(Type.Integer({ minimum: 1, default: 1, description: 'page number' })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 10, description: `items per page, at most ${MAX_PAGE_SIZE}` })),
+  pageSize: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: MAX_PAGE_SIZE,
+      default: 10,
+      description: `items per page, at most ${MAX_PAGE_SIZE}`,
+    }),
+  ),
   startTime: Type.Optional(time('earliest meeting start; absent: no lower bound')),
   endTime: Type.Optional(time('latest meeting start; absent: no upper bound')),
 };
 
 /** §2.1–2.10, 2.12, 2.16: booking meetings and listing them. */
 export const meetingRoutes: FastifyPluginAsync<EndpointDeps & { links: LinkConfig }> = async (app, deps) => {
-  const full = (site: SiteRow, m: { meeting: Parameters<typeof fullMeetingView>[0]; host: { user_id: string; user_name: string } }) =>
-    fullMeetingView(m.meeting, m.host, site, deps.links);
+  const full = (
+    site: SiteRow,
+    m: { meeting: Parameters<typeof fullMeetingView>[0]; host: { user_id: string; user_name: string } },
+  ) => fullMeetingView(m.meeting, m.host, site, deps.links);
   const listedHost = (row: ListedMeeting) => ({ user_id: row.host_user_id, user_name: row.host_user_name });
 
   defineEndpoint(app, deps, {
@@ -93,7 +125,14 @@ export const meetingRoutes: FastifyPluginAsync<EndpointDeps & { links: LinkConfi
       ...reservationParams,
       loginName: text(200, 'login name shown as the watermark; unique per user', { minLength: 1 }),
       watermark: Type.Optional(flag('1: show the watermark', 0)),
-      meetingAuthentication: Type.Optional(Type.Integer({ minimum: 0, maximum: 2, default: 0, description: '0 default, 1 on, 2 off; forced on with a watermark' })),
+      meetingAuthentication: Type.Optional(
+        Type.Integer({
+          minimum: 0,
+          maximum: 2,
+          default: 0,
+          description: '0 default, 1 on, 2 off; forced on with a watermark',
+        }),
+      ),
     }),
     handler: async ({ db, site, params, now }) => ok({ data: full(site, await reserveMeeting(db, site, params, now)) }),
   });
@@ -106,7 +145,8 @@ export const meetingRoutes: FastifyPluginAsync<EndpointDeps & { links: LinkConfi
     subject: 'userId',
     access: 'read',
     params: endpointParams({ userId: userIdParam, confId }),
-    handler: async ({ db, site, params, now }) => ok({ data: full(site, await requireOwnMeeting(db, site, params.userId, params.confId, now)) }),
+    handler: async ({ db, site, params, now }) =>
+      ok({ data: full(site, await requireOwnMeeting(db, site, params.userId, params.confId, now)) }),
   });
 
   defineEndpoint(app, deps, {
@@ -122,7 +162,12 @@ export const meetingRoutes: FastifyPluginAsync<EndpointDeps & { links: LinkConfi
     },
   });
 
-  const userList = (name: 'getScheduledConfListByUserId' | 'getFinishedConfListByUserId', section: string, summary: string, state: ListState) =>
+  const userList = (
+    name: 'getScheduledConfListByUserId' | 'getFinishedConfListByUserId',
+    section: string,
+    summary: string,
+    state: ListState,
+  ) =>
     defineEndpoint(app, deps, {
       name,
       answer: answers[name],
@@ -173,12 +218,25 @@ export const meetingRoutes: FastifyPluginAsync<EndpointDeps & { links: LinkConfi
       params: endpointParams({ userId: userIdParam, ...pageParams }),
       handler: async ({ db, site, params, now }) => {
         const page = await siteMeetings(db, site, state, params, now);
-        return ok({ data: page.items.map((row) => siteListItem(row, listedHost(row), deps.links)), ...pagination(page) });
+        return ok({
+          data: page.items.map((row) => siteListItem(row, listedHost(row), deps.links)),
+          ...pagination(page),
+        });
       },
     });
-  siteList('getScheduledConfListBySiteSign', '2.8', '获取站点所有已预约的会议 (a site’s scheduled meetings)', 'scheduled');
+  siteList(
+    'getScheduledConfListBySiteSign',
+    '2.8',
+    '获取站点所有已预约的会议 (a site’s scheduled meetings)',
+    'scheduled',
+  );
   siteList('getLivingConfListBySiteSign', '2.9', '获取站点所有正在进行的会议 (a site’s live meetings)', 'living');
-  siteList('getFinishedConfListBySiteSign', '2.10', '获取站点所有已结束的会议 (a site’s finished meetings)', 'finished');
+  siteList(
+    'getFinishedConfListBySiteSign',
+    '2.10',
+    '获取站点所有已结束的会议 (a site’s finished meetings)',
+    'finished',
+  );
 
   defineEndpoint(app, deps, {
     name: 'confModify2',
@@ -194,7 +252,10 @@ export const meetingRoutes: FastifyPluginAsync<EndpointDeps & { links: LinkConfi
       startTime: time('start time'),
       duration,
       confParties,
-      beforeTime: Type.Optional({ ...beforeTime, description: 'minutes the meeting may open early; absent: unchanged' }),
+      beforeTime: Type.Optional({
+        ...beforeTime,
+        description: 'minutes the meeting may open early; absent: unchanged',
+      }),
       upCompatible: Type.Optional(upCompatible),
       optionJbh: Type.Optional(flag('participants may join before the host; absent: unchanged')),
       optionVideoHost: Type.Optional(flag('host video on; absent: unchanged')),
@@ -224,5 +285,10 @@ export const meetingRoutes: FastifyPluginAsync<EndpointDeps & { links: LinkConfi
 };
 
 function pagination(page: Page) {
-  return { totalPage: page.totalPage, currentPage: page.currentPage, totalItems: page.totalItems, pageSize: page.pageSize };
+  return {
+    totalPage: page.totalPage,
+    currentPage: page.currentPage,
+    totalItems: page.totalItems,
+    pageSize: page.pageSize,
+  };
 }

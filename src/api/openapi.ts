@@ -47,7 +47,14 @@ type Operation = {
   operationId?: string;
   summary?: string;
   description?: string;
-  parameters?: { name: string; in: string; required?: boolean; schema?: object; description?: string; example?: unknown }[];
+  parameters?: {
+    name: string;
+    in: string;
+    required?: boolean;
+    schema?: object;
+    description?: string;
+    example?: unknown;
+  }[];
   requestBody?: object;
   responses?: Record<string, object>;
   security?: object[];
@@ -67,15 +74,16 @@ export async function openapiDocs(app: FastifyInstance): Promise<void> {
         version: '2.0.0',
         description:
           'The BizConf Video "会管" REST API as served by Huiguan. Parameters may be sent in the query string, a form body or a JSON body, on GET and POST alike. ' +
-          'Every answer is JSON with a numeric `status` (100 = success; the document\'s codes otherwise, answered with HTTP 200) and a `message`. All times are GMT.\n\n' +
+          "Every answer is JSON with a numeric `status` (100 = success; the document's codes otherwise, answered with HTTP 200) and a `message`. All times are GMT.\n\n" +
           '**Extension: `/openapi/v1/<name>`.** Every endpoint below also answers at `/openapi/v1/<name>`, with the same authentication and the same answers, ' +
-          'for integrations written against the vendor\'s earlier version (they call v1 with the same endpoint names). No v1 document is available, so v1 follows v2\'s semantics; ' +
+          "for integrations written against the vendor's earlier version (they call v1 with the same endpoint names). No v1 document is available, so v1 follows v2's semantics; " +
           'v1 behaviour that differed from v2, if any, is not reproduced. The alias paths are not listed separately (`x-path-aliases`).',
       },
       components: { securitySchemes: { bizconfToken: TOKEN_SCHEME } },
     },
     transform: ({ schema, url }) => ({ schema: { ...schema, hide: !DOCUMENTED.test(url) }, url }),
-    transformObject: (documentObject) => shapeDocument((documentObject as { openapiObject: OpenApiDocument }).openapiObject),
+    transformObject: (documentObject) =>
+      shapeDocument((documentObject as { openapiObject: OpenApiDocument }).openapiObject),
   });
 
   const signer = fs.readFileSync(new URL('./docs/signer.js', import.meta.url), 'utf8');
@@ -106,7 +114,9 @@ function shapeDocument(doc: OpenApiDocument): OpenApiDocument {
     const segments = path.split('/').filter((p) => p !== '' && p !== 'v1' && p !== 'v2');
     const name = segments.at(-1)!;
     // /openapi/v2/x → x; /media/v1/events → mediaEvents.
-    const operation = path.startsWith('/openapi/v2/') ? name : segments.map((p, i) => (i === 0 ? p : p[0]!.toUpperCase() + p.slice(1))).join('');
+    const operation = path.startsWith('/openapi/v2/')
+      ? name
+      : segments.map((p, i) => (i === 0 ? p : p[0]!.toUpperCase() + p.slice(1))).join('');
     const key = path.startsWith('/openapi/v2/') ? name : path;
     const answer = successResponses[key];
     const subject = tokenSubjects.get(path);
@@ -118,7 +128,13 @@ function shapeDocument(doc: OpenApiDocument): OpenApiDocument {
         (op as Record<string, unknown>)['x-token-subject'] = subject;
         op.security = [{ bizconfToken: [] }];
         op.description = `${op.description ?? ''} Token subject: \`${subject}\`.`.trim();
-        op.tags = [path.startsWith('/media/') ? 'media plane' : path.startsWith('/webhooks/') || op.summary?.startsWith('Extension') ? 'extensions' : 'API'];
+        op.tags = [
+          path.startsWith('/media/')
+            ? 'media plane'
+            : path.startsWith('/webhooks/') || op.summary?.startsWith('Extension')
+              ? 'extensions'
+              : 'API',
+        ];
       }
       op.operationId = method === 'post' ? operation : `${operation}ViaGet`;
       for (const p of op.parameters ?? []) {
@@ -128,7 +144,12 @@ function shapeDocument(doc: OpenApiDocument): OpenApiDocument {
         // The body is the file itself; the parameters stay in the query string.
         op.requestBody = {
           required: true,
-          content: Object.fromEntries(['video/mp4', 'audio/mp4', 'audio/x-m4a', 'application/octet-stream'].map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
+          content: Object.fromEntries(
+            ['video/mp4', 'audio/mp4', 'audio/x-m4a', 'application/octet-stream'].map((t) => [
+              t,
+              { schema: { type: 'string', format: 'binary' } },
+            ]),
+          ),
         };
       } else if (method === 'post' && op.parameters?.length && !op.requestBody) {
         op.requestBody = formBody(op.parameters);
@@ -143,10 +164,15 @@ function shapeDocument(doc: OpenApiDocument): OpenApiDocument {
 function formBody(parameters: NonNullable<Operation['parameters']>) {
   const schema = {
     type: 'object',
-    properties: Object.fromEntries(parameters.map((p) => [p.name, { ...p.schema, ...(p.description ? { description: p.description } : {}) }])),
+    properties: Object.fromEntries(
+      parameters.map((p) => [p.name, { ...p.schema, ...(p.description ? { description: p.description } : {}) }]),
+    ),
     required: parameters.filter((p) => p.required).map((p) => p.name),
   };
-  return { required: true, content: { 'application/x-www-form-urlencoded': { schema }, 'application/json': { schema } } };
+  return {
+    required: true,
+    content: { 'application/x-www-form-urlencoded': { schema }, 'application/json': { schema } },
+  };
 }
 
 function responses(success: object, codes: number[]) {

@@ -4,7 +4,16 @@ import { deviceFromUserAgent } from '../domain/device.js';
 import { ApiError } from '../domain/errors.js';
 import { endSession, joinMeeting, leaveMeeting, lockMeeting } from '../domain/lifecycle.js';
 import { MeetingStatus } from '../domain/meeting-status.js';
-import { commandTransition, COMMAND_APPLIES_TO, goneState, mayCommand, PAGE_MESSAGES, pageStep, refusedJoinState, type PageState } from '../domain/presence.js';
+import {
+  commandTransition,
+  COMMAND_APPLIES_TO,
+  goneState,
+  mayCommand,
+  PAGE_MESSAGES,
+  pageStep,
+  refusedJoinState,
+  type PageState,
+} from '../domain/presence.js';
 import { formatDateTime } from '../domain/time.js';
 import type { IceServer } from '../config.js';
 import type { MeetingBus, Signal } from '../store/bus.js';
@@ -83,7 +92,11 @@ export class PageHub {
     return this.seq + 1;
   }
 
-  async connect(socket: WebSocket, token: string, client: { ip: string; userAgent: string | undefined }): Promise<void> {
+  async connect(
+    socket: WebSocket,
+    token: string,
+    client: { ip: string; userAgent: string | undefined },
+  ): Promise<void> {
     const budget = new MessageBudget();
     // Messages that arrive while the ticket is being read are kept and replayed.
     const early: string[] = [];
@@ -110,7 +123,8 @@ export class PageHub {
     this.byTicket.get(token)?.replace();
     this.byTicket.set(token, current);
     let pages = this.meetings.get(ticket.meeting_id);
-    if (!pages) this.meetings.set(ticket.meeting_id, (pages = { connections: new Set(), reading: false, again: false }));
+    if (!pages)
+      this.meetings.set(ticket.meeting_id, (pages = { connections: new Set(), reading: false, again: false }));
     pages.connections.add(current);
     socket.on('close', () => {
       pages.connections.delete(current);
@@ -206,7 +220,9 @@ class PageConnection {
 
   /** Work on one connection runs one step at a time, in order. */
   private enqueue(step: () => Promise<void>): void {
-    this.queue = this.queue.then(step).catch((err: unknown) => this.hub.deps.log.error({ err }, 'room connection failed'));
+    this.queue = this.queue
+      .then(step)
+      .catch((err: unknown) => this.hub.deps.log.error({ err }, 'room connection failed'));
   }
 
   private send(message: object): void {
@@ -228,7 +244,8 @@ class PageConnection {
   /** Another connection took this ticket over: this one closes without leaving the meeting. */
   replace(): void {
     this.finished = true;
-    if (this.socket.readyState === this.socket.OPEN) this.socket.close(CloseCode.replaced, 'replaced by a newer connection');
+    if (this.socket.readyState === this.socket.OPEN)
+      this.socket.close(CloseCode.replaced, 'replaced by a newer connection');
   }
 
   /** Marks reads begun until now as out of date for this connection (it has just changed something). */
@@ -334,7 +351,12 @@ class PageConnection {
   /** Relays `message` from this page to `to` (a participant id, or `*`); the sender must be in the meeting. */
   private relay(to: string, message: Record<string, unknown>): void {
     if (!this.inMeeting || to === '' || to.length > MAX_ID) return;
-    const signal: Signal = { meetingId: this.ticket.meeting_id, to, from: this.ticket.cuid, message: { ...message, from: this.ticket.cuid } };
+    const signal: Signal = {
+      meetingId: this.ticket.meeting_id,
+      to,
+      from: this.ticket.cuid,
+      message: { ...message, from: this.ticket.cuid },
+    };
     this.hub.deps.bus.signal(signal).catch((err: unknown) => this.hub.deps.log.error({ err }, 'signal relay failed'));
   }
 
@@ -382,7 +404,15 @@ class PageConnection {
 
   received(raw: string): void {
     if (this.finished) return;
-    let message: { type?: unknown; id?: unknown; to?: unknown; data?: unknown; audio?: unknown; video?: unknown; screen?: unknown };
+    let message: {
+      type?: unknown;
+      id?: unknown;
+      to?: unknown;
+      data?: unknown;
+      audio?: unknown;
+      video?: unknown;
+      screen?: unknown;
+    };
     try {
       message = JSON.parse(raw) as typeof message;
     } catch {
@@ -393,7 +423,13 @@ class PageConnection {
     const target = typeof message.id === 'string' ? message.id : '';
     switch (message.type) {
       case 'signal':
-        if (typeof message.to !== 'string' || message.to === '*' || typeof message.data !== 'object' || message.data === null) return;
+        if (
+          typeof message.to !== 'string' ||
+          message.to === '*' ||
+          typeof message.data !== 'object' ||
+          message.data === null
+        )
+          return;
         return this.relay(message.to, { type: 'signal', data: message.data });
       case 'media': {
         const { audio, video, screen } = message;
@@ -416,7 +452,8 @@ class PageConnection {
         return this.enqueue(async () => {
           await this.change(async (db, meeting, now) => {
             await setTicketState(db, this.ticket.token, 'left', now);
-            const participation = this.participationId === undefined ? undefined : await findParticipation(db, this.participationId);
+            const participation =
+              this.participationId === undefined ? undefined : await findParticipation(db, this.participationId);
             if (participation) await leaveMeeting(db, meeting, [participation], now);
           });
           this.finish('left');
@@ -458,4 +495,3 @@ class PageConnection {
     );
   }
 }
-

@@ -99,8 +99,15 @@ function fromText(name: string, schema: ParamSchema | undefined, value: unknown,
   }
   if (schema.type === 'boolean' && (value === '1' || value === '0')) return value === '1';
   if (!inList && !schema[JSON_TEXT]) return value;
-  if (schema.type === 'array' && schema.items && Array.isArray(value)) return value.map((item, i) => fromText(`${name}[${i}]`, schema.items, item, true));
-  if (schema.type === 'object' && schema.properties && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+  if (schema.type === 'array' && schema.items && Array.isArray(value))
+    return value.map((item, i) => fromText(`${name}[${i}]`, schema.items, item, true));
+  if (
+    schema.type === 'object' &&
+    schema.properties &&
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value)
+  ) {
     const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
     for (const [key, property] of Object.entries(schema.properties)) {
       if (!(key in out)) continue;
@@ -115,8 +122,10 @@ function fromText(name: string, schema: ParamSchema | undefined, value: unknown,
 function checkNumber(name: string, value: unknown, type: 'integer' | 'number'): void {
   const expected = type === 'integer' ? 'a whole number of at most 15 digits' : 'a finite number';
   for (const item of Array.isArray(value) ? value : [value]) {
-    if (typeof item === 'string' && !(type === 'integer' ? INTEGER_TEXT : NUMBER_TEXT).test(item)) throw parameterError(name, expected);
-    if (typeof item === 'number' && (type === 'integer' ? !Number.isSafeInteger(item) : !Number.isFinite(item))) throw parameterError(name, expected);
+    if (typeof item === 'string' && !(type === 'integer' ? INTEGER_TEXT : NUMBER_TEXT).test(item))
+      throw parameterError(name, expected);
+    if (typeof item === 'number' && (type === 'integer' ? !Number.isSafeInteger(item) : !Number.isFinite(item)))
+      throw parameterError(name, expected);
   }
 }
 
@@ -188,7 +197,8 @@ export function screenJsonText(text: string): void {
     } else if (c === 0x22) {
       stringStart = i + 1;
     } else if (c === 0x7b || c === 0x5b) {
-      if ((depth += 1) > MAX_JSON_DEPTH) throw new ApiError(Code.parameter, `参数错误 (the JSON body may be nested at most ${MAX_JSON_DEPTH} deep)`);
+      if ((depth += 1) > MAX_JSON_DEPTH)
+        throw new ApiError(Code.parameter, `参数错误 (the JSON body may be nested at most ${MAX_JSON_DEPTH} deep)`);
     } else if (c === 0x7d || c === 0x5d) {
       depth -= 1;
     } else if (c === 0x3a) {

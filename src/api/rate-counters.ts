@@ -57,7 +57,11 @@ export function redisRateCounter(redis: Redis, prefix = 'huiguan:rate:'): RateCo
     async hit(name, now) {
       const windowStart = now - (now % WINDOW_MS);
       const key = `${prefix}${name}:${windowStart}`;
-      const replies = await redis.multi().incr(key).pexpire(key, 2 * WINDOW_MS).exec();
+      const replies = await redis
+        .multi()
+        .incr(key)
+        .pexpire(key, 2 * WINDOW_MS)
+        .exec();
       const [error, hits] = replies?.[0] ?? [new Error('Redis answered no reply to INCR')];
       if (error) throw error;
       return Number(hits);
@@ -99,7 +103,10 @@ export function failingOpen(
       if (typeof hits === 'number') return hits;
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<number>((resolve) => {
-        timer = setTimeout(() => resolve(fail(new Error(`the rate counter did not answer within ${deadlineMs} ms`))), deadlineMs);
+        timer = setTimeout(
+          () => resolve(fail(new Error(`the rate counter did not answer within ${deadlineMs} ms`))),
+          deadlineMs,
+        );
       });
       return Promise.race([hits.catch(fail), deadline]).finally(() => clearTimeout(timer));
     },
@@ -111,9 +118,17 @@ export function failingOpen(
  * Afterwards commands fail at once while the connection is down (no queue), and the client reconnects
  * by itself; `onError` hears of connection errors, at most once a minute.
  */
-export async function connectRedisCounter(url: string, onError: (err: unknown) => void): Promise<{ counter: RateCounter; close(): Promise<void> }> {
+export async function connectRedisCounter(
+  url: string,
+  onError: (err: unknown) => void,
+): Promise<{ counter: RateCounter; close(): Promise<void> }> {
   const { Redis } = await import('ioredis');
-  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 5000 });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 5000,
+  });
   let reported = -Infinity;
   redis.on('error', (err: unknown) => {
     if (Date.now() - reported >= WINDOW_MS) {

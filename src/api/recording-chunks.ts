@@ -106,23 +106,49 @@ export async function recordingChunkRoutes(app: FastifyInstance, deps: ChunkDeps
 
   app.post<{ Body: unknown }>('/web/v1/recordings', async (request, reply) => {
     try {
-      const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
-      const fileType = body.fileType === 'WEBM' || body.fileType === 'MP4' ? (body.fileType as 'WEBM' | 'MP4') : undefined;
+      const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
+        string,
+        unknown
+      >;
+      const fileType =
+        body.fileType === 'WEBM' || body.fileType === 'MP4' ? (body.fileType as 'WEBM' | 'MP4') : undefined;
       if (!fileType) throw pageRefusal(400, 'bad_request', 'fileType must be WEBM or MP4');
       const ticket = await findTicket(db, bearer(request));
       if (!ticket) throw pageRefusal(401, 'invalid', 'this ticket is not valid');
-      const present = ticket.role === 'host' && ticket.state === 'admitted' && (await presentByTicket(db, ticket.token)) !== undefined;
+      const present =
+        ticket.role === 'host' &&
+        ticket.state === 'admitted' &&
+        (await presentByTicket(db, ticket.token)) !== undefined;
       const meeting = present ? await findMeetingById(db, ticket.meeting_id) : undefined;
       const owner = meeting && (await findUserById(db, meeting.user_pk));
-      requireMayBeginRecording({ role: ticket.role, ticketState: ticket.state, present, ownerMayRecord: owner && owner.enable_cloud_record === 1 });
+      requireMayBeginRecording({
+        role: ticket.role,
+        ticketState: ticket.state,
+        present,
+        ownerMayRecord: owner && owner.enable_cloud_record === 1,
+      });
       // Allowed: the meeting and its owner were found.
       const { site_id, id: meetingId } = meeting!;
       const now = deps.clock();
       const uploadId = randomBytes(16).toString('hex');
-      const upload = { id: uploadId, site_id, meeting_id: meetingId, ticket: ticket.token, file_type: fileType, started_at: now, updated_at: now };
-      const opened = await db.transaction().execute((trx) => insertUploadUnderCap(trx, upload, MAX_OPEN_UPLOADS, now - ABANDONED_MS));
+      const upload = {
+        id: uploadId,
+        site_id,
+        meeting_id: meetingId,
+        ticket: ticket.token,
+        file_type: fileType,
+        started_at: now,
+        updated_at: now,
+      };
+      const opened = await db
+        .transaction()
+        .execute((trx) => insertUploadUnderCap(trx, upload, MAX_OPEN_UPLOADS, now - ABANDONED_MS));
       if (!opened) {
-        throw pageRefusal(409, 'too_many_uploads', `this meeting has ${MAX_OPEN_UPLOADS} recording uploads open; finish one before beginning another`);
+        throw pageRefusal(
+          409,
+          'too_many_uploads',
+          `this meeting has ${MAX_OPEN_UPLOADS} recording uploads open; finish one before beginning another`,
+        );
       }
       return { uploadId };
     } catch (err) {
@@ -134,46 +160,64 @@ export async function recordingChunkRoutes(app: FastifyInstance, deps: ChunkDeps
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(CHUNK_MEDIA_TYPES, (_request, payload, done) => done(null, payload));
     closeUnreadBodies(scope);
-    scope.put<{ Params: { uploadId: string; index: string } }>('/web/v1/recordings/:uploadId/chunks/:index', async (request, reply) => {
+    scope.put<{ Params: { uploadId: string; index: string } }>(
+      '/web/v1/recordings/:uploadId/chunks/:index',
+      async (request, reply) => {
+        try {
+          const upload = await ownUpload(request, request.params.uploadId);
+          if (upload.record_id !== null || upload.finisher !== null)
+            throw pageRefusal(409, 'finished', 'this upload is finished');
+          await requireInMeeting(db, upload, deps.clock());
+          const index = /^[0-9]{1,5}$/.test(request.params.index) ? Number(request.params.index) : -1;
+          if (index < 0 || index > MAX_INDEX) throw pageRefusal(400, 'bad_request', `index must be 0 to ${MAX_INDEX}`);
+          if (!(request.body instanceof Readable))
+            throw pageRefusal(400, 'bad_request', 'the chunk is the request body');
+          return { index, ...(await putChunk(deps, upload.id, index, request.body, declaredLength(request))) };
+        } catch (err) {
+          return sendUploadRefusal(reply, err);
+        }
+      },
+    );
+  });
+
+  app.post<{ Params: { uploadId: string }; Body: unknown }>(
+    '/web/v1/recordings/:uploadId/finish',
+    async (request, reply) => {
       try {
-        const upload = await ownUpload(request, request.params.uploadId);
-        if (upload.record_id !== null || upload.finisher !== null) throw pageRefusal(409, 'finished', 'this upload is finished');
+        const { uploadId } = request.params;
+        const upload = await ownUpload(request, uploadId);
+        const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
+          string,
+          unknown
+        >;
+        const count = body.chunks;
+        if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_INDEX + 1) {
+          throw pageRefusal(400, 'bad_request', 'chunks must be the number of chunks sent');
+        }
+        if (upload.record_id !== null) return finishedAnswer(upload);
         await requireInMeeting(db, upload, deps.clock());
-        const index = /^[0-9]{1,5}$/.test(request.params.index) ? Number(request.params.index) : -1;
-        if (index < 0 || index > MAX_INDEX) throw pageRefusal(400, 'bad_request', `index must be 0 to ${MAX_INDEX}`);
-        if (!(request.body instanceof Readable)) throw pageRefusal(400, 'bad_request', 'the chunk is the request body');
-        return { index, ...(await putChunk(deps, upload.id, index, request.body, declaredLength(request))) };
+        // One finish at a time per upload in this process; the database decides between processes.
+        let running = finishing.get(uploadId);
+        if (!running) {
+          running = finishOnce(deps, uploadId, count).finally(() => finishing.delete(uploadId));
+          finishing.set(uploadId, running);
+        }
+        return await running;
       } catch (err) {
         return sendUploadRefusal(reply, err);
       }
-    });
-  });
-
-  app.post<{ Params: { uploadId: string }; Body: unknown }>('/web/v1/recordings/:uploadId/finish', async (request, reply) => {
-    try {
-      const { uploadId } = request.params;
-      const upload = await ownUpload(request, uploadId);
-      const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
-      const count = body.chunks;
-      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_INDEX + 1) {
-        throw pageRefusal(400, 'bad_request', 'chunks must be the number of chunks sent');
-      }
-      if (upload.record_id !== null) return finishedAnswer(upload);
-      await requireInMeeting(db, upload, deps.clock());
-      // One finish at a time per upload in this process; the database decides between processes.
-      let running = finishing.get(uploadId);
-      if (!running) {
-        running = finishOnce(deps, uploadId, count).finally(() => finishing.delete(uploadId));
-        finishing.set(uploadId, running);
-      }
-      return await running;
-    } catch (err) {
-      return sendUploadRefusal(reply, err);
-    }
-  });
+    },
+  );
 
   await app.register(backgroundLoops, {
-    loops: [{ name: 'the sweep of recording uploads', everyMs: SWEEP_EVERY_MS, atStart: true, run: () => sweepRecordingUploads(deps, deps.clock()) }],
+    loops: [
+      {
+        name: 'the sweep of recording uploads',
+        everyMs: SWEEP_EVERY_MS,
+        atStart: true,
+        run: () => sweepRecordingUploads(deps, deps.clock()),
+      },
+    ],
   });
 }
 
@@ -183,7 +227,10 @@ export async function recordingChunkRoutes(app: FastifyInstance, deps: ChunkDeps
  * off by a killed process (staged or stored) untouched for an hour. Safe to run in several processes at
  * once; `now` is the clock of the rows, the files' ages are by the machine's clock.
  */
-export async function sweepRecordingUploads(deps: Pick<ChunkDeps, 'db' | 'staging' | 'storage'>, now: number): Promise<void> {
+export async function sweepRecordingUploads(
+  deps: Pick<ChunkDeps, 'db' | 'staging' | 'storage'>,
+  now: number,
+): Promise<void> {
   const abandoned = await deleteStaleUploads(deps.db, now - ABANDONED_MS, now - FINISHED_KEPT_MS, now);
   for (const uploadId of abandoned) await deps.staging.discard(uploadId);
   await deps.staging.removeStale((uploadIds) => unfinishedAmong(deps.db, uploadIds), STALE_PARTIAL_MS);
@@ -200,7 +247,13 @@ async function requireInMeeting(db: Db, upload: UploadRow, now: number): Promise
  * the request says how many (a chunk that cannot fit is refused before a byte is read), else as they come.
  * What is not kept (a refusal, a cut-off body, an index stored already) is given back.
  */
-async function putChunk(deps: ChunkDeps, uploadId: string, index: number, body: Readable, declared: number | undefined) {
+async function putChunk(
+  deps: ChunkDeps,
+  uploadId: string,
+  index: number,
+  body: Readable,
+  declared: number | undefined,
+) {
   const { db, staging } = deps;
   const existing = await staging.chunkSize(uploadId, index);
   if (existing !== undefined) {
@@ -217,7 +270,8 @@ async function putChunk(deps: ChunkDeps, uploadId: string, index: number, body: 
     if (wanted < bytes) return reserve(wanted);
     const current = await findUpload(db, uploadId);
     if (!current) throw pageRefusal(404, 'not_found', 'no such upload');
-    if (current.record_id !== null || current.finisher !== null) throw pageRefusal(409, 'finished', 'this upload is finished');
+    if (current.record_id !== null || current.finisher !== null)
+      throw pageRefusal(409, 'finished', 'this upload is finished');
     throw new RecordingTooLargeError(deps.maxBytes);
   };
   try {
@@ -318,7 +372,12 @@ async function makeRecording(deps: ChunkDeps, upload: UploadRow, finisher: strin
   const plan = await planRecording(
     db,
     site,
-    { confNumber: meeting.conf_number, fileType: upload.file_type, recordStart: formatDateTime(second(upload.started_at)), recordEnd: formatDateTime(second(Math.max(now, upload.started_at))) },
+    {
+      confNumber: meeting.conf_number,
+      fileType: upload.file_type,
+      recordStart: formatDateTime(second(upload.started_at)),
+      recordEnd: formatDateTime(second(Math.max(now, upload.started_at))),
+    },
     now,
   );
 

@@ -14,7 +14,8 @@ import { endpointParams, text } from './schemas.js';
 /** Content types a recording may be sent as; the body is the file itself. */
 export const RECORDING_MEDIA_TYPES = ['video/mp4', 'audio/mp4', 'audio/x-m4a', 'application/octet-stream'];
 
-const time = (what: string) => Type.String({ minLength: 1, maxLength: 19, description: `${what}, GMT yyyy-MM-dd HH:mm:ss` });
+const time = (what: string) =>
+  Type.String({ minLength: 1, maxLength: 19, description: `${what}, GMT yyyy-MM-dd HH:mm:ss` });
 
 const uploadParams = endpointParams({
   confNumber: Type.String({ pattern: '^[0-9]{10}$', description: 'the meeting’s confNumber' }),
@@ -48,7 +49,11 @@ export async function recordingUploadRoutes(app: FastifyInstance, deps: UploadDe
     scope.addContentTypeParser(RECORDING_MEDIA_TYPES, (_request, payload, done) => done(null, payload));
     closeUnreadBodies(scope);
 
-    const schema = { querystring: uploadParams, summary: 'Upload a cloud recording', description: '§2.19 (media plane)' };
+    const schema = {
+      querystring: uploadParams,
+      summary: 'Upload a cloud recording',
+      description: '§2.19 (media plane)',
+    };
     tokenSubjects.set('/media/v1/recordings', 'confNumber');
     scope.post('/media/v1/recordings', { schema, preValidation: screenQuery }, async (request) => {
       const params = request.query as Static<typeof uploadParams>;

@@ -4,7 +4,14 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import type { Config } from '../config.js';
 import type { RecordingLinkPurpose } from '../domain/recording-links.js';
-import { cloudFiles, FILE_EXTENSION, FILE_MEDIA_TYPE, fileSizeText, openRecordingLink, type LinkedRecording } from '../domain/recordings.js';
+import {
+  cloudFiles,
+  FILE_EXTENSION,
+  FILE_MEDIA_TYPE,
+  fileSizeText,
+  openRecordingLink,
+  type LinkedRecording,
+} from '../domain/recordings.js';
 import { pageRefusal } from '../domain/errors.js';
 import { formatDateTime } from '../domain/time.js';
 import type { RecordingStorage } from '../store/recording-storage.js';
@@ -36,7 +43,9 @@ export const recordingRoutes: FastifyPluginAsync<RecordingDeps> = async (app, de
     summary: '根据会议号获取云端录制文件 (cloud recordings of a meeting)',
     subject: 'confNo',
     access: 'read',
-    params: endpointParams({ confNo: Type.String({ minLength: 1, maxLength: 16, description: '会议号 (confNumber)' }) }),
+    params: endpointParams({
+      confNo: Type.String({ minLength: 1, maxLength: 16, description: '会议号 (confNumber)' }),
+    }),
     handler: async ({ db, site, params, now }) => {
       const files = await cloudFiles(db, site, params.confNo, links, now);
       return ok({ recordCount: files.length, data: files });
@@ -49,11 +58,17 @@ export const recordingRoutes: FastifyPluginAsync<RecordingDeps> = async (app, de
     // Range requests, ETag and conditional requests come with @fastify/static's sendFile.
     if (!scope.hasReplyDecorator('sendFile')) await scope.register(fastifyStatic, { serve: false });
 
-    const open = async (request: FastifyRequest, purpose: RecordingLinkPurpose): Promise<LinkedRecording | undefined> => {
+    const open = async (
+      request: FastifyRequest,
+      purpose: RecordingLinkPurpose,
+    ): Promise<LinkedRecording | undefined> => {
       const { recordId } = request.params as { recordId: string };
       const { expires, sig } = request.query as Record<string, unknown>;
       if (!/^[1-9][0-9]{0,14}$/.test(recordId)) return undefined;
-      const presented = { expires: typeof expires === 'string' ? expires : undefined, sig: typeof sig === 'string' ? sig : undefined };
+      const presented = {
+        expires: typeof expires === 'string' ? expires : undefined,
+        sig: typeof sig === 'string' ? sig : undefined,
+      };
       return openRecordingLink(deps.db, Number(recordId), purpose, presented, deps.clock());
     };
 
@@ -63,16 +78,29 @@ export const recordingRoutes: FastifyPluginAsync<RecordingDeps> = async (app, de
       const { recording, confNumber } = linked;
       const file = await storage.localFile(recording.storage_key);
       if (!file) {
-        request.log.error({ recordId: recording.id, storageKey: recording.storage_key }, 'recording file missing from storage');
-        return reply.code(404).type('text/plain; charset=utf-8').send('录制文件不存在 (the recording file is missing)\n');
+        request.log.error(
+          { recordId: recording.id, storageKey: recording.storage_key },
+          'recording file missing from storage',
+        );
+        return reply
+          .code(404)
+          .type('text/plain; charset=utf-8')
+          .send('录制文件不存在 (the recording file is missing)\n');
       }
       reply
         .type(FILE_MEDIA_TYPE[recording.file_type])
-        .header('content-disposition', `attachment; filename="${confNumber}-${recording.id}.${FILE_EXTENSION[recording.file_type]}"`)
+        .header(
+          'content-disposition',
+          `attachment; filename="${confNumber}-${recording.id}.${FILE_EXTENSION[recording.file_type]}"`,
+        )
         .header('cache-control', 'private, no-cache')
         .header('referrer-policy', 'no-referrer')
         .header('x-content-type-options', 'nosniff');
-      return reply.sendFile(path.basename(file), path.dirname(file), { contentType: false, cacheControl: false, dotfiles: 'allow' });
+      return reply.sendFile(path.basename(file), path.dirname(file), {
+        contentType: false,
+        cacheControl: false,
+        dotfiles: 'allow',
+      });
     });
 
     scope.get('/recordings/:recordId/play', async (request, reply) => {

@@ -25,7 +25,9 @@ const title = Type.String({ minLength: 1, maxLength: 256, description: 'the ques
 const customQuestion = Type.Object({
   title,
   type: Type.Union([Type.Literal('short'), Type.Literal('single')]),
-  answers: Type.Optional(jsonList(Type.String({ minLength: 1, maxLength: MAX_ANSWER }), 100, 'the choices of a single-choice question')),
+  answers: Type.Optional(
+    jsonList(Type.String({ minLength: 1, maxLength: MAX_ANSWER }), 100, 'the choices of a single-choice question'),
+  ),
   required: yesNo('absent: false'),
 });
 const standardQuestion = Type.Object({
@@ -76,12 +78,16 @@ export const registrationRoutes: FastifyPluginAsync<EndpointDeps & { links: Link
       comments: field('questions and comments'),
       industry: field('industry'),
       job_title: field('job title'),
-      no_of_employees: Type.Optional(Type.Enum(EMPLOYEE_RANGES, { type: 'string', description: 'absent: none', [CHOICE]: true })),
+      no_of_employees: Type.Optional(
+        Type.Enum(EMPLOYEE_RANGES, { type: 'string', description: 'absent: none', [CHOICE]: true }),
+      ),
       org: field('organisation'),
       purchasing_time_frame: field('purchasing time frame'),
       role_in_purchase_process: field('role in the purchase process'),
       language: Type.Optional(Type.Enum(LANGUAGES, { type: 'string', description: 'absent: none', [CHOICE]: true })),
-      custom_questions: Type.Optional(jsonList(customAnswer, 100, `answers: [{title, value (at most ${MAX_ANSWER} characters)}]; absent: none`)),
+      custom_questions: Type.Optional(
+        jsonList(customAnswer, 100, `answers: [{title, value (at most ${MAX_ANSWER} characters)}]; absent: none`),
+      ),
       auto_approve: yesNo('true (default): approved at once; false: pending until the host decides'),
     }),
     handler: async ({ db, site, params, now }) => {
@@ -109,7 +115,9 @@ export const registrationRoutes: FastifyPluginAsync<EndpointDeps & { links: Link
     params: endpointParams({
       userId: userIdParam,
       confId,
-      status: Type.Optional(choice([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('denied')], 'absent: approved')),
+      status: Type.Optional(
+        choice([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('denied')], 'absent: approved'),
+      ),
     }),
     handler: async ({ db, site, params, now }) => {
       const { registrants, meeting } = await listRegistrants(db, site, params, now);

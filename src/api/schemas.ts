@@ -12,7 +12,12 @@ export const userIdParam = Type.String({ minLength: 1, maxLength: 32, descriptio
 
 /** A 0/1 switch. */
 export function flag(description: string, defaultValue?: 0 | 1) {
-  return Type.Integer({ minimum: 0, maximum: 1, description, ...(defaultValue === undefined ? {} : { default: defaultValue }) });
+  return Type.Integer({
+    minimum: 0,
+    maximum: 1,
+    description,
+    ...(defaultValue === undefined ? {} : { default: defaultValue }),
+  });
 }
 
 /** Schema keyword marking an enumeration parameter: an empty value counts as not given (`params.ts`). */
@@ -27,7 +32,11 @@ export const IGNORE_CASE = 'x-ignore-case';
  * One of `words` (string literals); empty counts as not given. With `ignoreCase` the words are lower-case
  * and accepted in any case: the domain sees them lower-cased.
  */
-export function choice<const T extends TLiteral<string>[]>(words: [...T], description: string, { ignoreCase = false } = {}) {
+export function choice<const T extends TLiteral<string>[]>(
+  words: [...T],
+  description: string,
+  { ignoreCase = false } = {},
+) {
   return Type.Union(words, { description, [CHOICE]: true, ...(ignoreCase ? { [IGNORE_CASE]: true } : {}) });
 }
 
@@ -39,7 +48,11 @@ export const JSON_TEXT = 'x-json-text';
 
 /** A list of up to `max` items that may also be sent as JSON text in a form field. */
 export function jsonList<T extends TSchema>(items: T, max: number, description: string) {
-  return Type.Array(items, { maxItems: max, description: `${description}; a JSON array, or JSON text in a form field`, [JSON_TEXT]: true });
+  return Type.Array(items, {
+    maxItems: max,
+    description: `${description}; a JSON array, or JSON text in a form field`,
+    [JSON_TEXT]: true,
+  });
 }
 
 /** Free text up to `max` characters. */

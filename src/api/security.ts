@@ -31,7 +31,9 @@ export async function securityHeaders(app: FastifyInstance): Promise<void> {
     crossOriginEmbedderPolicy: false,
     referrerPolicy: { policy: 'no-referrer' },
   });
-  app.addHook('onRequest', (request, reply, done) => setHeaders(request.raw, reply.raw, (err) => done(err as Error | undefined)));
+  app.addHook('onRequest', (request, reply, done) =>
+    setHeaders(request.raw, reply.raw, (err) => done(err as Error | undefined)),
+  );
 }
 
 /**
@@ -82,7 +84,11 @@ export class SiteRateLimit {
   async take(siteSign: string, now: number): Promise<void> {
     const count = await this.counter.hit(`site:${siteSign}`, now);
     if (count > this.perMinute) {
-      throw new ApiError(Code.internal, `请求过于频繁 (too many requests for site ${siteSign}: at most ${this.perMinute} a minute)`, { reason: 'rate_limited', http: 429 });
+      throw new ApiError(
+        Code.internal,
+        `请求过于频繁 (too many requests for site ${siteSign}: at most ${this.perMinute} a minute)`,
+        { reason: 'rate_limited', http: 429 },
+      );
     }
   }
 }

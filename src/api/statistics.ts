@@ -1,12 +1,21 @@
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
-import { DEFAULT_DAYS_BACK, joinCounts, meetingsHeld, minutesPerDay, recordTime, timeRange } from '../domain/statistics.js';
+import {
+  DEFAULT_DAYS_BACK,
+  joinCounts,
+  meetingsHeld,
+  minutesPerDay,
+  recordTime,
+  timeRange,
+} from '../domain/statistics.js';
 import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
 import { endpointParams, userIdParam } from './schemas.js';
 import { answers } from '../contract/answers.js';
 
-const dateTime = (description: string) => Type.String({ maxLength: 19, description: `${description}, GMT, yyyy-MM-dd HH:mm:ss` });
-const date = (description: string) => Type.String({ maxLength: 10, description: `${description}, GMT, yyyy-MM-dd (included)` });
+const dateTime = (description: string) =>
+  Type.String({ maxLength: 19, description: `${description}, GMT, yyyy-MM-dd HH:mm:ss` });
+const date = (description: string) =>
+  Type.String({ maxLength: 10, description: `${description}, GMT, yyyy-MM-dd (included)` });
 const rangeParams = { userId: userIdParam, startTime: dateTime('from'), endTime: dateTime('until (excluded)') };
 const dayParams = {
   userId: userIdParam,
@@ -24,7 +33,8 @@ export const statisticsRoutes: FastifyPluginAsync<EndpointDeps> = async (app, de
     subject: 'userId',
     access: 'read',
     params: endpointParams(rangeParams),
-    handler: async ({ db, site, params }) => ok({ data: await recordTime(db, site.id, timeRange(params.startTime, params.endTime)) }),
+    handler: async ({ db, site, params }) =>
+      ok({ data: await recordTime(db, site.id, timeRange(params.startTime, params.endTime)) }),
   });
 
   defineEndpoint(app, deps, {
@@ -35,7 +45,8 @@ export const statisticsRoutes: FastifyPluginAsync<EndpointDeps> = async (app, de
     subject: 'userId',
     access: 'read',
     params: endpointParams(rangeParams),
-    handler: async ({ db, site, params }) => ok({ data: await meetingsHeld(db, site.id, timeRange(params.startTime, params.endTime)) }),
+    handler: async ({ db, site, params }) =>
+      ok({ data: await meetingsHeld(db, site.id, timeRange(params.startTime, params.endTime)) }),
   });
 
   defineEndpoint(app, deps, {
@@ -46,7 +57,8 @@ export const statisticsRoutes: FastifyPluginAsync<EndpointDeps> = async (app, de
     subject: 'userId',
     access: 'read',
     params: endpointParams(rangeParams),
-    handler: async ({ db, site, params }) => ok({ data: await joinCounts(db, site.id, timeRange(params.startTime, params.endTime)) }),
+    handler: async ({ db, site, params }) =>
+      ok({ data: await joinCounts(db, site.id, timeRange(params.startTime, params.endTime)) }),
   });
 
   defineEndpoint(app, deps, {
@@ -57,7 +69,8 @@ export const statisticsRoutes: FastifyPluginAsync<EndpointDeps> = async (app, de
     subject: 'userId',
     access: 'read',
     params: endpointParams(dayParams),
-    handler: async ({ db, site, params, now }) => ok({ data: await minutesPerDay(db, site.id, params, now, 'meeting') }),
+    handler: async ({ db, site, params, now }) =>
+      ok({ data: await minutesPerDay(db, site.id, params, now, 'meeting') }),
   });
 
   defineEndpoint(app, deps, {
@@ -68,6 +81,7 @@ export const statisticsRoutes: FastifyPluginAsync<EndpointDeps> = async (app, de
     subject: 'userId',
     access: 'read',
     params: endpointParams(dayParams),
-    handler: async ({ db, site, params, now }) => ok({ data: await minutesPerDay(db, site.id, params, now, 'participant') }),
+    handler: async ({ db, site, params, now }) =>
+      ok({ data: await minutesPerDay(db, site.id, params, now, 'participant') }),
   });
 };

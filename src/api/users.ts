@@ -22,13 +22,18 @@ export const userRoutes: FastifyPluginAsync<EndpointDeps> = async (app, deps) =>
       userId: userIdParam,
       userName: text(200, 'user name', { minLength: 1 }),
       phone: Type.Optional(text(64, 'mobile number; absent: unchanged (none for a new user)')),
-      loginName: Type.Optional(text(200, 'login name, shown as the watermark; absent: unchanged (none for a new user)')),
+      loginName: Type.Optional(
+        text(200, 'login name, shown as the watermark; absent: unchanged (none for a new user)'),
+      ),
       enableTuiliu: Type.Optional(flag('custom streaming allowed: 1 yes, 0 no; absent: unchanged (0 for a new user)')),
-      enableCloudRecord: Type.Optional(flag('cloud recording allowed: 1 yes, 0 no; absent: unchanged (0 for a new user)')),
+      enableCloudRecord: Type.Optional(
+        flag('cloud recording allowed: 1 yes, 0 no; absent: unchanged (0 for a new user)'),
+      ),
       isNeedCreate: Type.Optional(isNeedCreate),
     }),
     handler: async ({ db, site, params, now }) => {
-      const create = params.isNeedCreate === undefined ? undefined : params.isNeedCreate === '1' || params.isNeedCreate === 'true';
+      const create =
+        params.isNeedCreate === undefined ? undefined : params.isNeedCreate === '1' || params.isNeedCreate === 'true';
       const user = await createOrUpdateUser(db, site, { ...params, isNeedCreate: create }, now);
       return ok({ data: userData(user) });
     },
@@ -72,7 +77,7 @@ export const userRoutes: FastifyPluginAsync<EndpointDeps> = async (app, deps) =>
     name: 'getUserByUserId',
     answer: answers.getUserByUserId,
     section: '2.21',
-    summary: '获取userId相关属性信息 (a user\'s properties)',
+    summary: "获取userId相关属性信息 (a user's properties)",
     subject: 'userId',
     access: 'read',
     params: endpointParams({ userId: userIdParam }),

@@ -19,7 +19,8 @@ export function describeExpected(schema: PropertySchema | undefined): string {
     case 'integer':
     case 'number': {
       const kind = schema.type === 'integer' ? 'an integer' : 'a number';
-      if (schema.minimum !== undefined && schema.maximum !== undefined) return `${kind} from ${schema.minimum} to ${schema.maximum}`;
+      if (schema.minimum !== undefined && schema.maximum !== undefined)
+        return `${kind} from ${schema.minimum} to ${schema.maximum}`;
       if (schema.minimum !== undefined) return `${kind} of at least ${schema.minimum}`;
       if (schema.maximum !== undefined) return `${kind} of at most ${schema.maximum}`;
       return kind;
@@ -34,7 +35,9 @@ export function describeExpected(schema: PropertySchema | undefined): string {
       if (schema.pattern) return `${schema.description ?? 'text'} (matching ${schema.pattern})`;
       const min = schema.minLength ?? 0;
       if (schema.maxLength !== undefined) {
-        return min > 0 ? `text of ${min} to ${schema.maxLength} characters` : `text of at most ${schema.maxLength} characters`;
+        return min > 0
+          ? `text of ${min} to ${schema.maxLength} characters`
+          : `text of at most ${schema.maxLength} characters`;
       }
       return min > 0 ? 'non-empty text' : 'text';
     }
@@ -66,9 +69,11 @@ export function validationMessage(errors: FastifySchemaValidationError[]): strin
   const name = parameterPath(error.instancePath);
   if (name === '') return '参数错误 (parameters must form one object of name/value pairs)';
   if (error.keyword === 'const' || error.keyword === 'anyOf') {
-    const union = errors.find((e) => e.instancePath === error.instancePath && e.keyword === 'anyOf') as typeof error | undefined;
+    const union = errors.find((e) => e.instancePath === error.instancePath && e.keyword === 'anyOf') as
+      typeof error | undefined;
     const values = union?.parentSchema?.anyOf?.map((s) => s.const).filter((v) => v !== undefined);
-    if (values?.length) return `参数 ${name} 无效 (invalid parameter ${name}): expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
+    if (values?.length)
+      return `参数 ${name} 无效 (invalid parameter ${name}): expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
   }
   if (error.keyword === 'enum') {
     const values = (error.params as { allowedValues?: unknown[] }).allowedValues ?? [];

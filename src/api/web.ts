@@ -44,41 +44,74 @@ export async function webRoutes(app: FastifyInstance, deps: WebDeps): Promise<vo
 
   await app.register(websocket, { options: { maxPayload: SOCKET_LIMITS.maxMessageBytes } });
   if (fs.existsSync(path.join(root, 'assets'))) {
-    await app.register(fastifyStatic, { root: path.join(root, 'assets'), prefix: '/assets/', immutable: true, maxAge: '365d' });
+    await app.register(fastifyStatic, {
+      root: path.join(root, 'assets'),
+      prefix: '/assets/',
+      immutable: true,
+      maxAge: '365d',
+    });
   }
 
   const shell = async (_request: unknown, reply: FastifyReply) => {
     if (!fs.existsSync(indexFile)) {
-      return reply.code(503).type('text/plain; charset=utf-8').send('The meeting pages are not built: run `npm run build:web`.');
+      return reply
+        .code(503)
+        .type('text/plain; charset=utf-8')
+        .send('The meeting pages are not built: run `npm run build:web`.');
     }
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(await fs.promises.readFile(indexFile));
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(await fs.promises.readFile(indexFile));
   };
   app.get('/s/:confNumber/:secret', shell);
   app.get('/j/:confNumber/:secret', shell);
   app.get('/wc/join/:confNumber/:secret', shell);
 
-  app.get<{ Params: { kind: string; confNumber: string; secret: string } }>('/web/v1/links/:kind/:confNumber/:secret', async (request, reply) => {
-    try {
-      const link = await resolveLink(deps.db, linkKind(request.params.kind), request.params.confNumber, request.params.secret);
-      const host = await findUserById(deps.db, link.meeting.user_pk);
-      return linkInfo(link, host!, deps.clock());
-    } catch (err) {
-      return sendPageRefusal(reply, err);
-    }
-  });
+  app.get<{ Params: { kind: string; confNumber: string; secret: string } }>(
+    '/web/v1/links/:kind/:confNumber/:secret',
+    async (request, reply) => {
+      try {
+        const link = await resolveLink(
+          deps.db,
+          linkKind(request.params.kind),
+          request.params.confNumber,
+          request.params.secret,
+        );
+        const host = await findUserById(deps.db, link.meeting.user_pk);
+        return linkInfo(link, host!, deps.clock());
+      } catch (err) {
+        return sendPageRefusal(reply, err);
+      }
+    },
+  );
 
   app.post<{ Params: { kind: string; confNumber: string; secret: string }; Body: unknown }>(
     '/web/v1/links/:kind/:confNumber/:secret/enter',
     async (request, reply) => {
-      const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
+      const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
+        string,
+        unknown
+      >;
       const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
       const name = typeof body.name === 'string' ? body.name.trim() : '';
       const password = text(body.password);
       try {
         const entry = await deps.db.transaction().execute(async (trx) => {
-          const link = await resolveLink(trx, linkKind(request.params.kind), request.params.confNumber, request.params.secret);
+          const link = await resolveLink(
+            trx,
+            linkKind(request.params.kind),
+            request.params.confNumber,
+            request.params.secret,
+          );
           const host = await findUserById(trx, link.meeting.user_pk);
-          const input = { name, password, hostKey: text(body.hostKey)?.trim(), tk: text(body.tk), client: clientKey(request.ip) };
+          const input = {
+            name,
+            password,
+            hostKey: text(body.hostKey)?.trim(),
+            tk: text(body.tk),
+            client: clientKey(request.ip),
+          };
           return enterMeeting(trx, link, host!, input, deps.clock());
         });
         // A refused guess is answered only now that its count is committed.
@@ -93,6 +126,9 @@ export async function webRoutes(app: FastifyInstance, deps: WebDeps): Promise<vo
   );
 
   app.get<{ Querystring: { ticket?: string } }>('/web/v1/ws', { websocket: true }, (socket, request) => {
-    void hub.connect(socket, String(request.query.ticket ?? ''), { ip: request.ip, userAgent: request.headers['user-agent'] });
+    void hub.connect(socket, String(request.query.ticket ?? ''), {
+      ip: request.ip,
+      userAgent: request.headers['user-agent'],
+    });
   });
 }

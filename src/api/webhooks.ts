@@ -40,7 +40,14 @@ export const webhookRoutes: FastifyPluginAsync<EndpointDeps & { targets: Webhook
     access: 'read',
     params: endpointParams({}),
     handler: async ({ db, site }) =>
-      ok({ data: (await endpointsOf(db, site.id)).map((e) => ({ id: e.id, url: e.url, events: e.events, createdAt: formatDateTime(e.created_at) })) }),
+      ok({
+        data: (await endpointsOf(db, site.id)).map((e) => ({
+          id: e.id,
+          url: e.url,
+          events: e.events,
+          createdAt: formatDateTime(e.created_at),
+        })),
+      }),
   });
 
   defineEndpoint(app, deps, {
@@ -66,7 +73,9 @@ export const webhookRoutes: FastifyPluginAsync<EndpointDeps & { targets: Webhook
     subject: 'siteSign',
     params: endpointParams({
       after: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'the last seq already seen' })),
-      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100, description: 'at most this many events' })),
+      limit: Type.Optional(
+        Type.Integer({ minimum: 1, maximum: 500, default: 100, description: 'at most this many events' }),
+      ),
     }),
     handler: async ({ db, site, params }) => {
       const events = await eventsAfter(db, site.id, params.after ?? 0, params.limit ?? 100);

@@ -20,7 +20,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .description('Huiguan (会管): a self-hosted meeting platform speaking the BizConf Video OpenAPI v2')
     .showHelpAfterError()
     .exitOverride()
-    .configureOutput({ writeOut: (text) => io.out(text.replace(/\n$/, '')), writeErr: (text) => io.err(text.replace(/\n$/, '')) })
+    .configureOutput({
+      writeOut: (text) => io.out(text.replace(/\n$/, '')),
+      writeErr: (text) => io.err(text.replace(/\n$/, '')),
+    })
     .addHelpText(
       'after',
       `
@@ -63,10 +66,14 @@ Calling the API from TypeScript (packages/sdk):
     .command('migrate')
     .description('apply pending database migrations and exit')
     .action(async () => {
-      await withStore(io, async (store) => {
-        const applied = await migrateToLatest(store);
-        io.out(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
-      }, { migrate: false });
+      await withStore(
+        io,
+        async (store) => {
+          const applied = await migrateToLatest(store);
+          io.out(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+        },
+        { migrate: false },
+      );
     });
 
   siteCommands(program, io);

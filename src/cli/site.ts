@@ -1,5 +1,15 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { addRooms, changeSite, createSite, requireSite, rotateApiKey, viewAllSites, viewSite, type SiteSettings, type SiteView } from '../domain/sites.js';
+import {
+  addRooms,
+  changeSite,
+  createSite,
+  requireSite,
+  rotateApiKey,
+  viewAllSites,
+  viewSite,
+  type SiteSettings,
+  type SiteView,
+} from '../domain/sites.js';
 import type { SiteState } from '../store/database.js';
 import { withStore, type CliIo } from './store.js';
 
@@ -85,7 +95,11 @@ export function siteCommands(program: Command, io: CliIo): void {
   ).action(async (options: SettingOptions & { sign: string; name: string; parties: number }) => {
     await withStore(io, async ({ db }) => {
       const now = Date.now();
-      const created = await createSite(db, { ...toSettings(options), siteSign: options.sign, name: options.name, totalNumParties: options.parties }, now);
+      const created = await createSite(
+        db,
+        { ...toSettings(options), siteSign: options.sign, name: options.name, totalNumParties: options.parties },
+        now,
+      );
       print(io, await viewSite(db, created, now), options.json);
     });
   });
@@ -99,10 +113,11 @@ export function siteCommands(program: Command, io: CliIo): void {
         const views = await viewAllSites(db, Date.now());
         if (options.json) io.out(JSON.stringify(views));
         else if (views.length === 0) io.out('no sites');
-        else views.forEach((v, i) => {
-          if (i > 0) io.out('');
-          print(io, v, false);
-        });
+        else
+          views.forEach((v, i) => {
+            if (i > 0) io.out('');
+            print(io, v, false);
+          });
       });
     });
 
@@ -146,7 +161,12 @@ export function siteCommands(program: Command, io: CliIo): void {
     .action(async (options: { site: string; capacity: number; count: number; expires?: string; json?: boolean }) => {
       await withStore(io, async ({ db }) => {
         const now = Date.now();
-        const input = { siteSign: options.site, capacity: options.capacity, count: options.count, ...(options.expires ? { expires: options.expires } : {}) };
+        const input = {
+          siteSign: options.site,
+          capacity: options.capacity,
+          count: options.count,
+          ...(options.expires ? { expires: options.expires } : {}),
+        };
         await addRooms(db, input, now);
         print(io, await viewSite(db, await requireSite(db, options.site), now), options.json);
       });

@@ -15,9 +15,15 @@ export function userCommands(program: Command, io: CliIo): void {
     .option('--json', 'print one JSON object')
     .action(async (options: { site: string; user: string; json?: boolean }) => {
       await withStore(io, async ({ db }) => {
-        const updated = await db.transaction().execute(async (trx) => regenerateHostKey(trx, await requireSite(trx, options.site), options.user, Date.now()));
+        const updated = await db
+          .transaction()
+          .execute(async (trx) =>
+            regenerateHostKey(trx, await requireSite(trx, options.site), options.user, Date.now()),
+          );
         const view = { siteSign: options.site, userId: updated.user_id, hostKey: Number(updated.host_key) };
-        io.out(options.json ? JSON.stringify(view) : `user ${view.userId} of ${view.siteSign}: new host key ${view.hostKey}`);
+        io.out(
+          options.json ? JSON.stringify(view) : `user ${view.userId} of ${view.siteSign}: new host key ${view.hostKey}`,
+        );
       });
     });
 }

@@ -13,7 +13,9 @@ function integer(value: string): number {
 
 /** `huiguan webhook …`: a site's webhook endpoints and the outbox. */
 export function webhookCommands(program: Command, io: CliIo): void {
-  const webhook = program.command('webhook').description('webhook endpoints of a site and their deliveries (docs/webhooks.md)');
+  const webhook = program
+    .command('webhook')
+    .description('webhook endpoints of a site and their deliveries (docs/webhooks.md)');
 
   webhook
     .command('add')
@@ -26,8 +28,18 @@ export function webhookCommands(program: Command, io: CliIo): void {
       await withStore(io, async ({ db }) => {
         const site = await requireSite(db, options.site);
         const endpoint = await createEndpoint(db, site, options, Date.now(), loadConfig(io.env).webhookTargets);
-        const view = { id: endpoint.id, siteSign: site.site_sign, url: endpoint.url, events: endpoint.events, secret: endpoint.secret };
-        io.out(options.json ? JSON.stringify(view) : `endpoint ${view.id}: ${view.url} (${view.events})\nsecret  ${view.secret}`);
+        const view = {
+          id: endpoint.id,
+          siteSign: site.site_sign,
+          url: endpoint.url,
+          events: endpoint.events,
+          secret: endpoint.secret,
+        };
+        io.out(
+          options.json
+            ? JSON.stringify(view)
+            : `endpoint ${view.id}: ${view.url} (${view.events})\nsecret  ${view.secret}`,
+        );
       });
     });
 
@@ -39,7 +51,12 @@ export function webhookCommands(program: Command, io: CliIo): void {
     .action(async (options: { site: string; json?: boolean }) => {
       await withStore(io, async ({ db }) => {
         const site = await requireSite(db, options.site);
-        const endpoints = (await endpointsOf(db, site.id)).map((e) => ({ id: e.id, url: e.url, events: e.events, created: formatDateTime(e.created_at) }));
+        const endpoints = (await endpointsOf(db, site.id)).map((e) => ({
+          id: e.id,
+          url: e.url,
+          events: e.events,
+          created: formatDateTime(e.created_at),
+        }));
         if (options.json) io.out(JSON.stringify(endpoints));
         else if (endpoints.length === 0) io.out('no endpoints');
         else for (const e of endpoints) io.out(`${e.id}\t${e.url}\t${e.events}\t${e.created}`);
@@ -68,7 +85,11 @@ export function webhookCommands(program: Command, io: CliIo): void {
     .action(async (options: { site?: string; status?: string; limit: number; json?: boolean }) => {
       await withStore(io, async ({ db }) => {
         const siteId = options.site ? (await requireSite(db, options.site)).id : undefined;
-        const rows = await listDeliveries(db, { ...(siteId !== undefined ? { siteId } : {}), ...(options.status ? { status: options.status } : {}), limit: options.limit });
+        const rows = await listDeliveries(db, {
+          ...(siteId !== undefined ? { siteId } : {}),
+          ...(options.status ? { status: options.status } : {}),
+          limit: options.limit,
+        });
         const view = rows.map((r) => ({
           id: r.id,
           event: `${r.type} #${r.seq}`,
@@ -84,8 +105,11 @@ export function webhookCommands(program: Command, io: CliIo): void {
         else if (view.length === 0) io.out('no deliveries');
         else {
           for (const d of view) {
-            const when = d.status === 'delivered' ? `at ${d.delivered}` : d.status === 'pending' ? `next ${d.nextAttempt}` : '';
-            io.out(`${d.id}\t${d.status}\t${d.event}\t${d.url}\tattempts ${d.attempts} ${when} ${d.lastError}`.trimEnd());
+            const when =
+              d.status === 'delivered' ? `at ${d.delivered}` : d.status === 'pending' ? `next ${d.nextAttempt}` : '';
+            io.out(
+              `${d.id}\t${d.status}\t${d.event}\t${d.url}\tattempts ${d.attempts} ${when} ${d.lastError}`.trimEnd(),
+            );
           }
         }
       });

@@ -150,7 +150,14 @@ export const answers = {
   getLiveDetail: envelope({ data: Type.Array(LiveParticipant) }),
   getReMainNumPartis: envelope({ remainNumPartis: i(), totalNumParties: i() }),
   createOrUpdateUser: envelope({
-    data: Type.Object({ userId: s(), phone: s(), userName: s(), loginName: s(), enableTuiliu: i(), enableCloudRecord: i() }),
+    data: Type.Object({
+      userId: s(),
+      phone: s(),
+      userName: s(),
+      loginName: s(),
+      enableTuiliu: i(),
+      enableCloudRecord: i(),
+    }),
   }),
   changeUserIdDataCenter: envelope(),
   getCloudFileList: envelope({
@@ -186,12 +193,21 @@ export const answers = {
       region: s('extension: the data-center region (2.18)'),
     }),
   }),
-  getConfRecordTimeBySiteSign: envelope({ data: Type.Object({ confCountTime: i('minutes'), confUserTime: i('minutes') }) }),
+  getConfRecordTimeBySiteSign: envelope({
+    data: Type.Object({ confCountTime: i('minutes'), confUserTime: i('minutes') }),
+  }),
   getConfCountBySiteSign: envelope({
     data: Type.Object({
       confCounts: i(),
       confNumbers: Type.Array(s()),
-      confList: Type.Array(Type.Object({ confNo: s(), startTime: gmt('first session start'), endTime: s('last session end (GMT), empty while live'), userId: s() })),
+      confList: Type.Array(
+        Type.Object({
+          confNo: s(),
+          startTime: gmt('first session start'),
+          endTime: s('last session end (GMT), empty while live'),
+          userId: s(),
+        }),
+      ),
     }),
   }),
   getUserCountsBySiteSign: envelope({ data: Type.Object({ allCounts: i(), mobileCount: i(), pcCount: i() }) }),
@@ -207,7 +223,13 @@ export const answers = {
       endTime: gmt('meeting end'),
       duration: i(),
       records: Type.Array(
-        Type.Object({ uuid: s('session'), startTime: gmt('session start'), endTime: s(), duration: i('minutes'), logs: Type.Array(LogRow) }),
+        Type.Object({
+          uuid: s('session'),
+          startTime: gmt('session start'),
+          endTime: s(),
+          duration: i('minutes'),
+          logs: Type.Array(LogRow),
+        }),
       ),
     }),
   }),
@@ -215,20 +237,42 @@ export const answers = {
   getAllJoinTimeForEveryDay: envelope({ data: perDay }),
   getHostKeyByConfNumber: envelope({ data: Type.Object({ hostKey: i('six digits') }) }),
   regenerateHostKey: envelope({ data: Type.Object({ hostKey: i('the new key, six digits') }) }),
-  getLiveDetail2: envelope({ data: Type.Array(Type.Object({ ...LiveParticipant.properties, leaveTime: s('empty while present') })) }),
+  getLiveDetail2: envelope({
+    data: Type.Array(Type.Object({ ...LiveParticipant.properties, leaveTime: s('empty while present') })),
+  }),
   updateRegistrationQuestions: envelope(),
   addRegistrant: envelope({
-    data: Type.Object({ registrant_id: s(), id: i('confId'), topic: s(), start_time: s('ISO 8601, GMT'), join_url: s(), tk: s() }),
+    data: Type.Object({
+      registrant_id: s(),
+      id: i('confId'),
+      topic: s(),
+      start_time: s('ISO 8601, GMT'),
+      join_url: s(),
+      tk: s(),
+    }),
   }),
   getRegistrants: envelope({ data: Type.Array(Registrant) }),
   updateRegistrantStatus: envelope({ data: Registrant }),
   '/media/v1/events': envelope(),
-  '/webhooks/v1/createEndpoint': envelope({ data: Type.Object({ id: i(), url: s(), events: s(), secret: s('HMAC key of the signatures; shown once') }) }),
-  '/webhooks/v1/listEndpoints': envelope({ data: Type.Array(Type.Object({ id: i(), url: s(), events: s(), createdAt: gmt('registered') })) }),
+  '/webhooks/v1/createEndpoint': envelope({
+    data: Type.Object({ id: i(), url: s(), events: s(), secret: s('HMAC key of the signatures; shown once') }),
+  }),
+  '/webhooks/v1/listEndpoints': envelope({
+    data: Type.Array(Type.Object({ id: i(), url: s(), events: s(), createdAt: gmt('registered') })),
+  }),
   '/webhooks/v1/deleteEndpoint': envelope(),
   '/webhooks/v1/events': envelope({
     lastSeq: i('the site’s newest event'),
-    data: Type.Array(Type.Object({ id: s('event id'), seq: i(), type: s(), time: gmt('when it happened'), siteSign: s(), data: Type.Object({}, { additionalProperties: true }) })),
+    data: Type.Array(
+      Type.Object({
+        id: s('event id'),
+        seq: i(),
+        type: s(),
+        time: gmt('when it happened'),
+        siteSign: s(),
+        data: Type.Object({}, { additionalProperties: true }),
+      }),
+    ),
   }),
 };
 

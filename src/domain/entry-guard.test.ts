@@ -14,6 +14,8 @@ describe('clientKey', () => {
 
 describe('waitAfter', () => {
   it('lets 5 failures pass, then waits 1 minute, doubling, at most an hour', () => {
-    expect([0, 4, 5, 6, 7, 10, 11, 30].map(waitAfter)).toEqual([0, 0, 60_000, 120_000, 240_000, 1_920_000, 3_600_000, 3_600_000]);
+    expect([0, 4, 5, 6, 7, 10, 11, 30].map(waitAfter)).toEqual([
+      0, 0, 60_000, 120_000, 240_000, 1_920_000, 3_600_000, 3_600_000,
+    ]);
   });
 });

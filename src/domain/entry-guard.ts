@@ -17,7 +17,12 @@
 import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import type { Db, EntryFailureKind, MeetingRow, TicketRow } from '../store/database.js';
-import { clientFailures, insertEntryFailure, nthRecentFailure, pruneEntryFailures } from '../store/entry-failures.repository.js';
+import {
+  clientFailures,
+  insertEntryFailure,
+  nthRecentFailure,
+  pruneEntryFailures,
+} from '../store/entry-failures.repository.js';
 import { ApiError, Code } from './errors.js';
 import { formatDateTime } from './time.js';
 
@@ -63,8 +68,13 @@ export function clientKey(ip: string): string {
   const [head = '', tail = ''] = ip.toLowerCase().split('::');
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
-  const groups = ip.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  const groups = ip.includes('::')
+    ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 /** How long a client waits after `count` failures (0 below the free ones). */
@@ -77,7 +87,13 @@ export function waitAfter(count: number): number {
  * Throws {@link EntryLocked} when `client` may not try to enter `meeting` now; `withHostKey` when the try
  * gives a host key. Call with the meeting's row locked, so that concurrent tries are counted one by one.
  */
-export async function refuseIfHeld(db: Db, meeting: MeetingRow, client: string, { withHostKey }: { withHostKey: boolean }, now: number): Promise<void> {
+export async function refuseIfHeld(
+  db: Db,
+  meeting: MeetingRow,
+  client: string,
+  { withHostKey }: { withHostKey: boolean },
+  now: number,
+): Promise<void> {
   const since = now - ENTRY_LIMITS.windowMs;
   const mine = await clientFailures(db, meeting.id, client, since);
   // Below the free failures nothing waits, whatever the clocks of the processes that counted them say.
@@ -95,7 +111,13 @@ export async function refuseIfHeld(db: Db, meeting: MeetingRow, client: string, 
 }
 
 /** Counts a failed try (and forgets those older than the window, of every meeting). */
-export async function recordEntryFailure(db: Db, meeting: MeetingRow, client: string, kind: EntryFailureKind, now: number): Promise<void> {
+export async function recordEntryFailure(
+  db: Db,
+  meeting: MeetingRow,
+  client: string,
+  kind: EntryFailureKind,
+  now: number,
+): Promise<void> {
   await pruneEntryFailures(db, now - ENTRY_LIMITS.windowMs);
   await insertEntryFailure(db, { meeting_id: meeting.id, host_user_pk: meeting.user_pk, client, kind, at: now });
 }
@@ -111,6 +133,10 @@ export function passwordTag(password: string): string {
  */
 export function requireCurrentPassword(ticket: TicketRow, meeting: MeetingRow): void {
   if (ticket.password_tag !== null && ticket.password_tag !== passwordTag(meeting.conf_password)) {
-    throw new ApiError(Code.authFailed, '会议密码已更改，请重新输入 (the meeting password changed: enter the new one)', 'bad_password');
+    throw new ApiError(
+      Code.authFailed,
+      '会议密码已更改，请重新输入 (the meeting password changed: enter the new one)',
+      'bad_password',
+    );
   }
 }

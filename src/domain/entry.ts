@@ -4,7 +4,16 @@
  * presents the ticket; joining the meeting itself is `joinMeeting`.
  */
 import { randomBytes } from 'node:crypto';
-import type { Db, EntryFailureKind, MeetingRow, ParticipantRole, RegistrantRow, TicketRow, TicketState, UserRow } from '../store/database.js';
+import type {
+  Db,
+  EntryFailureKind,
+  MeetingRow,
+  ParticipantRole,
+  RegistrantRow,
+  TicketRow,
+  TicketState,
+  UserRow,
+} from '../store/database.js';
 import { findMeetingByConfNumber } from '../store/meetings.repository.js';
 import { insertTicket, openSession, ticketsChangedSince } from '../store/presence.repository.js';
 import { findRegistrantByTk } from '../store/registrants.repository.js';
@@ -26,7 +35,13 @@ export interface Link {
 export async function resolveLink(db: Db, kind: LinkKind, confNumber: string, secret: string): Promise<Link> {
   const meeting = /^\d{10}$/.test(confNumber) ? await findMeetingByConfNumber(db, confNumber) : undefined;
   const expected = meeting && (kind === 's' ? meeting.host_secret : meeting.join_secret);
-  if (!meeting || !expected || !safeEqual(secret.toUpperCase(), expected) || meeting.conf_del_flag !== DelFlag.normal || meeting.conf_status === MeetingStatus.cancelled) {
+  if (
+    !meeting ||
+    !expected ||
+    !safeEqual(secret.toUpperCase(), expected) ||
+    meeting.conf_del_flag !== DelFlag.normal ||
+    meeting.conf_status === MeetingStatus.cancelled
+  ) {
     throw new ApiError(Code.meetingNotFound, '会议链接无效 (this link is not valid)');
   }
   return { meeting, role: kind === 's' ? 'host' : 'attendee' };
@@ -83,12 +98,22 @@ export type EntryResult = { ticket: TicketRow } | { refusal: ApiError };
  * early-joining attendee before the window opens 201. Someone the host removed from the session now
  * comes back only into the waiting room.
  */
-export async function enterMeeting(db: Db, link: Link, host: UserRow, input: EnterInput, now: number): Promise<EntryResult> {
+export async function enterMeeting(
+  db: Db,
+  link: Link,
+  host: UserRow,
+  input: EnterInput,
+  now: number,
+): Promise<EntryResult> {
   if (input.name === '' || (input.name.length > MAX_NAME && !(link.role === 'host' && input.name === host.user_name))) {
-    throw new ApiError(Code.parameter, `请输入名字，最多${MAX_NAME}个字符 (enter a name of at most ${MAX_NAME} characters)`);
+    throw new ApiError(
+      Code.parameter,
+      `请输入名字，最多${MAX_NAME}个字符 (enter a name of at most ${MAX_NAME} characters)`,
+    );
   }
   const meeting = (await lockMeeting(db, link.meeting.site_id, link.meeting.id, now))!;
-  if (meeting.conf_status === MeetingStatus.ended) throw new ApiError(Code.meetingEnded, '会议已结束 (the meeting has ended)');
+  if (meeting.conf_status === MeetingStatus.ended)
+    throw new ApiError(Code.meetingEnded, '会议已结束 (the meeting has ended)');
   const registrant = input.tk ? await findRegistrantByTk(db, input.tk) : undefined;
   const ownRegistrant = registrant?.meeting_id === meeting.id ? registrant : undefined;
   let role = link.role;
@@ -104,10 +129,17 @@ export async function enterMeeting(db: Db, link: Link, host: UserRow, input: Ent
   const live = meeting.conf_status === MeetingStatus.live;
   let state: TicketState;
   if (role === 'host') state = 'admitted';
-  else if (live) state = meeting.waiting_room === 1 || (await removedFromSession(db, meeting, input, ownRegistrant)) ? 'lobby' : 'admitted';
+  else if (live)
+    state =
+      meeting.waiting_room === 1 || (await removedFromSession(db, meeting, input, ownRegistrant))
+        ? 'lobby'
+        : 'admitted';
   else state = meeting.option_jbh === 1 ? 'admitted' : 'host_wait';
   if (state === 'admitted' && !live && now < meeting.window_start) {
-    throw new ApiError(Code.outsideMeetingTime, `会议尚未开始 (the meeting opens at ${formatDateTime(meeting.window_start)} GMT)`);
+    throw new ApiError(
+      Code.outsideMeetingTime,
+      `会议尚未开始 (the meeting opens at ${formatDateTime(meeting.window_start)} GMT)`,
+    );
   }
   const ticket = await insertTicket(db, {
     token: randomBytes(16).toString('hex'),
@@ -134,20 +166,28 @@ function attendeeFailure(
   ownRegistrant: RegistrantRow | undefined,
 ): { error: ApiError; kind?: EntryFailureKind } | undefined {
   if (meeting.conf_password !== '' && !safeEqual(input.password ?? '', meeting.conf_password)) {
-    return { error: new ApiError(Code.authFailed, '会议密码错误 (wrong meeting password)', 'bad_password'), kind: 'password' };
+    return {
+      error: new ApiError(Code.authFailed, '会议密码错误 (wrong meeting password)', 'bad_password'),
+      kind: 'password',
+    };
   }
   if (meeting.registration_type === 1 && ownRegistrant?.status !== 'approved') {
     const pending = ownRegistrant?.status === 'pending';
     const error = new ApiError(
       Code.authFailed,
-      pending ? '注册待审核 (your registration waits for the host’s approval)' : '本会议仅限注册用户参加 (this meeting admits registrants only: use your personal link)',
+      pending
+        ? '注册待审核 (your registration waits for the host’s approval)'
+        : '本会议仅限注册用户参加 (this meeting admits registrants only: use your personal link)',
       pending ? 'registration_pending' : 'registration_required',
     );
     // A personal link that is nobody's here is a guess; one that waits for approval is not.
     return input.tk && !ownRegistrant ? { error, kind: 'tk' } : { error };
   }
   if (input.hostKey && !safeEqual(input.hostKey, host.host_key)) {
-    return { error: new ApiError(Code.authFailed, '主持人密钥错误 (wrong host key)', 'bad_host_key'), kind: 'host_key' };
+    return {
+      error: new ApiError(Code.authFailed, '主持人密钥错误 (wrong host key)', 'bad_host_key'),
+      kind: 'host_key',
+    };
   }
   return undefined;
 }
@@ -156,11 +196,19 @@ function attendeeFailure(
  * Whether the person entering looks like one the host removed from the open session: the same client
  * address, name (ignoring case) or registration.
  */
-async function removedFromSession(db: Db, meeting: MeetingRow, input: EnterInput, registrant: RegistrantRow | undefined): Promise<boolean> {
+async function removedFromSession(
+  db: Db,
+  meeting: MeetingRow,
+  input: EnterInput,
+  registrant: RegistrantRow | undefined,
+): Promise<boolean> {
   const session = await openSession(db, meeting.id);
   if (!session) return false;
   const name = input.name.toLowerCase();
   return (await ticketsChangedSince(db, meeting.id, 'removed', session.started_at)).some(
-    (t) => t.client === input.client || t.name.toLowerCase() === name || (registrant !== undefined && t.registrant_id === registrant.registrant_id),
+    (t) =>
+      t.client === input.client ||
+      t.name.toLowerCase() === name ||
+      (registrant !== undefined && t.registrant_id === registrant.registrant_id),
   );
 }

@@ -52,7 +52,8 @@ export class ApiError extends Error {
   ) {
     super(message);
     this.name = 'ApiError';
-    const { reason, http, extra } = typeof details === 'string' ? { reason: details, http: undefined, extra: undefined } : details;
+    const { reason, http, extra } =
+      typeof details === 'string' ? { reason: details, http: undefined, extra: undefined } : details;
     this.reason = reason;
     this.http = http;
     this.extra = extra ?? {};
@@ -60,7 +61,13 @@ export class ApiError extends Error {
 }
 
 /** The document's code standing for an HTTP refusal of a page or an upload (its answer shows only `reason`). */
-const CODE_OF_HTTP: Readonly<Record<number, StatusCode>> = { 400: Code.parameter, 401: Code.authFailed, 403: Code.authFailed, 404: Code.meetingNotFound, 409: Code.wrongState };
+const CODE_OF_HTTP: Readonly<Record<number, StatusCode>> = {
+  400: Code.parameter,
+  401: Code.authFailed,
+  403: Code.authFailed,
+  404: Code.meetingNotFound,
+  409: Code.wrongState,
+};
 
 /** A refusal of a page's or upload's call: `{error: reason, message, ...extra}` with HTTP `http`. */
 export function pageRefusal(http: number, reason: string, message: string, extra?: Record<string, unknown>): ApiError {

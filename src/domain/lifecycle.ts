@@ -49,8 +49,16 @@ export interface ParticipantInput {
  * The meeting with its row locked for the transaction, and settled: a scheduled meeting whose window
  * has passed is ended. Undefined when it does not exist.
  */
-export async function lockMeeting(db: Db, siteId: number | undefined, meetingId: number, now: number): Promise<MeetingRow | undefined> {
-  const meeting = siteId === undefined ? await findMeetingById(db, meetingId, { lock: true }) : await findMeeting(db, siteId, meetingId, { lock: true });
+export async function lockMeeting(
+  db: Db,
+  siteId: number | undefined,
+  meetingId: number,
+  now: number,
+): Promise<MeetingRow | undefined> {
+  const meeting =
+    siteId === undefined
+      ? await findMeetingById(db, meetingId, { lock: true })
+      : await findMeeting(db, siteId, meetingId, { lock: true });
   if (meeting && isPastDue(meeting, now)) {
     return updateMeeting(db, meeting.id, { conf_status: MeetingStatus.ended, updated_at: now });
   }
@@ -80,7 +88,13 @@ export async function startSession(db: Db, meeting: MeetingRow, at: number): Pro
   requireHoldable(meeting, at);
   const session = await insertSession(db, meeting.site_id, meeting.id, randomBytes(16).toString('base64'), at);
   await updateMeeting(db, meeting.id, { conf_status: MeetingStatus.live, held: 1, updated_at: at });
-  await emitEvent(db, meeting.site_id, 'meeting.started', { ...(await meetingFacts(db, meeting)), uuid: session.uuid, startTime: formatDateTime(at) }, at);
+  await emitEvent(
+    db,
+    meeting.site_id,
+    'meeting.started',
+    { ...(await meetingFacts(db, meeting)), uuid: session.uuid, startTime: formatDateTime(at) },
+    at,
+  );
   // Those who waited for the host are let in, or into the waiting room when there is one.
   await moveTickets(db, meeting.id, ['host_wait'], meeting.waiting_room === 1 ? 'lobby' : 'admitted', at);
   return session;
@@ -92,26 +106,40 @@ export async function startSession(db: Db, meeting: MeetingRow, at: number): Pro
  * (`confParties` present) answer 205. Joining twice with one `cuid` answers the first participation. A page's
  * ticket obtained with another meeting password than today's is refused (102).
  */
-export async function joinMeeting(db: Db, meeting: MeetingRow, input: ParticipantInput, at: number): Promise<ParticipationRow> {
+export async function joinMeeting(
+  db: Db,
+  meeting: MeetingRow,
+  input: ParticipantInput,
+  at: number,
+): Promise<ParticipationRow> {
   requireHoldable(meeting, at);
   const ticket = input.ticket === undefined ? undefined : await findTicket(db, input.ticket);
   if (ticket) requireCurrentPassword(ticket, meeting);
   let session = await openSession(db, meeting.id);
   if (!session) {
     if (input.role !== 'host' && meeting.option_jbh !== 1) {
-      throw new ApiError(Code.wrongState, `主持人尚未开始会议 (meeting ${meeting.conf_number} has not been started by its host)`);
+      throw new ApiError(
+        Code.wrongState,
+        `主持人尚未开始会议 (meeting ${meeting.conf_number} has not been started by its host)`,
+      );
     }
     session = await startSession(db, meeting, at);
   }
   const already = await presentByCuid(db, session.id, input.cuid);
   if (already) return already;
   if ((await countPresent(db, session.id)) >= meeting.conf_parties) {
-    throw new ApiError(Code.noRoomResource, `会议人数已满 (meeting ${meeting.conf_number} is full: ${meeting.conf_parties} parties)`);
+    throw new ApiError(
+      Code.noRoomResource,
+      `会议人数已满 (meeting ${meeting.conf_number} is full: ${meeting.conf_parties} parties)`,
+    );
   }
   if (meeting.rc_port === 1 && isRoomSystem(input.device)) {
     const present = await presentIn(db, session.id);
     if (present.some((p) => isRoomSystem(p.device))) {
-      throw new ApiError(Code.noRoomResource, `会议只允许一台硬件设备接入 (meeting ${meeting.conf_number} admits one hardware-room device: rcPort=1)`);
+      throw new ApiError(
+        Code.noRoomResource,
+        `会议只允许一台硬件设备接入 (meeting ${meeting.conf_number} admits one hardware-room device: rcPort=1)`,
+      );
     }
   }
   const participation = await insertParticipation(db, {
@@ -158,9 +186,16 @@ function participantFacts(meeting: MeetingRow, session: SessionRow | undefined, 
 }
 
 /** Participations just closed: their time goes to the statistics, and each is announced. */
-async function closed(db: Db, meeting: MeetingRow, session: SessionRow | undefined, rows: ParticipationRow[], at: number): Promise<void> {
+async function closed(
+  db: Db,
+  meeting: MeetingRow,
+  session: SessionRow | undefined,
+  rows: ParticipationRow[],
+  at: number,
+): Promise<void> {
   await recordParticipationsClosed(db, rows);
-  for (const p of rows) await emitEvent(db, meeting.site_id, 'participant.left', participantFacts(meeting, session, p), at);
+  for (const p of rows)
+    await emitEvent(db, meeting.site_id, 'participant.left', participantFacts(meeting, session, p), at);
 }
 
 /** An H.323 or SIP room system (2.25 limits these), told by the device the media plane reports. */
@@ -169,11 +204,26 @@ export function isRoomSystem(device: string | undefined): boolean {
 }
 
 /** Takes participants out at `at`; when nobody is left, the session ends. */
-export async function leaveMeeting(db: Db, meeting: MeetingRow, participations: ParticipationRow[], at: number): Promise<void> {
+export async function leaveMeeting(
+  db: Db,
+  meeting: MeetingRow,
+  participations: ParticipationRow[],
+  at: number,
+): Promise<void> {
   const open = participations.filter((p) => p.left_at === null);
   if (open.length === 0) return;
   const session = await openSession(db, meeting.id);
-  await closed(db, meeting, session, await closeParticipations(db, open.map((p) => p.id), at), at);
+  await closed(
+    db,
+    meeting,
+    session,
+    await closeParticipations(
+      db,
+      open.map((p) => p.id),
+      at,
+    ),
+    at,
+  );
   if (session && (await countPresent(db, session.id)) === 0) await endSession(db, meeting, at, { final: false });
 }
 
@@ -181,11 +231,26 @@ export async function leaveMeeting(db: Db, meeting: MeetingRow, participations: 
  * Ends the open session at `at`: everyone in it leaves. The meeting becomes ended (3) when `final`
  * (endConf, window end, the host's end) or past its window, else scheduled (0) again for another session.
  */
-export async function endSession(db: Db, meeting: MeetingRow, at: number, { final }: { final: boolean }): Promise<void> {
+export async function endSession(
+  db: Db,
+  meeting: MeetingRow,
+  at: number,
+  { final }: { final: boolean },
+): Promise<void> {
   const session = await openSession(db, meeting.id);
   if (session) {
     const present = await presentIn(db, session.id);
-    await closed(db, meeting, session, await closeParticipations(db, present.map((p) => p.id), at), at);
+    await closed(
+      db,
+      meeting,
+      session,
+      await closeParticipations(
+        db,
+        present.map((p) => p.id),
+        at,
+      ),
+      at,
+    );
     const endedAt = Math.max(at, session.started_at);
     await closeSession(db, session.id, endedAt);
     await recordSessionClosed(db, meeting.site_id, session.started_at, endedAt);
@@ -197,7 +262,13 @@ export async function endSession(db: Db, meeting: MeetingRow, at: number, { fina
       db,
       meeting.site_id,
       'meeting.ended',
-      { ...(await meetingFacts(db, meeting)), uuid: session.uuid, startTime: formatDateTime(session.started_at), endTime: formatDateTime(Math.max(at, session.started_at)), final: over },
+      {
+        ...(await meetingFacts(db, meeting)),
+        uuid: session.uuid,
+        startTime: formatDateTime(session.started_at),
+        endTime: formatDateTime(Math.max(at, session.started_at)),
+        final: over,
+      },
       at,
     );
   }

@@ -3,7 +3,14 @@ import { findMeetingByNumber } from '../store/meetings.repository.js';
 import { openSession, presentByCuid } from '../store/presence.repository.js';
 import { findRegistrant } from '../store/registrants.repository.js';
 import { ApiError, Code, parameterError } from './errors.js';
-import { endSession, joinMeeting, leaveMeeting, lockMeeting, startSession, type ParticipantInput } from './lifecycle.js';
+import {
+  endSession,
+  joinMeeting,
+  leaveMeeting,
+  lockMeeting,
+  startSession,
+  type ParticipantInput,
+} from './lifecycle.js';
 import { parseDateTime } from './time.js';
 
 /** How far in the future an event's `at` may lie (clock skew between media server and us). */
@@ -25,7 +32,13 @@ export interface MediaEvent {
  * lacks what it needs, or whose time is unreadable or in the future; 102 for an attendee of a
  * registration-only meeting who is no approved registrant; 708 for a session ended that was not open.
  */
-export async function applyMediaEvents(db: Db, site: SiteRow, confNumber: string, events: readonly MediaEvent[], now: number): Promise<number> {
+export async function applyMediaEvents(
+  db: Db,
+  site: SiteRow,
+  confNumber: string,
+  events: readonly MediaEvent[],
+  now: number,
+): Promise<number> {
   const found = await findMeetingByNumber(db, site.id, confNumber);
   if (!found) throw new ApiError(Code.meetingNotFound, `会议不存在 (no meeting ${confNumber} on this site)`);
   for (const [i, e] of events.entries()) {
@@ -40,7 +53,8 @@ export async function applyMediaEvents(db: Db, site: SiteRow, confNumber: string
         if (!p) throw parameterError(`events[${i}].participant`, 'the participant who joined');
         if (!p.name) throw parameterError(`events[${i}].participant.name`, 'the display name of who joined');
         if (!p.role) throw parameterError(`events[${i}].participant.role`, 'host or attendee');
-        if (p.role === 'attendee' && meeting.registration_type === 1) await requireApprovedRegistrant(db, meeting, p.registrantId, i);
+        if (p.role === 'attendee' && meeting.registration_type === 1)
+          await requireApprovedRegistrant(db, meeting, p.registrantId, i);
         await joinMeeting(db, meeting, { ...p, name: p.name, role: p.role }, at);
         break;
       }
@@ -49,7 +63,8 @@ export async function applyMediaEvents(db: Db, site: SiteRow, confNumber: string
         if (!cuid) throw parameterError(`events[${i}].participant`, 'the participant (cuid) who left');
         const session = await openSession(db, meeting.id);
         const present = session && (await presentByCuid(db, session.id, cuid));
-        if (!present) throw parameterError(`events[${i}].participant.cuid`, `a participant now in meeting ${meeting.conf_number}`);
+        if (!present)
+          throw parameterError(`events[${i}].participant.cuid`, `a participant now in meeting ${meeting.conf_number}`);
         await leaveMeeting(db, meeting, [present], at);
         break;
       }
@@ -65,10 +80,18 @@ export async function applyMediaEvents(db: Db, site: SiteRow, confNumber: string
 }
 
 /** A registration-only meeting admits attendees who are approved registrants of it (102 otherwise). */
-async function requireApprovedRegistrant(db: Db, meeting: MeetingRow, registrantId: string | undefined, index: number): Promise<void> {
+async function requireApprovedRegistrant(
+  db: Db,
+  meeting: MeetingRow,
+  registrantId: string | undefined,
+  index: number,
+): Promise<void> {
   const registrant = registrantId ? await findRegistrant(db, meeting.id, registrantId) : undefined;
   if (registrant?.status !== 'approved') {
-    throw new ApiError(Code.authFailed, `仅限注册用户 (events[${index}].participant.registrantId: meeting ${meeting.conf_number} admits approved registrants only)`);
+    throw new ApiError(
+      Code.authFailed,
+      `仅限注册用户 (events[${index}].participant.registrantId: meeting ${meeting.conf_number} admits approved registrants only)`,
+    );
   }
 }
 
@@ -76,6 +99,7 @@ async function requireApprovedRegistrant(db: Db, meeting: MeetingRow, registrant
 export function eventTime(text: string | undefined, index: number, now: number): number {
   if (text === undefined || text === '') return now;
   const at = parseDateTime(text);
-  if (at === undefined || at > now + FUTURE_SKEW_MS) throw parameterError(`events[${index}].at`, 'a GMT time yyyy-MM-dd HH:mm:ss, not in the future');
+  if (at === undefined || at > now + FUTURE_SKEW_MS)
+    throw parameterError(`events[${index}].at`, 'a GMT time yyyy-MM-dd HH:mm:ss, not in the future');
   return at;
 }

@@ -38,16 +38,28 @@ function optionalTime(name: string, text: string | undefined): number | undefine
   return ms;
 }
 
-async function page(db: Db, owner: { siteId: number } | { userPk: number }, state: ListState, input: PageInput): Promise<Page> {
+async function page(
+  db: Db,
+  owner: { siteId: number } | { userPk: number },
+  state: ListState,
+  input: PageInput,
+): Promise<Page> {
   const pageNo = input.pageNo ?? 1;
   const pageSize = input.pageSize ?? 10;
   const startFrom = optionalTime('startTime', input.startTime);
   const startTo = optionalTime('endTime', input.endTime);
   if (startFrom !== undefined && startTo !== undefined && startTo < startFrom) {
-    throw new ApiError(Code.parameter, '参数 endTime 无效 (invalid parameter endTime): expected a time not before startTime');
+    throw new ApiError(
+      Code.parameter,
+      '参数 endTime 无效 (invalid parameter endTime): expected a time not before startTime',
+    );
   }
   const filter = { owner, status: STATUS[state], startFrom, startTo };
-  const { items, total: totalItems } = await listMeetingsPage(db, { ...filter, offset: (pageNo - 1) * pageSize, limit: pageSize });
+  const { items, total: totalItems } = await listMeetingsPage(db, {
+    ...filter,
+    offset: (pageNo - 1) * pageSize,
+    limit: pageSize,
+  });
   return { items, totalItems, totalPage: Math.ceil(totalItems / pageSize), currentPage: pageNo, pageSize };
 }
 
@@ -55,7 +67,14 @@ async function page(db: Db, owner: { siteId: number } | { userPk: number }, stat
  * 2.5–2.7: a user's meetings in one state. A userId the site has never seen has no meetings: an
  * empty page, not 101, so a dashboard can list before the first booking.
  */
-export async function userMeetings(db: Db, site: SiteRow, userId: string, state: ListState, input: PageInput, now: number): Promise<Page> {
+export async function userMeetings(
+  db: Db,
+  site: SiteRow,
+  userId: string,
+  state: ListState,
+  input: PageInput,
+  now: number,
+): Promise<Page> {
   const user = await findUser(db, site.id, userId);
   if (!user) {
     const pageSize = input.pageSize ?? 10;
@@ -66,7 +85,13 @@ export async function userMeetings(db: Db, site: SiteRow, userId: string, state:
 }
 
 /** 2.8–2.10: a site's meetings in one state. */
-export async function siteMeetings(db: Db, site: SiteRow, state: ListState, input: PageInput, now: number): Promise<Page> {
+export async function siteMeetings(
+  db: Db,
+  site: SiteRow,
+  state: ListState,
+  input: PageInput,
+  now: number,
+): Promise<Page> {
   await settleFinished(db, now);
   return page(db, { siteId: site.id }, state, input);
 }

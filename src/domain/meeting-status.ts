@@ -23,7 +23,15 @@ export function isOver(meeting: { conf_status: number; window_end: number }, now
  * The status a meeting takes when its session ends at `at`: ended (3) when `final` (endConf, window end,
  * the host's end) or at or past its window's end, else scheduled (0) again for another session.
  */
-export function statusAfterSession({ final, at, windowEnd }: { final: boolean; at: number; windowEnd: number }): MeetingStatusCode {
+export function statusAfterSession({
+  final,
+  at,
+  windowEnd,
+}: {
+  final: boolean;
+  at: number;
+  windowEnd: number;
+}): MeetingStatusCode {
   return final || at >= windowEnd ? MeetingStatus.ended : MeetingStatus.scheduled;
 }
 

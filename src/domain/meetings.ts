@@ -85,7 +85,10 @@ function checkName(name: string): string {
 
 function checkPassword(password: string): string {
   if (!Bounds.password.test(password)) {
-    throw new ApiError(Code.meetingParameter, '会议密码格式错误 (confPassword: at most 16 letters or digits, or empty for none)');
+    throw new ApiError(
+      Code.meetingParameter,
+      '会议密码格式错误 (confPassword: at most 16 letters or digits, or empty for none)',
+    );
   }
   return password;
 }
@@ -108,10 +111,16 @@ function checkNotOver(window: Window, now: number): void {
 
 function checkStreaming(options: MeetingOptions, host: UserRow): void {
   if (options.streamDiy === 1 && host.enable_tuiliu !== 1) {
-    throw new ApiError(Code.meetingParameter, `用户无自定义推流权限 (streamDiy=1 needs enableTuiliu=1 for userId "${host.user_id}", see createOrUpdateUser)`);
+    throw new ApiError(
+      Code.meetingParameter,
+      `用户无自定义推流权限 (streamDiy=1 needs enableTuiliu=1 for userId "${host.user_id}", see createOrUpdateUser)`,
+    );
   }
   if (options.isTuiliu === 1 && options.streamDiy !== 1) {
-    throw new ApiError(Code.internal, '系统不支持自动推流频道 (isTuiliu=1: this server has no automatic streaming channels; use streamDiy=1 with your own streamUrl)');
+    throw new ApiError(
+      Code.internal,
+      '系统不支持自动推流频道 (isTuiliu=1: this server has no automatic streaming channels; use streamDiy=1 with your own streamUrl)',
+    );
   }
 }
 
@@ -150,7 +159,10 @@ async function checkCapacity(
   const range = { ...occupiedRange(booking.window, now), excludeId: booking.excludeId };
   const clash = await userOverlap(db, host.id, range);
   if (clash !== undefined) {
-    throw new ApiError(Code.timeConflict, `会议时间冲突 (userId "${host.user_id}" already has meeting confId ${clash} in this time; one meeting per user at a time)`);
+    throw new ApiError(
+      Code.timeConflict,
+      `会议时间冲突 (userId "${host.user_id}" already has meeting confId ${clash} in this time; one meeting per user at a time)`,
+    );
   }
   const peak = peakUse(await siteOccupations(db, site.id, range), { start: range.from, end: range.to });
   if (peak + booking.parties > site.total_num_parties) {
@@ -170,7 +182,9 @@ async function pickRoom(
 ): Promise<number | null> {
   if (!(await siteHasPoolRooms(db, site.id))) return null;
   const rooms = await poolRoomsFor(db, site.id, booking.parties, { larger: booking.upCompatible });
-  const wanted = booking.upCompatible ? `of at least ${booking.parties} parties` : `of exactly ${booking.parties} parties (upCompatible=y allows a larger one)`;
+  const wanted = booking.upCompatible
+    ? `of at least ${booking.parties} parties`
+    : `of exactly ${booking.parties} parties (upCompatible=y allows a larger one)`;
   if (rooms.length === 0) {
     throw new ApiError(Code.noRoomResource, `没有合适的会议室 (confParties: the site has no room ${wanted})`);
   }
@@ -178,7 +192,11 @@ async function pickRoom(
   if (valid.length === 0) {
     throw new ApiError(Code.roomExpired, `虚拟会议室过期 (every room ${wanted} expires before the meeting ends)`);
   }
-  const busy = await busyRooms(db, valid.map((r) => r.id), range);
+  const busy = await busyRooms(
+    db,
+    valid.map((r) => r.id),
+    range,
+  );
   const free = valid.filter((r) => !busy.has(r.id));
   if (free.length === 0) {
     throw new ApiError(Code.noRoomResource, `会议室已占满 (every room ${wanted} is booked in this time)`);
@@ -215,7 +233,13 @@ function optionColumns(options: MeetingOptions) {
 }
 
 /** The user's own settings a booking may change: the login name, and §2.1 `live=1` (streaming, for good). */
-async function applyUserSettings(db: Db, site: SiteRow, host: UserRow, options: MeetingOptions, now: number): Promise<UserRow> {
+async function applyUserSettings(
+  db: Db,
+  site: SiteRow,
+  host: UserRow,
+  options: MeetingOptions,
+  now: number,
+): Promise<UserRow> {
   let user = host;
   if (options.loginName !== undefined && options.loginName !== user.login_name) {
     user = await updateUser(db, user.id, { login_name: options.loginName }, now);
@@ -225,7 +249,12 @@ async function applyUserSettings(db: Db, site: SiteRow, host: UserRow, options: 
 }
 
 /** 2.1 / 2.2: books a meeting. */
-export async function reserveMeeting(db: Db, siteRow: SiteRow, input: ReserveInput, now: number): Promise<MeetingWithHost> {
+export async function reserveMeeting(
+  db: Db,
+  siteRow: SiteRow,
+  input: ReserveInput,
+  now: number,
+): Promise<MeetingWithHost> {
   const confName = checkName(input.confName);
   const confPassword = checkPassword(input.confPassword ?? '');
   const instant = input.isInstantMeeting === 1;
@@ -238,7 +267,13 @@ export async function reserveMeeting(db: Db, siteRow: SiteRow, input: ReserveInp
   let host = await findOrCreateUser(db, site, input, now);
   checkStreaming(input, host);
   host = await applyUserSettings(db, site, host, input, now);
-  const roomId = await checkCapacity(db, site, host, { window, parties: input.confParties, upCompatible: input.upCompatible === 'y' }, now);
+  const roomId = await checkCapacity(
+    db,
+    site,
+    host,
+    { window, parties: input.confParties, upCompatible: input.upCompatible === 'y' },
+    now,
+  );
 
   for (let attempt = 0; attempt < 20; attempt += 1) {
     const meeting = await insertMeeting(db, {
@@ -266,7 +301,13 @@ export async function reserveMeeting(db: Db, siteRow: SiteRow, input: ReserveInp
 
 function timeColumns(startTime: number, duration: number, beforeTime: number) {
   const window = meetingWindow(startTime, duration, beforeTime);
-  return { start_time: startTime, duration, before_time: beforeTime, window_start: window.start, window_end: window.end };
+  return {
+    start_time: startTime,
+    duration,
+    before_time: beforeTime,
+    window_start: window.start,
+    window_end: window.end,
+  };
 }
 
 function defaults() {
@@ -342,7 +383,12 @@ function requireScheduled(meeting: MeetingRow, action: string): void {
 }
 
 /** 2.12: changes a scheduled meeting; time, parties and room are re-checked without the meeting itself. */
-export async function modifyMeeting(db: Db, siteRow: SiteRow, input: ModifyInput, now: number): Promise<MeetingWithHost> {
+export async function modifyMeeting(
+  db: Db,
+  siteRow: SiteRow,
+  input: ModifyInput,
+  now: number,
+): Promise<MeetingWithHost> {
   const site = await lockSite(db, siteRow.id);
   const { meeting, host: owner } = await requireOwnMeeting(db, site, input.userId, input.confId, now, { lock: true });
   requireScheduled(meeting, '修改');
@@ -358,7 +404,13 @@ export async function modifyMeeting(db: Db, siteRow: SiteRow, input: ModifyInput
     db,
     site,
     host,
-    { window, parties: input.confParties, upCompatible: input.upCompatible === 'y', excludeId: meeting.id, currentRoom: meeting.room_id },
+    {
+      window,
+      parties: input.confParties,
+      upCompatible: input.upCompatible === 'y',
+      excludeId: meeting.id,
+      currentRoom: meeting.room_id,
+    },
     now,
   );
   const changes: MeetingUpdate = {
@@ -375,7 +427,13 @@ export async function modifyMeeting(db: Db, siteRow: SiteRow, input: ModifyInput
 }
 
 /** 2.4: cancels a scheduled meeting: 9, or 3 when a session was held. Its slot and licence are free at once. */
-export async function cancelMeeting(db: Db, site: SiteRow, userId: string, confId: number, now: number): Promise<MeetingRow> {
+export async function cancelMeeting(
+  db: Db,
+  site: SiteRow,
+  userId: string,
+  confId: number,
+  now: number,
+): Promise<MeetingRow> {
   const { meeting } = await requireOwnMeeting(db, site, userId, confId, now, { lock: true });
   requireScheduled(meeting, '取消');
   const status = statusOnCancel(meeting.held !== 0);
@@ -392,7 +450,10 @@ export async function remainingParties(
   const window = meetingWindow(parseStart(input.startTime), input.duration, input.beforeTime ?? 0);
   const excluded = input.confNumber ? await findMeetingByNumber(db, site.id, input.confNumber) : undefined;
   const range = { ...occupiedRange(window, now), excludeId: excluded?.id };
-  const peak = range.from < range.to ? peakUse(await siteOccupations(db, site.id, range), { start: range.from, end: range.to }) : 0;
+  const peak =
+    range.from < range.to
+      ? peakUse(await siteOccupations(db, site.id, range), { start: range.from, end: range.to })
+      : 0;
   return { remainNumPartis: Math.max(0, site.total_num_parties - peak), totalNumParties: site.total_num_parties };
 }
 
@@ -400,13 +461,22 @@ export async function remainingParties(
 function requireLive(meeting: MeetingRow): void {
   if (meeting.conf_status === MeetingStatus.live) return;
   if (meeting.conf_status === MeetingStatus.scheduled) {
-    throw new ApiError(Code.wrongState, `会议未在进行 (confId ${meeting.id} is not live; confModify2 changes a scheduled meeting)`);
+    throw new ApiError(
+      Code.wrongState,
+      `会议未在进行 (confId ${meeting.id} is not live; confModify2 changes a scheduled meeting)`,
+    );
   }
   requireScheduled(meeting, '操作');
 }
 
 /** 2.13: ends a live meeting for good (3); everyone in it leaves. */
-export async function endMeeting(db: Db, site: SiteRow, userId: string, confId: number, now: number): Promise<MeetingRow> {
+export async function endMeeting(
+  db: Db,
+  site: SiteRow,
+  userId: string,
+  confId: number,
+  now: number,
+): Promise<MeetingRow> {
   const { meeting } = await requireOwnMeeting(db, site, userId, confId, now, { lock: true });
   requireLive(meeting);
   await endSession(db, meeting, now, { final: true });
@@ -433,14 +503,23 @@ export async function extendMeeting(
   }
   const duration = meeting.duration + addDuration;
   if (duration > Bounds.maxDuration) {
-    throw new ApiError(Code.meetingParameter, `会议时长超限 (addDuration: the meeting would last ${duration} minutes; at most ${Bounds.maxDuration})`);
+    throw new ApiError(
+      Code.meetingParameter,
+      `会议时长超限 (addDuration: the meeting would last ${duration} minutes; at most ${Bounds.maxDuration})`,
+    );
   }
   const parties = meeting.conf_parties + addNumParties;
   if (parties > Bounds.maxConfParties) {
     throw new ApiError(Code.meetingParameter, `会议方数超限 (addNumParties: at most ${Bounds.maxConfParties} parties)`);
   }
   const window = meetingWindow(meeting.start_time, duration, meeting.before_time);
-  const roomId = await checkCapacity(db, site, host, { window, parties, upCompatible: true, excludeId: meeting.id, currentRoom: meeting.room_id }, now);
+  const roomId = await checkCapacity(
+    db,
+    site,
+    host,
+    { window, parties, upCompatible: true, excludeId: meeting.id, currentRoom: meeting.room_id },
+    now,
+  );
   const updated = await updateMeeting(db, meeting.id, {
     ...timeColumns(meeting.start_time, duration, meeting.before_time),
     conf_parties: parties,

@@ -5,7 +5,8 @@ import { commandTransition, goneState, mayCommand, PAGE_MESSAGES, pageStep, refu
 describe('pageStep', () => {
   it('closes the page of a missing, removed, ended or left ticket with that state', () => {
     expect(pageStep(undefined)).toEqual({ step: 'finish', state: 'invalid' });
-    for (const state of ['removed', 'ended', 'left'] as const) expect(pageStep(state)).toEqual({ step: 'finish', state });
+    for (const state of ['removed', 'ended', 'left'] as const)
+      expect(pageStep(state)).toEqual({ step: 'finish', state });
   });
 
   it('keeps a waiting page open, and lets an admitted one in', () => {
@@ -16,7 +17,16 @@ describe('pageStep', () => {
 
   it('has a message for every state', () => {
     expect(PAGE_MESSAGES.full).toBe('会议人数已满 (the meeting is full)');
-    expect(Object.keys(PAGE_MESSAGES).sort()).toEqual(['ended', 'full', 'host_wait', 'in_meeting', 'invalid', 'left', 'lobby', 'removed']);
+    expect(Object.keys(PAGE_MESSAGES).sort()).toEqual([
+      'ended',
+      'full',
+      'host_wait',
+      'in_meeting',
+      'invalid',
+      'left',
+      'lobby',
+      'removed',
+    ]);
   });
 });
 
@@ -47,7 +57,8 @@ describe('commandTransition', () => {
       expect(commandTransition('remove', { state, role: 'attendee' })).toBe('removed');
       expect(commandTransition('remove', { state, role: 'host' })).toBeUndefined();
     }
-    for (const state of ['removed', 'left', 'ended'] as const) expect(commandTransition('remove', { state, role: 'attendee' })).toBeUndefined();
+    for (const state of ['removed', 'left', 'ended'] as const)
+      expect(commandTransition('remove', { state, role: 'attendee' })).toBeUndefined();
   });
 });
 

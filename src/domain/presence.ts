@@ -26,7 +26,8 @@ export const PAGE_MESSAGES: Readonly<Record<PageState, string>> = {
  * What a page does with its ticket's state: `finish` (show the state and close: no ticket, removed,
  * ended, left), `wait` (show the state and stay: host_wait, lobby), or `in` (join, or stay in: admitted).
  */
-export type PageStep = { step: 'finish'; state: PageState } | { step: 'wait'; state: 'host_wait' | 'lobby' } | { step: 'in' };
+export type PageStep =
+  { step: 'finish'; state: PageState } | { step: 'wait'; state: 'host_wait' | 'lobby' } | { step: 'in' };
 
 export function pageStep(ticketState: TicketState | undefined): PageStep {
   switch (ticketState) {
@@ -70,7 +71,10 @@ export const COMMAND_APPLIES_TO: Readonly<Record<HostCommand, readonly TicketSta
  * The state `command` gives the target ticket, or undefined when it does not apply: `admit` lets a
  * ticket in the lobby in; `remove` takes out anyone but a host who is waiting or in (they also leave).
  */
-export function commandTransition(command: HostCommand, target: { state: TicketState; role: ParticipantRole }): TicketState | undefined {
+export function commandTransition(
+  command: HostCommand,
+  target: { state: TicketState; role: ParticipantRole },
+): TicketState | undefined {
   if (!COMMAND_APPLIES_TO[command].includes(target.state)) return undefined;
   if (command === 'admit') return 'admitted';
   return target.role === 'host' ? undefined : 'removed';
@@ -81,6 +85,10 @@ export function commandTransition(command: HostCommand, target: { state: TicketS
  * the page's own participation: a host who left, was removed or timed out, and reconnects with the same
  * ticket, has no powers.
  */
-export function mayCommand(role: ParticipantRole, presentParticipationId: number | undefined, ownParticipationId: number | undefined): boolean {
+export function mayCommand(
+  role: ParticipantRole,
+  presentParticipationId: number | undefined,
+  ownParticipationId: number | undefined,
+): boolean {
   return role === 'host' && presentParticipationId !== undefined && presentParticipationId === ownParticipationId;
 }

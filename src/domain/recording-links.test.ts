@@ -7,14 +7,22 @@ const NOW = (EXPIRES - 60) * 1000;
 describe('recording links', () => {
   it('are signed with hex HMAC-SHA256 of "huiguan-recording|purpose|recordId|expires", keyed with the API key', () => {
     // printf '%s' 'huiguan-recording|download|7|1780000000' | openssl dgst -sha256 -hmac key
-    expect(recordingLinkSignature('key', 7, 'download', EXPIRES)).toBe('36952fc75f536a028db2d5ba9d2b900f3120ff07a4e89da2eaf381bb3d854927');
-    expect(recordingLinkSignature('key', 7, 'play', EXPIRES)).not.toBe(recordingLinkSignature('key', 7, 'download', EXPIRES));
+    expect(recordingLinkSignature('key', 7, 'download', EXPIRES)).toBe(
+      '36952fc75f536a028db2d5ba9d2b900f3120ff07a4e89da2eaf381bb3d854927',
+    );
+    expect(recordingLinkSignature('key', 7, 'play', EXPIRES)).not.toBe(
+      recordingLinkSignature('key', 7, 'download', EXPIRES),
+    );
   });
 
   it('lie under the public URL and carry expires and sig', () => {
     const links = recordingLinks('https://meet.example.com', 'key', 7, EXPIRES);
-    expect(links.downloadUrl).toBe(`https://meet.example.com/recordings/7/download?expires=${EXPIRES}&sig=${recordingLinkSignature('key', 7, 'download', EXPIRES)}`);
-    expect(links.playUrl).toBe(`https://meet.example.com/recordings/7/play?expires=${EXPIRES}&sig=${recordingLinkSignature('key', 7, 'play', EXPIRES)}`);
+    expect(links.downloadUrl).toBe(
+      `https://meet.example.com/recordings/7/download?expires=${EXPIRES}&sig=${recordingLinkSignature('key', 7, 'download', EXPIRES)}`,
+    );
+    expect(links.playUrl).toBe(
+      `https://meet.example.com/recordings/7/play?expires=${EXPIRES}&sig=${recordingLinkSignature('key', 7, 'play', EXPIRES)}`,
+    );
   });
 
   it('expire a whole number of seconds after they were handed out, never earlier than the lifetime', () => {
@@ -35,7 +43,8 @@ describe('recording links', () => {
 
   it('refuse tampered or malformed parameters', () => {
     const sig = recordingLinkSignature('key', 7, 'download', EXPIRES);
-    const check = (expires: string | undefined, s: string | undefined) => checkRecordingLink('key', 7, 'download', { expires, sig: s }, NOW);
+    const check = (expires: string | undefined, s: string | undefined) =>
+      checkRecordingLink('key', 7, 'download', { expires, sig: s }, NOW);
     expect(check(String(EXPIRES + 1), sig)).toBeUndefined();
     expect(check(String(EXPIRES), `${sig.slice(0, 63)}${sig.endsWith('0') ? '1' : '0'}`)).toBeUndefined();
     expect(check(String(EXPIRES), sig.toUpperCase())).toBeUndefined();

@@ -10,12 +10,24 @@ const EXPIRES = /^[0-9]{1,15}$/;
  * The signature of a recording link: hex HMAC-SHA256 keyed with the site's API key (so rotating the
  * key revokes every link) over the purpose, the record id and the expiry (epoch seconds).
  */
-export function recordingLinkSignature(apiKey: string, recordId: number, purpose: RecordingLinkPurpose, expires: number): string {
-  return createHmac('sha256', apiKey).update(`huiguan-recording|${purpose}|${recordId}|${expires}`, 'utf8').digest('hex');
+export function recordingLinkSignature(
+  apiKey: string,
+  recordId: number,
+  purpose: RecordingLinkPurpose,
+  expires: number,
+): string {
+  return createHmac('sha256', apiKey)
+    .update(`huiguan-recording|${purpose}|${recordId}|${expires}`, 'utf8')
+    .digest('hex');
 }
 
 /** The query string of a link: `expires=<epoch s>&sig=<hex>`. */
-export function recordingLinkQuery(apiKey: string, recordId: number, purpose: RecordingLinkPurpose, expires: number): string {
+export function recordingLinkQuery(
+  apiKey: string,
+  recordId: number,
+  purpose: RecordingLinkPurpose,
+  expires: number,
+): string {
   return `expires=${expires}&sig=${recordingLinkSignature(apiKey, recordId, purpose, expires)}`;
 }
 
@@ -25,7 +37,12 @@ export function recordingLinkQuery(apiKey: string, recordId: number, purpose: Re
  * @example recordingLinks('https://meet.example.com', key, 7, 1780000000).playUrl
  * // 'https://meet.example.com/recordings/7/play?expires=1780000000&sig=…'
  */
-export function recordingLinks(publicUrl: string, apiKey: string, recordId: number, expires: number): { downloadUrl: string; playUrl: string } {
+export function recordingLinks(
+  publicUrl: string,
+  apiKey: string,
+  recordId: number,
+  expires: number,
+): { downloadUrl: string; playUrl: string } {
   const link = (purpose: RecordingLinkPurpose) =>
     `${publicUrl}/recordings/${recordId}/${purpose}?${recordingLinkQuery(apiKey, recordId, purpose, expires)}`;
   return { downloadUrl: link('download'), playUrl: link('play') };

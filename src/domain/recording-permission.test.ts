@@ -34,7 +34,11 @@ describe('requireMayBeginRecording', () => {
 
   it('refuses when the owner may not record to the cloud, or the meeting is gone', () => {
     for (const ownerMayRecord of [false, undefined]) {
-      expect(refusal(() => requireMayBeginRecording({ ...host, ownerMayRecord }))).toMatchObject({ http: 403, reason: 'not_allowed', message: expect.stringContaining('enableCloudRecord is off') });
+      expect(refusal(() => requireMayBeginRecording({ ...host, ownerMayRecord }))).toMatchObject({
+        http: 403,
+        reason: 'not_allowed',
+        message: expect.stringContaining('enableCloudRecord is off'),
+      });
     }
   });
 });

@@ -25,7 +25,11 @@ export function requireMayBeginRecording(start: RecordingStart): void {
     throw pageRefusal(403, 'not_allowed', 'only the host, in the meeting, records it');
   }
   if (start.ownerMayRecord !== true) {
-    throw pageRefusal(403, 'not_allowed', '不支持云端录制 (the host may not record to the cloud: enableCloudRecord is off)');
+    throw pageRefusal(
+      403,
+      'not_allowed',
+      '不支持云端录制 (the host may not record to the cloud: enableCloudRecord is off)',
+    );
   }
 }
 

@@ -4,10 +4,21 @@ import type { Db, MeetingRow, SiteRow } from '../store/database.js';
 import { DelFlag, MeetingStatus } from './meeting-status.js';
 import { findMeetingById } from '../store/meetings.repository.js';
 import { sessionsOf } from '../store/presence.repository.js';
-import { findRecordingWithOwners, insertRecording, recordingsOfMeeting, type RecordingRow } from '../store/recordings.repository.js';
+import {
+  findRecordingWithOwners,
+  insertRecording,
+  recordingsOfMeeting,
+  type RecordingRow,
+} from '../store/recordings.repository.js';
 import { findUserById } from '../store/users.repository.js';
 import { ApiError, Code, parameterError } from './errors.js';
-import { checkRecordingLink, recordingLinkExpiry, recordingLinkQuery, recordingLinks, type RecordingLinkPurpose } from './recording-links.js';
+import {
+  checkRecordingLink,
+  recordingLinkExpiry,
+  recordingLinkQuery,
+  recordingLinks,
+  type RecordingLinkPurpose,
+} from './recording-links.js';
 import { siteUsable } from './sites.js';
 import { formatDateTime, parseDateTime } from './time.js';
 import { requireSiteMeeting } from './meetings.js';
@@ -60,8 +71,10 @@ export async function planRecording(db: Db, site: SiteRow, input: RecordingInput
   if (recordStart === undefined) throw parameterError('recordStart', 'a GMT time yyyy-MM-dd HH:mm:ss');
   const recordEnd = parseDateTime(input.recordEnd);
   if (recordEnd === undefined) throw parameterError('recordEnd', 'a GMT time yyyy-MM-dd HH:mm:ss');
-  if (recordEnd < recordStart) throw parameterError('recordEnd', `a time not before recordStart (${input.recordStart})`);
-  if (recordEnd > now + FUTURE_SKEW_MS) throw parameterError('recordEnd', 'a time that has passed: a recording is uploaded once it has ended');
+  if (recordEnd < recordStart)
+    throw parameterError('recordEnd', `a time not before recordStart (${input.recordStart})`);
+  if (recordEnd > now + FUTURE_SKEW_MS)
+    throw parameterError('recordEnd', 'a time that has passed: a recording is uploaded once it has ended');
 
   const meeting = await requireSiteMeeting(db, site, input.confNumber);
   if (meeting.conf_status === MeetingStatus.cancelled) {
@@ -92,12 +105,17 @@ async function sessionUuid(db: Db, meeting: MeetingRow, given: string | undefine
   const sessions = await sessionsOf(db, meeting.id);
   if (given) {
     if (!sessions.some((s) => s.uuid === given)) {
-      throw parameterError('uuid', `a session uuid of meeting ${meeting.conf_number} (as getConfLogListByConfId2 shows them)`);
+      throw parameterError(
+        'uuid',
+        `a session uuid of meeting ${meeting.conf_number} (as getConfLogListByConfId2 shows them)`,
+      );
     }
     return given;
   }
   // recordStart has whole seconds: a recording that began in the session's first second belongs to it.
-  const live = sessions.findLast((s) => Math.floor(s.started_at / 1000) * 1000 <= at && (s.ended_at === null || at < s.ended_at));
+  const live = sessions.findLast(
+    (s) => Math.floor(s.started_at / 1000) * 1000 <= at && (s.ended_at === null || at < s.ended_at),
+  );
   return live?.uuid ?? randomBytes(16).toString('base64');
 }
 
@@ -105,7 +123,12 @@ async function sessionUuid(db: Db, meeting: MeetingRow, given: string | undefine
  * The last step of every upload: the planned recording, its file now stored (`fileSize` bytes),
  * becomes a row that getCloudFileList lists.
  */
-export async function finishRecording(db: Db, plan: RecordingPlan, fileSize: number, now: number): Promise<RecordingRow> {
+export async function finishRecording(
+  db: Db,
+  plan: RecordingPlan,
+  fileSize: number,
+  now: number,
+): Promise<RecordingRow> {
   const recording = await insertRecording(db, {
     site_id: plan.siteId,
     meeting_id: plan.meetingId,

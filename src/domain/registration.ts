@@ -21,15 +21,51 @@ import { emitEvent } from './webhooks.js';
 
 /** The document's standard question fields (§3.31 `field_name`). */
 export const STANDARD_FIELDS = [
-  'last_name', 'address', 'city', 'country', 'zip', 'state', 'phone', 'industry', 'org', 'job_title',
-  'purchasing_time_frame', 'role_in_purchase_process', 'no_of_employees', 'comments',
+  'last_name',
+  'address',
+  'city',
+  'country',
+  'zip',
+  'state',
+  'phone',
+  'industry',
+  'org',
+  'job_title',
+  'purchasing_time_frame',
+  'role_in_purchase_process',
+  'no_of_employees',
+  'comments',
 ] as const;
 export type StandardField = (typeof STANDARD_FIELDS)[number];
 
 /** §3.32 `no_of_employees`, as the API accepts it. */
-export const EMPLOYEE_RANGES = ['1-20', '21-50', '51-100', '101-500', '500-1,000', '1,001-5,000', '5,001-10,000', 'More than 10,000'] as const;
+export const EMPLOYEE_RANGES = [
+  '1-20',
+  '21-50',
+  '51-100',
+  '101-500',
+  '500-1,000',
+  '1,001-5,000',
+  '5,001-10,000',
+  'More than 10,000',
+] as const;
 /** §3.32 `language`, as the API accepts it. */
-export const LANGUAGES = ['en-US', 'de-DE', 'es-ES', 'fr-FR', 'jp-JP', 'pt-PT', 'ru-RU', 'zh-CN', 'zh-TW', 'ko-KO', 'it-IT', 'vi-VN', 'pl-PL', 'Tr-TR'] as const;
+export const LANGUAGES = [
+  'en-US',
+  'de-DE',
+  'es-ES',
+  'fr-FR',
+  'jp-JP',
+  'pt-PT',
+  'ru-RU',
+  'zh-CN',
+  'zh-TW',
+  'ko-KO',
+  'it-IT',
+  'vi-VN',
+  'pl-PL',
+  'Tr-TR',
+] as const;
 /** §3.32: a custom answer is at most 128 characters. */
 export const MAX_ANSWER = 128;
 
@@ -45,7 +81,8 @@ export interface StandardQuestion {
   required: boolean;
 }
 
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const EMAIL =
+  /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 function shortText(name: string, value: unknown, max: number, required = false): string {
   if (value === undefined || value === null || value === '') {
@@ -76,7 +113,8 @@ export interface StandardQuestionInput {
 export function customQuestions(input: CustomQuestionInput[]): CustomQuestion[] {
   return input.map((q, i) => {
     const answers = q.answers ?? [];
-    if (q.type === 'single' && answers.length === 0) throw parameterError(`custom_questions[${i}].answers`, 'the choices of a single-choice question');
+    if (q.type === 'single' && answers.length === 0)
+      throw parameterError(`custom_questions[${i}].answers`, 'the choices of a single-choice question');
     return { title: q.title, type: q.type, answers, required: q.required ?? false };
   });
 }
@@ -95,11 +133,19 @@ function requireOpen(meeting: MeetingRow, now: number): void {
 export async function updateQuestions(
   db: Db,
   site: SiteRow,
-  input: { userId: string; confId: number; custom_questions?: CustomQuestionInput[] | undefined; questions?: StandardQuestionInput[] | undefined },
+  input: {
+    userId: string;
+    confId: number;
+    custom_questions?: CustomQuestionInput[] | undefined;
+    questions?: StandardQuestionInput[] | undefined;
+  },
   now: number,
 ): Promise<void> {
   const custom = input.custom_questions && customQuestions(input.custom_questions);
-  const standard = input.questions?.map((q): StandardQuestion => ({ field_name: q.field_name, required: q.required ?? false }));
+  const standard = input.questions?.map((q): StandardQuestion => ({
+    field_name: q.field_name,
+    required: q.required ?? false,
+  }));
   const { meeting } = await requireOwnMeeting(db, site, input.userId, input.confId, now, { lock: true });
   requireOpen(meeting, now);
   const current = await findSettings(db, meeting.id);
@@ -129,11 +175,17 @@ export interface RegistrantInput {
  * 3.32: registers a person. The meeting's required questions must be answered; the same email again
  * answers the registration it already has.
  */
-export async function addRegistrant(db: Db, site: SiteRow, input: RegistrantInput, now: number): Promise<{ registrant: RegistrantRow; meeting: MeetingRow }> {
+export async function addRegistrant(
+  db: Db,
+  site: SiteRow,
+  input: RegistrantInput,
+  now: number,
+): Promise<{ registrant: RegistrantRow; meeting: MeetingRow }> {
   const { meeting } = await requireOwnMeeting(db, site, input.userId, input.confId, now, { lock: true });
   requireOpen(meeting, now);
   const email = input.email.trim();
-  if (!EMAIL.test(email) || email.length > 254) throw parameterError('email', 'an email address such as name@example.com');
+  if (!EMAIL.test(email) || email.length > 254)
+    throw parameterError('email', 'an email address such as name@example.com');
   const existing = await findRegistrantByEmail(db, meeting.id, email.toLowerCase());
   if (existing) return { registrant: existing, meeting };
 
@@ -146,7 +198,8 @@ export async function addRegistrant(db: Db, site: SiteRow, input: RegistrantInpu
   const settings = await findSettings(db, meeting.id);
   const standard = JSON.parse(settings?.questions ?? '[]') as StandardQuestion[];
   for (const q of standard) {
-    if (q.required && fields[q.field_name].trim() === '') throw new ApiError(Code.parameter, `缺少参数 ${q.field_name} (the meeting requires ${q.field_name})`);
+    if (q.required && fields[q.field_name].trim() === '')
+      throw new ApiError(Code.parameter, `缺少参数 ${q.field_name} (the meeting requires ${q.field_name})`);
   }
   const custom = JSON.parse(settings?.custom_questions ?? '[]') as CustomQuestion[];
   for (const q of custom) {
@@ -170,7 +223,7 @@ export async function addRegistrant(db: Db, site: SiteRow, input: RegistrantInpu
     ...fields,
     language,
     custom_questions: JSON.stringify(answers),
-    status: (input.auto_approve ?? true ? 'approved' : 'pending') as RegistrantStatus,
+    status: ((input.auto_approve ?? true) ? 'approved' : 'pending') as RegistrantStatus,
     created_at: now,
     updated_at: now,
   };
@@ -183,7 +236,13 @@ export async function addRegistrant(db: Db, site: SiteRow, input: RegistrantInpu
     db,
     site.id,
     'registrant.created',
-    { confId: meeting.id, confNumber: meeting.conf_number, registrantId: inserted.registrant_id, email: inserted.email, status: inserted.status },
+    {
+      confId: meeting.id,
+      confNumber: meeting.conf_number,
+      registrantId: inserted.registrant_id,
+      email: inserted.email,
+      status: inserted.status,
+    },
     now,
   );
   return { registrant: inserted, meeting };

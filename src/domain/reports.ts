@@ -4,7 +4,14 @@ import { registrantsByIds } from '../store/registrants.repository.js';
 import { joinUrlOf, type LinkConfig } from './meeting-view.js';
 import { registrantView } from './registration.js';
 import { MeetingStatus } from './meeting-status.js';
-import { countParticipations, everyoneIn, openSession, participationPage, presentIn, sessionsOf } from '../store/presence.repository.js';
+import {
+  countParticipations,
+  everyoneIn,
+  openSession,
+  participationPage,
+  presentIn,
+  sessionsOf,
+} from '../store/presence.repository.js';
 import { formatDateTime, MINUTE_MS } from './time.js';
 
 const time = (ms: number | null) => (ms === null ? '' : formatDateTime(ms));
@@ -26,8 +33,16 @@ export function liveParticipant(p: ParticipationRow): LiveParticipantAnswer {
 }
 
 /** 2.15: who is in the meeting now; 2.30 (`includeLeft`): everyone of the live session, with `leaveTime`. */
-export async function liveParticipants(db: Db, meeting: MeetingRow, options: { includeLeft: false }): Promise<LiveParticipantAnswer[]>;
-export async function liveParticipants(db: Db, meeting: MeetingRow, options: { includeLeft: true }): Promise<Answer<'getLiveDetail2'>['data']>;
+export async function liveParticipants(
+  db: Db,
+  meeting: MeetingRow,
+  options: { includeLeft: false },
+): Promise<LiveParticipantAnswer[]>;
+export async function liveParticipants(
+  db: Db,
+  meeting: MeetingRow,
+  options: { includeLeft: true },
+): Promise<Answer<'getLiveDetail2'>['data']>;
 export async function liveParticipants(db: Db, meeting: MeetingRow, { includeLeft }: { includeLeft: boolean }) {
   const session = await openSession(db, meeting.id);
   if (!session) return [];
@@ -93,7 +108,12 @@ export async function flatReport(db: Db, meeting: MeetingRow, pageNo: number, pa
  * still be held; 5 no data, the meeting was never held. (4, "gave up retrying", cannot happen: presence
  * is recorded as it happens.)
  */
-export function recordStatus(meeting: MeetingRow, sessions: SessionRow[], totalLogs: number, people: number): 1 | 2 | 3 | 5 {
+export function recordStatus(
+  meeting: MeetingRow,
+  sessions: SessionRow[],
+  totalLogs: number,
+  people: number,
+): 1 | 2 | 3 | 5 {
   if (totalLogs === 0) {
     const over = meeting.conf_status === MeetingStatus.ended || meeting.conf_status === MeetingStatus.cancelled;
     return over && sessions.length === 0 ? 5 : 3;
@@ -102,7 +122,14 @@ export function recordStatus(meeting: MeetingRow, sessions: SessionRow[], totalL
 }
 
 /** 2.26: the page's log rows grouped by session `uuid`, sessions in order. */
-export async function sessionReport(db: Db, meeting: MeetingRow, pageNo: number, pageSize: number, now: number, links: LinkConfig) {
+export async function sessionReport(
+  db: Db,
+  meeting: MeetingRow,
+  pageNo: number,
+  pageSize: number,
+  now: number,
+  links: LinkConfig,
+) {
   const rows = await participationPage(db, meeting.id, (pageNo - 1) * pageSize, pageSize);
   const total = await countParticipations(db, meeting.id);
   const sessions = await sessionsOf(db, meeting.id);

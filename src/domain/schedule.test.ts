@@ -26,7 +26,21 @@ describe('meeting windows and names', () => {
   });
 
   it('finds every forbidden character of §2.1', () => {
-    for (const bad of ['a\\b', 'a/b', 'a:b', 'a*b', 'a?b', 'a？b', 'a"b', 'a<b', 'a>b', 'a|b', 'a&lt;b', 'a&gt;b', 'a\nb']) {
+    for (const bad of [
+      'a\\b',
+      'a/b',
+      'a:b',
+      'a*b',
+      'a?b',
+      'a？b',
+      'a"b',
+      'a<b',
+      'a>b',
+      'a|b',
+      'a&lt;b',
+      'a&gt;b',
+      'a\nb',
+    ]) {
       expect(forbiddenNamePart(bad)).toBeDefined();
     }
     expect(forbiddenNamePart('周会 (weekly) #3 & more')).toBeUndefined();

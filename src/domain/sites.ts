@@ -65,7 +65,11 @@ function settingsToColumns(settings: SiteSettings) {
     columns.name = name;
   }
   if (settings.totalNumParties !== undefined) {
-    if (!Number.isInteger(settings.totalNumParties) || settings.totalNumParties < 0 || settings.totalNumParties > 1_000_000) {
+    if (
+      !Number.isInteger(settings.totalNumParties) ||
+      settings.totalNumParties < 0 ||
+      settings.totalNumParties > 1_000_000
+    ) {
       throw parameterError('totalNumParties', 'an integer from 0 to 1000000');
     }
     columns.total_num_parties = settings.totalNumParties;
@@ -93,14 +97,18 @@ function settingsToColumns(settings: SiteSettings) {
   }
   if (settings.maxTuiliuUsers !== undefined) {
     const max = settings.maxTuiliuUsers;
-    if (max !== null && (!Number.isInteger(max) || max < 0)) throw parameterError('maxTuiliuUsers', 'a non-negative integer or none');
+    if (max !== null && (!Number.isInteger(max) || max < 0))
+      throw parameterError('maxTuiliuUsers', 'a non-negative integer or none');
     columns.max_tuiliu_users = max;
   }
   return columns;
 }
 
 function normaliseList(text: string, name: string): string {
-  const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const joined = items.join(',');
   if (joined.length > 1000) throw parameterError(name, 'at most 1000 characters');
   return joined;

@@ -34,7 +34,11 @@ export function timeRange(startTime: string, endTime: string): Range {
   if (from === undefined) throw parameterError('startTime', 'a GMT time yyyy-MM-dd HH:mm:ss');
   const to = parseDateTime(endTime);
   if (to === undefined) throw parameterError('endTime', 'a GMT time yyyy-MM-dd HH:mm:ss');
-  if (to < from) throw new ApiError(Code.parameter, '参数 endTime 无效 (invalid parameter endTime): expected a time not before startTime');
+  if (to < from)
+    throw new ApiError(
+      Code.parameter,
+      '参数 endTime 无效 (invalid parameter endTime): expected a time not before startTime',
+    );
   return { from, to };
 }
 
@@ -124,7 +128,11 @@ export const DEFAULT_DAYS_BACK = 30;
  * optional (blank counts as absent): `endTime` defaults to today (GMT, at `now`), `startTime` to {@link DEFAULT_DAYS_BACK} days
  * before `endTime`.
  */
-export function dayRange(startText: string | undefined, endText: string | undefined, now: number): { first: number; last: number } {
+export function dayRange(
+  startText: string | undefined,
+  endText: string | undefined,
+  now: number,
+): { first: number; last: number } {
   // A blank value, as a form that leaves the field empty sends it, counts as left out.
   const [startTime, endTime] = [startText, endText].map((text) => (text?.trim() ? text : undefined));
   const last = endTime === undefined ? Math.floor(now / DAY_MS) * DAY_MS : parseDate(endTime);
@@ -133,9 +141,13 @@ export function dayRange(startText: string | undefined, endText: string | undefi
   if (first === undefined) throw parameterError('startTime', 'a GMT date yyyy-MM-dd');
   if (last < first) {
     const given = endTime === undefined ? ` (endTime left out: today, ${dayOf(last)})` : '';
-    throw new ApiError(Code.parameter, `参数 endTime 无效 (invalid parameter endTime): expected a date not before startTime${given}`);
+    throw new ApiError(
+      Code.parameter,
+      `参数 endTime 无效 (invalid parameter endTime): expected a date not before startTime${given}`,
+    );
   }
-  if ((last - first) / DAY_MS + 1 > MAX_DAYS) throw parameterError('endTime', `at most ${MAX_DAYS} days after startTime`);
+  if ((last - first) / DAY_MS + 1 > MAX_DAYS)
+    throw parameterError('endTime', `at most ${MAX_DAYS} days after startTime`);
   return { first, last };
 }
 
@@ -152,7 +164,10 @@ export async function minutesPerDay(
   const out: { datetime: string; duration: number }[] = [];
   for (let day = first; day <= last; day += DAY_MS) {
     const row = rows.get(dayOf(day));
-    out.push({ datetime: dayOf(day), duration: minutes(row ? (of === 'meeting' ? row.meeting_ms : row.participant_ms) : 0) });
+    out.push({
+      datetime: dayOf(day),
+      duration: minutes(row ? (of === 'meeting' ? row.meeting_ms : row.participant_ms) : 0),
+    });
   }
   return out;
 }

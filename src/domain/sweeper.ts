@@ -20,7 +20,9 @@ export async function sweep(db: Db, now: number, heartbeatTimeoutMs: number): Pr
     await db.transaction().execute(async (trx) => {
       const meeting = await findMeetingById(trx, meetingId, { lock: true });
       if (!meeting) return;
-      const stale = (await staleParticipants(trx, meetingId, silentSince)).sort((a, b) => a.last_seen_at! - b.last_seen_at!);
+      const stale = (await staleParticipants(trx, meetingId, silentSince)).sort(
+        (a, b) => a.last_seen_at! - b.last_seen_at!,
+      );
       for (const p of stale) {
         const current = (await findMeetingById(trx, meetingId))!;
         await leaveMeeting(trx, current, [p], p.last_seen_at!);

@@ -11,7 +11,7 @@ export function dayOf(ms: number): string {
 /** [start, end) cut at GMT midnights: how much of it falls on each day. */
 export function splitByDay(start: number, end: number): { day: string; ms: number }[] {
   const parts: { day: string; ms: number }[] = [];
-  for (let from = start; from < end; ) {
+  for (let from = start; from < end;) {
     const midnight = Math.floor(from / DAY_MS) * DAY_MS + DAY_MS;
     const to = Math.min(end, midnight);
     parts.push({ day: dayOf(from), ms: to - from });
@@ -22,13 +22,18 @@ export function splitByDay(start: number, end: number): { day: string; ms: numbe
 
 /** Statistics: a participation began. */
 export async function recordJoin(db: Db, siteId: number, deviceType: string, at: number): Promise<void> {
-  await addUsage(db, siteId, dayOf(at), { joins: 1, mobile_joins: deviceType === 'mobile' ? 1 : 0, pc_joins: deviceType === 'pc' ? 1 : 0 });
+  await addUsage(db, siteId, dayOf(at), {
+    joins: 1,
+    mobile_joins: deviceType === 'mobile' ? 1 : 0,
+    pc_joins: deviceType === 'pc' ? 1 : 0,
+  });
 }
 
 /** Statistics: participations ended; their time goes to the days it fell on. */
 export async function recordParticipationsClosed(db: Db, closed: ParticipationRow[]): Promise<void> {
   for (const p of closed) {
-    for (const part of splitByDay(p.joined_at, p.left_at!)) await addUsage(db, p.site_id, part.day, { participant_ms: part.ms });
+    for (const part of splitByDay(p.joined_at, p.left_at!))
+      await addUsage(db, p.site_id, part.day, { participant_ms: part.ms });
   }
 }
 

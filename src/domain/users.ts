@@ -4,7 +4,14 @@ import { deleteHostKeyFailures } from '../store/entry-failures.repository.js';
 import { MeetingStatus } from './meeting-status.js';
 import { countUserMeetings, deleteUserMeetings } from '../store/meetings.repository.js';
 import { lockSite } from '../store/sites.repository.js';
-import { countTuiliuUsers, findUser, insertUser, markUserDeleted, updateUser, type UserChanges } from '../store/users.repository.js';
+import {
+  countTuiliuUsers,
+  findUser,
+  insertUser,
+  markUserDeleted,
+  updateUser,
+  type UserChanges,
+} from '../store/users.repository.js';
 import { ApiError, Code, parameterError } from './errors.js';
 import { newHostKey } from './secrets.js';
 import { siteRegions } from './sites.js';
@@ -43,7 +50,12 @@ export function userInfo(user: UserRow): UserInfo {
   };
 }
 
-export async function requireUser(db: Db, site: SiteRow, userId: string, { lock = false }: { lock?: boolean } = {}): Promise<UserRow> {
+export async function requireUser(
+  db: Db,
+  site: SiteRow,
+  userId: string,
+  { lock = false }: { lock?: boolean } = {},
+): Promise<UserRow> {
   const user = await findUser(db, site.id, userId, { lock });
   if (!user) throw new ApiError(Code.accountNotFound, `账号不存在 (no user with userId "${userId}" on this site)`);
   return user;
@@ -93,7 +105,10 @@ export interface UserUpdateInput {
 export async function createOrUpdateUser(db: Db, site: SiteRow, input: UserUpdateInput, now: number): Promise<UserRow> {
   const existing = await findUser(db, site.id, input.userId);
   if (!existing && input.isNeedCreate === false) {
-    throw new ApiError(Code.accountNotFound, `账号不存在 (no user with userId "${input.userId}"; isNeedCreate=false only updates)`);
+    throw new ApiError(
+      Code.accountNotFound,
+      `账号不存在 (no user with userId "${input.userId}"; isNeedCreate=false only updates)`,
+    );
   }
   const user = existing ?? (await findOrCreateUser(db, site, input, now));
   if (input.enableTuiliu === 1 && user.enable_tuiliu !== 1) await checkTuiliuQuota(db, site, user);
@@ -145,7 +160,13 @@ export async function changeUserRegion(
  * 2.20: deletes the user. Never while one of its meetings is live; without `force`, only when it has
  * no scheduled meeting. Its meetings and their reports disappear with it; scheduled ones are cancelled.
  */
-export async function deleteUser(db: Db, site: SiteRow, userId: string, { force }: { force: boolean }, now: number): Promise<void> {
+export async function deleteUser(
+  db: Db,
+  site: SiteRow,
+  userId: string,
+  { force }: { force: boolean },
+  now: number,
+): Promise<void> {
   const user = await requireUser(db, site, userId, { lock: true });
   if ((await countUserMeetings(db, user.id, MeetingStatus.live)) > 0) {
     throw new ApiError(Code.wrongState, `用户有正在进行的会议，不能删除 (userId "${userId}" has a live meeting)`);

@@ -61,7 +61,11 @@ export function networkList(entries: readonly string[]): net.BlockList {
     const family = net.isIP(address);
     const type = family === 6 ? 'ipv6' : 'ipv4';
     const bits = Number(prefix);
-    if (family === 0 || extra !== undefined || (prefix !== undefined && (!/^\d{1,3}$/.test(prefix) || bits > (family === 6 ? 128 : 32)))) {
+    if (
+      family === 0 ||
+      extra !== undefined ||
+      (prefix !== undefined && (!/^\d{1,3}$/.test(prefix) || bits > (family === 6 ? 128 : 32)))
+    ) {
       throw new Error(`"${entry}" is not an IP address or CIDR`);
     }
     if (prefix === undefined) list.addAddress(address, type);
@@ -92,7 +96,9 @@ export function checkAddress(address: string, policy: WebhookTargetPolicy, host 
   const kind = internalKind(address);
   if (kind === undefined || allowedList(policy).check(address, net.isIP(address) === 6 ? 'ipv6' : 'ipv4')) return;
   const via = host === address ? '' : `${host} resolves to `;
-  throw new TargetRefused(`${via}${address} (${kind}): webhooks go to public addresses only (internal ones need HUIGUAN_WEBHOOK_ALLOW_PRIVATE or HUIGUAN_WEBHOOK_ALLOWED_NETWORKS)`);
+  throw new TargetRefused(
+    `${via}${address} (${kind}): webhooks go to public addresses only (internal ones need HUIGUAN_WEBHOOK_ALLOW_PRIVATE or HUIGUAN_WEBHOOK_ALLOWED_NETWORKS)`,
+  );
 }
 
 /** A URL's host without the brackets of an IPv6 literal. */
@@ -120,13 +126,16 @@ export async function checkTarget(url: URL, policy: WebhookTargetPolicy): Promis
   } catch {
     addresses = [];
   }
-  if (addresses.length === 0 && INTERNAL_NAME.test(host)) throw new TargetRefused(`${host} is an internal name: webhooks go to public addresses only`);
+  if (addresses.length === 0 && INTERNAL_NAME.test(host))
+    throw new TargetRefused(`${host} is an internal name: webhooks go to public addresses only`);
   for (const { address } of addresses) checkAddress(address, policy, host);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), ms).unref()));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), ms).unref()),
+  );
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -139,9 +148,12 @@ export function guardedLookup(policy: WebhookTargetPolicy): LookupFunction {
   return (hostname, options, callback) => {
     (policy.resolve ?? systemResolve)(hostname).then(
       (found) => {
-        const addresses = found.filter((a) => !options.family || a.family === options.family).map((a) => ({ address: a.address, family: a.family }));
+        const addresses = found
+          .filter((a) => !options.family || a.family === options.family)
+          .map((a) => ({ address: a.address, family: a.family }));
         try {
-          if (addresses.length === 0) throw Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' });
+          if (addresses.length === 0)
+            throw Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' });
           for (const { address } of addresses) checkAddress(address, policy, hostname);
         } catch (err) {
           callback(err as NodeJS.ErrnoException, '', 0);
@@ -160,7 +172,11 @@ export function guardedLookup(policy: WebhookTargetPolicy): LookupFunction {
  * literal address is checked here; a name, by {@link guardedLookup} as the connection is made. Fails
  * with the policy's reason, a network error, or an abort of `signal`.
  */
-export function postChecked(url: string, init: { headers: Record<string, string>; body: string; signal: AbortSignal }, policy: WebhookTargetPolicy): Promise<number> {
+export function postChecked(
+  url: string,
+  init: { headers: Record<string, string>; body: string; signal: AbortSignal },
+  policy: WebhookTargetPolicy,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const host = hostOf(target);

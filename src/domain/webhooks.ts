@@ -23,7 +23,14 @@ import { ApiError, Code, parameterError } from './errors.js';
 import { formatDateTime } from './time.js';
 import { checkTarget, postChecked, TargetRefused, type WebhookTargetPolicy } from './webhook-targets.js';
 
-export const EVENT_TYPES = ['meeting.started', 'meeting.ended', 'participant.joined', 'participant.left', 'recording.completed', 'registrant.created'] as const;
+export const EVENT_TYPES = [
+  'meeting.started',
+  'meeting.ended',
+  'participant.joined',
+  'participant.left',
+  'recording.completed',
+  'registrant.created',
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Deliveries are retried this long after the event, then marked failed. */
@@ -36,11 +43,31 @@ export const MAX_ENDPOINTS_PER_SITE = 20;
 export const DELIVERY_TIMEOUT_MS = 5_000;
 
 /** Records an event of the site and queues it for every endpoint that subscribed to its type. */
-export async function emitEvent(db: Db, siteId: number, type: EventType, data: Record<string, unknown>, at: number): Promise<void> {
+export async function emitEvent(
+  db: Db,
+  siteId: number,
+  type: EventType,
+  data: Record<string, unknown>,
+  at: number,
+): Promise<void> {
   const seq = await nextSeq(db, siteId);
-  const event = await insertEvent(db, { site_id: siteId, seq, event_id: randomUUID(), type, occurred_at: at, payload: JSON.stringify(data) });
-  const endpoints = (await endpointsOf(db, siteId)).filter((e) => e.events === '*' || e.events.split(',').includes(type));
-  await insertDeliveries(db, Number(event.id), endpoints.map((e) => e.id), at);
+  const event = await insertEvent(db, {
+    site_id: siteId,
+    seq,
+    event_id: randomUUID(),
+    type,
+    occurred_at: at,
+    payload: JSON.stringify(data),
+  });
+  const endpoints = (await endpointsOf(db, siteId)).filter(
+    (e) => e.events === '*' || e.events.split(',').includes(type),
+  );
+  await insertDeliveries(
+    db,
+    Number(event.id),
+    endpoints.map((e) => e.id),
+    at,
+  );
 }
 
 /**
@@ -48,7 +75,13 @@ export async function emitEvent(db: Db, siteId: number, type: EventType, data: R
  * host is, or resolves to, an address `targets` does not allow (default: internal ones), and a site's
  * endpoint beyond {@link MAX_ENDPOINTS_PER_SITE}.
  */
-export async function createEndpoint(db: Db, site: SiteRow, input: { url: string; events?: string | undefined }, now: number, targets: WebhookTargetPolicy = {}) {
+export async function createEndpoint(
+  db: Db,
+  site: SiteRow,
+  input: { url: string; events?: string | undefined },
+  now: number,
+  targets: WebhookTargetPolicy = {},
+) {
   let url: URL;
   try {
     url = new URL(input.url);
@@ -56,8 +89,15 @@ export async function createEndpoint(db: Db, site: SiteRow, input: { url: string
     throw parameterError('url', 'an absolute http(s) URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw parameterError('url', 'an absolute http(s) URL');
-  const events = (input.events ?? '*').split(',').map((e) => e.trim()).filter((e) => e !== '');
-  if (events.length === 0 || !(events.length === 1 && events[0] === '*') && !events.every((e) => (EVENT_TYPES as readonly string[]).includes(e))) {
+  const events = (input.events ?? '*')
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
+  if (
+    events.length === 0 ||
+    (!(events.length === 1 && events[0] === '*') &&
+      !events.every((e) => (EVENT_TYPES as readonly string[]).includes(e)))
+  ) {
     throw parameterError('events', `* or some of ${EVENT_TYPES.join(', ')}, comma-separated`);
   }
   try {
@@ -68,14 +108,24 @@ export async function createEndpoint(db: Db, site: SiteRow, input: { url: string
   }
   await lockSite(db, site.id);
   if ((await countEndpoints(db, site.id)) >= MAX_ENDPOINTS_PER_SITE) {
-    throw new ApiError(Code.parameter, `已达上限 (limit reached): a site has at most ${MAX_ENDPOINTS_PER_SITE} webhook endpoints; delete one before adding another`);
+    throw new ApiError(
+      Code.parameter,
+      `已达上限 (limit reached): a site has at most ${MAX_ENDPOINTS_PER_SITE} webhook endpoints; delete one before adding another`,
+    );
   }
-  return insertEndpoint(db, { site_id: site.id, url: url.toString(), secret: randomBytes(32).toString('hex'), events: events.join(','), created_at: now });
+  return insertEndpoint(db, {
+    site_id: site.id,
+    url: url.toString(),
+    secret: randomBytes(32).toString('hex'),
+    events: events.join(','),
+    created_at: now,
+  });
 }
 
 /** Stops sending to an endpoint: its pending deliveries are dropped, none is attempted again. */
 export async function removeEndpoint(db: Db, site: SiteRow, id: number): Promise<void> {
-  if (!(await deactivateEndpoint(db, site.id, id))) throw new ApiError(Code.parameter, `参数 id 无效 (invalid parameter id): no webhook endpoint ${id} of this site`);
+  if (!(await deactivateEndpoint(db, site.id, id)))
+    throw new ApiError(Code.parameter, `参数 id 无效 (invalid parameter id): no webhook endpoint ${id} of this site`);
   await dropPendingDeliveries(db, id, 'endpoint deleted');
 }
 
@@ -85,8 +135,18 @@ export function signature(secret: string, body: string, unixSeconds: number): st
 }
 
 /** The JSON an endpoint receives, and the feed answers. */
-export function eventBody(e: { event_id: string; seq: number; type: string; occurred_at: number; payload: string }, siteSign: string) {
-  return { id: e.event_id, seq: Number(e.seq), type: e.type, time: formatDateTime(e.occurred_at), siteSign, data: JSON.parse(e.payload) as Record<string, unknown> };
+export function eventBody(
+  e: { event_id: string; seq: number; type: string; occurred_at: number; payload: string },
+  siteSign: string,
+) {
+  return {
+    id: e.event_id,
+    seq: Number(e.seq),
+    type: e.type,
+    time: formatDateTime(e.occurred_at),
+    siteSign,
+    data: JSON.parse(e.payload) as Record<string, unknown>,
+  };
 }
 
 export interface DeliveryOptions {
@@ -203,7 +263,14 @@ async function deliverOne(db: Db, d: Head, now: number, options: DeliveryOptions
   }
   const retryIn = Math.min(FIRST_RETRY_MS * 2 ** (attempts - 1), MAX_RETRY_MS);
   const giveUp = now + retryIn - d.created_at > RETRY_FOR_MS;
-  await recordAttempt(db, d.id, { status: giveUp ? 'failed' : 'pending', attempts, nextAttemptAt: now + retryIn, statusCode, error, now });
+  await recordAttempt(db, d.id, {
+    status: giveUp ? 'failed' : 'pending',
+    attempts,
+    nextAttemptAt: now + retryIn,
+    statusCode,
+    error,
+    now,
+  });
   return true;
 }
 

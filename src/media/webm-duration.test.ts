@@ -4,7 +4,8 @@ import { el, liveWebm } from '../../test/fixtures/webm.js';
 import { applyWebmPatch, scanWebm } from './webm-duration.js';
 
 /** The source in small pieces, as chunks arrive. */
-const pieces = (buf: Buffer, size = 7) => Readable.from(Array.from({ length: Math.ceil(buf.length / size) }, (_, i) => buf.subarray(i * size, (i + 1) * size)));
+const pieces = (buf: Buffer, size = 7) =>
+  Readable.from(Array.from({ length: Math.ceil(buf.length / size) }, (_, i) => buf.subarray(i * size, (i + 1) * size)));
 
 async function bytes(stream: Readable): Promise<Buffer> {
   const out: Buffer[] = [];
@@ -27,7 +28,9 @@ describe('scanWebm and applyWebmPatch', () => {
     expect(again.durationMs).toBe(2500);
     expect(again.patch).toBeUndefined();
     // Everything after Info is the same bytes.
-    expect(fixed.subarray(fixed.length - (file.length - scan.patch!.infoEnd)).equals(file.subarray(scan.patch!.infoEnd))).toBe(true);
+    expect(
+      fixed.subarray(fixed.length - (file.length - scan.patch!.infoEnd)).equals(file.subarray(scan.patch!.infoEnd)),
+    ).toBe(true);
   });
 
   it('grows a known Segment size by what Info grew', async () => {

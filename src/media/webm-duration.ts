@@ -140,7 +140,8 @@ export async function scanWebm(source: AsyncIterable<Buffer>): Promise<WebmScan>
     const size = id && vint(head.subarray(id.length), false);
     if (!id || !size) break;
     const headerLength = id.length + size.length;
-    if (id.value === SEGMENT && !size.unknown) segmentSize = { offset: start + id.length, length: size.length, value: size.value };
+    if (id.value === SEGMENT && !size.unknown)
+      segmentSize = { offset: start + id.length, length: size.length, value: size.value };
     reader.consume(headerLength);
     if (DESCEND.has(id.value)) continue;
     if (size.unknown) break;
@@ -165,7 +166,8 @@ export async function scanWebm(source: AsyncIterable<Buffer>): Promise<WebmScan>
       await reader.ensure(Math.min(size.value, 12));
       const block = reader.peek(Math.min(size.value, 12));
       const track = vint(block, false);
-      if (track && block.length >= track.length + 2) lastBlock = Math.max(lastBlock, clusterTime + block.readInt16BE(track.length));
+      if (track && block.length >= track.length + 2)
+        lastBlock = Math.max(lastBlock, clusterTime + block.readInt16BE(track.length));
     }
     if (!(await reader.skip(size.value))) break;
   }
@@ -178,7 +180,12 @@ export async function scanWebm(source: AsyncIterable<Buffer>): Promise<WebmScan>
     durationMs,
     statedDurationMs,
     patch:
-      info && needed && patchable && info.end <= HEAD_LIMIT && durationMs > 0 && fits(segmentSize, info.end - info.start)
+      info &&
+      needed &&
+      patchable &&
+      info.end <= HEAD_LIMIT &&
+      durationMs > 0 &&
+      fits(segmentSize, info.end - info.start)
         ? infoPatch(info, lastBlock, segmentSize)
         : undefined,
   };
@@ -189,7 +196,11 @@ function fits(segment: WebmPatch['segmentSize'], infoLength: number): boolean {
   return !segment || segment.value + infoLength + 19 < 2 ** (7 * segment.length) - 1;
 }
 
-function infoPatch(info: { start: number; end: number; body: Buffer }, duration: number, segmentSize: WebmPatch['segmentSize']): WebmPatch {
+function infoPatch(
+  info: { start: number; end: number; body: Buffer },
+  duration: number,
+  segmentSize: WebmPatch['segmentSize'],
+): WebmPatch {
   const kept = children(info.body)
     .filter(([id]) => id !== DURATION)
     .map(([, at, , end]) => info.body.subarray(at, end));
@@ -200,7 +211,12 @@ function infoPatch(info: { start: number; end: number; body: Buffer }, duration:
   const body = Buffer.concat([...kept, durationElement]);
   const id = Buffer.alloc(4);
   id.writeUInt32BE(INFO, 0);
-  return { infoStart: info.start, infoEnd: info.end, info: Buffer.concat([id, sizeField(body.length, 8), body]), segmentSize };
+  return {
+    infoStart: info.start,
+    infoEnd: info.end,
+    info: Buffer.concat([id, sizeField(body.length, 8), body]),
+    segmentSize,
+  };
 }
 
 /** An element size as an EBML variable-length integer of `length` bytes. */

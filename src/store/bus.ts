@@ -79,7 +79,10 @@ export function signalParts(signal: Signal): string[] {
   const text = deflateRawSync(JSON.stringify(signal)).toString('base64');
   const id = randomBytes(6).toString('hex');
   const count = Math.max(1, Math.ceil(text.length / PART_CHARS));
-  return Array.from({ length: count }, (_, i) => `${id} ${i} ${count} ${text.slice(i * PART_CHARS, (i + 1) * PART_CHARS)}`);
+  return Array.from(
+    { length: count },
+    (_, i) => `${id} ${i} ${count} ${text.slice(i * PART_CHARS, (i + 1) * PART_CHARS)}`,
+  );
 }
 
 /** Puts {@link signalParts} together again; answers the signal once its last part arrived. */
@@ -164,7 +167,13 @@ class PostgresBus extends LocalBus {
 
   /** A connection that fails and says so through `error` (one without a listener would end the process). */
   private newClient(): pg.Client {
-    const client = new pg.Client({ connectionString: this.databaseUrl, application_name: 'huiguan', connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
+    const client = new pg.Client({
+      connectionString: this.databaseUrl,
+      application_name: 'huiguan',
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    });
     client.on('error', () => undefined);
     return client;
   }
@@ -238,9 +247,17 @@ export function createLocalBus(): MeetingBus {
 }
 
 /** The bus for this store. Channel names carry the schema, so test schemas never hear each other. */
-export async function createBus(store: Store, databaseUrl: string | undefined, onError: (err: unknown) => void): Promise<MeetingBus> {
+export async function createBus(
+  store: Store,
+  databaseUrl: string | undefined,
+  onError: (err: unknown) => void,
+): Promise<MeetingBus> {
   if (store.dialect !== 'postgres' || !databaseUrl) return new LocalBus();
-  const bus = new PostgresBus(databaseUrl, `huiguan_${store.schema ?? 'public'}`.toLowerCase().replace(/[^a-z0-9_]/g, '_'), onError);
+  const bus = new PostgresBus(
+    databaseUrl,
+    `huiguan_${store.schema ?? 'public'}`.toLowerCase().replace(/[^a-z0-9_]/g, '_'),
+    onError,
+  );
   await bus.connect();
   return bus;
 }

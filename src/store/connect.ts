@@ -96,10 +96,15 @@ export async function connect(options: ConnectOptions): Promise<Store> {
   if (options.backgroundCheckpoint && file !== ':memory:') {
     // A backstop only: the worker keeps the log far below this (about 40 MB of pages).
     database.pragma('wal_autocheckpoint = 10000');
-    checkpointer = startCheckpointer({ file: path.resolve(file), ...(options.onCheckpointError ? { onError: options.onCheckpointError } : {}) });
+    checkpointer = startCheckpointer({
+      file: path.resolve(file),
+      ...(options.onCheckpointError ? { onError: options.onCheckpointError } : {}),
+    });
   }
   return {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database, () => void checkpointer?.stop()) }) }),
+    db: new Kysely<Database>({
+      dialect: new SqliteDialect({ database: withStatementCache(database, () => void checkpointer?.stop()) }),
+    }),
     dialect: 'sqlite',
     location: file === ':memory:' ? file : path.resolve(file),
   };

@@ -1,4 +1,11 @@
-import { PostgresAdapter, sql, type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
+import {
+  PostgresAdapter,
+  sql,
+  type ColumnDefinitionBuilder,
+  type CreateTableBuilder,
+  type Kysely,
+  type SelectQueryBuilder,
+} from 'kysely';
 
 /**
  * Everything that differs between SQLite and PostgreSQL lives here, so that the repositories and
@@ -42,7 +49,8 @@ export function skipLocked<QB extends SelectQueryBuilder<any, any, any>>(db: Kys
  * that key. PostgreSQL keeps every table as a heap beside its indexes: nothing to add.
  */
 export function withoutRowid(db: Kysely<any>) {
-  return <B extends CreateTableBuilder<any, any>>(builder: B): B => (isPostgres(db) ? builder : (builder.modifyEnd(sql`without rowid`) as B));
+  return <B extends CreateTableBuilder<any, any>>(builder: B): B =>
+    isPostgres(db) ? builder : (builder.modifyEnd(sql`without rowid`) as B);
 }
 
 /** Namespaces of transaction-scoped locks (`lockKey`). */

@@ -13,7 +13,12 @@ export async function pruneEntryFailures(db: Db, before: number): Promise<void> 
 }
 
 /** A client's failures on a meeting since `since`: how many, and the last one's time. */
-export async function clientFailures(db: Db, meetingId: number, client: string, since: number): Promise<{ count: number; last: number }> {
+export async function clientFailures(
+  db: Db,
+  meetingId: number,
+  client: string,
+  since: number,
+): Promise<{ count: number; last: number }> {
   const row = await db
     .selectFrom('entry_failures')
     .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('at').as('last')])
@@ -28,10 +33,22 @@ export async function clientFailures(db: Db, meetingId: number, client: string, 
 export type FailureScope = { meetingId: number } | { hostUserPk: number };
 
 /** Time of the `n`-th most recent failure of `scope` since `since`; undefined when there are fewer. */
-export async function nthRecentFailure(db: Db, scope: FailureScope, since: number, n: number): Promise<number | undefined> {
+export async function nthRecentFailure(
+  db: Db,
+  scope: FailureScope,
+  since: number,
+  n: number,
+): Promise<number | undefined> {
   let query = db.selectFrom('entry_failures').select('at').where('at', '>=', since);
-  query = 'meetingId' in scope ? query.where('meeting_id', '=', scope.meetingId) : query.where('host_user_pk', '=', scope.hostUserPk).where('kind', '=', 'host_key');
-  const row = await query.orderBy('at', 'desc').limit(1).offset(n - 1).executeTakeFirst();
+  query =
+    'meetingId' in scope
+      ? query.where('meeting_id', '=', scope.meetingId)
+      : query.where('host_user_pk', '=', scope.hostUserPk).where('kind', '=', 'host_key');
+  const row = await query
+    .orderBy('at', 'desc')
+    .limit(1)
+    .offset(n - 1)
+    .executeTakeFirst();
   return row && Number(row.at);
 }
 

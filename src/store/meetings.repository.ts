@@ -19,13 +19,23 @@ export async function insertMeeting(db: Db, meeting: NewMeeting): Promise<Meetin
 }
 
 /** A site's meeting by confId; `lock` holds its row for the transaction. */
-export async function findMeeting(db: Db, siteId: number, confId: number, { lock = false }: { lock?: boolean } = {}): Promise<MeetingRow | undefined> {
+export async function findMeeting(
+  db: Db,
+  siteId: number,
+  confId: number,
+  { lock = false }: { lock?: boolean } = {},
+): Promise<MeetingRow | undefined> {
   const query = db.selectFrom('meetings').selectAll().where('id', '=', confId).where('site_id', '=', siteId);
   return (lock ? forUpdate(db, query) : query).executeTakeFirst();
 }
 
 export async function findMeetingByNumber(db: Db, siteId: number, confNumber: string): Promise<MeetingRow | undefined> {
-  return db.selectFrom('meetings').selectAll().where('conf_number', '=', confNumber).where('site_id', '=', siteId).executeTakeFirst();
+  return db
+    .selectFrom('meetings')
+    .selectAll()
+    .where('conf_number', '=', confNumber)
+    .where('site_id', '=', siteId)
+    .executeTakeFirst();
 }
 
 export async function updateMeeting(db: Db, id: number, changes: MeetingUpdate): Promise<MeetingRow> {
@@ -75,11 +85,7 @@ export async function siteOccupations(db: Db, siteId: number, q: OverlapQuery) {
 
 /** The confId of one of the user's scheduled or live meetings overlapping [from, to), if any. */
 export async function userOverlap(db: Db, userPk: number, q: OverlapQuery): Promise<number | undefined> {
-  const query = db
-    .selectFrom('meetings')
-    .select('id')
-    .where('user_pk', '=', userPk)
-    .$call(occupying(q));
+  const query = db.selectFrom('meetings').select('id').where('user_pk', '=', userPk).$call(occupying(q));
   const row = await query.limit(1).executeTakeFirst();
   return row?.id;
 }
@@ -101,7 +107,11 @@ export async function busyRooms(db: Db, roomIds: number[], q: OverlapQuery): Pro
  * Marks scheduled meetings whose window has passed as ended (3): unheld ones are finished
  * (NOTES.md), held ones are over. Scoped to one user or one meeting, or all meetings.
  */
-export async function settleFinished(db: Db, now: number, scope: { userPk?: number; meetingId?: number } = {}): Promise<number> {
+export async function settleFinished(
+  db: Db,
+  now: number,
+  scope: { userPk?: number; meetingId?: number } = {},
+): Promise<number> {
   let due = db
     .selectFrom('meetings')
     .select('id')
@@ -150,7 +160,8 @@ export async function listMeetingsPage(db: Db, q: ListQuery): Promise<{ items: L
   let total = 0;
   let start: { from: number | undefined; skip: number } | undefined;
   for (const { day, n } of days) {
-    if (!start && total + n > q.offset) start = { from: Math.max(day * DAY_MS, q.startFrom ?? -Infinity), skip: q.offset - total };
+    if (!start && total + n > q.offset)
+      start = { from: Math.max(day * DAY_MS, q.startFrom ?? -Infinity), skip: q.offset - total };
     total += n;
   }
   return { items: start ? await pageOfList(db, q, start.from, start.skip) : [], total };
@@ -162,7 +173,12 @@ export type ListedMeeting = Awaited<ReturnType<typeof pageOfList>>[number];
 async function pageOfList(db: Db, q: ListQuery, from: number | undefined, skip: number) {
   // The page's ids come from the list index alone (it covers every column used), so the rows skipped
   // cost an index step each, not a row and a user lookup; only the page is joined.
-  const page = listed(db, q, from, q.startTo).select('id').orderBy('start_time').orderBy('id').offset(skip).limit(q.limit);
+  const page = listed(db, q, from, q.startTo)
+    .select('id')
+    .orderBy('start_time')
+    .orderBy('id')
+    .offset(skip)
+    .limit(q.limit);
   return db
     .selectFrom('meetings')
     .innerJoin('users', 'users.id', 'meetings.user_pk')
@@ -177,7 +193,8 @@ async function pageOfList(db: Db, q: ListQuery, from: number | undefined, skip: 
 /** The list's rows with a start time in [from, to] (either bound optional), on the list index. */
 function listed(db: Db, q: ListQuery, from: number | undefined, to: number | undefined) {
   let query = db.selectFrom('meetings').where('conf_status', '=', q.status).where('conf_del_flag', '=', DelFlag.normal);
-  query = 'siteId' in q.owner ? query.where('site_id', '=', q.owner.siteId) : query.where('user_pk', '=', q.owner.userPk);
+  query =
+    'siteId' in q.owner ? query.where('site_id', '=', q.owner.siteId) : query.where('user_pk', '=', q.owner.userPk);
   if (from !== undefined) query = query.where('start_time', '>=', from);
   if (to !== undefined) query = query.where('start_time', '<=', to);
   return query;
@@ -240,11 +257,19 @@ export async function deleteUserMeetings(db: Db, userPk: number, now: number): P
     .where('user_pk', '=', userPk)
     .where('conf_status', '=', MeetingStatus.scheduled)
     .execute();
-  await db.updateTable('meetings').set({ conf_del_flag: DelFlag.deleted, updated_at: now }).where('user_pk', '=', userPk).execute();
+  await db
+    .updateTable('meetings')
+    .set({ conf_del_flag: DelFlag.deleted, updated_at: now })
+    .where('user_pk', '=', userPk)
+    .execute();
 }
 
 /** A meeting by confId, whatever its site (housekeeping); `lock` holds its row. */
-export async function findMeetingById(db: Db, id: number, { lock = false }: { lock?: boolean } = {}): Promise<MeetingRow | undefined> {
+export async function findMeetingById(
+  db: Db,
+  id: number,
+  { lock = false }: { lock?: boolean } = {},
+): Promise<MeetingRow | undefined> {
   const query = db.selectFrom('meetings').selectAll().where('id', '=', id);
   return (lock ? forUpdate(db, query) : query).executeTakeFirst();
 }

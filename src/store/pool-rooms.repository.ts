@@ -25,7 +25,12 @@ export async function listPoolRooms(db: Db, siteId: number): Promise<PoolRoomRow
  * The site's pool rooms that can hold `parties`: of exactly that capacity, or with `larger` of any capacity
  * at least that, smallest first.
  */
-export async function poolRoomsFor(db: Db, siteId: number, parties: number, { larger }: { larger: boolean }): Promise<PoolRoomRow[]> {
+export async function poolRoomsFor(
+  db: Db,
+  siteId: number,
+  parties: number,
+  { larger }: { larger: boolean },
+): Promise<PoolRoomRow[]> {
   return db
     .selectFrom('rooms')
     .selectAll()

@@ -4,10 +4,21 @@ import { skipLocked } from './dialect.js';
 // Sessions
 
 export async function openSession(db: Db, meetingId: number): Promise<SessionRow | undefined> {
-  return db.selectFrom('sessions').selectAll().where('meeting_id', '=', meetingId).where('ended_at', 'is', null).executeTakeFirst();
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('meeting_id', '=', meetingId)
+    .where('ended_at', 'is', null)
+    .executeTakeFirst();
 }
 
-export async function insertSession(db: Db, siteId: number, meetingId: number, uuid: string, at: number): Promise<SessionRow> {
+export async function insertSession(
+  db: Db,
+  siteId: number,
+  meetingId: number,
+  uuid: string,
+  at: number,
+): Promise<SessionRow> {
   return db
     .insertInto('sessions')
     .values({ site_id: siteId, meeting_id: meetingId, uuid, started_at: at, ended_at: null })
@@ -20,7 +31,13 @@ export async function closeSession(db: Db, sessionId: number, at: number): Promi
 }
 
 export async function sessionsOf(db: Db, meetingId: number): Promise<SessionRow[]> {
-  return db.selectFrom('sessions').selectAll().where('meeting_id', '=', meetingId).orderBy('started_at').orderBy('id').execute();
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('meeting_id', '=', meetingId)
+    .orderBy('started_at')
+    .orderBy('id')
+    .execute();
 }
 
 // Participations
@@ -43,7 +60,13 @@ export async function presentIn(db: Db, sessionId: number): Promise<Participatio
 
 /** Everyone who was in the session, those who left included, in joining order. */
 export async function everyoneIn(db: Db, sessionId: number): Promise<ParticipationRow[]> {
-  return db.selectFrom('participations').selectAll().where('session_id', '=', sessionId).orderBy('joined_at').orderBy('id').execute();
+  return db
+    .selectFrom('participations')
+    .selectAll()
+    .where('session_id', '=', sessionId)
+    .orderBy('joined_at')
+    .orderBy('id')
+    .execute();
 }
 
 export async function countPresent(db: Db, sessionId: number): Promise<number> {
@@ -58,7 +81,12 @@ export async function countPresent(db: Db, sessionId: number): Promise<number> {
 
 /** The open participation a page's ticket holds, if any. */
 export async function presentByTicket(db: Db, token: string): Promise<ParticipationRow | undefined> {
-  return db.selectFrom('participations').selectAll().where('ticket', '=', token).where('left_at', 'is', null).executeTakeFirst();
+  return db
+    .selectFrom('participations')
+    .selectAll()
+    .where('ticket', '=', token)
+    .where('left_at', 'is', null)
+    .executeTakeFirst();
 }
 
 export async function findParticipation(db: Db, id: number): Promise<ParticipationRow | undefined> {
@@ -89,14 +117,23 @@ export async function closeParticipations(db: Db, ids: number[], at: number): Pr
 
 /** Heartbeat of a page's participation. */
 export async function touchParticipation(db: Db, id: number, at: number): Promise<void> {
-  await db.updateTable('participations').set({ last_seen_at: at }).where('id', '=', id).where('left_at', 'is', null).execute();
+  await db
+    .updateTable('participations')
+    .set({ last_seen_at: at })
+    .where('id', '=', id)
+    .where('left_at', 'is', null)
+    .execute();
 }
 
 /** Meetings with open page participations whose last heartbeat is older than `before`. */
 export async function meetingsWithStaleParticipants(db: Db, before: number): Promise<number[]> {
   const rows = await skipLocked(
     db,
-    db.selectFrom('participations').select('meeting_id').where('left_at', 'is', null).where('last_seen_at', '<', before),
+    db
+      .selectFrom('participations')
+      .select('meeting_id')
+      .where('left_at', 'is', null)
+      .where('last_seen_at', '<', before),
   ).execute();
   return [...new Set(rows.map((r) => r.meeting_id))];
 }
@@ -150,7 +187,13 @@ export async function setTicketState(db: Db, token: string, state: TicketState, 
 }
 
 /** Moves every ticket of the meeting in one of `from` to `to`. */
-export async function moveTickets(db: Db, meetingId: number, from: TicketState[], to: TicketState, at: number): Promise<void> {
+export async function moveTickets(
+  db: Db,
+  meetingId: number,
+  from: TicketState[],
+  to: TicketState,
+  at: number,
+): Promise<void> {
   await db
     .updateTable('tickets')
     .set({ state: to, updated_at: at })
@@ -160,7 +203,12 @@ export async function moveTickets(db: Db, meetingId: number, from: TicketState[]
 }
 
 /** The meeting's ticket in one of `states` whose public id (cuid) is `cuid`. */
-export async function findTicketByCuid(db: Db, meetingId: number, cuid: string, states: TicketState[]): Promise<TicketRow | undefined> {
+export async function findTicketByCuid(
+  db: Db,
+  meetingId: number,
+  cuid: string,
+  states: TicketState[],
+): Promise<TicketRow | undefined> {
   return db
     .selectFrom('tickets')
     .selectAll()
@@ -171,20 +219,37 @@ export async function findTicketByCuid(db: Db, meetingId: number, cuid: string, 
 }
 
 export async function ticketsIn(db: Db, meetingId: number, state: TicketState): Promise<TicketRow[]> {
-  return db.selectFrom('tickets').selectAll().where('meeting_id', '=', meetingId).where('state', '=', state).orderBy('created_at').execute();
+  return db
+    .selectFrom('tickets')
+    .selectAll()
+    .where('meeting_id', '=', meetingId)
+    .where('state', '=', state)
+    .orderBy('created_at')
+    .execute();
 }
 
 /** The tickets whose tokens are `tokens` (those that exist), in one query per thousand. */
 export async function ticketsByToken(db: Db, tokens: readonly string[]): Promise<TicketRow[]> {
   const rows: TicketRow[] = [];
   for (let i = 0; i < tokens.length; i += 1000) {
-    rows.push(...(await db.selectFrom('tickets').selectAll().where('token', 'in', tokens.slice(i, i + 1000)).execute()));
+    rows.push(
+      ...(await db
+        .selectFrom('tickets')
+        .selectAll()
+        .where('token', 'in', tokens.slice(i, i + 1000))
+        .execute()),
+    );
   }
   return rows;
 }
 
 /** The meeting's tickets that came into `state` at or after `since`. */
-export async function ticketsChangedSince(db: Db, meetingId: number, state: TicketState, since: number): Promise<TicketRow[]> {
+export async function ticketsChangedSince(
+  db: Db,
+  meetingId: number,
+  state: TicketState,
+  since: number,
+): Promise<TicketRow[]> {
   return db
     .selectFrom('tickets')
     .selectAll()

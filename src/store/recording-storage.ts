@@ -56,7 +56,10 @@ export async function writeWhole(
       size += chunk.length;
       Promise.resolve()
         .then(() => options.admit(size))
-        .then(() => callback(null, chunk), (err: Error) => callback(err));
+        .then(
+          () => callback(null, chunk),
+          (err: Error) => callback(err),
+        );
     },
   });
   try {

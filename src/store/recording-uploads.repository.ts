@@ -3,7 +3,10 @@ import type { Db, ParticipationRow, RecordingUploadsTable } from './database.js'
 import { lockKey, LockSpace } from './dialect.js';
 
 export type UploadRow = Selectable<RecordingUploadsTable>;
-export type NewUpload = Omit<Insertable<RecordingUploadsTable>, 'reserved_bytes' | 'finisher' | 'finishing_until' | 'record_id' | 'file_size' | 'duration_ms'>;
+export type NewUpload = Omit<
+  Insertable<RecordingUploadsTable>,
+  'reserved_bytes' | 'finisher' | 'finishing_until' | 'record_id' | 'file_size' | 'duration_ms'
+>;
 
 /**
  * Inserts the upload unless its meeting has `maxOpen` open uploads already (unfinished, with a chunk or
@@ -11,7 +14,12 @@ export type NewUpload = Omit<Insertable<RecordingUploadsTable>, 'reserved_bytes'
  * at once never pass the cap, for the meeting's uploads are locked until it ends (PostgreSQL), and the
  * count and the insert are one statement (SQLite's single writer).
  */
-export async function insertUploadUnderCap(trx: Db, upload: NewUpload, maxOpen: number, activeSince: number): Promise<boolean> {
+export async function insertUploadUnderCap(
+  trx: Db,
+  upload: NewUpload,
+  maxOpen: number,
+  activeSince: number,
+): Promise<boolean> {
   await lockKey(trx, LockSpace.recordingUploadsOfMeeting, upload.meeting_id);
   const openCount = trx
     .selectFrom('recording_uploads')
@@ -74,7 +82,13 @@ export async function releaseBytes(db: Db, id: string, bytes: number): Promise<v
  * Takes the finish of an unfinished upload for `finisher` until `until`, unless someone else holds it
  * and their hold has not run out; answers the row when taken.
  */
-export async function claimFinish(db: Db, id: string, finisher: string, until: number, now: number): Promise<UploadRow | undefined> {
+export async function claimFinish(
+  db: Db,
+  id: string,
+  finisher: string,
+  until: number,
+  now: number,
+): Promise<UploadRow | undefined> {
   return db
     .updateTable('recording_uploads')
     .set({ finisher, finishing_until: until })
@@ -99,7 +113,12 @@ export async function renewFinish(db: Db, id: string, finisher: string, until: n
 
 /** Lets go of a finish that did not happen (chunks missing), so that it can be asked again. */
 export async function releaseFinish(db: Db, id: string, finisher: string): Promise<void> {
-  await db.updateTable('recording_uploads').set({ finisher: null, finishing_until: null }).where('id', '=', id).where('finisher', '=', finisher).execute();
+  await db
+    .updateTable('recording_uploads')
+    .set({ finisher: null, finishing_until: null })
+    .where('id', '=', id)
+    .where('finisher', '=', finisher)
+    .execute();
 }
 
 /**
@@ -132,14 +151,24 @@ export async function markFinished(
 
 /** Deletes an upload whose finish `finisher` holds (a refused finish). */
 export async function deleteHeldUpload(db: Db, id: string, finisher: string): Promise<void> {
-  await db.deleteFrom('recording_uploads').where('id', '=', id).where('finisher', '=', finisher).where('record_id', 'is', null).execute();
+  await db
+    .deleteFrom('recording_uploads')
+    .where('id', '=', id)
+    .where('finisher', '=', finisher)
+    .where('record_id', 'is', null)
+    .execute();
 }
 
 /**
  * Deletes the uploads abandoned before `activeSince` (unfinished, no finish held at `now`) and the
  * finished ones last touched before `finishedSince`; answers the ids of the abandoned ones.
  */
-export async function deleteStaleUploads(db: Db, activeSince: number, finishedSince: number, now: number): Promise<string[]> {
+export async function deleteStaleUploads(
+  db: Db,
+  activeSince: number,
+  finishedSince: number,
+  now: number,
+): Promise<string[]> {
   const abandoned = await db
     .deleteFrom('recording_uploads')
     .where('record_id', 'is', null)
@@ -147,7 +176,11 @@ export async function deleteStaleUploads(db: Db, activeSince: number, finishedSi
     .where((eb) => eb.or([eb('finisher', 'is', null), eb('finishing_until', '<', now)]))
     .returning('id')
     .execute();
-  await db.deleteFrom('recording_uploads').where('record_id', 'is not', null).where('updated_at', '<', finishedSince).execute();
+  await db
+    .deleteFrom('recording_uploads')
+    .where('record_id', 'is not', null)
+    .where('updated_at', '<', finishedSince)
+    .execute();
   return abandoned.map((r) => r.id);
 }
 
@@ -167,7 +200,11 @@ export async function unfinishedAmong(db: Db, ids: string[]): Promise<Set<string
 }
 
 /** The ticket's latest participation in the meeting, in it now or not. */
-export async function lastParticipationOf(db: Db, meetingId: number, ticket: string): Promise<ParticipationRow | undefined> {
+export async function lastParticipationOf(
+  db: Db,
+  meetingId: number,
+  ticket: string,
+): Promise<ParticipationRow | undefined> {
   return db
     .selectFrom('participations')
     .selectAll()

@@ -16,7 +16,12 @@ export interface UploadStaging {
    * Stores chunk `index` unless it is there already (`stored: false`, the first kept). `admit(size)` is
    * called with the running size as bytes arrive and refuses them by throwing; then nothing is kept.
    */
-  putChunk(uploadId: string, index: number, source: Readable, admit: (size: number) => void | Promise<void>): Promise<{ size: number; stored: boolean }>;
+  putChunk(
+    uploadId: string,
+    index: number,
+    source: Readable,
+    admit: (size: number) => void | Promise<void>,
+  ): Promise<{ size: number; stored: boolean }>;
   /** The size of chunk `index`, or undefined when it is not stored. */
   chunkSize(uploadId: string, index: number): Promise<number | undefined>;
   /** Sizes of the stored chunks by index. */
@@ -86,7 +91,8 @@ export function createUploadStaging(options: { root: string }): UploadStaging {
           continue;
         }
         const stats = await fs.promises.stat(dirOf(uploadId)).catch(() => undefined);
-        if (stats && Date.now() - stats.mtimeMs > olderThanMs) await fs.promises.rm(dirOf(uploadId), { recursive: true, force: true });
+        if (stats && Date.now() - stats.mtimeMs > olderThanMs)
+          await fs.promises.rm(dirOf(uploadId), { recursive: true, force: true });
       }
     },
   };

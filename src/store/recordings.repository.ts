@@ -10,7 +10,13 @@ export async function insertRecording(db: Db, recording: NewRecording): Promise<
 
 /** A meeting's recordings by start time. */
 export async function recordingsOfMeeting(db: Db, meetingId: number): Promise<RecordingRow[]> {
-  return db.selectFrom('recordings').selectAll().where('meeting_id', '=', meetingId).orderBy('record_start').orderBy('id').execute();
+  return db
+    .selectFrom('recordings')
+    .selectAll()
+    .where('meeting_id', '=', meetingId)
+    .orderBy('record_start')
+    .orderBy('id')
+    .execute();
 }
 
 /** A recording with the site and meeting it belongs to, or undefined when there is no such recording. */
@@ -21,6 +27,10 @@ export async function findRecordingWithOwners(
   const recording = await db.selectFrom('recordings').selectAll().where('id', '=', id).executeTakeFirst();
   if (!recording) return undefined;
   const site = await db.selectFrom('sites').selectAll().where('id', '=', recording.site_id).executeTakeFirstOrThrow();
-  const meeting = await db.selectFrom('meetings').selectAll().where('id', '=', recording.meeting_id).executeTakeFirstOrThrow();
+  const meeting = await db
+    .selectFrom('meetings')
+    .selectAll()
+    .where('id', '=', recording.meeting_id)
+    .executeTakeFirstOrThrow();
   return { recording, site, meeting };
 }

@@ -4,11 +4,19 @@ export async function findSettings(db: Db, meetingId: number) {
   return db.selectFrom('registration_settings').selectAll().where('meeting_id', '=', meetingId).executeTakeFirst();
 }
 
-export async function saveSettings(db: Db, meetingId: number, customQuestions: string, questions: string, now: number): Promise<void> {
+export async function saveSettings(
+  db: Db,
+  meetingId: number,
+  customQuestions: string,
+  questions: string,
+  now: number,
+): Promise<void> {
   await db
     .insertInto('registration_settings')
     .values({ meeting_id: meetingId, custom_questions: customQuestions, questions, updated_at: now })
-    .onConflict((oc) => oc.column('meeting_id').doUpdateSet({ custom_questions: customQuestions, questions, updated_at: now }))
+    .onConflict((oc) =>
+      oc.column('meeting_id').doUpdateSet({ custom_questions: customQuestions, questions, updated_at: now }),
+    )
     .execute();
 }
 
@@ -22,12 +30,30 @@ export async function insertRegistrant(db: Db, row: NewRegistrant): Promise<Regi
     .executeTakeFirst();
 }
 
-export async function findRegistrantByEmail(db: Db, meetingId: number, emailKey: string): Promise<RegistrantRow | undefined> {
-  return db.selectFrom('registrants').selectAll().where('meeting_id', '=', meetingId).where('email_key', '=', emailKey).executeTakeFirst();
+export async function findRegistrantByEmail(
+  db: Db,
+  meetingId: number,
+  emailKey: string,
+): Promise<RegistrantRow | undefined> {
+  return db
+    .selectFrom('registrants')
+    .selectAll()
+    .where('meeting_id', '=', meetingId)
+    .where('email_key', '=', emailKey)
+    .executeTakeFirst();
 }
 
-export async function findRegistrant(db: Db, meetingId: number, registrantId: string): Promise<RegistrantRow | undefined> {
-  return db.selectFrom('registrants').selectAll().where('meeting_id', '=', meetingId).where('registrant_id', '=', registrantId).executeTakeFirst();
+export async function findRegistrant(
+  db: Db,
+  meetingId: number,
+  registrantId: string,
+): Promise<RegistrantRow | undefined> {
+  return db
+    .selectFrom('registrants')
+    .selectAll()
+    .where('meeting_id', '=', meetingId)
+    .where('registrant_id', '=', registrantId)
+    .executeTakeFirst();
 }
 
 export async function findRegistrantByTk(db: Db, tk: string): Promise<RegistrantRow | undefined> {
@@ -35,7 +61,14 @@ export async function findRegistrantByTk(db: Db, tk: string): Promise<Registrant
 }
 
 export async function registrantsOf(db: Db, meetingId: number, status: RegistrantStatus): Promise<RegistrantRow[]> {
-  return db.selectFrom('registrants').selectAll().where('meeting_id', '=', meetingId).where('status', '=', status).orderBy('created_at').orderBy('id').execute();
+  return db
+    .selectFrom('registrants')
+    .selectAll()
+    .where('meeting_id', '=', meetingId)
+    .where('status', '=', status)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
 }
 
 export async function registrantsByIds(db: Db, registrantIds: string[]): Promise<RegistrantRow[]> {
@@ -43,6 +76,16 @@ export async function registrantsByIds(db: Db, registrantIds: string[]): Promise
   return db.selectFrom('registrants').selectAll().where('registrant_id', 'in', registrantIds).execute();
 }
 
-export async function setRegistrantStatus(db: Db, id: number, status: RegistrantStatus, now: number): Promise<RegistrantRow> {
-  return db.updateTable('registrants').set({ status, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+export async function setRegistrantStatus(
+  db: Db,
+  id: number,
+  status: RegistrantStatus,
+  now: number,
+): Promise<RegistrantRow> {
+  return db
+    .updateTable('registrants')
+    .set({ status, updated_at: now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }

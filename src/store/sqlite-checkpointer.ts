@@ -32,12 +32,20 @@ export interface Checkpointer {
  * copy and its `fsync` itself, on the server's only thread, in the middle of a request: the longest
  * pauses seen under load. The server's connection keeps a high `wal_autocheckpoint` as a backstop.
  */
-export function startCheckpointer(options: { file: string; everyMs?: number; onError?: (message: string) => void }): Checkpointer {
+export function startCheckpointer(options: {
+  file: string;
+  everyMs?: number;
+  onError?: (message: string) => void;
+}): Checkpointer {
   const worker = new Worker(PROGRAM, {
     eval: true,
     // It only calls one pragma: a small heap keeps the server's resident memory where it was.
     resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1 },
-    workerData: { file: options.file, everyMs: options.everyMs ?? 1000, module: fileURLToPath(import.meta.resolve('better-sqlite3')) },
+    workerData: {
+      file: options.file,
+      everyMs: options.everyMs ?? 1000,
+      module: fileURLToPath(import.meta.resolve('better-sqlite3')),
+    },
   });
   worker.on('message', (message: string) => options.onError?.(message));
   worker.on('error', (err) => options.onError?.(String(err)));

@@ -30,7 +30,11 @@ export async function claimTokens(db: Db, claims: TokenClaim[]): Promise<Set<str
 
 /** Forgets a claimed token (its request was refused after the claim). */
 export async function releaseToken(db: Db, claim: Omit<TokenClaim, 'site_id'>): Promise<void> {
-  await db.deleteFrom('used_tokens').where('time_stamp', '=', claim.time_stamp).where('token', '=', claim.token).execute();
+  await db
+    .deleteFrom('used_tokens')
+    .where('time_stamp', '=', claim.time_stamp)
+    .where('token', '=', claim.token)
+    .execute();
 }
 
 /** Deletes tokens whose timeStamp is before `before` (so can no longer pass the window check); returns how many. */

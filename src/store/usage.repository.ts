@@ -41,7 +41,13 @@ export async function usageDays(db: Db, siteId: number, fromDay: string, toDay: 
 }
 
 /** Time of the site's closed sessions inside [from, to), for the part of a range that is not whole days. */
-export async function sessionTimeWithin(db: Db, siteId: number, from: number, to: number, maxLengthMs: number): Promise<number> {
+export async function sessionTimeWithin(
+  db: Db,
+  siteId: number,
+  from: number,
+  to: number,
+  maxLengthMs: number,
+): Promise<number> {
   const rows = await db
     .selectFrom('sessions')
     .select(['started_at', 'ended_at'])
@@ -54,7 +60,13 @@ export async function sessionTimeWithin(db: Db, siteId: number, from: number, to
 }
 
 /** Time of the site's closed participations inside [from, to). */
-export async function participationTimeWithin(db: Db, siteId: number, from: number, to: number, maxLengthMs: number): Promise<number> {
+export async function participationTimeWithin(
+  db: Db,
+  siteId: number,
+  from: number,
+  to: number,
+  maxLengthMs: number,
+): Promise<number> {
   const rows = await db
     .selectFrom('participations')
     .select(['joined_at', 'left_at'])
@@ -76,7 +88,8 @@ export async function joinsWithin(db: Db, siteId: number, from: number, to: numb
     .where('joined_at', '<', to)
     .groupBy('device_type')
     .execute();
-  const count = (type?: string) => rows.filter((r) => type === undefined || r.device_type === type).reduce((s, r) => s + Number(r.n), 0);
+  const count = (type?: string) =>
+    rows.filter((r) => type === undefined || r.device_type === type).reduce((s, r) => s + Number(r.n), 0);
   return { joins: count(), mobile: count('mobile'), pc: count('pc') };
 }
 
@@ -86,7 +99,13 @@ export async function sessionsOverlapping(db: Db, siteId: number, from: number, 
     .selectFrom('sessions')
     .innerJoin('meetings', 'meetings.id', 'sessions.meeting_id')
     .innerJoin('users', 'users.id', 'meetings.user_pk')
-    .select(['sessions.meeting_id', 'sessions.started_at', 'sessions.ended_at', 'meetings.conf_number', 'users.user_id'])
+    .select([
+      'sessions.meeting_id',
+      'sessions.started_at',
+      'sessions.ended_at',
+      'meetings.conf_number',
+      'users.user_id',
+    ])
     .where('sessions.site_id', '=', siteId)
     .where('sessions.started_at', '>', from - maxLengthMs)
     .where('sessions.started_at', '<', to)

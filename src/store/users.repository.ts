@@ -2,7 +2,12 @@ import type { Db, NewUser, UserRow } from './database.js';
 import { forUpdate } from './dialect.js';
 
 /** The live (not deleted) user `userId` of a site; `lock` holds its row for the transaction. */
-export async function findUser(db: Db, siteId: number, userId: string, { lock = false }: { lock?: boolean } = {}): Promise<UserRow | undefined> {
+export async function findUser(
+  db: Db,
+  siteId: number,
+  userId: string,
+  { lock = false }: { lock?: boolean } = {},
+): Promise<UserRow | undefined> {
   const query = db
     .selectFrom('users')
     .selectAll()

@@ -1,15 +1,34 @@
 import type { Db } from './database.js';
 
-export async function insertEndpoint(db: Db, row: { site_id: number; url: string; secret: string; events: string; created_at: number }) {
-  return db.insertInto('webhook_endpoints').values({ ...row, active: 1 }).returningAll().executeTakeFirstOrThrow();
+export async function insertEndpoint(
+  db: Db,
+  row: { site_id: number; url: string; secret: string; events: string; created_at: number },
+) {
+  return db
+    .insertInto('webhook_endpoints')
+    .values({ ...row, active: 1 })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function endpointsOf(db: Db, siteId: number) {
-  return db.selectFrom('webhook_endpoints').selectAll().where('site_id', '=', siteId).where('active', '=', 1).orderBy('id').execute();
+  return db
+    .selectFrom('webhook_endpoints')
+    .selectAll()
+    .where('site_id', '=', siteId)
+    .where('active', '=', 1)
+    .orderBy('id')
+    .execute();
 }
 
 export async function deactivateEndpoint(db: Db, siteId: number, id: number): Promise<boolean> {
-  const result = await db.updateTable('webhook_endpoints').set({ active: 0 }).where('id', '=', id).where('site_id', '=', siteId).where('active', '=', 1).executeTakeFirst();
+  const result = await db
+    .updateTable('webhook_endpoints')
+    .set({ active: 0 })
+    .where('id', '=', id)
+    .where('site_id', '=', siteId)
+    .where('active', '=', 1)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
@@ -18,13 +37,18 @@ export async function nextSeq(db: Db, siteId: number): Promise<number> {
   const row = await db
     .insertInto('site_event_counters')
     .values({ site_id: siteId, last_seq: 1 })
-    .onConflict((oc) => oc.column('site_id').doUpdateSet((eb) => ({ last_seq: eb('site_event_counters.last_seq', '+', 1) })))
+    .onConflict((oc) =>
+      oc.column('site_id').doUpdateSet((eb) => ({ last_seq: eb('site_event_counters.last_seq', '+', 1) })),
+    )
     .returning('last_seq')
     .executeTakeFirstOrThrow();
   return Number(row.last_seq);
 }
 
-export async function insertEvent(db: Db, row: { site_id: number; seq: number; event_id: string; type: string; occurred_at: number; payload: string }) {
+export async function insertEvent(
+  db: Db,
+  row: { site_id: number; seq: number; event_id: string; type: string; occurred_at: number; payload: string },
+) {
   return db.insertInto('site_events').values(row).returning('id').executeTakeFirstOrThrow();
 }
 
@@ -32,17 +56,38 @@ export async function insertDeliveries(db: Db, eventPk: number, endpointIds: num
   if (endpointIds.length === 0) return;
   await db
     .insertInto('webhook_deliveries')
-    .values(endpointIds.map((endpoint_id) => ({ endpoint_id, event_pk: eventPk, status: 'pending' as const, attempts: 0, next_attempt_at: now, created_at: now, last_error: '' })))
+    .values(
+      endpointIds.map((endpoint_id) => ({
+        endpoint_id,
+        event_pk: eventPk,
+        status: 'pending' as const,
+        attempts: 0,
+        next_attempt_at: now,
+        created_at: now,
+        last_error: '',
+      })),
+    )
     .execute();
 }
 
 /** A site's events after `after`, in order. */
 export async function eventsAfter(db: Db, siteId: number, after: number, limit: number) {
-  return db.selectFrom('site_events').selectAll().where('site_id', '=', siteId).where('seq', '>', after).orderBy('seq').limit(limit).execute();
+  return db
+    .selectFrom('site_events')
+    .selectAll()
+    .where('site_id', '=', siteId)
+    .where('seq', '>', after)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
 }
 
 export async function lastSeq(db: Db, siteId: number): Promise<number> {
-  const row = await db.selectFrom('site_event_counters').select('last_seq').where('site_id', '=', siteId).executeTakeFirst();
+  const row = await db
+    .selectFrom('site_event_counters')
+    .select('last_seq')
+    .where('site_id', '=', siteId)
+    .executeTakeFirst();
   return Number(row?.last_seq ?? 0);
 }
 
@@ -66,9 +111,22 @@ export async function headsOfQueues(db: Db, now: number, limit: number) {
     .innerJoin('site_events as ev', 'ev.id', 'd.event_pk')
     .innerJoin('sites as s', 's.id', 'ev.site_id')
     .select((eb) => [
-      'd.id', 'd.attempts', 'd.created_at', 'e.url', 'e.secret', 'e.site_id', 'ev.event_id', 'ev.seq', 'ev.type', 'ev.occurred_at', 'ev.payload',
+      'd.id',
+      'd.attempts',
+      'd.created_at',
+      'e.url',
+      'e.secret',
+      'e.site_id',
+      'ev.event_id',
+      'ev.seq',
+      'ev.type',
+      'ev.occurred_at',
+      'ev.payload',
       's.site_sign',
-      eb.fn.agg<number>('row_number').over((over) => over.partitionBy('e.site_id').orderBy('d.id')).as('turn'),
+      eb.fn
+        .agg<number>('row_number')
+        .over((over) => over.partitionBy('e.site_id').orderBy('d.id'))
+        .as('turn'),
     ])
     .where('e.active', '=', 1)
     .where('d.next_attempt_at', '<=', now)
@@ -92,7 +150,12 @@ export async function lease(db: Db, id: number, now: number, leaseMs: number): P
 
 /** The site's endpoints in use. */
 export async function countEndpoints(db: Db, siteId: number): Promise<number> {
-  const row = await db.selectFrom('webhook_endpoints').select((eb) => eb.fn.countAll<number>().as('n')).where('site_id', '=', siteId).where('active', '=', 1).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('webhook_endpoints')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('site_id', '=', siteId)
+    .where('active', '=', 1)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -109,7 +172,14 @@ export async function dropPendingDeliveries(db: Db, endpointId: number, reason: 
 export async function recordAttempt(
   db: Db,
   id: number,
-  outcome: { status: 'pending' | 'delivered' | 'failed'; attempts: number; nextAttemptAt: number; statusCode: number | null; error: string; now: number },
+  outcome: {
+    status: 'pending' | 'delivered' | 'failed';
+    attempts: number;
+    nextAttemptAt: number;
+    statusCode: number | null;
+    error: string;
+    now: number;
+  },
 ): Promise<void> {
   await db
     .updateTable('webhook_deliveries')
@@ -134,7 +204,21 @@ export async function listDeliveries(db: Db, filter: { siteId?: number; status?:
     .selectFrom('webhook_deliveries as d')
     .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
     .innerJoin('site_events as ev', 'ev.id', 'd.event_pk')
-    .select(['d.id', 'd.status', 'd.attempts', 'd.next_attempt_at', 'd.last_status_code', 'd.last_error', 'd.created_at', 'd.delivered_at', 'e.url', 'ev.type', 'ev.seq', 'ev.event_id', 'ev.site_id'])
+    .select([
+      'd.id',
+      'd.status',
+      'd.attempts',
+      'd.next_attempt_at',
+      'd.last_status_code',
+      'd.last_error',
+      'd.created_at',
+      'd.delivered_at',
+      'e.url',
+      'ev.type',
+      'ev.seq',
+      'ev.event_id',
+      'ev.site_id',
+    ])
     .orderBy('d.id', 'desc')
     .limit(filter.limit);
   if (filter.siteId !== undefined) query = query.where('ev.site_id', '=', filter.siteId);

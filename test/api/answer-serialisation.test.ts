@@ -17,9 +17,22 @@ describe('answers serialised with the route schemas', () => {
     const app = Fastify();
     checkAnswerSerialisation(app);
     const answer = Type.Object({ status: Type.Integer(), message: Type.String(), count: Type.Integer() });
-    app.get('/dropped', { schema: { response: { 200: wireSchema(answer) } } }, async () => ({ status: 100, message: 'success', count: 1, extra: 'x' }));
-    app.get('/coerced', { schema: { response: { 200: wireSchema(answer) } } }, async () => ({ status: 100, message: 'success', count: '7' }));
-    app.get('/kept', { schema: { response: { 200: wireSchema(answer) } } }, async () => ({ status: 100, message: 'success', count: 2 }));
+    app.get('/dropped', { schema: { response: { 200: wireSchema(answer) } } }, async () => ({
+      status: 100,
+      message: 'success',
+      count: 1,
+      extra: 'x',
+    }));
+    app.get('/coerced', { schema: { response: { 200: wireSchema(answer) } } }, async () => ({
+      status: 100,
+      message: 'success',
+      count: '7',
+    }));
+    app.get('/kept', { schema: { response: { 200: wireSchema(answer) } } }, async () => ({
+      status: 100,
+      message: 'success',
+      count: 2,
+    }));
     for (const url of ['/dropped', '/coerced']) {
       const body = (await app.inject(url)).json();
       expect(body.status).toBe(103);
@@ -35,13 +48,22 @@ describe('answers serialised with the route schemas', () => {
     expect(missing.statusCode).toBe(200);
     expect(Object.keys(missing.body).sort()).toEqual(['message', 'status']);
     expect(missing.body.status).not.toBe(100);
-    const invalid = await t.call('confReservation', site, { userId: 'u', userName: 'U', confName: 'W', duration: 'x', confParties: 5 });
+    const invalid = await t.call('confReservation', site, {
+      userId: 'u',
+      userName: 'U',
+      confName: 'W',
+      duration: 'x',
+      confParties: 5,
+    });
     expect(invalid.body).toEqual({ status: 109, message: expect.stringContaining('duration') });
   });
 
   it('keeps the success status a literal 100 in the contract and open to every code on the wire', () => {
     for (const [name, schema] of Object.entries(answers)) {
-      const wire = wireSchema(schema) as unknown as { properties: Record<string, { type?: string; const?: unknown }>; required: string[] };
+      const wire = wireSchema(schema) as unknown as {
+        properties: Record<string, { type?: string; const?: unknown }>;
+        required: string[];
+      };
       expect(wire.properties.status, name).toEqual({ type: 'integer' });
       expect(wire.required, name).toEqual(['status', 'message']);
     }

@@ -14,12 +14,14 @@ describe('token authentication (§1.1 II)', () => {
 
   it('accepts a correct token, from the query string, a form body or a JSON body, on GET and POST', async () => {
     const site = await t.site();
-    for (const [i, [encoding, method]] of ([
-      ['query', 'GET'],
-      ['query', 'POST'],
-      ['form', 'POST'],
-      ['json', 'POST'],
-    ] as const).entries()) {
+    for (const [i, [encoding, method]] of (
+      [
+        ['query', 'GET'],
+        ['query', 'POST'],
+        ['form', 'POST'],
+        ['json', 'POST'],
+      ] as const
+    ).entries()) {
       const res = await t.call('createOrUpdateUser', site, user(`enc${i}`), { encoding, method });
       expect(res.statusCode).toBe(200);
       expect(res.body).toMatchObject({ status: 100, message: 'success', data: { userId: `enc${i}` } });
@@ -167,11 +169,15 @@ describe('read endpoints claim their tokens in batches, with the same single-use
 
       // Distinct tokens claimed in one batch all pass; one token sent 20 times at once passes once.
       const distinct = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => send(a.app, 'getUserByUserId', sign(site, { userId: 'reader' }, a.clock.now + 10 + i))),
+        Array.from({ length: 10 }, (_, i) =>
+          send(a.app, 'getUserByUserId', sign(site, { userId: 'reader' }, a.clock.now + 10 + i)),
+        ),
       );
       expect(distinct.map((r) => r.body.status)).toEqual(Array(10).fill(100));
       const signed = sign(site, { userId: 'reader' }, a.clock.now + 100);
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => send(i % 2 ? a.app : b.app, 'getUserByUserId', signed)));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => send(i % 2 ? a.app : b.app, 'getUserByUserId', signed)),
+      );
       const statuses = results.map((r) => r.body.status);
       expect(statuses.filter((s) => s === 100)).toHaveLength(1);
       expect(statuses.filter((s) => s === 704)).toHaveLength(19);
@@ -214,7 +220,12 @@ describe('wire format', () => {
 
   it('answers an unsupported content type, plain text included, with 415 and 109', async () => {
     const post = (contentType: string) =>
-      t.app.inject({ method: 'POST', url: '/openapi/v2/getUserByUserId', headers: { 'content-type': contentType }, payload: 'userId=u1' });
+      t.app.inject({
+        method: 'POST',
+        url: '/openapi/v2/getUserByUserId',
+        headers: { 'content-type': contentType },
+        payload: 'userId=u1',
+      });
     const xml = await post('application/xml');
     expect(xml.statusCode).toBe(415);
     expect(xml.json()).toMatchObject({ status: 109 });
@@ -252,7 +263,12 @@ describe('wire format', () => {
       expect(res.body.status, `${name}=${value}`).toBe(109);
       expect(res.body.message).toContain(name);
     }
-    const json = await t.app.inject({ method: 'POST', url: '/openapi/v2/delUserByUserId', headers: { 'content-type': 'application/json' }, payload: '{"isForceDel": 1e400}' });
+    const json = await t.app.inject({
+      method: 'POST',
+      url: '/openapi/v2/delUserByUserId',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"isForceDel": 1e400}',
+    });
     expect(json.json()).toMatchObject({ status: 109 });
   });
 
@@ -263,7 +279,11 @@ describe('wire format', () => {
     const repeated = await t.app.inject({ method: 'GET', url: `/openapi/v2/getUserByUserId?${query}` });
     expect(repeated.json()).toMatchObject({ status: 109 });
     expect(repeated.json().message).toContain('userId');
-    const nested = await t.app.inject({ method: 'POST', url: '/openapi/v2/getUserByUserId', payload: { ...sent, userId: { a: 1 } } });
+    const nested = await t.app.inject({
+      method: 'POST',
+      url: '/openapi/v2/getUserByUserId',
+      payload: { ...sent, userId: { a: 1 } },
+    });
     expect(nested.json()).toMatchObject({ status: 109 });
     expect(nested.json().message).toContain('userId');
   });

@@ -28,7 +28,9 @@ const reservation = (extra: Record<string, unknown> = {}) => ({
 
 /** The request parameters of each endpoint in the vendor's document: name → Y (required) or N. */
 function documentedParameters(): Map<string, Map<string, 'Y' | 'N'>> {
-  const lines = fs.readFileSync(new URL('../../../shared/seed/bizconf-openapi-v2.txt', import.meta.url), 'utf8').split('\n');
+  const lines = fs
+    .readFileSync(new URL('../../../shared/seed/bizconf-openapi-v2.txt', import.meta.url), 'utf8')
+    .split('\n');
   const endpoints = new Map<string, Map<string, 'Y' | 'N'>>();
   let current: Map<string, 'Y' | 'N'> | undefined;
   lines.forEach((line, i) => {
@@ -41,7 +43,8 @@ function documentedParameters(): Map<string, Map<string, 'Y' | 'N'>> {
     // A parameter row: an empty cell, then the name, then Y or N.
     const name = /^\t([A-Za-z_]\w*)$/.exec(lines[i + 1] ?? '');
     const required = /^\t([YN])\s*$/.exec(lines[i + 2] ?? '');
-    if (current && line === '\t' && name && required && !current.has(name[1]!)) current.set(name[1]!, required[1] as 'Y' | 'N');
+    if (current && line === '\t' && name && required && !current.has(name[1]!))
+      current.set(name[1]!, required[1] as 'Y' | 'N');
   });
   return endpoints;
 }
@@ -53,7 +56,8 @@ describe('the document’s optional parameters', () => {
     expect(documented.size).toBe(33);
     let optional = 0;
     for (const [endpoint, parameters] of documented) {
-      const schema = doc.paths[`/openapi/v2/${endpoint}`].post.requestBody.content['application/x-www-form-urlencoded'].schema;
+      const schema =
+        doc.paths[`/openapi/v2/${endpoint}`].post.requestBody.content['application/x-www-form-urlencoded'].schema;
       for (const [name, mark] of parameters) {
         if (mark !== 'N') continue;
         optional += 1;
@@ -61,7 +65,10 @@ describe('the document’s optional parameters', () => {
         const property = schema.properties[name];
         expect(property, `${endpoint} ${name} is in the schema`).toBeDefined();
         const described = property.default !== undefined || /absent|default/.test(property.description ?? '');
-        expect(described, `${endpoint} ${name}: a default, or what leaving it out means ("${property.description}")`).toBe(true);
+        expect(
+          described,
+          `${endpoint} ${name}: a default, or what leaving it out means ("${property.description}")`,
+        ).toBe(true);
       }
     }
     expect(optional).toBeGreaterThan(100);
@@ -74,7 +81,11 @@ describe('the v1 paths (extension)', () => {
     const names = [...notes.matchAll(/^\| [23]\.\d+ \| (\w+) \|/gm)].map((m) => m[1]!);
     expect(names).toHaveLength(33);
     for (const name of names) {
-      const [v1, v2] = await Promise.all(['v1', 'v2'].map((v) => t.app.inject({ method: 'POST', url: `/openapi/${v}/${name}`, payload: { userId: 'x' } })));
+      const [v1, v2] = await Promise.all(
+        ['v1', 'v2'].map((v) =>
+          t.app.inject({ method: 'POST', url: `/openapi/${v}/${name}`, payload: { userId: 'x' } }),
+        ),
+      );
       expect(v1!.statusCode, name).toBe(200);
       expect(v1!.json(), name).toEqual(v2!.json());
     }
@@ -91,7 +102,8 @@ describe('the v1 paths (extension)', () => {
     ];
     expect(v1.body.status).toBe(100);
     expect(v1.body).toEqual(v2.body);
-    for (const field of ['confId', 'confNumber', 'confName', 'startTime', 'joinUrl', 'hostStartUrl']) expect(v1.body.data[field], field).toEqual(v2.body.data[field]);
+    for (const field of ['confId', 'confNumber', 'confName', 'startTime', 'joinUrl', 'hostStartUrl'])
+      expect(v1.body.data[field], field).toEqual(v2.body.data[field]);
 
     const modified = await t.call('/openapi/v1/confModify2', site, {
       userId: 'host1',
@@ -103,7 +115,10 @@ describe('the v1 paths (extension)', () => {
       confParties: 5,
     });
     expect(modified.body.status, modified.body.message).toBe(100);
-    expect((await t.call('getConfDetailByConfId', site, { userId: 'host1', confId })).body.data).toMatchObject({ confName: 'moved', duration: 30 });
+    expect((await t.call('getConfDetailByConfId', site, { userId: 'host1', confId })).body.data).toMatchObject({
+      confName: 'moved',
+      duration: 30,
+    });
 
     const cancelled = await t.call('/openapi/v1/cancelConf', site, { userId: 'host1', confId });
     expect(cancelled.body.status, cancelled.body.message).toBe(100);
@@ -132,7 +147,9 @@ describe('clients’ habits that keep working', () => {
     const res = await send(t.app, 'createOrUpdateUser', { ...sent, token: sent.token!.toLowerCase() });
     expect(res.body.status, res.body.message).toBe(100);
     // Still single-use, whatever the case.
-    expect((await send(t.app, 'createOrUpdateUser', { ...sent, token: sent.token!.toUpperCase() })).body.status).toBe(704);
+    expect((await send(t.app, 'createOrUpdateUser', { ...sent, token: sent.token!.toUpperCase() })).body.status).toBe(
+      704,
+    );
   });
 
   it('accepts a form body declared with a charset, and Chinese text in it as UTF-8', async () => {
@@ -150,7 +167,12 @@ describe('clients’ habits that keep working', () => {
   });
 
   it('ignores a parameter it does not know', async () => {
-    const res = await t.call('createOrUpdateUser', site, { userId: 'extra', userName: 'Extra', departmentCode: 'D-17', x: '1' });
+    const res = await t.call('createOrUpdateUser', site, {
+      userId: 'extra',
+      userName: 'Extra',
+      departmentCode: 'D-17',
+      x: '1',
+    });
     expect(res.body.status, res.body.message).toBe(100);
     expect(res.body.data).not.toHaveProperty('departmentCode');
   });
@@ -160,7 +182,12 @@ describe('clients’ habits that keep working', () => {
     expect(booked.body.status, booked.body.message).toBe(100);
     const { confId } = booked.body.data;
     // 2.3 is a GET in the document.
-    const byPost = await t.call('getConfDetailByConfId', site, { userId: 'method-host', confId }, { method: 'POST', encoding: 'form' });
+    const byPost = await t.call(
+      'getConfDetailByConfId',
+      site,
+      { userId: 'method-host', confId },
+      { method: 'POST', encoding: 'form' },
+    );
     expect(byPost.body.status, byPost.body.message).toBe(100);
     // 2.17 is a POST in the document; this client sends GET with a query string and a form Content-Type.
     const sent = sign(site, { userId: 'by-get', userName: 'By Get' }, ++t.clock.now);

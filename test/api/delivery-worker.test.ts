@@ -15,7 +15,12 @@ describe('deliveryWorker', () => {
 
   it('sends a site’s queue in order from one look, and on stop waits for the delivery on its way', async () => {
     const site = await t.site();
-    const created = await t.call('/webhooks/v1/createEndpoint', site, { url: 'https://hooks.example.test/in' }, { subject: 'siteSign' });
+    const created = await t.call(
+      '/webhooks/v1/createEndpoint',
+      site,
+      { url: 'https://hooks.example.test/in' },
+      { subject: 'siteSign' },
+    );
     expect(created.body.status, created.body.message).toBe(100);
     for (const email of ['a@example.com', 'b@example.com', 'c@example.com']) {
       await emitEvent(t.store.db, site.id, 'registrant.created', { email }, t.clock.now);

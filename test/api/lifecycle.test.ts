@@ -20,14 +20,26 @@ interface Booked {
 /** A meeting of host1 whose window is open now (it started `ago` minutes ago, 60 minutes long). */
 async function openMeeting(site: SiteRow, params: Record<string, unknown> = {}, ago = 5): Promise<Booked> {
   const res = await t.call('confReservation', site, {
-    userId: 'host1', userName: 'Host', confName: 'Live', startTime: gmt(Math.floor((t.clock.now - ago * MIN) / 1000) * 1000), duration: 60, confParties: 10, ...params,
+    userId: 'host1',
+    userName: 'Host',
+    confName: 'Live',
+    startTime: gmt(Math.floor((t.clock.now - ago * MIN) / 1000) * 1000),
+    duration: 60,
+    confParties: 10,
+    ...params,
   });
   expect(res.body.status, res.body.message).toBe(100);
   return res.body.data;
 }
 
 const person = (cuid: string, role: 'host' | 'attendee' = 'attendee', extra: Record<string, unknown> = {}) => ({
-  cuid, name: `name-${cuid}`, role, device: 'Windows', deviceType: 'pc', ip: '10.0.0.1', ...extra,
+  cuid,
+  name: `name-${cuid}`,
+  role,
+  device: 'Windows',
+  deviceType: 'pc',
+  ip: '10.0.0.1',
+  ...extra,
 });
 
 function events(site: SiteRow, confNumber: string, list: Record<string, unknown>[]) {
@@ -57,15 +69,26 @@ describe('a meeting held through the media-plane API', () => {
 
     t.clock.now += MIN;
     await eventsOk(site, m.confNumber, [
-      { type: 'participant.joined', participant: person('a1', 'attendee', { device: 'Android', deviceType: 'mobile', userId: 'u-a1' }) },
+      {
+        type: 'participant.joined',
+        participant: person('a1', 'attendee', { device: 'Android', deviceType: 'mobile', userId: 'u-a1' }),
+      },
       { type: 'participant.joined', participant: person('a2') },
     ]);
     const now = await live(site, m);
     expect(now.status).toBe(100);
     expect(now.data).toHaveLength(3);
     expect(now.data[1]).toEqual({
-      openId: '', userId: 'u-a1', userName: 'name-a1', ipAddress: '10.0.0.1', device: 'Android', cn: '', city: '',
-      viewOnly: false, joinTime: gmt(t.clock.now), deviceType: 'mobile',
+      openId: '',
+      userId: 'u-a1',
+      userName: 'name-a1',
+      ipAddress: '10.0.0.1',
+      device: 'Android',
+      cn: '',
+      city: '',
+      viewOnly: false,
+      joinTime: gmt(t.clock.now),
+      deviceType: 'mobile',
     });
     expect(now.data[0]).toMatchObject({ userId: 'h', userName: 'name-h', deviceType: 'pc' });
 
@@ -83,18 +106,49 @@ describe('a meeting held through the media-plane API', () => {
     expect(await detail(site, m)).toMatchObject({ confStatus: 3 });
     expect((await live(site, m)).data).toEqual([]);
 
-    const flat = await t.call('getConfLogListByConfId', site, { userId: 'host1', confId: m.confId }, { encoding: 'query', method: 'GET' });
-    expect(flat.body).toMatchObject({ status: 100, message: 'success', totalPage: 1, currentPage: 1, totalItems: 3, pageSize: 10 });
+    const flat = await t.call(
+      'getConfLogListByConfId',
+      site,
+      { userId: 'host1', confId: m.confId },
+      { encoding: 'query', method: 'GET' },
+    );
+    expect(flat.body).toMatchObject({
+      status: 100,
+      message: 'success',
+      totalPage: 1,
+      currentPage: 1,
+      totalItems: 3,
+      pageSize: 10,
+    });
     expect(flat.body.data).toMatchObject({ confId: m.confId, duration: 60 });
     expect(flat.body.data.logs).toHaveLength(3);
     expect(flat.body.data.logs[0]).toEqual({
-      cuid: 'h', participantName: 'name-h', joinTime: gmt(t.clock.now - 3 * MIN), leaveTime: gmt(t.clock.now), device: 'Windows', deviceType: 'pc', ip: '10.0.0.1',
+      cuid: 'h',
+      participantName: 'name-h',
+      joinTime: gmt(t.clock.now - 3 * MIN),
+      leaveTime: gmt(t.clock.now),
+      device: 'Windows',
+      deviceType: 'pc',
+      ip: '10.0.0.1',
     });
     expect(flat.body.data.logs[2]).toMatchObject({ cuid: 'a2', leaveTime: gmt(t.clock.now - MIN) });
 
     const grouped = await t.call('getConfLogListByConfId2', site, { userId: 'host1', confId: m.confId });
-    expect(grouped.body).toMatchObject({ status: 100, message: 'success', totalPage: 1, currentPage: '1', totalItems: 3, pageSize: 10, recordStatus: 1 });
-    expect(grouped.body.data).toMatchObject({ confId: m.confId, confNumber: m.confNumber, confName: 'Live', duration: 60 });
+    expect(grouped.body).toMatchObject({
+      status: 100,
+      message: 'success',
+      totalPage: 1,
+      currentPage: '1',
+      totalItems: 3,
+      pageSize: 10,
+      recordStatus: 1,
+    });
+    expect(grouped.body.data).toMatchObject({
+      confId: m.confId,
+      confNumber: m.confNumber,
+      confName: 'Live',
+      duration: 60,
+    });
     expect(grouped.body.data.records).toHaveLength(1);
     const [record] = grouped.body.data.records;
     expect(record).toMatchObject({ startTime: gmt(t.clock.now - 3 * MIN), endTime: gmt(t.clock.now), duration: 3 });
@@ -146,7 +200,10 @@ describe('a meeting held through the media-plane API', () => {
     ]);
     expect((await detail(site, m)).confStatus).toBe(0);
     t.clock.now += 2 * MIN;
-    await eventsOk(site, m.confNumber, [{ type: 'session.started' }, { type: 'participant.joined', participant: person('h', 'host') }]);
+    await eventsOk(site, m.confNumber, [
+      { type: 'session.started' },
+      { type: 'participant.joined', participant: person('h', 'host') },
+    ]);
     t.clock.now += MIN;
     await eventsOk(site, m.confNumber, [{ type: 'session.ended' }]);
     expect((await detail(site, m)).confStatus).toBe(0);
@@ -173,13 +230,21 @@ describe('a meeting held through the media-plane API', () => {
     expect(future.body.status).toBe(109);
     const stranger = await events(site, m.confNumber, [{ type: 'participant.left', participant: { cuid: 'nobody' } }]);
     expect(stranger.body.status).toBe(109);
-    const wrongKey = await t.call('/media/v1/events', site, { confNumber: m.confNumber, events: [{ type: 'session.started' }] }, { subject: 'confNumber', encoding: 'json', apiKey: 'nope' });
+    const wrongKey = await t.call(
+      '/media/v1/events',
+      site,
+      { confNumber: m.confNumber, events: [{ type: 'session.started' }] },
+      { subject: 'confNumber', encoding: 'json', apiKey: 'nope' },
+    );
     expect(wrongKey.body.status).toBe(102);
     const first = await events(site, m.confNumber, [{ type: 'session.started' }]);
     expect(first.body.status).toBe(100);
     expect((await send(t.app, '/media/v1/events', first.sent, { encoding: 'json' })).body.status).toBe(704);
     // A failing batch changes nothing: the join before the bad event is rolled back.
-    const mixed = await events(site, m.confNumber, [{ type: 'participant.joined', participant: person('x') }, { type: 'participant.left', participant: { cuid: 'y' } }]);
+    const mixed = await events(site, m.confNumber, [
+      { type: 'participant.joined', participant: person('x') },
+      { type: 'participant.left', participant: { cuid: 'y' } },
+    ]);
     expect(mixed.body.status).toBe(109);
     expect((await live(site, m)).data).toEqual([]);
   });
@@ -203,9 +268,18 @@ describe('endConf (2.13) and openingconfModify (2.14)', () => {
     const site = await t.site();
     const m = await openMeeting(site);
     expect((await t.call('endConf', site, { userId: 'host1', confId: m.confId })).body.status).toBe(708);
-    expect((await t.call('openingconfModify', site, { userId: 'host1', confId: m.confId, addDuration: 10 })).body.status).toBe(708);
+    expect(
+      (await t.call('openingconfModify', site, { userId: 'host1', confId: m.confId, addDuration: 10 })).body.status,
+    ).toBe(708);
     await eventsOk(site, m.confNumber, [{ type: 'participant.joined', participant: person('h', 'host') }]);
-    await t.call('confReservation', site, { userId: 'other', userName: 'O', confName: 'x', startTime: gmt(t.clock.now + 90 * MIN), duration: 30, confParties: 2 });
+    await t.call('confReservation', site, {
+      userId: 'other',
+      userName: 'O',
+      confName: 'x',
+      startTime: gmt(t.clock.now + 90 * MIN),
+      duration: 30,
+      confParties: 2,
+    });
     expect((await t.call('endConf', site, { userId: 'other', confId: m.confId })).body.status).toBe(401);
     expect((await t.call('openingconfModify', site, { userId: 'host1', confId: m.confId })).body.status).toBe(109);
   });
@@ -213,20 +287,49 @@ describe('endConf (2.13) and openingconfModify (2.14)', () => {
   it('extends the window and the cap, re-checking the host’s next meeting and the licence', async () => {
     const site = await t.site({ totalNumParties: 20 });
     const m = await openMeeting(site, { confParties: 2 });
-    await eventsOk(site, m.confNumber, [{ type: 'participant.joined', participant: person('h', 'host') }, { type: 'participant.joined', participant: person('a') }]);
+    await eventsOk(site, m.confNumber, [
+      { type: 'participant.joined', participant: person('h', 'host') },
+      { type: 'participant.joined', participant: person('a') },
+    ]);
     // The host's next meeting starts 60 minutes after this one ends; another user's takes 15 parties later.
     const start = Math.floor((t.clock.now - 5 * MIN) / 1000) * 1000;
-    await t.call('confReservation', site, { userId: 'host1', userName: 'Host', confName: 'next', startTime: gmt(start + 120 * MIN), duration: 30, confParties: 2 });
-    await t.call('confReservation', site, { userId: 'big', userName: 'B', confName: 'big', startTime: gmt(start + 70 * MIN), duration: 30, confParties: 15 });
+    await t.call('confReservation', site, {
+      userId: 'host1',
+      userName: 'Host',
+      confName: 'next',
+      startTime: gmt(start + 120 * MIN),
+      duration: 30,
+      confParties: 2,
+    });
+    await t.call('confReservation', site, {
+      userId: 'big',
+      userName: 'B',
+      confName: 'big',
+      startTime: gmt(start + 70 * MIN),
+      duration: 30,
+      confParties: 15,
+    });
 
-    const res = await t.call('openingconfModify', site, { userId: 'host1', confId: m.confId, addDuration: 30, addNumParties: 1 });
+    const res = await t.call('openingconfModify', site, {
+      userId: 'host1',
+      confId: m.confId,
+      addDuration: 30,
+      addNumParties: 1,
+    });
     expect(res.body.status).toBe(100);
     expect(res.body.data).toMatchObject({ confId: m.confId, duration: 90, confParties: 3, confStatus: 2 });
     await eventsOk(site, m.confNumber, [{ type: 'participant.joined', participant: person('b') }]);
 
-    expect((await t.call('openingconfModify', site, { userId: 'host1', confId: m.confId, addDuration: 31 })).body.status).toBe(202);
-    expect((await t.call('openingconfModify', site, { userId: 'host1', confId: m.confId, addNumParties: 3 })).body.status).toBe(205);
-    expect((await t.call('openingconfModify', site, { userId: 'host1', confId: m.confId, addNumParties: 2 })).body.data.confParties).toBe(5);
+    expect(
+      (await t.call('openingconfModify', site, { userId: 'host1', confId: m.confId, addDuration: 31 })).body.status,
+    ).toBe(202);
+    expect(
+      (await t.call('openingconfModify', site, { userId: 'host1', confId: m.confId, addNumParties: 3 })).body.status,
+    ).toBe(205);
+    expect(
+      (await t.call('openingconfModify', site, { userId: 'host1', confId: m.confId, addNumParties: 2 })).body.data
+        .confParties,
+    ).toBe(5);
   });
 });
 
@@ -242,17 +345,36 @@ describe('reports', () => {
     expect((await report(never, 'n')).body.recordStatus).toBe(5);
     await sweep(t.store.db, t.clock.now, 30_000);
     expect((await report(single, 's')).body.recordStatus).toBe(2);
-    expect((await t.call('getConfLogListByConfId', site, { userId: 'n', confId: single.confId })).body.status).toBe(401);
+    expect((await t.call('getConfLogListByConfId', site, { userId: 'n', confId: single.confId })).body.status).toBe(
+      401,
+    );
   });
 
   it('pages log rows', async () => {
     const site = await t.site();
     const m = await openMeeting(site, { confParties: 30 });
-    await eventsOk(site, m.confNumber, Array.from({ length: 12 }, (_, i) => ({ type: 'participant.joined', participant: person(`p${String(i).padStart(2, '0')}`, i === 0 ? 'host' : 'attendee') })));
-    const page2 = await t.call('getConfLogListByConfId', site, { userId: 'host1', confId: m.confId, pageNo: 2, pageSize: 5 });
+    await eventsOk(
+      site,
+      m.confNumber,
+      Array.from({ length: 12 }, (_, i) => ({
+        type: 'participant.joined',
+        participant: person(`p${String(i).padStart(2, '0')}`, i === 0 ? 'host' : 'attendee'),
+      })),
+    );
+    const page2 = await t.call('getConfLogListByConfId', site, {
+      userId: 'host1',
+      confId: m.confId,
+      pageNo: 2,
+      pageSize: 5,
+    });
     expect(page2.body).toMatchObject({ totalPage: 3, currentPage: 2, totalItems: 12, pageSize: 5 });
     expect(page2.body.data.logs.map((l: { cuid: string }) => l.cuid)).toEqual(['p05', 'p06', 'p07', 'p08', 'p09']);
-    const grouped = await t.call('getConfLogListByConfId2', site, { userId: 'host1', confId: m.confId, pageNo: 3, pageSize: 5 });
+    const grouped = await t.call('getConfLogListByConfId2', site, {
+      userId: 'host1',
+      confId: m.confId,
+      pageNo: 3,
+      pageSize: 5,
+    });
     expect(grouped.body).toMatchObject({ currentPage: '3', totalItems: 12 });
     expect(grouped.body.data.records[0].logs.map((l: { cuid: string }) => l.cuid)).toEqual(['p10', 'p11']);
     expect(grouped.body.data.records[0].endTime).toBe('');

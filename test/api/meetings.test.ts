@@ -14,7 +14,15 @@ const HOUR = 3_600_000;
 const at = (hours: number) => gmt(Math.ceil(t.clock.now / HOUR) * HOUR + hours * HOUR);
 
 function reserve(site: SiteRow, params: Record<string, unknown> = {}, name = 'confReservation') {
-  return t.call(name, site, { userId: 'host1', userName: 'Host One', confName: 'Weekly', startTime: at(1), duration: 60, confParties: 5, ...params });
+  return t.call(name, site, {
+    userId: 'host1',
+    userName: 'Host One',
+    confName: 'Weekly',
+    startTime: at(1),
+    duration: 60,
+    confParties: 5,
+    ...params,
+  });
 }
 
 async function reserveOk(site: SiteRow, params: Record<string, unknown> = {}) {
@@ -24,16 +32,56 @@ async function reserveOk(site: SiteRow, params: Record<string, unknown> = {}) {
 }
 
 const FULL_FIELDS = [
-  'audio', 'beforeTime', 'confDelFlag', 'confId', 'confName', 'confNumber', 'confParties', 'confPassword', 'confStatus',
-  'duration', 'h323pwd', 'hostStartUrl', 'interpretation', 'joinUrl', 'meetingAuthentication', 'optionJbh',
-  'optionVideoHost', 'optionVideoParticipants', 'protocolHostStartUrl', 'protocolJoinUrl', 'rcIps', 'roomId',
-  'startTime', 'userId', 'userName', 'videoConf', 'videoPhone', 'virConfId', 'waitingRoom', 'watchUrl', 'watermark',
+  'audio',
+  'beforeTime',
+  'confDelFlag',
+  'confId',
+  'confName',
+  'confNumber',
+  'confParties',
+  'confPassword',
+  'confStatus',
+  'duration',
+  'h323pwd',
+  'hostStartUrl',
+  'interpretation',
+  'joinUrl',
+  'meetingAuthentication',
+  'optionJbh',
+  'optionVideoHost',
+  'optionVideoParticipants',
+  'protocolHostStartUrl',
+  'protocolJoinUrl',
+  'rcIps',
+  'roomId',
+  'startTime',
+  'userId',
+  'userName',
+  'videoConf',
+  'videoPhone',
+  'virConfId',
+  'waitingRoom',
+  'watchUrl',
+  'watermark',
   'webClientJoin',
 ].sort();
 
 const SITE_ITEM_FIELDS = [
-  'beforeTime', 'confId', 'confName', 'confNumber', 'confParties', 'confPassword', 'confStatus', 'duration',
-  'hostStartUrl', 'interpretation', 'joinUrl', 'startTime', 'userId', 'userName', 'watchUrl',
+  'beforeTime',
+  'confId',
+  'confName',
+  'confNumber',
+  'confParties',
+  'confPassword',
+  'confStatus',
+  'duration',
+  'hostStartUrl',
+  'interpretation',
+  'joinUrl',
+  'startTime',
+  'userId',
+  'userName',
+  'watchUrl',
 ].sort();
 
 describe('confReservation (2.1)', () => {
@@ -81,10 +129,17 @@ describe('confReservation (2.1)', () => {
     expect(host?.[1]).toBe(data.confNumber);
     expect(join?.[1]).toBe(data.confNumber);
     expect(host![2]).not.toBe(join![2]);
-    for (const participantLink of [data.joinUrl, data.webClientJoin, data.protocolJoinUrl]) expect(participantLink).not.toContain(host![2]);
-    expect(data.webClientJoin).toBe(`http://meet.example.test/wc/join/${data.confNumber}/${join![2]}?pwd=1234&prefer=1`);
-    expect(data.protocolJoinUrl).toBe(`huiguan://meet.example.test/join?confno=${data.confNumber}&sid=${join![2]}&pwd=1234`);
-    expect(data.protocolHostStartUrl).toMatch(new RegExp(`^huiguan://meet\\.example\\.test/start\\?confno=${data.confNumber}&token=${host![2]}&uname=`));
+    for (const participantLink of [data.joinUrl, data.webClientJoin, data.protocolJoinUrl])
+      expect(participantLink).not.toContain(host![2]);
+    expect(data.webClientJoin).toBe(
+      `http://meet.example.test/wc/join/${data.confNumber}/${join![2]}?pwd=1234&prefer=1`,
+    );
+    expect(data.protocolJoinUrl).toBe(
+      `huiguan://meet.example.test/join?confno=${data.confNumber}&sid=${join![2]}&pwd=1234`,
+    );
+    expect(data.protocolHostStartUrl).toMatch(
+      new RegExp(`^huiguan://meet\\.example\\.test/start\\?confno=${data.confNumber}&token=${host![2]}&uname=`),
+    );
     expect(data.h323pwd).toMatch(/^\d{6}$/);
   });
 
@@ -99,7 +154,11 @@ describe('confReservation (2.1)', () => {
 
   it('answers rcIps and dial-in numbers from the site', async () => {
     const site = await t.site();
-    await t.store.db.updateTable('sites').set({ rc_ips: '10.0.0.1,rc.example.test', video_phone: '86-10-1,86-10-2' }).where('id', '=', site.id).execute();
+    await t.store.db
+      .updateTable('sites')
+      .set({ rc_ips: '10.0.0.1,rc.example.test', video_phone: '86-10-1,86-10-2' })
+      .where('id', '=', site.id)
+      .execute();
     const data = await reserveOk(site);
     expect(data.rcIps).toBe('10.0.0.1,rc.example.test');
     expect(data.videoPhone).toBe('86-10-1,86-10-2');
@@ -115,16 +174,38 @@ describe('confReservation (2.1)', () => {
   it('stores every option it is given', async () => {
     const site = await t.site();
     const data = await reserveOk(site, {
-      optionJbh: 1, optionVideoHost: 1, optionVideoParticipants: 1, beforeTime: 15, audio: 3, waitingRoom: 1, interpretation: 7,
+      optionJbh: 1,
+      optionVideoHost: 1,
+      optionVideoParticipants: 1,
+      beforeTime: 15,
+      audio: 3,
+      waitingRoom: 1,
+      interpretation: 7,
       confPassword: 'abc123',
     });
-    expect(data).toMatchObject({ optionJbh: 1, optionVideoHost: 1, optionVideoParticipants: 1, beforeTime: 15, audio: 3, waitingRoom: 1, interpretation: 0, confPassword: 'abc123' });
+    expect(data).toMatchObject({
+      optionJbh: 1,
+      optionVideoHost: 1,
+      optionVideoParticipants: 1,
+      beforeTime: 15,
+      audio: 3,
+      waitingRoom: 1,
+      interpretation: 0,
+      confPassword: 'abc123',
+    });
     expect((await reserveOk(site, { interpretation: 1, startTime: at(8) })).interpretation).toBe(1);
   });
 
   it('starts an instant meeting now, without a startTime', async () => {
     const site = await t.site();
-    const res = await t.call('confReservation', site, { userId: 'i', userName: 'I', confName: 'now', duration: 30, confParties: 2, isInstantMeeting: 1 });
+    const res = await t.call('confReservation', site, {
+      userId: 'i',
+      userName: 'I',
+      confName: 'now',
+      duration: 30,
+      confParties: 2,
+      isInstantMeeting: 1,
+    });
     expect(res.body.status).toBe(100);
     expect(res.body.data.startTime).toBe(gmt(Math.floor(t.clock.now / 1000) * 1000));
   });
@@ -132,7 +213,14 @@ describe('confReservation (2.1)', () => {
   it('answers 109 naming each missing required parameter', async () => {
     const site = await t.site();
     for (const name of ['userId', 'userName', 'confName', 'startTime', 'duration', 'confParties']) {
-      const params: Record<string, unknown> = { userId: 'm', userName: 'M', confName: 'n', startTime: at(1), duration: 60, confParties: 5 };
+      const params: Record<string, unknown> = {
+        userId: 'm',
+        userName: 'M',
+        confName: 'n',
+        startTime: at(1),
+        duration: 60,
+        confParties: 5,
+      };
       delete params[name];
       const res = await t.call('confReservation', site, params, { subject: name === 'userId' ? 'none' : 'userId' });
       expect(res.body.status, name).toBe(109);
@@ -167,7 +255,22 @@ describe('confReservation (2.1)', () => {
 
   it('answers 104 for a name with a forbidden character or a bad password', async () => {
     const site = await t.site();
-    for (const confName of ['a\\b', 'a/b', 'a:b', 'a*b', 'a?b', 'a？b', 'a"b', 'a<b', 'a>b', 'a|b', 'a&lt;b', 'a&gt;b', 'a\nb', '   ']) {
+    for (const confName of [
+      'a\\b',
+      'a/b',
+      'a:b',
+      'a*b',
+      'a?b',
+      'a？b',
+      'a"b',
+      'a<b',
+      'a>b',
+      'a|b',
+      'a&lt;b',
+      'a&gt;b',
+      'a\nb',
+      '   ',
+    ]) {
       const res = await reserve(site, { confName });
       expect(res.body.status, confName).toBe(104);
       expect(res.body.message).toContain('confName');
@@ -190,10 +293,18 @@ describe('confReservation2 (2.2)', () => {
     const missing = await reserve(site, {}, 'confReservation2');
     expect(missing.body.status).toBe(109);
     expect(missing.body.message).toContain('loginName');
-    const marked = await reserve(site, { loginName: 'alice@corp', watermark: 1, meetingAuthentication: 2 }, 'confReservation2');
+    const marked = await reserve(
+      site,
+      { loginName: 'alice@corp', watermark: 1, meetingAuthentication: 2 },
+      'confReservation2',
+    );
     expect(marked.body.data).toMatchObject({ watermark: 1, meetingAuthentication: 1 });
     expect(Object.keys(marked.body.data).sort()).toEqual(FULL_FIELDS);
-    const plain = await reserve(site, { loginName: 'alice@corp', meetingAuthentication: 2, startTime: at(4) }, 'confReservation2');
+    const plain = await reserve(
+      site,
+      { loginName: 'alice@corp', meetingAuthentication: 2, startTime: at(4) },
+      'confReservation2',
+    );
     expect(plain.body.data).toMatchObject({ watermark: 0, meetingAuthentication: 2 });
   });
 });
@@ -230,8 +341,14 @@ describe('the site’s concurrent-parties licence', () => {
     const site = await t.site({ totalNumParties: 100 });
     const a = await reserveOk(site, { userId: 'a', startTime: at(1), duration: 60, confParties: 30 });
     await reserveOk(site, { userId: 'b', startTime: at(2), duration: 60, confParties: 50 });
-    const ask = (params: Record<string, unknown>) => t.call('getReMainNumPartis', site, { userId: 'a', duration: 60, ...params });
-    expect((await ask({ startTime: at(1) })).body).toEqual({ status: 100, message: 'success', remainNumPartis: 70, totalNumParties: 100 });
+    const ask = (params: Record<string, unknown>) =>
+      t.call('getReMainNumPartis', site, { userId: 'a', duration: 60, ...params });
+    expect((await ask({ startTime: at(1) })).body).toEqual({
+      status: 100,
+      message: 'success',
+      remainNumPartis: 70,
+      totalNumParties: 100,
+    });
     expect((await ask({ startTime: at(1), duration: 120 })).body.remainNumPartis).toBe(50);
     expect((await ask({ startTime: at(2), beforeTime: 30 })).body.remainNumPartis).toBe(50);
     expect((await ask({ startTime: at(1), confNumber: a.confNumber })).body.remainNumPartis).toBe(100);
@@ -258,7 +375,11 @@ describe('room pools', () => {
     expect((await reserveOk(site, { userId: 'a', startTime: at(2) })).roomId).toBe(first.roomId);
 
     const expiring = await t.site({ totalNumParties: 1000 });
-    await addRooms(t.store.db, { siteSign: expiring.site_sign, capacity: 5, count: 1, expires: gmt(t.clock.now).slice(0, 10) }, t.clock.now);
+    await addRooms(
+      t.store.db,
+      { siteSign: expiring.site_sign, capacity: 5, count: 1, expires: gmt(t.clock.now).slice(0, 10) },
+      t.clock.now,
+    );
     const expired = await reserve(expiring, { startTime: at(48) });
     expect(expired.body.status).toBe(301);
   });
@@ -270,17 +391,42 @@ async function setStatus(confId: number, status: number, held = 0) {
 
 describe('confModify2 (2.12)', () => {
   const modify = (site: SiteRow, confId: number, params: Record<string, unknown> = {}) =>
-    t.call('confModify2', site, { userId: 'host1', confId, confPassword: '', startTime: at(1), duration: 60, confParties: 5, ...params });
+    t.call('confModify2', site, {
+      userId: 'host1',
+      confId,
+      confPassword: '',
+      startTime: at(1),
+      duration: 60,
+      confParties: 5,
+      ...params,
+    });
 
   it('changes the meeting, keeps options not given, and answers the full shape', async () => {
     const site = await t.site();
     const booked = await reserveOk(site, { optionJbh: 1, waitingRoom: 1, confPassword: 'abc' });
-    const res = await modify(site, booked.confId, { confName: 'Renamed', startTime: at(3), duration: 90, confParties: 8, beforeTime: 10 });
+    const res = await modify(site, booked.confId, {
+      confName: 'Renamed',
+      startTime: at(3),
+      duration: 90,
+      confParties: 8,
+      beforeTime: 10,
+    });
     expect(res.body.status).toBe(100);
     expect(Object.keys(res.body.data).sort()).toEqual(FULL_FIELDS);
     expect(res.body.data).toMatchObject({
-      confId: booked.confId, confNumber: booked.confNumber, confName: 'Renamed', startTime: at(3), duration: 90, confParties: 8,
-      beforeTime: 10, optionJbh: 1, waitingRoom: 1, confPassword: '', h323pwd: '', joinUrl: booked.joinUrl, hostStartUrl: booked.hostStartUrl,
+      confId: booked.confId,
+      confNumber: booked.confNumber,
+      confName: 'Renamed',
+      startTime: at(3),
+      duration: 90,
+      confParties: 8,
+      beforeTime: 10,
+      optionJbh: 1,
+      waitingRoom: 1,
+      confPassword: '',
+      h323pwd: '',
+      joinUrl: booked.joinUrl,
+      hostStartUrl: booked.hostStartUrl,
     });
     const detail = await t.call('getConfDetailByConfId', site, { userId: 'host1', confId: booked.confId });
     expect(detail.body.data).toEqual(res.body.data);
@@ -304,10 +450,20 @@ describe('confModify2 (2.12)', () => {
     expect((await modify(site, m.confId, { userId: 'intruder' })).body.status).toBe(401);
     expect((await modify(site, 999_999)).body.status).toBe(401);
     expect((await modify(site, m.confId, { userId: 'ghost' })).body.status).toBe(101);
-    const missing = await t.call('confModify2', site, { userId: 'host1', confId: m.confId, startTime: at(1), duration: 60, confParties: 5 });
+    const missing = await t.call('confModify2', site, {
+      userId: 'host1',
+      confId: m.confId,
+      startTime: at(1),
+      duration: 60,
+      confParties: 5,
+    });
     expect(missing.body.status).toBe(109);
     expect(missing.body.message).toContain('confPassword');
-    for (const [status, code] of [[2, 708], [3, 707], [9, 401]] as const) {
+    for (const [status, code] of [
+      [2, 708],
+      [3, 707],
+      [9, 401],
+    ] as const) {
       await setStatus(m.confId, status);
       const res = await modify(site, m.confId);
       expect(res.body.status).toBe(code);
@@ -322,7 +478,10 @@ describe('confModify2 (2.12)', () => {
     expect(marked.body.data.h323pwd).toMatch(/^\d{6}$/);
     const kept = await modify(site, m.confId, { confPassword: '9876' });
     expect(kept.body.data).toMatchObject({ watermark: 1, h323pwd: marked.body.data.h323pwd });
-    expect((await modify(site, m.confId, { watermark: 0 })).body.data).toMatchObject({ watermark: 0, meetingAuthentication: 0 });
+    expect((await modify(site, m.confId, { watermark: 0 })).body.data).toMatchObject({
+      watermark: 0,
+      meetingAuthentication: 0,
+    });
   });
 });
 
@@ -332,7 +491,9 @@ describe('cancelConf (2.4)', () => {
     const m = await reserveOk(site);
     const res = await t.call('cancelConf', site, { userId: 'host1', confId: m.confId });
     expect(res.body).toEqual({ status: 100, message: 'cancel conf success' });
-    expect((await t.call('getConfDetailByConfId', site, { userId: 'host1', confId: m.confId })).body.data.confStatus).toBe(9);
+    expect(
+      (await t.call('getConfDetailByConfId', site, { userId: 'host1', confId: m.confId })).body.data.confStatus,
+    ).toBe(9);
     await reserveOk(site);
     expect((await t.call('cancelConf', site, { userId: 'host1', confId: m.confId })).body.status).toBe(401);
   });
@@ -342,7 +503,9 @@ describe('cancelConf (2.4)', () => {
     const held = await reserveOk(site);
     await setStatus(held.confId, 0, 1);
     await t.call('cancelConf', site, { userId: 'host1', confId: held.confId });
-    expect((await t.call('getConfDetailByConfId', site, { userId: 'host1', confId: held.confId })).body.data.confStatus).toBe(3);
+    expect(
+      (await t.call('getConfDetailByConfId', site, { userId: 'host1', confId: held.confId })).body.data.confStatus,
+    ).toBe(3);
 
     const live = await reserveOk(site, { startTime: at(3) });
     await setStatus(live.confId, 2);
@@ -358,21 +521,30 @@ describe('getConfDetailByConfId (2.3)', () => {
   it('answers the reservation’s fields, and 401 / 101 for someone else’s meeting or an unknown user', async () => {
     const site = await t.site();
     const m = await reserveOk(site);
-    const res = await t.call('getConfDetailByConfId', site, { userId: 'host1', confId: m.confId }, { encoding: 'query', method: 'GET' });
+    const res = await t.call(
+      'getConfDetailByConfId',
+      site,
+      { userId: 'host1', confId: m.confId },
+      { encoding: 'query', method: 'GET' },
+    );
     expect(res.body).toEqual({ status: 100, message: 'success', data: m });
     await reserveOk(site, { userId: 'other', startTime: at(3) });
     expect((await t.call('getConfDetailByConfId', site, { userId: 'other', confId: m.confId })).body.status).toBe(401);
     expect((await t.call('getConfDetailByConfId', site, { userId: 'nobody', confId: m.confId })).body.status).toBe(101);
     const otherSite = await t.site();
     await reserveOk(otherSite, { startTime: at(7) });
-    expect((await t.call('getConfDetailByConfId', otherSite, { userId: 'host1', confId: m.confId })).body.status).toBe(401);
+    expect((await t.call('getConfDetailByConfId', otherSite, { userId: 'host1', confId: m.confId })).body.status).toBe(
+      401,
+    );
   });
 
   it('shows a meeting whose window passed unheld as finished (3)', async () => {
     const site = await t.site();
     const m = await reserveOk(site, { startTime: at(1), duration: 30 });
     t.clock.now += 3 * HOUR;
-    expect((await t.call('getConfDetailByConfId', site, { userId: 'host1', confId: m.confId })).body.data.confStatus).toBe(3);
+    expect(
+      (await t.call('getConfDetailByConfId', site, { userId: 'host1', confId: m.confId })).body.data.confStatus,
+    ).toBe(3);
   });
 });
 
@@ -380,15 +552,32 @@ describe('the six lists', () => {
   it('pages a user’s scheduled meetings in start order with the documented pagination fields', async () => {
     const site = await t.site({ totalNumParties: 1000 });
     const booked = [];
-    for (const h of [7, 3, 5, 1, 9, 11, 2]) booked.push(await reserveOk(site, { userId: 'p', startTime: at(h), duration: 30 }));
+    for (const h of [7, 3, 5, 1, 9, 11, 2])
+      booked.push(await reserveOk(site, { userId: 'p', startTime: at(h), duration: 30 }));
     const res = await t.call('getScheduledConfListByUserId', site, { userId: 'p', pageNo: 2, pageSize: 3 });
-    expect(res.body).toMatchObject({ status: 100, message: 'success', totalPage: 3, currentPage: '2', totalItems: 7, pageSize: 3 });
+    expect(res.body).toMatchObject({
+      status: 100,
+      message: 'success',
+      totalPage: 3,
+      currentPage: '2',
+      totalItems: 7,
+      pageSize: 3,
+    });
     const starts = res.body.data.confInfo.map((m: { startTime: string }) => m.startTime);
     expect(starts).toEqual([at(5), at(7), at(9)]);
     for (const item of res.body.data.confInfo) expect(Object.keys(item).sort()).toEqual(FULL_FIELDS);
 
-    const filtered = await t.call('getScheduledConfListByUserId', site, { userId: 'p', startTime: at(2), endTime: at(7) });
-    expect(filtered.body.data.confInfo.map((m: { startTime: string }) => m.startTime)).toEqual([at(2), at(3), at(5), at(7)]);
+    const filtered = await t.call('getScheduledConfListByUserId', site, {
+      userId: 'p',
+      startTime: at(2),
+      endTime: at(7),
+    });
+    expect(filtered.body.data.confInfo.map((m: { startTime: string }) => m.startTime)).toEqual([
+      at(2),
+      at(3),
+      at(5),
+      at(7),
+    ]);
     expect(filtered.body).toMatchObject({ totalItems: 4, totalPage: 1, currentPage: '1', pageSize: 10 });
 
     const none = await t.call('getScheduledConfListByUserId', site, { userId: 'never-seen' });
@@ -431,13 +620,32 @@ describe('the six lists', () => {
     await reserveOk(other, { userId: 'sa', startTime: at(1) });
 
     const res = await t.call('getScheduledConfListBySiteSign', site, { userId: 'anyone' });
-    expect(res.body).toMatchObject({ status: 100, message: 'success', totalPage: 1, currentPage: 1, totalItems: 2, pageSize: 10 });
+    expect(res.body).toMatchObject({
+      status: 100,
+      message: 'success',
+      totalPage: 1,
+      currentPage: 1,
+      totalItems: 2,
+      pageSize: 10,
+    });
     expect(res.body.data).toHaveLength(2);
     for (const item of res.body.data) expect(Object.keys(item).sort()).toEqual(SITE_ITEM_FIELDS);
     expect(res.body.data[0]).toEqual({
-      confId: b.confId, confNumber: b.confNumber, confName: 'Weekly', startTime: at(1), duration: 60, joinUrl: b.joinUrl,
-      hostStartUrl: b.hostStartUrl, confPassword: '', confStatus: 0, confParties: 5, userName: 'B', userId: 'sb', beforeTime: 0,
-      watchUrl: '', interpretation: 0,
+      confId: b.confId,
+      confNumber: b.confNumber,
+      confName: 'Weekly',
+      startTime: at(1),
+      duration: 60,
+      joinUrl: b.joinUrl,
+      hostStartUrl: b.hostStartUrl,
+      confPassword: '',
+      confStatus: 0,
+      confParties: 5,
+      userName: 'B',
+      userId: 'sb',
+      beforeTime: 0,
+      watchUrl: '',
+      interpretation: 0,
     });
     expect(res.body.data[1]).toMatchObject({ confId: a.confId, userId: 'sa', confPassword: '11' });
 

@@ -13,7 +13,6 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-
 describe('the OpenAPI document', () => {
   it('is valid OpenAPI 3.1 by a real parser', async () => {
     expect(doc.openapi).toBe('3.1.0');
@@ -23,17 +22,33 @@ describe('the OpenAPI document', () => {
   it('covers every API route the server registered, each on GET and POST, with the token scheme and its codes', () => {
     const api = t.app.registeredRoutes.filter((r) => /^\/(openapi\/v2|media\/v1)\//.test(r.url) && r.method !== 'HEAD');
     expect(api.length).toBeGreaterThanOrEqual(2 * 35);
-    for (const route of api) expect(doc.paths[route.url]?.[route.method.toLowerCase()], `${route.method} ${route.url}`).toBeDefined();
+    for (const route of api)
+      expect(doc.paths[route.url]?.[route.method.toLowerCase()], `${route.method} ${route.url}`).toBeDefined();
     const reserve = doc.paths['/openapi/v2/confReservation'].post;
     expect(reserve.operationId).toBe('confReservation');
     expect(reserve.security).toEqual([{ bizconfToken: [] }]);
     expect(reserve['x-token-subject']).toBe('userId');
     const form = reserve.requestBody.content['application/x-www-form-urlencoded'].schema;
-    expect(form.required).toEqual(expect.arrayContaining(['userId', 'userName', 'confName', 'duration', 'confParties', 'token', 'timeStamp', 'siteSign']));
+    expect(form.required).toEqual(
+      expect.arrayContaining([
+        'userId',
+        'userName',
+        'confName',
+        'duration',
+        'confParties',
+        'token',
+        'timeStamp',
+        'siteSign',
+      ]),
+    );
     expect(form.properties.optionJbh).toMatchObject({ type: 'integer', minimum: 0, maximum: 1, default: 0 });
-    expect(doc.paths['/openapi/v2/confReservation'].get.parameters.map((p: { name: string }) => p.name)).toContain('confName');
+    expect(doc.paths['/openapi/v2/confReservation'].get.parameters.map((p: { name: string }) => p.name)).toContain(
+      'confName',
+    );
     const answer = reserve.responses['200'].content['application/json'].schema.oneOf;
-    expect(answer[1].properties.status.enum).toEqual(expect.arrayContaining([102, 104, 106, 109, 201, 202, 205, 301, 704]));
+    expect(answer[1].properties.status.enum).toEqual(
+      expect.arrayContaining([102, 104, 106, 109, 201, 202, 205, 301, 704]),
+    );
     expect(doc.paths['/openapi/v2/getLiveDetail'].post['x-token-subject']).toBe('confNo');
     expect(doc.components.securitySchemes.bizconfToken).toMatchObject({ type: 'apiKey', in: 'query', name: 'token' });
   });
@@ -57,12 +72,29 @@ describe('the OpenAPI document', () => {
     };
     await call('createOrUpdateUser', { userId: 'u', userName: 'U' });
     await call('getUserByUserId', { userId: 'u' });
-    const m = (await call('confReservation', { userId: 'u', userName: 'U', confName: 'x', startTime: gmt(t.clock.now - 60_000), duration: 60, confParties: 5 })).data;
+    const m = (
+      await call('confReservation', {
+        userId: 'u',
+        userName: 'U',
+        confName: 'x',
+        startTime: gmt(t.clock.now - 60_000),
+        duration: 60,
+        confParties: 5,
+      })
+    ).data;
     await call('getConfDetailByConfId', { userId: 'u', confId: m.confId });
     await call('getScheduledConfListByUserId', { userId: 'u' });
     await call('getScheduledConfListBySiteSign', { userId: 'u' });
     await call('getReMainNumPartis', { userId: 'u', startTime: gmt(t.clock.now), duration: 30 });
-    const media = await t.call('/media/v1/events', site, { confNumber: m.confNumber, events: [{ type: 'participant.joined', participant: { cuid: 'h', name: 'H', role: 'host' } }] }, { subject: 'confNumber', encoding: 'json' });
+    const media = await t.call(
+      '/media/v1/events',
+      site,
+      {
+        confNumber: m.confNumber,
+        events: [{ type: 'participant.joined', participant: { cuid: 'h', name: 'H', role: 'host' } }],
+      },
+      { subject: 'confNumber', encoding: 'json' },
+    );
     check('/media/v1/events', media.body);
     await call('getLiveDetail', { confNo: m.confNumber }, 'confNo');
     await call('getLiveDetail2', { confNo: m.confNumber }, 'confNo');
@@ -75,9 +107,21 @@ describe('the OpenAPI document', () => {
     await call('getConfLogListByConfId', { userId: 'u', confId: m.confId });
     await call('getConfLogListByConfId2', { userId: 'u', confId: m.confId });
     await call('getFinishedConfListBySiteSign', { userId: 'u' });
-    await call('getConfRecordTimeBySiteSign', { userId: 'u', startTime: '2026-01-01 00:00:00', endTime: '2027-01-01 00:00:00' });
-    await call('getConfCountBySiteSign', { userId: 'u', startTime: '2026-01-01 00:00:00', endTime: '2027-01-01 00:00:00' });
-    await call('getUserCountsBySiteSign', { userId: 'u', startTime: '2026-01-01 00:00:00', endTime: '2027-01-01 00:00:00' });
+    await call('getConfRecordTimeBySiteSign', {
+      userId: 'u',
+      startTime: '2026-01-01 00:00:00',
+      endTime: '2027-01-01 00:00:00',
+    });
+    await call('getConfCountBySiteSign', {
+      userId: 'u',
+      startTime: '2026-01-01 00:00:00',
+      endTime: '2027-01-01 00:00:00',
+    });
+    await call('getUserCountsBySiteSign', {
+      userId: 'u',
+      startTime: '2026-01-01 00:00:00',
+      endTime: '2027-01-01 00:00:00',
+    });
     await call('getTotalConfTimeForEveryDay', { userId: 'u', startTime: '2026-06-01', endTime: '2026-06-02' });
     await call('getAllJoinTimeForEveryDay', { userId: 'u', startTime: '2026-06-01', endTime: '2026-06-02' });
     await call('getCloudFileList', { confNo: m.confNumber }, 'confNo');

@@ -12,13 +12,25 @@ const server = listeningTestApp();
 async function liveMeeting(site: SiteRow, enableCloudRecord: 0 | 1) {
   await server.t.call('createOrUpdateUser', site, { userId: 'rec', userName: 'Rec', enableCloudRecord });
   const res = await server.t.call('confReservation', site, {
-    userId: 'rec', userName: 'Rec', confName: 'Chunks', startTime: gmt(Math.floor((server.t.clock.now - 300_000) / 1000) * 1000), duration: 60, confParties: 5,
+    userId: 'rec',
+    userName: 'Rec',
+    confName: 'Chunks',
+    startTime: gmt(Math.floor((server.t.clock.now - 300_000) / 1000) * 1000),
+    duration: 60,
+    confParties: 5,
   });
   const m = res.body.data as { confNumber: string; hostStartUrl: string; joinUrl: string };
   const tickets: string[] = [];
-  for (const [url, count] of [[m.hostStartUrl, 1], [m.joinUrl, 2]] as const) {
+  for (const [url, count] of [
+    [m.hostStartUrl, 1],
+    [m.joinUrl, 2],
+  ] as const) {
     const [, kind, number, secret] = /\/(s|j)\/(\d{10})\/([0-9A-F]{32})$/.exec(url)!;
-    const entered = await server.t.app.inject({ method: 'POST', url: `/web/v1/links/${kind}/${number}/${secret}/enter`, payload: { name: `P${count}` } });
+    const entered = await server.t.app.inject({
+      method: 'POST',
+      url: `/web/v1/links/${kind}/${number}/${secret}/enter`,
+      payload: { name: `P${count}` },
+    });
     const socket = await PageSocket.open(server.base, entered.json().ticket);
     await socket.rosterOf(count);
     tickets.push(entered.json().ticket);
@@ -27,11 +39,22 @@ async function liveMeeting(site: SiteRow, enableCloudRecord: 0 | 1) {
 }
 
 const auth = (ticket: string) => ({ authorization: `Bearer ${ticket}` });
-const begin = (ticket: string, fileType = 'WEBM') => server.t.app.inject({ method: 'POST', url: '/web/v1/recordings', headers: auth(ticket), payload: { fileType } });
+const begin = (ticket: string, fileType = 'WEBM') =>
+  server.t.app.inject({ method: 'POST', url: '/web/v1/recordings', headers: auth(ticket), payload: { fileType } });
 const chunk = (ticket: string, uploadId: string, index: number, body: Buffer) =>
-  server.t.app.inject({ method: 'PUT', url: `/web/v1/recordings/${uploadId}/chunks/${index}`, headers: { ...auth(ticket), 'content-type': 'video/webm' }, payload: body });
+  server.t.app.inject({
+    method: 'PUT',
+    url: `/web/v1/recordings/${uploadId}/chunks/${index}`,
+    headers: { ...auth(ticket), 'content-type': 'video/webm' },
+    payload: body,
+  });
 const finish = (ticket: string, uploadId: string, chunks: number) =>
-  server.t.app.inject({ method: 'POST', url: `/web/v1/recordings/${uploadId}/finish`, headers: auth(ticket), payload: { chunks } });
+  server.t.app.inject({
+    method: 'POST',
+    url: `/web/v1/recordings/${uploadId}/finish`,
+    headers: auth(ticket),
+    payload: { chunks },
+  });
 
 describe('the page’s chunked recording upload', () => {
   it('is for the host in the meeting whose enableCloudRecord is on', async () => {

@@ -29,7 +29,9 @@ afterAll(async () => {
 /** Every file under the recording storage, temporary ones included. */
 function storedFiles(dir = recordingDir): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? storedFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? storedFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 interface Booked {
@@ -38,11 +40,22 @@ interface Booked {
 }
 
 /** A user allowed (or not) to record, and a meeting of theirs that began `ago` minutes ago. */
-async function meetingOf(site: SiteRow, userId: string, enableCloudRecord = 1, ago = 30, confName = 'Board meeting'): Promise<Booked> {
+async function meetingOf(
+  site: SiteRow,
+  userId: string,
+  enableCloudRecord = 1,
+  ago = 30,
+  confName = 'Board meeting',
+): Promise<Booked> {
   const user = await t.call('createOrUpdateUser', site, { userId, userName: `Host ${userId}`, enableCloudRecord });
   expect(user.body.status, user.body.message).toBe(100);
   const res = await t.call('confReservation', site, {
-    userId, userName: `Host ${userId}`, confName, startTime: gmt(Math.floor((t.clock.now - ago * MIN) / 1000) * 1000), duration: 120, confParties: 10,
+    userId,
+    userName: `Host ${userId}`,
+    confName,
+    startTime: gmt(Math.floor((t.clock.now - ago * MIN) / 1000) * 1000),
+    duration: 120,
+    confParties: 10,
   });
   expect(res.body.status, res.body.message).toBe(100);
   return res.body.data;
@@ -59,7 +72,9 @@ interface UploadOptions {
 
 /** `POST /media/v1/recordings` with `body` as the file and the signed parameters in the query string. */
 async function upload(site: SiteRow, params: Record<string, unknown>, body: Buffer, options: UploadOptions = {}) {
-  const sent = options.sent ?? sign(site, params, ++t.clock.now, { subject: 'confNumber', ...(options.token ? { token: options.token } : {}) });
+  const sent =
+    options.sent ??
+    sign(site, params, ++t.clock.now, { subject: 'confNumber', ...(options.token ? { token: options.token } : {}) });
   const response = await t.app.inject({
     method: 'POST',
     url: '/media/v1/recordings',
@@ -72,7 +87,13 @@ async function upload(site: SiteRow, params: Record<string, unknown>, body: Buff
 
 /** Recording parameters: the last ten minutes, audio. */
 function recording(m: Booked, extra: Record<string, unknown> = {}) {
-  return { confNumber: m.confNumber, fileType: 'M4A', recordStart: gmt(t.clock.now - 10 * MIN), recordEnd: gmt(t.clock.now - 5 * MIN), ...extra };
+  return {
+    confNumber: m.confNumber,
+    fileType: 'M4A',
+    recordStart: gmt(t.clock.now - 10 * MIN),
+    recordEnd: gmt(t.clock.now - 5 * MIN),
+    ...extra,
+  };
 }
 
 async function uploadOk(site: SiteRow, params: Record<string, unknown>, body: Buffer, options: UploadOptions = {}) {
@@ -86,27 +107,34 @@ async function uploadOk(site: SiteRow, params: Record<string, unknown>, body: Bu
  * the response arrives even while the body is still being sent.
  */
 function postWhileSending(url: string, total: number, declare: boolean) {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string; sentBytes: number }>((resolve, reject) => {
-    let sentBytes = 0;
-    const headers: Record<string, string> = { 'content-type': 'video/mp4', ...(declare ? { 'content-length': String(total) } : {}) };
-    const request = http.request(url, { method: 'POST', headers }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body, sentBytes }));
-    });
-    // The server closes the connection while the body is still coming: expected once answered.
-    request.on('error', reject);
-    const chunk = Buffer.alloc(64 * 1024, 1);
-    const pump = () => {
-      while (sentBytes < total && !request.destroyed) {
-        sentBytes += chunk.length;
-        if (!request.write(chunk)) return void request.once('drain', pump);
-      }
-      if (!request.destroyed) request.end();
-    };
-    pump();
-  });
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string; sentBytes: number }>(
+    (resolve, reject) => {
+      let sentBytes = 0;
+      const headers: Record<string, string> = {
+        'content-type': 'video/mp4',
+        ...(declare ? { 'content-length': String(total) } : {}),
+      };
+      const request = http.request(url, { method: 'POST', headers }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body, sentBytes }),
+        );
+      });
+      // The server closes the connection while the body is still coming: expected once answered.
+      request.on('error', reject);
+      const chunk = Buffer.alloc(64 * 1024, 1);
+      const pump = () => {
+        while (sentBytes < total && !request.destroyed) {
+          sentBytes += chunk.length;
+          if (!request.write(chunk)) return void request.once('drain', pump);
+        }
+        if (!request.destroyed) request.end();
+      };
+      pump();
+    },
+  );
 }
 
 let address: string | undefined;
@@ -129,7 +157,11 @@ describe('uploading a recording (POST /media/v1/recordings)', () => {
     const before = storedFiles().length;
     const res = await upload(site, recording(m), AUDIO);
     expect(res.statusCode).toBe(200);
-    expect(res.body).toEqual({ status: 100, message: 'success', data: { recordId: expect.any(Number), uuid: expect.any(String), fileSize: AUDIO.length } });
+    expect(res.body).toEqual({
+      status: 100,
+      message: 'success',
+      data: { recordId: expect.any(Number), uuid: expect.any(String), fileSize: AUDIO.length },
+    });
     const files = storedFiles();
     expect(files).toHaveLength(before + 1);
     const stored = files.find((f) => fs.readFileSync(f).equals(AUDIO));
@@ -140,7 +172,10 @@ describe('uploading a recording (POST /media/v1/recordings)', () => {
   it('streams a body without Content-Length (chunked) as well', async () => {
     const site = await t.site();
     const m = await meetingOf(site, 'rec1');
-    const data = await uploadOk(site, recording(m, { fileType: 'MP4' }), VIDEO.subarray(0, 5000), { contentType: 'video/mp4', chunked: true });
+    const data = await uploadOk(site, recording(m, { fileType: 'MP4' }), VIDEO.subarray(0, 5000), {
+      contentType: 'video/mp4',
+      chunked: true,
+    });
     expect(data.fileSize).toBe(5000);
   });
 
@@ -148,20 +183,37 @@ describe('uploading a recording (POST /media/v1/recordings)', () => {
     const site = await t.site();
     const m = await meetingOf(site, 'rec1');
     const events = (list: Record<string, unknown>[]) =>
-      t.call('/media/v1/events', site, { confNumber: m.confNumber, events: list }, { subject: 'confNumber', encoding: 'json' });
+      t.call(
+        '/media/v1/events',
+        site,
+        { confNumber: m.confNumber, events: list },
+        { subject: 'confNumber', encoding: 'json' },
+      );
     const host = { cuid: 'h', name: 'Host', role: 'host' };
     const held = await events([
       { type: 'participant.joined', participant: host, at: gmt(t.clock.now - 20 * MIN) },
       { type: 'participant.left', participant: { cuid: 'h' }, at: gmt(t.clock.now - 12 * MIN) },
     ]);
     expect(held.body.status, held.body.message).toBe(100);
-    const sessions = await t.store.db.selectFrom('sessions').select('uuid').where('meeting_id', '=', m.confId).execute();
+    const sessions = await t.store.db
+      .selectFrom('sessions')
+      .select('uuid')
+      .where('meeting_id', '=', m.confId)
+      .execute();
     expect(sessions).toHaveLength(1);
     const sessionUuid = sessions[0]!.uuid;
 
-    const during = await uploadOk(site, recording(m, { recordStart: gmt(t.clock.now - 20 * MIN), recordEnd: gmt(t.clock.now - 12 * MIN) }), AUDIO);
+    const during = await uploadOk(
+      site,
+      recording(m, { recordStart: gmt(t.clock.now - 20 * MIN), recordEnd: gmt(t.clock.now - 12 * MIN) }),
+      AUDIO,
+    );
     expect(during.uuid).toBe(sessionUuid);
-    const after = await uploadOk(site, recording(m, { recordStart: gmt(t.clock.now - 5 * MIN), recordEnd: gmt(t.clock.now - 1 * MIN) }), AUDIO);
+    const after = await uploadOk(
+      site,
+      recording(m, { recordStart: gmt(t.clock.now - 5 * MIN), recordEnd: gmt(t.clock.now - 1 * MIN) }),
+      AUDIO,
+    );
     expect(after.uuid).not.toBe(sessionUuid);
     expect(after.uuid).toMatch(/^[A-Za-z0-9+/]{22}==$/);
     const named = await uploadOk(site, recording(m, { uuid: sessionUuid }), AUDIO);
@@ -233,7 +285,10 @@ describe('uploading a recording (POST /media/v1/recordings)', () => {
     const retried = await upload(site, {}, AUDIO, { sent: declared.sent });
     expect(retried.body.status).toBe(100);
 
-    const streamed = await upload(site, recording(m, { fileType: 'MP4' }), big, { contentType: 'video/mp4', chunked: true });
+    const streamed = await upload(site, recording(m, { fileType: 'MP4' }), big, {
+      contentType: 'video/mp4',
+      chunked: true,
+    });
     expect(streamed.body.status).toBe(109);
     expect(storedFiles()).toHaveLength(before.length + 1);
     expect((await fileList(site, m.confNumber)).body.recordCount).toBe(1);
@@ -246,7 +301,11 @@ describe('uploading a recording (POST /media/v1/recordings)', () => {
     const before = storedFiles();
     for (const declare of [false, true]) {
       const sent = sign(site, recording(m, { fileType: 'MP4' }), ++t.clock.now, { subject: 'confNumber' });
-      const answer = await postWhileSending(`${base}/media/v1/recordings?${new URLSearchParams(sent)}`, 64 * 1024 * 1024, declare);
+      const answer = await postWhileSending(
+        `${base}/media/v1/recordings?${new URLSearchParams(sent)}`,
+        64 * 1024 * 1024,
+        declare,
+      );
       expect(answer.status).toBe(200);
       expect(JSON.parse(answer.body).status, answer.body).toBe(109);
       expect(answer.headers.connection).toBe('close');
@@ -291,16 +350,27 @@ describe('uploading a recording (POST /media/v1/recordings)', () => {
 
 describe('getCloudFileList (2.19) and the links it hands out', () => {
   it('keeps link signatures out of the logs', () => {
-    expect(redactUrl('/recordings/7/play?expires=1780000000&sig=00ff')).toBe('/recordings/7/play?expires=1780000000&sig=%5Bredacted%5D');
+    expect(redactUrl('/recordings/7/play?expires=1780000000&sig=00ff')).toBe(
+      '/recordings/7/play?expires=1780000000&sig=%5Bredacted%5D',
+    );
   });
 
   it('answers the document’s fields with working links', async () => {
     const site = await t.site();
     const m = await meetingOf(site, 'rec1', 1, 60, 'Quarterly review');
-    const audio = await uploadOk(site, recording(m, { recordStart: gmt(t.clock.now - 30 * MIN), recordEnd: gmt(t.clock.now - 20 * MIN) }), AUDIO);
+    const audio = await uploadOk(
+      site,
+      recording(m, { recordStart: gmt(t.clock.now - 30 * MIN), recordEnd: gmt(t.clock.now - 20 * MIN) }),
+      AUDIO,
+    );
     const video = await uploadOk(
       site,
-      recording(m, { fileType: 'MP4', topic: 'Q3 <b>numbers</b>', recordStart: gmt(t.clock.now - 40 * MIN), recordEnd: gmt(t.clock.now - 35 * MIN) }),
+      recording(m, {
+        fileType: 'MP4',
+        topic: 'Q3 <b>numbers</b>',
+        recordStart: gmt(t.clock.now - 40 * MIN),
+        recordEnd: gmt(t.clock.now - 35 * MIN),
+      }),
       VIDEO,
       { contentType: 'video/mp4' },
     );
@@ -315,15 +385,29 @@ describe('getCloudFileList (2.19) and the links it hands out', () => {
       uuid: video.uuid,
       confNo: m.confNumber,
       topic: 'Q3 <b>numbers</b>',
-      downloadUrl: expect.stringMatching(new RegExp(`^http://meet\\.example\\.test/recordings/${video.recordId}/download\\?expires=${expires}&sig=[0-9a-f]{64}$`)),
-      playUrl: expect.stringMatching(new RegExp(`^http://meet\\.example\\.test/recordings/${video.recordId}/play\\?expires=${expires}&sig=[0-9a-f]{64}$`)),
+      downloadUrl: expect.stringMatching(
+        new RegExp(
+          `^http://meet\\.example\\.test/recordings/${video.recordId}/download\\?expires=${expires}&sig=[0-9a-f]{64}$`,
+        ),
+      ),
+      playUrl: expect.stringMatching(
+        new RegExp(
+          `^http://meet\\.example\\.test/recordings/${video.recordId}/play\\?expires=${expires}&sig=[0-9a-f]{64}$`,
+        ),
+      ),
       recordStart: gmt(t.clock.now - 40 * MIN),
       recordEnd: gmt(t.clock.now - 35 * MIN),
       fileSize: '0.03MB',
       fileSizeBytes: VIDEO.length,
       fileType: 'MP4',
     });
-    expect(second).toMatchObject({ uuid: audio.uuid, topic: 'Quarterly review', fileType: 'M4A', fileSize: '0.01MB', fileSizeBytes: AUDIO.length });
+    expect(second).toMatchObject({
+      uuid: audio.uuid,
+      topic: 'Quarterly review',
+      fileType: 'M4A',
+      fileSize: '0.01MB',
+      fileSizeBytes: AUDIO.length,
+    });
 
     const whole = await get(first.downloadUrl);
     expect(whole.statusCode).toBe(200);
@@ -342,7 +426,9 @@ describe('getCloudFileList (2.19) and the links it hands out', () => {
 
     const audioFile = await get(second.downloadUrl);
     expect(audioFile.headers['content-type']).toBe('audio/mp4');
-    expect(audioFile.headers['content-disposition']).toBe(`attachment; filename="${m.confNumber}-${audio.recordId}.m4a"`);
+    expect(audioFile.headers['content-disposition']).toBe(
+      `attachment; filename="${m.confNumber}-${audio.recordId}.m4a"`,
+    );
     expect(audioFile.rawPayload.equals(AUDIO)).toBe(true);
 
     const page = await get(first.playUrl);
@@ -361,7 +447,12 @@ describe('getCloudFileList (2.19) and the links it hands out', () => {
   it('answers an empty list for a meeting without recordings and 401 for an unknown one', async () => {
     const site = await t.site();
     const m = await meetingOf(site, 'rec1');
-    expect((await fileList(site, m.confNumber)).body).toEqual({ status: 100, message: 'success', recordCount: 0, data: [] });
+    expect((await fileList(site, m.confNumber)).body).toEqual({
+      status: 100,
+      message: 'success',
+      recordCount: 0,
+      data: [],
+    });
     expect((await fileList(site, '1000000001')).body.status).toBe(401);
     const other = await t.site();
     expect((await fileList(other, m.confNumber)).body.status).toBe(401);
@@ -372,7 +463,10 @@ describe('getCloudFileList (2.19) and the links it hands out', () => {
     const m = await meetingOf(site, 'rec1');
     const a = await uploadOk(site, recording(m), AUDIO);
     const b = await uploadOk(site, recording(m), AUDIO);
-    const [first, second] = (await fileList(site, m.confNumber)).body.data as { downloadUrl: string; playUrl: string }[];
+    const [first, second] = (await fileList(site, m.confNumber)).body.data as {
+      downloadUrl: string;
+      playUrl: string;
+    }[];
     expect(first!.downloadUrl).toContain(`/recordings/${a.recordId}/`);
 
     const sigOf = (url: string) => new URL(url).searchParams.get('sig')!;
@@ -394,7 +488,8 @@ describe('getCloudFileList (2.19) and the links it hands out', () => {
     expect((await get(second!.playUrl)).statusCode).toBe(200);
 
     t.clock.now += DAY_MS + 1000;
-    for (const url of [first!.downloadUrl, first!.playUrl, second!.downloadUrl]) expect((await get(url)).statusCode).toBe(403);
+    for (const url of [first!.downloadUrl, first!.playUrl, second!.downloadUrl])
+      expect((await get(url)).statusCode).toBe(403);
     const fresh = (await fileList(site, m.confNumber)).body.data[0];
     expect((await get(fresh.downloadUrl)).statusCode).toBe(200);
   });

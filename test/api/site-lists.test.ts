@@ -19,11 +19,18 @@ const DAY = 24 * HOUR;
 /** A small deterministic generator. */
 function random(seed: number): () => number {
   let s = seed;
-  return () => ((s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  return () => (s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 }
 
 async function reserve(site: SiteRow, userId: string, start: number) {
-  const res = await t.call('confReservation', site, { userId, userName: userId, confName: 'm', startTime: gmt(start), duration: 30, confParties: 1 });
+  const res = await t.call('confReservation', site, {
+    userId,
+    userName: userId,
+    confName: 'm',
+    startTime: gmt(start),
+    duration: 30,
+    confParties: 1,
+  });
   expect(res.body.status).toBe(100);
   return res.body.data as { confId: number };
 }
@@ -44,10 +51,20 @@ async function expected(site: SiteRow, status: number, from?: number, to?: numbe
 async function listed(site: SiteRow, name: string, params: Record<string, unknown>) {
   const res = await t.call(name, site, { userId: 'anyone', ...params });
   expect(res.body.status).toBe(100);
-  return { ids: (res.body.data as { confId: number }[]).map((m) => m.confId), totalItems: res.body.totalItems as number, totalPage: res.body.totalPage as number };
+  return {
+    ids: (res.body.data as { confId: number }[]).map((m) => m.confId),
+    totalItems: res.body.totalItems as number,
+    totalPage: res.body.totalPage as number,
+  };
 }
 
-async function expectPages(site: SiteRow, name: string, status: number, bounds: { from?: number; to?: number }, pageSize: number) {
+async function expectPages(
+  site: SiteRow,
+  name: string,
+  status: number,
+  bounds: { from?: number; to?: number },
+  pageSize: number,
+) {
   const params: Record<string, unknown> = { pageSize };
   if (bounds.from !== undefined) params.startTime = gmt(bounds.from);
   if (bounds.to !== undefined) params.endTime = gmt(bounds.to);
@@ -71,7 +88,8 @@ describe('site lists over many days', () => {
     // 8 users × 9 meetings over 12 days, at whole or half hours; a user’s are 2 h apart within a day so none conflict.
     for (let u = 0; u < 8; u++) {
       for (let k = 0; k < 9; k++) {
-        const start = base + Math.floor(next() * 12) * DAY + (k * 2 + (u % 2)) * HOUR + (next() < 0.5 ? 30 * 60_000 : 0);
+        const start =
+          base + Math.floor(next() * 12) * DAY + (k * 2 + (u % 2)) * HOUR + (next() < 0.5 ? 30 * 60_000 : 0);
         booked.push({ ...(await reserve(site, `u${u}`, start)), userId: `u${u}` });
       }
     }
@@ -80,7 +98,14 @@ describe('site lists over many days', () => {
       expect((await t.call('cancelConf', site, { userId: m.userId, confId: m.confId })).body.status).toBe(100);
     }
     for (const m of booked.filter((_, i) => i % 11 === 5 && i % 7 !== 3)) {
-      const res = await t.call('confModify2', site, { userId: m.userId, confId: m.confId, confPassword: '', startTime: gmt(base + 13 * DAY + (m.confId % 20) * HOUR), duration: 30, confParties: 1 });
+      const res = await t.call('confModify2', site, {
+        userId: m.userId,
+        confId: m.confId,
+        confPassword: '',
+        startTime: gmt(base + 13 * DAY + (m.confId % 20) * HOUR),
+        duration: 30,
+        confParties: 1,
+      });
       expect(res.body.status).toBe(100);
     }
     expect((await t.call('delUserByUserId', site, { userId: 'u5', isForceDel: 1 })).body.status).toBe(100);
@@ -89,8 +114,20 @@ describe('site lists over many days', () => {
     await expectPages(site, name, MeetingStatus.scheduled, {}, 10);
     await expectPages(site, name, MeetingStatus.scheduled, {}, 7);
     // Bounds in the middle of days, on one day, and on a day boundary.
-    await expectPages(site, name, MeetingStatus.scheduled, { from: base + 2 * DAY + 5 * HOUR, to: base + 9 * DAY + 13 * HOUR }, 6);
-    await expectPages(site, name, MeetingStatus.scheduled, { from: base + 4 * DAY + 3 * HOUR, to: base + 4 * DAY + 20 * HOUR }, 3);
+    await expectPages(
+      site,
+      name,
+      MeetingStatus.scheduled,
+      { from: base + 2 * DAY + 5 * HOUR, to: base + 9 * DAY + 13 * HOUR },
+      6,
+    );
+    await expectPages(
+      site,
+      name,
+      MeetingStatus.scheduled,
+      { from: base + 4 * DAY + 3 * HOUR, to: base + 4 * DAY + 20 * HOUR },
+      3,
+    );
     await expectPages(site, name, MeetingStatus.scheduled, { from: base + 3 * DAY }, 9);
     await expectPages(site, name, MeetingStatus.scheduled, { to: base + 6 * DAY - 1 }, 9);
 
@@ -110,8 +147,11 @@ describe('site lists over many days', () => {
       .groupBy(['site_id', 'conf_status', 'day'])
       .execute();
     const counts = await t.store.db.selectFrom('meeting_day_counts').selectAll().where('n', '<>', 0).execute();
-    const key = (r: { site_id: number; conf_status: number; day: number; n: number }) => `${r.site_id}/${r.conf_status}/${Number(r.day)}=${Number(r.n)}`;
-    expect(counts.map(key).sort()).toEqual(recount.map((r) => key({ ...r, n: Number(r.n), day: Number(r.day) })).sort());
+    const key = (r: { site_id: number; conf_status: number; day: number; n: number }) =>
+      `${r.site_id}/${r.conf_status}/${Number(r.day)}=${Number(r.n)}`;
+    expect(counts.map(key).sort()).toEqual(
+      recount.map((r) => key({ ...r, n: Number(r.n), day: Number(r.day) })).sort(),
+    );
     expect(counts.length).toBeGreaterThan(10);
   });
 });

@@ -22,7 +22,14 @@ beforeAll(async () => {
   t = await buildTestApp();
   site = await t.site();
   const reserve = async (userId: string, startTime: string, duration: number) => {
-    const res = await t.call('confReservation', site, { userId, userName: userId, confName: 'stats', startTime, duration, confParties: 10 });
+    const res = await t.call('confReservation', site, {
+      userId,
+      userName: userId,
+      confName: 'stats',
+      startTime,
+      duration,
+      confParties: 10,
+    });
     expect(res.body.status, res.body.message).toBe(100);
     return res.body.data as { confId: number; confNumber: string };
   };
@@ -33,7 +40,12 @@ beforeAll(async () => {
   const event = async (time: string, confNumber: string, type: string, participant?: Record<string, unknown>) => {
     // Two events in the same millisecond would sign alike: the second goes a millisecond later.
     t.clock.now = Math.max(at(time), t.clock.now);
-    const res = await t.call('/media/v1/events', site, { confNumber, events: [{ type, ...(participant ? { participant } : {}) }] }, { subject: 'confNumber', encoding: 'json' });
+    const res = await t.call(
+      '/media/v1/events',
+      site,
+      { confNumber, events: [{ type, ...(participant ? { participant } : {}) }] },
+      { subject: 'confNumber', encoding: 'json' },
+    );
     expect(res.body.status, res.body.message).toBe(100);
   };
   const p = (cuid: string, role: string, deviceType: string) => ({ cuid, name: cuid, role, deviceType });
@@ -51,7 +63,8 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const ask = (name: string, startTime: string, endTime: string) => t.call(name, site, { userId: 'admin', startTime, endTime });
+const ask = (name: string, startTime: string, endTime: string) =>
+  t.call(name, site, { userId: 'admin', startTime, endTime });
 
 describe('statistics from a fixture crossing midnight', () => {
   it('getTotalConfTimeForEveryDay (2.27) and getAllJoinTimeForEveryDay (2.28): minutes per day, every day listed', async () => {
@@ -119,7 +132,9 @@ describe('statistics from a fixture crossing midnight', () => {
     expect(overDays.body.data).toEqual({ confCountTime: 105, confUserTime: 225 });
     const all = await ask('getConfRecordTimeBySiteSign', '2026-05-01 00:00:00', '2026-07-01 00:00:00');
     expect(all.body.data).toEqual({ confCountTime: 125, confUserTime: 255 });
-    expect((await ask('getConfRecordTimeBySiteSign', '2026-06-02 00:00:00', '2026-06-01 00:00:00')).body.status).toBe(109);
+    expect((await ask('getConfRecordTimeBySiteSign', '2026-06-02 00:00:00', '2026-06-01 00:00:00')).body.status).toBe(
+      109,
+    );
   });
 
   it('getUserCountsBySiteSign (2.24): participant-times that began in the range, mobile and pc', async () => {
@@ -139,12 +154,18 @@ describe('statistics from a fixture crossing midnight', () => {
       { confNo: confNumbers[1], startTime: '2026-06-02 10:00:00', endTime: '2026-06-02 10:35:00', userId: 'h2' },
       { confNo: confNumbers[2], startTime: '2026-06-03 12:00:00', endTime: '', userId: 'h2' },
     ]);
-    expect((await ask('getConfCountBySiteSign', '2026-06-02 01:00:00', '2026-06-03 00:00:00')).body.data.confCounts).toBe(1);
+    expect(
+      (await ask('getConfCountBySiteSign', '2026-06-02 01:00:00', '2026-06-03 00:00:00')).body.data.confCounts,
+    ).toBe(1);
   });
 
   it('keeps each site’s statistics to itself', async () => {
     const other = await t.site();
-    const res = await t.call('getConfRecordTimeBySiteSign', other, { userId: 'x', startTime: '2026-05-01 00:00:00', endTime: '2026-07-01 00:00:00' });
+    const res = await t.call('getConfRecordTimeBySiteSign', other, {
+      userId: 'x',
+      startTime: '2026-05-01 00:00:00',
+      endTime: '2026-07-01 00:00:00',
+    });
     expect(res.body.data).toEqual({ confCountTime: 0, confUserTime: 0 });
   });
 });

@@ -54,7 +54,14 @@ describe('createOrUpdateUser (2.17)', () => {
     const site = await t.site();
     await createUser(site, 'u2', { phone: '1', loginName: 'l', enableCloudRecord: 1 });
     const res = await t.call('createOrUpdateUser', site, { userId: 'u2', userName: 'Renamed', enableTuiliu: 1 });
-    expect(res.body.data).toEqual({ userId: 'u2', phone: '1', userName: 'Renamed', loginName: 'l', enableTuiliu: 1, enableCloudRecord: 1 });
+    expect(res.body.data).toEqual({
+      userId: 'u2',
+      phone: '1',
+      userName: 'Renamed',
+      loginName: 'l',
+      enableTuiliu: 1,
+      enableCloudRecord: 1,
+    });
   });
 
   it('is idempotent with isNeedCreate=true and refuses an unknown user with isNeedCreate=false (101)', async () => {
@@ -106,9 +113,18 @@ describe('createOrUpdateUser (2.17)', () => {
 
   it('never lets concurrent first calls for one userId create two users', async () => {
     const site = await t.site();
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => t.call('createOrUpdateUser', site, { userId: 'same', userName: `n${i}`, phone: String(i) }).then((r) => r)));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        t.call('createOrUpdateUser', site, { userId: 'same', userName: `n${i}`, phone: String(i) }).then((r) => r),
+      ),
+    );
     for (const r of results) expect(r.body.status).toBe(100);
-    const rows = await t.store.db.selectFrom('users').selectAll().where('site_id', '=', site.id).where('user_id', '=', 'same').execute();
+    const rows = await t.store.db
+      .selectFrom('users')
+      .selectAll()
+      .where('site_id', '=', site.id)
+      .where('user_id', '=', 'same')
+      .execute();
     expect(rows).toHaveLength(1);
   });
 });
@@ -151,7 +167,12 @@ describe('changeUserIdDataCenter (2.18)', () => {
     const site = await t.site({ regions: 'cn-north,cn-east' });
     await createUser(site, 'r1');
     expect((await t.call('getUserByUserId', site, { userId: 'r1' })).body.userInfo.region).toBe('cn-north');
-    const res = await t.call('changeUserIdDataCenter', site, { userId: 'r1', userName: 'x', region: 'cn-east', loginName: 'wm' });
+    const res = await t.call('changeUserIdDataCenter', site, {
+      userId: 'r1',
+      userName: 'x',
+      region: 'cn-east',
+      loginName: 'wm',
+    });
     expect(res.body).toEqual({ status: 100, message: 'success' });
     const info = (await t.call('getUserByUserId', site, { userId: 'r1' })).body.userInfo;
     expect(info.region).toBe('cn-east');
@@ -166,7 +187,10 @@ describe('changeUserIdDataCenter (2.18)', () => {
     expect(bad.body.status).toBe(109);
     expect(bad.body.message).toContain('region');
     expect(bad.body.message).toContain('cn-north');
-    expect((await t.call('changeUserIdDataCenter', site, { userId: 'nobody', userName: 'x', region: 'cn-north' })).body.status).toBe(101);
+    expect(
+      (await t.call('changeUserIdDataCenter', site, { userId: 'nobody', userName: 'x', region: 'cn-north' })).body
+        .status,
+    ).toBe(101);
     expect((await t.call('changeUserIdDataCenter', site, { userId: 'r2', userName: 'x' })).body.status).toBe(109);
   });
 });
@@ -196,7 +220,11 @@ describe('delUserByUserId (2.20)', () => {
     expect((await t.call('getUserByUserId', site, { userId: 'd2' })).body.status).toBe(100);
 
     expect((await t.call('delUserByUserId', site, { userId: 'd2', isForceDel: 1 })).body.status).toBe(100);
-    const row = await t.store.db.selectFrom('meetings').selectAll().where('id', '=', meeting.id).executeTakeFirstOrThrow();
+    const row = await t.store.db
+      .selectFrom('meetings')
+      .selectAll()
+      .where('id', '=', meeting.id)
+      .executeTakeFirstOrThrow();
     expect(row.conf_status).toBe(MeetingStatus.cancelled);
     expect(row.conf_del_flag).toBe(2);
   });

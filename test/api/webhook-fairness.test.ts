@@ -57,7 +57,8 @@ describe('webhook endpoints and deliveries, site by site', () => {
   });
   afterAll(async () => t?.close());
 
-  const register = (site: SiteRow, url: string) => t.call('/webhooks/v1/createEndpoint', site, { url }, { subject: 'siteSign' });
+  const register = (site: SiteRow, url: string) =>
+    t.call('/webhooks/v1/createEndpoint', site, { url }, { subject: 'siteSign' });
 
   it('cap a site at 20 endpoints, with a 109 that says so', async () => {
     const site = await t.site();
@@ -72,24 +73,33 @@ describe('webhook endpoints and deliveries, site by site', () => {
     expect(over.body.message).toContain('at most 20 webhook endpoints');
     // Another site has its own 20; a deleted endpoint frees its place.
     expect((await register(await t.site(), 'https://hooks.example.test/other')).body.status).toBe(100);
-    expect((await t.call('/webhooks/v1/deleteEndpoint', site, { id: ids[0] }, { subject: 'siteSign' })).body.status).toBe(100);
+    expect(
+      (await t.call('/webhooks/v1/deleteEndpoint', site, { id: ids[0] }, { subject: 'siteSign' })).body.status,
+    ).toBe(100);
     expect((await register(site, 'https://hooks.example.test/20')).body.status).toBe(100);
   });
 
   it('serve the queue heads one site at a time, in turn', async () => {
     const busy = await t.site();
     const quiet = [await t.site(), await t.site()];
-    for (let i = 0; i < 20; i += 1) expect((await register(busy, `https://busy.example.test/${i}`)).body.status).toBe(100);
-    for (const [i, site] of quiet.entries()) expect((await register(site, `https://quiet${i}.example.test/`)).body.status).toBe(100);
+    for (let i = 0; i < 20; i += 1)
+      expect((await register(busy, `https://busy.example.test/${i}`)).body.status).toBe(100);
+    for (const [i, site] of quiet.entries())
+      expect((await register(site, `https://quiet${i}.example.test/`)).body.status).toBe(100);
     // The busy site's deliveries are the oldest.
-    for (const site of [busy, ...quiet]) await emitEvent(t.store.db, site.id, 'registrant.created', { email: 'x@example.com' }, t.clock.now);
+    for (const site of [busy, ...quiet])
+      await emitEvent(t.store.db, site.id, 'registrant.created', { email: 'x@example.com' }, t.clock.now);
     const sent: string[] = [];
     const capture = (async (url: string | URL | Request) => {
       sent.push(String(url));
       return new Response(null, { status: 204 });
     }) as typeof fetch;
     expect(await deliverDue(t.store.db, t.clock.now, { fetch: capture, batch: 3 })).toBe(3);
-    expect(sent.map((u) => new URL(u).hostname).sort()).toEqual(['busy.example.test', 'quiet0.example.test', 'quiet1.example.test']);
+    expect(sent.map((u) => new URL(u).hostname).sort()).toEqual([
+      'busy.example.test',
+      'quiet0.example.test',
+      'quiet1.example.test',
+    ]);
     for (let i = 0; i < 50 && (await deliverDue(t.store.db, t.clock.now, { fetch: capture })) > 0; i += 1);
   });
 
@@ -100,19 +110,33 @@ describe('webhook endpoints and deliveries, site by site', () => {
       const failing = await receiver({
         status: 500,
         onRequest: async () => {
-          if (deleteDuringSend) expect((await t.call('/webhooks/v1/deleteEndpoint', site, { id: endpointId }, { subject: 'siteSign' })).body.status).toBe(100);
+          if (deleteDuringSend)
+            expect(
+              (await t.call('/webhooks/v1/deleteEndpoint', site, { id: endpointId }, { subject: 'siteSign' })).body
+                .status,
+            ).toBe(100);
         },
       });
       try {
         endpointId = (await register(site, `${failing.base}/hook`)).body.data.id;
-        for (const email of ['a@example.com', 'b@example.com']) await emitEvent(t.store.db, site.id, 'registrant.created', { email }, t.clock.now);
+        for (const email of ['a@example.com', 'b@example.com'])
+          await emitEvent(t.store.db, site.id, 'registrant.created', { email }, t.clock.now);
         expect(await deliverDue(t.store.db, t.clock.now, { targets: { allowPrivate: true } })).toBe(1);
         expect(failing.got).toHaveLength(1);
-        if (!deleteDuringSend) expect((await t.call('/webhooks/v1/deleteEndpoint', site, { id: endpointId }, { subject: 'siteSign' })).body.status).toBe(100);
+        if (!deleteDuringSend)
+          expect(
+            (await t.call('/webhooks/v1/deleteEndpoint', site, { id: endpointId }, { subject: 'siteSign' })).body
+              .status,
+          ).toBe(100);
         // Long after the first retry was due, nothing more goes out.
-        for (const later of [2, 10, 120]) await deliverDue(t.store.db, t.clock.now + later * 60_000, { targets: { allowPrivate: true } });
+        for (const later of [2, 10, 120])
+          await deliverDue(t.store.db, t.clock.now + later * 60_000, { targets: { allowPrivate: true } });
         expect(failing.got).toHaveLength(1);
-        const rows = await t.store.db.selectFrom('webhook_deliveries').select(['status', 'last_error']).where('endpoint_id', '=', endpointId).execute();
+        const rows = await t.store.db
+          .selectFrom('webhook_deliveries')
+          .select(['status', 'last_error'])
+          .where('endpoint_id', '=', endpointId)
+          .execute();
         expect(rows).toEqual([
           { status: 'failed', last_error: 'endpoint deleted' },
           { status: 'failed', last_error: 'endpoint deleted' },
@@ -137,30 +161,66 @@ describe('the server’s webhook delivery', () => {
     const fast = await receiver();
     const store = await database.open();
     await migrateToLatest(store);
-    const server = await startServer(database, { LOG_LEVEL: 'warn', HUIGUAN_RATE_LIMIT: 'off', HUIGUAN_WEBHOOK_ALLOW_PRIVATE: '1' });
+    const server = await startServer(database, {
+      LOG_LEVEL: 'warn',
+      HUIGUAN_RATE_LIMIT: 'off',
+      HUIGUAN_WEBHOOK_ALLOW_PRIVATE: '1',
+    });
     try {
       let stamp = Date.now();
       const call = (site: SiteRow, name: string, subject: string, params: Record<string, string>) => {
         const timeStamp = String((stamp = Math.max(stamp + 1, Date.now())));
         const value = subject === 'siteSign' ? site.site_sign : params[subject]!;
         const path = name.startsWith('/') ? name : `/openapi/v2/${name}`;
-        return postForm(`${server.url}${path}`, { ...params, siteSign: site.site_sign, timeStamp, token: computeToken(value, site.api_key, timeStamp) });
+        return postForm(`${server.url}${path}`, {
+          ...params,
+          siteSign: site.site_sign,
+          timeStamp,
+          token: computeToken(value, site.api_key, timeStamp),
+        });
       };
       const registrant = async (site: SiteRow) => {
         const m = await call(site, 'confReservation', 'userId', {
-          userId: 'h', userName: 'H', confName: 'hooked', startTime: gmt(Date.now() + 3_600_000), duration: '60', confParties: '5',
+          userId: 'h',
+          userName: 'H',
+          confName: 'hooked',
+          startTime: gmt(Date.now() + 3_600_000),
+          duration: '60',
+          confParties: '5',
         });
         expect(m.status, m.message).toBe(100);
-        const answer = await call(site, 'addRegistrant', 'userId', { userId: 'h', confId: String((m.data as { confId: number }).confId), first_name: 'R', email: 'r@example.com' });
+        const answer = await call(site, 'addRegistrant', 'userId', {
+          userId: 'h',
+          confId: String((m.data as { confId: number }).confId),
+          first_name: 'R',
+          email: 'r@example.com',
+        });
         expect(answer.status, answer.message).toBe(100);
       };
       const now = Date.now();
-      const slowSites = await Promise.all([1, 2, 3].map((i) => createSite(store.db, { siteSign: `slow${i}`, name: 'Slow', totalNumParties: 100 }, now)));
+      const slowSites = await Promise.all(
+        [1, 2, 3].map((i) => createSite(store.db, { siteSign: `slow${i}`, name: 'Slow', totalNumParties: 100 }, now)),
+      );
       const other = await createSite(store.db, { siteSign: 'punctual', name: 'Punctual', totalNumParties: 100 }, now);
       for (const site of slowSites) {
-        for (let i = 0; i < 20; i += 1) expect((await call(site, '/webhooks/v1/createEndpoint', 'siteSign', { url: `${slow.base}/${site.site_sign}/${i}`, events: 'registrant.created' })).status).toBe(100);
+        for (let i = 0; i < 20; i += 1)
+          expect(
+            (
+              await call(site, '/webhooks/v1/createEndpoint', 'siteSign', {
+                url: `${slow.base}/${site.site_sign}/${i}`,
+                events: 'registrant.created',
+              })
+            ).status,
+          ).toBe(100);
       }
-      expect((await call(other, '/webhooks/v1/createEndpoint', 'siteSign', { url: `${fast.base}/punctual`, events: 'registrant.created' })).status).toBe(100);
+      expect(
+        (
+          await call(other, '/webhooks/v1/createEndpoint', 'siteSign', {
+            url: `${fast.base}/punctual`,
+            events: 'registrant.created',
+          })
+        ).status,
+      ).toBe(100);
       for (const site of slowSites) await registrant(site);
       // The slow endpoints are being held.
       await slow.firstRequest;

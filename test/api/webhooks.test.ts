@@ -49,7 +49,12 @@ const MIN = 60_000;
 const webhookTargets = { allowPrivate: true, allowedNetworks: [] };
 
 async function register(site: SiteRow, events?: string) {
-  const res = await t.call('/webhooks/v1/createEndpoint', site, { url: hook.url, ...(events ? { events } : {}) }, { subject: 'siteSign' });
+  const res = await t.call(
+    '/webhooks/v1/createEndpoint',
+    site,
+    { url: hook.url, ...(events ? { events } : {}) },
+    { subject: 'siteSign' },
+  );
   expect(res.body.status, res.body.message).toBe(100);
   return res.body.data as { id: number; secret: string };
 }
@@ -61,11 +66,28 @@ async function drain(now = t.clock.now) {
 
 async function holdMeeting(site: SiteRow) {
   const m = (
-    await t.call('confReservation', site, { userId: 'h', userName: 'H', confName: 'hooked', startTime: gmt(t.clock.now - MIN), duration: 60, confParties: 5 })
+    await t.call('confReservation', site, {
+      userId: 'h',
+      userName: 'H',
+      confName: 'hooked',
+      startTime: gmt(t.clock.now - MIN),
+      duration: 60,
+      confParties: 5,
+    })
   ).body.data;
-  const events = (list: unknown[]) => t.call('/media/v1/events', site, { confNumber: m.confNumber, events: list }, { subject: 'confNumber', encoding: 'json' });
-  await events([{ type: 'participant.joined', participant: { cuid: 'h', name: 'Host', role: 'host', deviceType: 'pc' } }]);
-  await events([{ type: 'participant.joined', participant: { cuid: 'a', name: 'Ann', role: 'attendee', deviceType: 'mobile' } }]);
+  const events = (list: unknown[]) =>
+    t.call(
+      '/media/v1/events',
+      site,
+      { confNumber: m.confNumber, events: list },
+      { subject: 'confNumber', encoding: 'json' },
+    );
+  await events([
+    { type: 'participant.joined', participant: { cuid: 'h', name: 'Host', role: 'host', deviceType: 'pc' } },
+  ]);
+  await events([
+    { type: 'participant.joined', participant: { cuid: 'a', name: 'Ann', role: 'attendee', deviceType: 'mobile' } },
+  ]);
   await events([{ type: 'participant.left', participant: { cuid: 'a' } }]);
   expect((await t.call('endConf', site, { userId: 'h', confId: m.confId })).body.status).toBe(100);
   return m as { confId: number; confNumber: string };
@@ -78,15 +100,38 @@ describe('webhooks (extension)', () => {
     const m = await holdMeeting(site);
     hook.got.length = 0;
     await drain();
-    const events = hook.got.map((r) => verifyWebhook({ body: r.body, signatureHeader: String(r.headers['huiguan-signature']), secret: endpoint.secret }));
-    expect(events.map((e) => e.type)).toEqual(['meeting.started', 'participant.joined', 'participant.joined', 'participant.left', 'participant.left', 'meeting.ended']);
+    const events = hook.got.map((r) =>
+      verifyWebhook({ body: r.body, signatureHeader: String(r.headers['huiguan-signature']), secret: endpoint.secret }),
+    );
+    expect(events.map((e) => e.type)).toEqual([
+      'meeting.started',
+      'participant.joined',
+      'participant.joined',
+      'participant.left',
+      'participant.left',
+      'meeting.ended',
+    ]);
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(events[0]).toMatchObject({ siteSign: site.site_sign, data: { confId: m.confId, confNumber: m.confNumber, userId: 'h' } });
-    expect(events[2]!.data).toMatchObject({ cuid: 'a', participantName: 'Ann', role: 'attendee', deviceType: 'mobile' });
+    expect(events[0]).toMatchObject({
+      siteSign: site.site_sign,
+      data: { confId: m.confId, confNumber: m.confNumber, userId: 'h' },
+    });
+    expect(events[2]!.data).toMatchObject({
+      cuid: 'a',
+      participantName: 'Ann',
+      role: 'attendee',
+      deviceType: 'mobile',
+    });
     expect(events[5]!.data).toMatchObject({ final: true });
     expect(hook.got[0]!.headers['huiguan-event-id']).toBe(events[0]!.id);
     expect(hook.got[0]!.headers['huiguan-event-type']).toBe('meeting.started');
-    expect(() => verifyWebhook({ body: hook.got[0]!.body, signatureHeader: String(hook.got[0]!.headers['huiguan-signature']), secret: 'wrong' })).toThrow();
+    expect(() =>
+      verifyWebhook({
+        body: hook.got[0]!.body,
+        signatureHeader: String(hook.got[0]!.headers['huiguan-signature']),
+        secret: 'wrong',
+      }),
+    ).toThrow();
     // Delivered once: nothing more is due.
     expect(await deliverDue(t.store.db, t.clock.now, { targets: webhookTargets })).toBe(0);
   });
@@ -94,13 +139,28 @@ describe('webhooks (extension)', () => {
   it('retry with backoff after the receiver fails, keeping the order, and give up after a day', async () => {
     const site = await t.site();
     await register(site, 'registrant.created');
-    const m = (await t.call('confReservation', site, { userId: 'h', userName: 'H', confName: 'x', startTime: gmt(t.clock.now + 60 * MIN), duration: 60, confParties: 5 })).body.data;
-    for (const email of ['a@example.com', 'b@example.com']) await t.call('addRegistrant', site, { userId: 'h', confId: m.confId, first_name: 'R', email });
+    const m = (
+      await t.call('confReservation', site, {
+        userId: 'h',
+        userName: 'H',
+        confName: 'x',
+        startTime: gmt(t.clock.now + 60 * MIN),
+        duration: 60,
+        confParties: 5,
+      })
+    ).body.data;
+    for (const email of ['a@example.com', 'b@example.com'])
+      await t.call('addRegistrant', site, { userId: 'h', confId: m.confId, first_name: 'R', email });
     hook.got.length = 0;
     hook.state.fail = 1;
     await drain();
     expect(hook.got).toHaveLength(0);
-    const pending = await t.store.db.selectFrom('webhook_deliveries').selectAll().where('status', '=', 'pending').orderBy('id').execute();
+    const pending = await t.store.db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .orderBy('id')
+      .execute();
     expect(pending.map((d) => d.attempts)).toEqual([1, 0]);
     expect(pending[0]!.next_attempt_at).toBe(t.clock.now + MIN);
     expect(pending[0]!.last_error).toBe('HTTP 500');
@@ -116,7 +176,11 @@ describe('webhooks (extension)', () => {
       now += 3_600_000;
     }
     hook.state.fail = 0;
-    const last = await t.store.db.selectFrom('webhook_deliveries').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const last = await t.store.db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     expect(last.status).toBe('failed');
     expect(last.attempts).toBeGreaterThan(5);
   });
@@ -126,7 +190,11 @@ describe('webhooks (extension)', () => {
     await register(site);
     await holdMeeting(site);
     hook.got.length = 0;
-    for (let i = 0; i < 10; i += 1) await Promise.all([deliverDue(t.store.db, t.clock.now, { targets: webhookTargets }), deliverDue(t.store.db, t.clock.now, { targets: webhookTargets })]);
+    for (let i = 0; i < 10; i += 1)
+      await Promise.all([
+        deliverDue(t.store.db, t.clock.now, { targets: webhookTargets }),
+        deliverDue(t.store.db, t.clock.now, { targets: webhookTargets }),
+      ]);
     const ids = hook.got.map((r) => String(r.headers['huiguan-event-id']));
     expect(ids).toHaveLength(6);
     expect(new Set(ids).size).toBe(6);
@@ -149,13 +217,28 @@ describe('webhooks (extension)', () => {
     const bad = await t.call('/webhooks/v1/createEndpoint', site, { url: 'ftp://x' }, { subject: 'siteSign' });
     expect(bad.body.status).toBe(109);
     expect(bad.body.message).toContain('url');
-    expect((await t.call('/webhooks/v1/createEndpoint', site, { url: hook.url, events: 'meeting.exploded' }, { subject: 'siteSign' })).body.status).toBe(109);
+    expect(
+      (
+        await t.call(
+          '/webhooks/v1/createEndpoint',
+          site,
+          { url: hook.url, events: 'meeting.exploded' },
+          { subject: 'siteSign' },
+        )
+      ).body.status,
+    ).toBe(109);
     const e = await register(site, 'meeting.started,meeting.ended');
     const list = await t.call('/webhooks/v1/listEndpoints', site, {}, { subject: 'siteSign' });
-    expect(list.body.data).toEqual([expect.objectContaining({ id: e.id, url: hook.url, events: 'meeting.started,meeting.ended' })]);
+    expect(list.body.data).toEqual([
+      expect.objectContaining({ id: e.id, url: hook.url, events: 'meeting.started,meeting.ended' }),
+    ]);
     expect(JSON.stringify(list.body)).not.toContain(e.secret);
-    expect((await t.call('/webhooks/v1/deleteEndpoint', site, { id: e.id }, { subject: 'siteSign' })).body.status).toBe(100);
+    expect((await t.call('/webhooks/v1/deleteEndpoint', site, { id: e.id }, { subject: 'siteSign' })).body.status).toBe(
+      100,
+    );
     expect((await t.call('/webhooks/v1/listEndpoints', site, {}, { subject: 'siteSign' })).body.data).toEqual([]);
-    expect((await t.call('/webhooks/v1/deleteEndpoint', site, { id: e.id }, { subject: 'siteSign' })).body.status).toBe(109);
+    expect((await t.call('/webhooks/v1/deleteEndpoint', site, { id: e.id }, { subject: 'siteSign' })).body.status).toBe(
+      109,
+    );
   });
 });

@@ -53,7 +53,9 @@ describe.skipIf(!haveChromium)('/docs, the interactive reference', () => {
     await operation.locator('button.execute').click();
     // The server's answer (not the documented example shown above it).
     const answer = operation.locator('.live-responses-table .response-col_description pre').first();
-    await expect.poll(async () => (await answer.textContent().catch(() => '')) ?? '', { timeout: 15_000 }).toContain('docs-user');
+    await expect
+      .poll(async () => (await answer.textContent().catch(() => '')) ?? '', { timeout: 15_000 })
+      .toContain('docs-user');
     expect(await answer.textContent()).toContain('"status": 100');
 
     const user = await t.call('getUserByUserId', site, { userId: 'docs-user' });
@@ -61,7 +63,9 @@ describe.skipIf(!haveChromium)('/docs, the interactive reference', () => {
     expect(foreign).toEqual([]);
     expect(refused).toEqual([]);
     // The key typed into Authorize is not kept in the browser's storage.
-    const stored = await page.evaluate<string>('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })');
+    const stored = await page.evaluate<string>(
+      'JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })',
+    );
     expect(stored).not.toContain(site.api_key);
   }, 60_000);
 });

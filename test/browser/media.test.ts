@@ -28,7 +28,8 @@ async function open(url: string, name?: string): Promise<Page> {
 /** This page's participant id, as the roster marks it. */
 const idOf = (page: Page) => page.locator('[data-testid="roster-item"].is-you').getAttribute('data-id');
 
-const tile = (page: Page, id: string, kind: 'camera' | 'screen' = 'camera') => page.locator(`[data-testid="tile"][data-peer="${id}"][data-kind="${kind}"]`);
+const tile = (page: Page, id: string, kind: 'camera' | 'screen' = 'camera') =>
+  page.locator(`[data-testid="tile"][data-peer="${id}"][data-kind="${kind}"]`);
 
 /** What a tile's video received over `ms` (measure-media.js): decoded frames, size, brightness, tracks, loudest audio (RMS). */
 interface Measured {
@@ -54,18 +55,30 @@ interface Player {
 type InPage = { measureMedia(video: unknown, ms: number): Promise<Measured> };
 
 async function measure(page: Page, id: string, kind: 'camera' | 'screen' = 'camera', ms = 1500): Promise<Measured> {
-  return tile(page, id, kind).locator('video').evaluate((video, time) => (globalThis as unknown as InPage).measureMedia(video, time), ms);
+  return tile(page, id, kind)
+    .locator('video')
+    .evaluate((video, time) => (globalThis as unknown as InPage).measureMedia(video, time), ms);
 }
 
 async function reserve(confName: string) {
   const site = await server.t.site();
   await server.t.call('createOrUpdateUser', site, { userId: 'mediahost', userName: 'Hostess', enableCloudRecord: 1 });
   const reserved = await server.t.call('confReservation', site, {
-    userId: 'mediahost', userName: 'Hostess', confName, startTime: gmt(Math.floor(Date.now() / 1000) * 1000 - 60_000), duration: 60, confParties: 10,
-    optionVideoHost: 1, optionVideoParticipants: 1, optionJbh: 1,
+    userId: 'mediahost',
+    userName: 'Hostess',
+    confName,
+    startTime: gmt(Math.floor(Date.now() / 1000) * 1000 - 60_000),
+    duration: 60,
+    confParties: 10,
+    optionVideoHost: 1,
+    optionVideoParticipants: 1,
+    optionJbh: 1,
   });
   expect(reserved.body.status, reserved.body.message).toBe(100);
-  return { site, m: reserved.body.data as { confNumber: string; hostStartUrl: string; joinUrl: string; webClientJoin: string } };
+  return {
+    site,
+    m: reserved.body.data as { confNumber: string; hostStartUrl: string; joinUrl: string; webClientJoin: string },
+  };
 }
 
 describe.skipIf(!haveChromium)('audio, video, screen sharing and cloud recording in the room page', () => {
@@ -90,14 +103,21 @@ describe.skipIf(!haveChromium)('audio, video, screen sharing and cloud recording
       // as advancing, never against a rate: a busy machine decodes fewer per second.
       for (const me of Object.keys(pages) as (keyof typeof pages)[]) {
         for (const other of others(me)) {
-          await expect.poll(async () => (await measure(pages[me], ids[other], 'camera', 500)).frames, { timeout: 20_000 }).toBeGreaterThan(0);
+          await expect
+            .poll(async () => (await measure(pages[me], ids[other], 'camera', 500)).frames, { timeout: 20_000 })
+            .toBeGreaterThan(0);
           const got = await measure(pages[me], ids[other]);
           expect(got.frames, `${me} sees ${other}`).toBeGreaterThan(0);
           expect(got.width).toBeGreaterThan(0);
           expect(got.brightness).toBeGreaterThan(20);
           expect(got.video).toEqual([{ state: 'live', muted: false }]);
           expect(got.audio).toEqual([{ state: 'live', muted: false }]);
-          await expect.poll(async () => (await measure(pages[me], ids[other])).level, { timeout: 10_000, message: `${me} hears ${other}` }).toBeGreaterThan(0.01);
+          await expect
+            .poll(async () => (await measure(pages[me], ids[other])).level, {
+              timeout: 10_000,
+              message: `${me} hears ${other}`,
+            })
+            .toBeGreaterThan(0.01);
         }
       }
 
@@ -106,7 +126,9 @@ describe.skipIf(!haveChromium)('audio, video, screen sharing and cloud recording
       expect(await ann.getByTestId('microphone-button').getAttribute('aria-pressed')).toBe('false');
       for (const page of [host, bob]) {
         await expect.poll(() => tile(page, ids.ann).getAttribute('data-audio')).toBe('off');
-        await expect.poll(() => page.locator(`[data-testid="roster-item"][data-id="${ids.ann}"]`).getAttribute('data-audio')).toBe('off');
+        await expect
+          .poll(() => page.locator(`[data-testid="roster-item"][data-id="${ids.ann}"]`).getAttribute('data-audio'))
+          .toBe('off');
         expect((await measure(page, ids.ann, 'camera', 2500)).level).toBeLessThan(0.005);
       }
 
@@ -114,7 +136,9 @@ describe.skipIf(!haveChromium)('audio, video, screen sharing and cloud recording
       await bob.getByTestId('camera-button').click();
       for (const page of [host, ann]) {
         await expect.poll(() => tile(page, ids.bob).getAttribute('data-video')).toBe('off');
-        await expect.poll(async () => (await measure(page, ids.bob, 'camera', 300)).brightness, { timeout: 10_000 }).toBeLessThan(5);
+        await expect
+          .poll(async () => (await measure(page, ids.bob, 'camera', 300)).brightness, { timeout: 10_000 })
+          .toBeLessThan(5);
       }
       await bob.getByTestId('camera-button').click();
       await expect.poll(() => tile(host, ids.bob).getAttribute('data-video')).toBe('on');
@@ -123,11 +147,16 @@ describe.skipIf(!haveChromium)('audio, video, screen sharing and cloud recording
       await host.locator(`[data-testid="roster-item"][data-id="${ids.bob}"]`).getByTestId('mute-button').click();
       await expect.poll(() => bob.getByTestId('microphone-button').getAttribute('aria-pressed')).toBe('false');
       await expect.poll(() => bob.getByTestId('error').textContent()).toContain('host muted you');
-      for (const page of [host, ann]) await expect.poll(() => tile(page, ids.bob).getAttribute('data-audio')).toBe('off');
+      for (const page of [host, ann])
+        await expect.poll(() => tile(page, ids.bob).getAttribute('data-audio')).toBe('off');
       // An attendee has no mute buttons.
       expect(await ann.getByTestId('mute-button').count()).toBe(0);
       // Only the host's microphone is on now: the others' pages show the host as the one speaking, and never the muted.
-      const speaking = (page: Page) => page.locator('[data-testid="tile"][data-speaking]').getAttribute('data-peer', { timeout: 500 }).catch(() => null);
+      const speaking = (page: Page) =>
+        page
+          .locator('[data-testid="tile"][data-speaking]')
+          .getAttribute('data-peer', { timeout: 500 })
+          .catch(() => null);
       for (const page of [ann, bob]) await expect.poll(() => speaking(page), { timeout: 10_000 }).toBe(ids.host);
       for (let i = 0; i < 5; i++) expect([null, ids.host]).toContain(await speaking(host));
 
@@ -135,13 +164,16 @@ describe.skipIf(!haveChromium)('audio, video, screen sharing and cloud recording
       await ann.getByTestId('screen-button').click();
       for (const page of [host, bob]) {
         await tile(page, ids.ann, 'screen').waitFor({ timeout: 15_000 });
-        await expect.poll(async () => (await measure(page, ids.ann, 'screen', 500)).frames, { timeout: 15_000 }).toBeGreaterThan(0);
+        await expect
+          .poll(async () => (await measure(page, ids.ann, 'screen', 500)).frames, { timeout: 15_000 })
+          .toBeGreaterThan(0);
         const screen = await measure(page, ids.ann, 'screen');
         expect(screen.width).toBeGreaterThan(0);
         expect(screen.video).toEqual([{ state: 'live', muted: false }]);
       }
       await ann.getByTestId('screen-button').click();
-      for (const page of [host, bob]) await expect.poll(() => tile(page, ids.ann, 'screen').count(), { timeout: 10_000 }).toBe(0);
+      for (const page of [host, bob])
+        await expect.poll(() => tile(page, ids.ann, 'screen').count(), { timeout: 10_000 }).toBe(0);
 
       // The host records 10 seconds; attendees cannot record.
       expect(await ann.getByTestId('record-button').isHidden()).toBe(true);
@@ -159,7 +191,9 @@ describe.skipIf(!haveChromium)('audio, video, screen sharing and cloud recording
         const wait = () => (status.getAttribute('data-state') === 'recording' ? stopLater() : setTimeout(wait, 10));
         wait();
       })`)) as number;
-      await expect.poll(() => host.getByTestId('record-status').getAttribute('data-state'), { timeout: 20_000 }).toBe('saved');
+      await expect
+        .poll(() => host.getByTestId('record-status').getAttribute('data-state'), { timeout: 20_000 })
+        .toBe('saved');
 
       const list = await server.t.call('getCloudFileList', site, { confNo: m.confNumber }, { subject: 'confNo' });
       expect(list.body.recordCount).toBe(1);
@@ -169,7 +203,9 @@ describe.skipIf(!haveChromium)('audio, video, screen sharing and cloud recording
       const player = await (await browser.newContext()).newPage();
       await player.goto(local(item.playUrl));
       const video = player.locator('video');
-      await expect.poll(() => video.evaluate((v: Player) => v.readyState), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+      await expect
+        .poll(() => video.evaluate((v: Player) => v.readyState), { timeout: 10_000 })
+        .toBeGreaterThanOrEqual(1);
       const duration = await video.evaluate((v: Player) => v.duration);
       // As long as the page recorded (10 s, or more when the machine was busy): no clock threshold.
       expect(Math.abs(duration - span / 1000)).toBeLessThan(1.5);
@@ -185,7 +221,8 @@ describe.skipIf(!haveChromium)('audio, video, screen sharing and cloud recording
       await expect.poll(() => bob.getByTestId('state').getAttribute('data-state')).toBe('removed');
       await expect.poll(() => host.getByTestId('tile').count()).toBe(2);
       await host.getByTestId('end-button').click();
-      for (const page of [host, ann]) await expect.poll(() => page.getByTestId('state').getAttribute('data-state')).toBe('ended');
+      for (const page of [host, ann])
+        await expect.poll(() => page.getByTestId('state').getAttribute('data-state')).toBe('ended');
     } finally {
       await browser.close();
     }

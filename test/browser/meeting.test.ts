@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, gmt, type TestApp } from '../helper.js';
 import { ensurePagesBuilt, haveChromium, launchChromium } from './browser.js';
 
-
 let t: TestApp;
 let base: string;
 let browser: Browser;
@@ -43,7 +42,12 @@ describe.skipIf(!haveChromium)('a meeting held in the browser from the links con
   it('host starts, two join, rosters and live detail show three, one leaves, the host ends, reports show all', async () => {
     const site = await t.site();
     const reserved = await t.call('confReservation', site, {
-      userId: 'host1', userName: 'Hostess', confName: 'Browser sync', startTime: gmt(Math.floor(Date.now() / 1000) * 1000 - 60_000), duration: 60, confParties: 10,
+      userId: 'host1',
+      userName: 'Hostess',
+      confName: 'Browser sync',
+      startTime: gmt(Math.floor(Date.now() / 1000) * 1000 - 60_000),
+      duration: 60,
+      confParties: 10,
     });
     expect(reserved.body.status).toBe(100);
     const m = reserved.body.data;
@@ -59,23 +63,30 @@ describe.skipIf(!haveChromium)('a meeting held in the browser from the links con
     const bob = await openPage(m.webClientJoin);
     await enter(bob, '<img src=x onerror="window.__xss=1">Bob');
 
-    for (const page of [host, ann, bob]) await expect.poll(() => rosterCount(page).textContent(), { timeout: 10_000 }).toBe('3');
+    for (const page of [host, ann, bob])
+      await expect.poll(() => rosterCount(page).textContent(), { timeout: 10_000 }).toBe('3');
     const names = await host.getByTestId('roster-item').allTextContents();
     expect(names.join('|')).toContain('<img src=x onerror="window.__xss=1">Bob');
     expect(names.join('|')).toContain('<script>window.__xss=2</script>Ann');
-    for (const page of [host, ann, bob]) expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    for (const page of [host, ann, bob])
+      expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await host.getByTestId('end-button').count()).toBe(1);
     expect(await ann.getByTestId('end-button').count()).toBe(0);
 
     const live = await t.call('getLiveDetail', site, { confNo: m.confNumber }, { subject: 'confNo' });
-    expect(live.body.data.map((p: { userName: string }) => p.userName)).toEqual(['Hostess', '<script>window.__xss=2</script>Ann', '<img src=x onerror="window.__xss=1">Bob']);
+    expect(live.body.data.map((p: { userName: string }) => p.userName)).toEqual([
+      'Hostess',
+      '<script>window.__xss=2</script>Ann',
+      '<img src=x onerror="window.__xss=1">Bob',
+    ]);
     expect(live.body.data.every((p: { deviceType: string }) => p.deviceType === 'pc')).toBe(true);
     const living = await t.call('getLivingConfListBySiteSign', site, { userId: 'x' });
     expect(living.body.data.map((c: { confId: number }) => c.confId)).toEqual([m.confId]);
 
     await ann.getByTestId('leave-button').click();
     await expect.poll(() => ann.getByTestId('state').getAttribute('data-state')).toBe('left');
-    for (const page of [host, bob]) await expect.poll(() => rosterCount(page).textContent(), { timeout: 10_000 }).toBe('2');
+    for (const page of [host, bob])
+      await expect.poll(() => rosterCount(page).textContent(), { timeout: 10_000 }).toBe('2');
 
     await host.getByTestId('end-button').click();
     await expect.poll(() => bob.getByTestId('state').getAttribute('data-state'), { timeout: 10_000 }).toBe('ended');
@@ -85,8 +96,18 @@ describe.skipIf(!haveChromium)('a meeting held in the browser from the links con
     expect(detail.body.data.confStatus).toBe(3);
     const flat = await t.call('getConfLogListByConfId', site, { userId: 'host1', confId: m.confId });
     expect(flat.body.totalItems).toBe(3);
-    const logs = flat.body.data.logs as { participantName: string; joinTime: string; leaveTime: string; deviceType: string; ip: string }[];
-    expect(logs.map((l) => l.participantName)).toEqual(['Hostess', '<script>window.__xss=2</script>Ann', '<img src=x onerror="window.__xss=1">Bob']);
+    const logs = flat.body.data.logs as {
+      participantName: string;
+      joinTime: string;
+      leaveTime: string;
+      deviceType: string;
+      ip: string;
+    }[];
+    expect(logs.map((l) => l.participantName)).toEqual([
+      'Hostess',
+      '<script>window.__xss=2</script>Ann',
+      '<img src=x onerror="window.__xss=1">Bob',
+    ]);
     const started = Date.parse(`${logs[0]!.joinTime.replace(' ', 'T')}Z`);
     expect(Math.abs(started - Date.now())).toBeLessThan(120_000);
     for (const log of logs) {

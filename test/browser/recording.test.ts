@@ -42,11 +42,21 @@ async function recorded(site: SiteRow, fixture: string, fileType: 'MP4' | 'M4A')
   const userId = `rec-${fileType}`;
   await t.call('createOrUpdateUser', site, { userId, userName: 'Recorder', enableCloudRecord: 1 });
   const reserved = await t.call('confReservation', site, {
-    userId, userName: 'Recorder', confName: `Recorded ${fileType}`, startTime: gmt(Math.floor(Date.now() / 1000) * 1000 - 30 * MIN), duration: 60, confParties: 5,
+    userId,
+    userName: 'Recorder',
+    confName: `Recorded ${fileType}`,
+    startTime: gmt(Math.floor(Date.now() / 1000) * 1000 - 30 * MIN),
+    duration: 60,
+    confParties: 5,
   });
   expect(reserved.body.status, reserved.body.message).toBe(100);
   const { confNumber } = reserved.body.data;
-  const params = { confNumber, fileType, recordStart: gmt(Date.now() - 10 * MIN), recordEnd: gmt(Date.now() - 5 * MIN) };
+  const params = {
+    confNumber,
+    fileType,
+    recordStart: gmt(Date.now() - 10 * MIN),
+    recordEnd: gmt(Date.now() - 5 * MIN),
+  };
   const query = new URLSearchParams(sign(site, params, Date.now(), { subject: 'confNumber' }));
   const file = fs.readFileSync(path.resolve('test/fixtures', fixture));
   const uploaded = await fetch(`${base}/media/v1/recordings?${query}`, {

@@ -9,10 +9,17 @@ import { buildTestApp, createTestDatabase, send, sign, type TestApp, type TestDa
 import { postForm as post, processEnv, startServer } from '../server-process.js';
 
 /** Runs `huiguan <args>` in this process on the test's database (the one spawned test is `huiguan serve`'s). */
-async function huiguan(database: TestDatabase, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function huiguan(
+  database: TestDatabase,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { env: processEnv(database), out: (line) => (stdout += `${line}\n`), err: (line) => (stderr += `${line}\n`) });
+  const code = await runCli(args, {
+    env: processEnv(database),
+    out: (line) => (stdout += `${line}\n`),
+    err: (line) => (stderr += `${line}\n`),
+  });
   return { code, stdout, stderr };
 }
 
@@ -32,13 +39,33 @@ describe('huiguan CLI on the database a running server uses', () => {
   const site = async (siteSign: string): Promise<SiteRow> => (await findSiteBySign(t.store.db, siteSign))!;
 
   it('site create --json prints one JSON object whose key the server accepts at once, once per token', async () => {
-    const res = await huiguan(database, ['site', 'create', '--sign', 'acme', '--name', 'Acme', '--parties', '100', '--json']);
+    const res = await huiguan(database, [
+      'site',
+      'create',
+      '--sign',
+      'acme',
+      '--name',
+      'Acme',
+      '--parties',
+      '100',
+      '--json',
+    ]);
     expect(res.code).toBe(0);
     const printed = JSON.parse(res.stdout);
-    expect(printed).toMatchObject({ siteSign: 'acme', name: 'Acme', totalNumParties: 100, state: 'active', expires: null });
+    expect(printed).toMatchObject({
+      siteSign: 'acme',
+      name: 'Acme',
+      totalNumParties: 100,
+      state: 'active',
+      expires: null,
+    });
     expect(printed.apiKey).toMatch(/^[0-9a-f]{40}$/);
 
-    const sent = sign({ site_sign: 'acme', api_key: printed.apiKey } as SiteRow, { userId: 'u1', userName: 'Alice' }, t.clock.now);
+    const sent = sign(
+      { site_sign: 'acme', api_key: printed.apiKey } as SiteRow,
+      { userId: 'u1', userName: 'Alice' },
+      t.clock.now,
+    );
     expect((await send(t.app, 'createOrUpdateUser', sent)).body.status).toBe(100);
     expect((await send(t.app, 'createOrUpdateUser', sent)).body.status).toBe(704);
   });
@@ -53,13 +80,40 @@ describe('huiguan CLI on the database a running server uses', () => {
   });
 
   it('site update changes state, expiry and licence; the server sees it without a restart', async () => {
-    const expired = await huiguan(database, ['site', 'update', '--sign', 'acme', '--state', 'expired', '--parties', '50', '--json']);
+    const expired = await huiguan(database, [
+      'site',
+      'update',
+      '--sign',
+      'acme',
+      '--state',
+      'expired',
+      '--parties',
+      '50',
+      '--json',
+    ]);
     expect(expired.code).toBe(0);
     expect(JSON.parse(expired.stdout)).toMatchObject({ state: 'expired', totalNumParties: 50, usable: false });
     expect((await t.call('getUserByUserId', await site('acme'), { userId: 'u1' })).body.status).toBe(106);
 
-    const back = await huiguan(database, ['site', 'update', '--sign', 'acme', '--state', 'active', '--expires', '2099-12-31', '--regions', 'cn-north,cn-east', '--json']);
-    expect(JSON.parse(back.stdout)).toMatchObject({ state: 'active', expires: '2099-12-31', regions: ['cn-north', 'cn-east'], usable: true });
+    const back = await huiguan(database, [
+      'site',
+      'update',
+      '--sign',
+      'acme',
+      '--state',
+      'active',
+      '--expires',
+      '2099-12-31',
+      '--regions',
+      'cn-north,cn-east',
+      '--json',
+    ]);
+    expect(JSON.parse(back.stdout)).toMatchObject({
+      state: 'active',
+      expires: '2099-12-31',
+      regions: ['cn-north', 'cn-east'],
+      usable: true,
+    });
     expect((await t.call('getUserByUserId', await site('acme'), { userId: 'u1' })).body.status).toBe(100);
 
     const missing = await huiguan(database, ['site', 'update', '--sign', 'nope', '--parties', '1']);
@@ -77,7 +131,19 @@ describe('huiguan CLI on the database a running server uses', () => {
   });
 
   it('room add fills the site’s pool; site list shows every site', async () => {
-    const res = await huiguan(database, ['room', 'add', '--site', 'acme', '--capacity', '10', '--count', '3', '--expires', '2030-01-31', '--json']);
+    const res = await huiguan(database, [
+      'room',
+      'add',
+      '--site',
+      'acme',
+      '--capacity',
+      '10',
+      '--count',
+      '3',
+      '--expires',
+      '2030-01-31',
+      '--json',
+    ]);
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout).rooms).toEqual([{ capacity: 10, count: 3, expires: '2030-01-31' }]);
     const list = await huiguan(database, ['site', 'list', '--json']);
@@ -96,16 +162,36 @@ describe('huiguan webhook', () => {
     const database = await createTestDatabase();
     try {
       await huiguan(database, ['site', 'create', '--sign', 'hooked', '--name', 'Hooked', '--parties', '10']);
-      const added = await huiguan(database, ['webhook', 'add', '--site', 'hooked', '--url', 'https://crm.example.test/hook', '--events', 'meeting.started', '--json']);
+      const added = await huiguan(database, [
+        'webhook',
+        'add',
+        '--site',
+        'hooked',
+        '--url',
+        'https://crm.example.test/hook',
+        '--events',
+        'meeting.started',
+        '--json',
+      ]);
       expect(added.code).toBe(0);
       const endpoint = JSON.parse(added.stdout);
-      expect(endpoint).toMatchObject({ siteSign: 'hooked', url: 'https://crm.example.test/hook', events: 'meeting.started' });
+      expect(endpoint).toMatchObject({
+        siteSign: 'hooked',
+        url: 'https://crm.example.test/hook',
+        events: 'meeting.started',
+      });
       expect(endpoint.secret).toMatch(/^[0-9a-f]{64}$/);
       const listed = JSON.parse((await huiguan(database, ['webhook', 'list', '--site', 'hooked', '--json'])).stdout);
       expect(listed).toEqual([expect.objectContaining({ id: endpoint.id, url: 'https://crm.example.test/hook' })]);
-      expect((await huiguan(database, ['webhook', 'deliveries', '--site', 'hooked'])).stdout).toContain('no deliveries');
-      expect((await huiguan(database, ['webhook', 'add', '--site', 'hooked', '--url', 'not a url'])).stderr).toContain('url');
-      expect((await huiguan(database, ['webhook', 'remove', '--site', 'hooked', '--id', String(endpoint.id)])).code).toBe(0);
+      expect((await huiguan(database, ['webhook', 'deliveries', '--site', 'hooked'])).stdout).toContain(
+        'no deliveries',
+      );
+      expect((await huiguan(database, ['webhook', 'add', '--site', 'hooked', '--url', 'not a url'])).stderr).toContain(
+        'url',
+      );
+      expect(
+        (await huiguan(database, ['webhook', 'remove', '--site', 'hooked', '--id', String(endpoint.id)])).code,
+      ).toBe(0);
     } finally {
       await database.drop();
     }
@@ -133,12 +219,21 @@ describe('huiguan serve', () => {
       await server.waitForOutput(/curl -s/);
       expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: 'ok' });
       const ts = String(Date.now());
-      const params = { userId: 'u1', userName: 'Alice', siteSign: 'demo', timeStamp: ts, token: computeToken('u1', key!, ts) };
+      const params = {
+        userId: 'u1',
+        userName: 'Alice',
+        siteSign: 'demo',
+        timeStamp: ts,
+        token: computeToken('u1', key!, ts),
+      };
       expect((await post(`${server.url}/openapi/v2/createOrUpdateUser`, params)).status).toBe(100);
       expect((await post(`${server.url}/openapi/v2/createOrUpdateUser`, params)).status).toBe(704);
       // Neither the key nor the token reached the request logs.
       await server.waitForOutput(/incoming request/);
-      const logs = server.output().split('\n').filter((l) => l.startsWith('{'));
+      const logs = server
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'));
       expect(logs.join('\n')).not.toContain(key!);
       expect(logs.join('\n')).not.toContain(params.token);
 
@@ -154,12 +249,20 @@ describe('huiguan serve', () => {
     try {
       const apiKey = 'container-provided-key-0123456789';
       let output = '';
-      const config = loadConfig(processEnv(database, { PORT: '0', LOG_LEVEL: 'warn', HUIGUAN_SITE_SIGN: 'corp', HUIGUAN_API_KEY: apiKey }));
+      const config = loadConfig(
+        processEnv(database, { PORT: '0', LOG_LEVEL: 'warn', HUIGUAN_SITE_SIGN: 'corp', HUIGUAN_API_KEY: apiKey }),
+      );
       const server = await serve(config, (line) => (output += `${line}\n`));
       try {
         const url = /huiguan listening on (http:\/\/\S+)/.exec(output)![1];
         const ts = String(Date.now());
-        const params = { userId: 'u9', userName: 'Bob', siteSign: 'corp', timeStamp: ts, token: computeToken('u9', apiKey, ts) };
+        const params = {
+          userId: 'u9',
+          userName: 'Bob',
+          siteSign: 'corp',
+          timeStamp: ts,
+          token: computeToken('u9', apiKey, ts),
+        };
         expect((await post(`${url}/openapi/v2/createOrUpdateUser`, params)).status).toBe(100);
         expect(output).not.toContain('Created site "demo"');
       } finally {

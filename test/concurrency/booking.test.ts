@@ -24,7 +24,10 @@ describe('bookings under concurrency, two server processes on one database', () 
     database = await createTestDatabase();
     store = await database.open();
     await migrateToLatest(store);
-    servers = await Promise.all([startServer(database, { LOG_LEVEL: 'warn' }), startServer(database, { LOG_LEVEL: 'warn' })]);
+    servers = await Promise.all([
+      startServer(database, { LOG_LEVEL: 'warn' }),
+      startServer(database, { LOG_LEVEL: 'warn' }),
+    ]);
   }, 60_000);
 
   afterAll(async () => {
@@ -38,14 +41,26 @@ describe('bookings under concurrency, two server processes on one database', () 
     const token = computeToken(params.userId!, site.api_key, timeStamp);
     const server = servers[i % servers.length]!;
     return postForm(`${server.url}/openapi/v2/confReservation`, {
-      userName: 'U', confName: 'load', duration: '60', siteSign: site.site_sign, timeStamp, token, ...params,
+      userName: 'U',
+      confName: 'load',
+      duration: '60',
+      siteSign: site.site_sign,
+      timeStamp,
+      token,
+      ...params,
     });
   }
 
   it('gives exactly one of 50 simultaneous overlapping reservations of one userId a 100', async () => {
-    const site = await createSite(store.db, { siteSign: 'race-user', name: 'Race', totalNumParties: 10_000 }, Date.now());
+    const site = await createSite(
+      store.db,
+      { siteSign: 'race-user', name: 'Race', totalNumParties: 10_000 },
+      Date.now(),
+    );
     const answers = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => reserve(site, i, { userId: 'one', confParties: '2', startTime: gmt(base + i * 60_000) })),
+      Array.from({ length: 50 }, (_, i) =>
+        reserve(site, i, { userId: 'one', confParties: '2', startTime: gmt(base + i * 60_000) }),
+      ),
     );
     const statuses = answers.map((a) => a.status);
     expect(statuses.filter((s) => s === 100)).toHaveLength(1);
@@ -56,7 +71,11 @@ describe('bookings under concurrency, two server processes on one database', () 
 
   it('never lets 50 simultaneous reservations push the site’s peak past its licence', async () => {
     const licence = 20;
-    const site = await createSite(store.db, { siteSign: 'race-licence', name: 'Race', totalNumParties: licence }, Date.now());
+    const site = await createSite(
+      store.db,
+      { siteSign: 'race-licence', name: 'Race', totalNumParties: licence },
+      Date.now(),
+    );
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         reserve(site, i, {
@@ -67,7 +86,10 @@ describe('bookings under concurrency, two server processes on one database', () 
       ),
     );
     const statuses = answers.map((a) => a.status);
-    expect(statuses.every((s) => s === 100 || s === 205), JSON.stringify(answers.filter((a) => a.status !== 100 && a.status !== 205))).toBe(true);
+    expect(
+      statuses.every((s) => s === 100 || s === 205),
+      JSON.stringify(answers.filter((a) => a.status !== 100 && a.status !== 205)),
+    ).toBe(true);
     expect(statuses.filter((s) => s === 100).length).toBeGreaterThan(0);
     expect(statuses.filter((s) => s === 205).length).toBeGreaterThan(0);
 

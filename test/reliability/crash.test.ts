@@ -39,7 +39,15 @@ describe('crash safety', () => {
     return { ...params, siteSign: site.site_sign, timeStamp, token: computeToken(subject, site.api_key, timeStamp) };
   };
   const reserve = (url: string, i: number, startTime: string) =>
-    signed(`user${i}`, { userId: `user${i}`, userName: `User ${i}`, confName: `Meeting ${i}`, startTime, duration: '60', confParties: '20', confPassword: `p${i}` });
+    signed(`user${i}`, {
+      userId: `user${i}`,
+      userName: `User ${i}`,
+      confName: `Meeting ${i}`,
+      startTime,
+      duration: '60',
+      confParties: '20',
+      confPassword: `p${i}`,
+    });
 
   it('keeps every answered request, refuses its token again, and closes the pages that died with it', async () => {
     server = await startServer(database, env);
@@ -47,7 +55,10 @@ describe('crash safety', () => {
     // Meetings open now, with a page host in each, and two media-plane attendees.
     const live: { confNumber: string; hostStartUrl: string }[] = [];
     for (let i = 0; i < 3; i += 1) {
-      const answer = await postForm(`${server.url}/openapi/v2/confReservation`, reserve(server.url, 1000 + i, gmt(now - 60_000)));
+      const answer = await postForm(
+        `${server.url}/openapi/v2/confReservation`,
+        reserve(server.url, 1000 + i, gmt(now - 60_000)),
+      );
       expect(answer.status).toBe(100);
       live.push(answer.data as { confNumber: string; hostStartUrl: string });
     }
@@ -55,7 +66,9 @@ describe('crash safety', () => {
     for (const m of live) {
       const [, n, secret] = /\/s\/(\d{10})\/([0-9A-F]{32})$/.exec(m.hostStartUrl)!;
       const entered = await fetch(`${server.url}/web/v1/links/s/${n}/${secret}/enter`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Host' }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Host' }),
       });
       const page = await PageSocket.open(server.url, ((await entered.json()) as { ticket: string }).ticket);
       await page.state('in_meeting');
@@ -64,12 +77,21 @@ describe('crash safety', () => {
 
     // A few hundred requests at once; the server dies while they run.
     const sent: { params: Record<string, string>; path: string }[] = [];
-    for (let i = 0; i < 240; i += 1) sent.push({ path: '/openapi/v2/confReservation', params: reserve(server.url, i, gmt(now + 2 * HOUR + i * 60_000)) });
+    for (let i = 0; i < 240; i += 1)
+      sent.push({
+        path: '/openapi/v2/confReservation',
+        params: reserve(server.url, i, gmt(now + 2 * HOUR + i * 60_000)),
+      });
     for (const [k, m] of live.entries()) {
       for (let j = 0; j < 20; j += 1) {
         sent.push({
           path: '/media/v1/events',
-          params: { ...signed(m.confNumber, { confNumber: m.confNumber }), events: JSON.stringify([{ type: 'participant.joined', participant: { cuid: `c${k}-${j}`, name: `P${j}`, role: 'attendee' } }]) },
+          params: {
+            ...signed(m.confNumber, { confNumber: m.confNumber }),
+            events: JSON.stringify([
+              { type: 'participant.joined', participant: { cuid: `c${k}-${j}`, name: `P${j}`, role: 'attendee' } },
+            ]),
+          },
         });
       }
     }
@@ -79,9 +101,16 @@ describe('crash safety', () => {
     let aQuarter!: () => void;
     const quarterAnswered = new Promise<void>((resolve) => (aQuarter = resolve));
     const results = sent.map(({ path, params }) =>
-      fetch(`${victim.url}${path}`, path.startsWith('/media') ? {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...params, events: JSON.parse(params.events!) }),
-      } : { method: 'POST', body: new URLSearchParams(params) })
+      fetch(
+        `${victim.url}${path}`,
+        path.startsWith('/media')
+          ? {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ ...params, events: JSON.parse(params.events!) }),
+            }
+          : { method: 'POST', body: new URLSearchParams(params) },
+      )
         .then((r) => r.json() as Promise<{ status: number; data?: Record<string, unknown> }>)
         .then((body) => ((answered += 1), body))
         .catch(() => undefined)
@@ -104,7 +133,10 @@ describe('crash safety', () => {
     // Every reservation answered 100 is there, field for field.
     for (const { a, s } of ok.filter((x) => x.s.path.endsWith('confReservation'))) {
       const data = a!.data as { confId: number };
-      const detail = await postForm(`${server.url}/openapi/v2/getConfDetailByConfId`, signed(s.params.userId!, { userId: s.params.userId!, confId: String(data.confId) }));
+      const detail = await postForm(
+        `${server.url}/openapi/v2/getConfDetailByConfId`,
+        signed(s.params.userId!, { userId: s.params.userId!, confId: String(data.confId) }),
+      );
       expect(detail).toEqual({ status: 100, message: 'success', data: a!.data });
     }
     // Every media-plane join answered 100 is a participation.
@@ -115,11 +147,18 @@ describe('crash safety', () => {
     }
     // Nothing half-written: a meeting per answered reservation at most, no participation without its session,
     // live meetings have an open session and only they do.
-    const meetings = await store.db.selectFrom('meetings').select(['id', 'conf_status']).where('site_id', '=', site.id).execute();
+    const meetings = await store.db
+      .selectFrom('meetings')
+      .select(['id', 'conf_status'])
+      .where('site_id', '=', site.id)
+      .execute();
     expect(meetings.length).toBeGreaterThanOrEqual(3 + ok.filter((x) => x.s.path.endsWith('confReservation')).length);
     expect(meetings.length).toBeLessThanOrEqual(3 + 240);
     const open = await store.db.selectFrom('sessions').select('meeting_id').where('ended_at', 'is', null).execute();
-    const liveIds = meetings.filter((m) => m.conf_status === 2).map((m) => m.id).sort();
+    const liveIds = meetings
+      .filter((m) => m.conf_status === 2)
+      .map((m) => m.id)
+      .sort();
     expect(open.map((o) => o.meeting_id).sort()).toEqual(liveIds);
     // A token answered before the crash stays used.
     const replay = ok.find((x) => x.s.path.endsWith('confReservation'));
@@ -131,11 +170,22 @@ describe('crash safety', () => {
     await expect
       .poll(
         async () =>
-          (await store.db.selectFrom('participations').select('id').where('left_at', 'is', null).where('ticket', 'is not', null).execute()).length,
+          (
+            await store.db
+              .selectFrom('participations')
+              .select('id')
+              .where('left_at', 'is', null)
+              .where('ticket', 'is not', null)
+              .execute()
+          ).length,
         { timeout: 25_000, interval: 1000 },
       )
       .toBe(0);
-    const closed = await store.db.selectFrom('participations').select(['left_at', 'last_seen_at']).where('ticket', 'is not', null).execute();
+    const closed = await store.db
+      .selectFrom('participations')
+      .select(['left_at', 'last_seen_at'])
+      .where('ticket', 'is not', null)
+      .execute();
     for (const p of closed) expect(p.left_at).toBe(p.last_seen_at);
   }, 90_000);
 });

@@ -42,10 +42,12 @@ describe.skipIf(dialect !== 'postgres')('losing the PostgreSQL connections', () 
     return { ...params, siteSign: site.site_sign, timeStamp, token: computeToken(subject, site.api_key, timeStamp) };
   };
   const createUser = (url: string, userId: string) =>
-    postForm(`${url}/openapi/v2/createOrUpdateUser`, signed(userId, { userId, userName: `User ${userId}` })).catch((err: unknown) => ({
-      status: -1,
-      message: String(err),
-    }));
+    postForm(`${url}/openapi/v2/createOrUpdateUser`, signed(userId, { userId, userName: `User ${userId}` })).catch(
+      (err: unknown) => ({
+        status: -1,
+        message: String(err),
+      }),
+    );
 
   /** The server's DATABASE_URL, with `application_name` naming this test's connections (and through `host`, a proxy). */
   const serverUrl = (applicationName: string, host?: string) => {
@@ -66,8 +68,12 @@ describe.skipIf(dialect !== 'postgres')('losing the PostgreSQL connections', () 
   }
 
   const terminate = async (applicationName: string) =>
-    (await admin<{ ok: boolean }>('select pg_terminate_backend(pid) as ok from pg_stat_activity where application_name = $1 and pid <> pg_backend_pid()', [applicationName]))
-      .length;
+    (
+      await admin<{ ok: boolean }>(
+        'select pg_terminate_backend(pid) as ok from pg_stat_activity where application_name = $1 and pid <> pg_backend_pid()',
+        [applicationName],
+      )
+    ).length;
 
   async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
     const end = Date.now() + timeoutMs;
@@ -84,7 +90,9 @@ describe.skipIf(dialect !== 'postgres')('losing the PostgreSQL connections', () 
 
   it('two servers survive their connections being terminated mid-load, and keep every acknowledged write', async () => {
     const applicationName = `hg_loss_${randomBytes(4).toString('hex')}`;
-    const pair = await Promise.all([0, 1].map(() => startServer(database, { ...env, DATABASE_URL: serverUrl(applicationName) })));
+    const pair = await Promise.all(
+      [0, 1].map(() => startServer(database, { ...env, DATABASE_URL: serverUrl(applicationName) })),
+    );
     servers.push(...pair);
     const acknowledged: string[] = [];
     const outcomes = new Map<number, number>();
@@ -123,14 +131,22 @@ describe.skipIf(dialect !== 'postgres')('losing the PostgreSQL connections', () 
       await ready(s);
       expect((await createUser(s.url, `after-${s.url}`)).status).toBe(100);
     }
-    expect(pair.every((s) => !/uncaught|unhandled/i.test(s.output())), pair.map((s) => s.output()).join('\n')).toBe(true);
-    const stored = new Set((await store.db.selectFrom('users').select('user_id').where('site_id', '=', site.id).execute()).map((u) => u.user_id));
+    expect(
+      pair.every((s) => !/uncaught|unhandled/i.test(s.output())),
+      pair.map((s) => s.output()).join('\n'),
+    ).toBe(true);
+    const stored = new Set(
+      (await store.db.selectFrom('users').select('user_id').where('site_id', '=', site.id).execute()).map(
+        (u) => u.user_id,
+      ),
+    );
     expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
     // Each process listens for presence changes again, on a connection of its own.
     await until('both buses listening again', async () => {
-      const rows = await admin<{ n: number }>("select count(*)::int as n from pg_stat_activity where application_name = $1 and query like 'listen %'", [
-        applicationName,
-      ]);
+      const rows = await admin<{ n: number }>(
+        "select count(*)::int as n from pg_stat_activity where application_name = $1 and query like 'listen %'",
+        [applicationName],
+      );
       return rows[0]!.n >= 2 ? true : undefined;
     });
     await Promise.all(pair.map((s) => s.stop()));
@@ -139,7 +155,11 @@ describe.skipIf(dialect !== 'postgres')('losing the PostgreSQL connections', () 
   it('fails only the transaction whose connection dies between two of its queries', async () => {
     const applicationName = `hg_held_${randomBytes(4).toString('hex')}`;
     const lost: Error[] = [];
-    const own = await connect({ databaseUrl: serverUrl(applicationName), poolSize: 2, onConnectionError: (err) => lost.push(err) });
+    const own = await connect({
+      databaseUrl: serverUrl(applicationName),
+      poolSize: 2,
+      onConnectionError: (err) => lost.push(err),
+    });
     try {
       const held = own.db.transaction().execute(async (trx) => {
         await sql`select 1`.execute(trx);
@@ -176,7 +196,10 @@ describe.skipIf(dialect !== 'postgres')('losing the PostgreSQL connections', () 
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     try {
       const port = (proxy.address() as net.AddressInfo).port;
-      const s = await startServer(database, { ...env, DATABASE_URL: serverUrl(`hg_dark_${randomBytes(4).toString('hex')}`, `127.0.0.1:${port}`) });
+      const s = await startServer(database, {
+        ...env,
+        DATABASE_URL: serverUrl(`hg_dark_${randomBytes(4).toString('hex')}`, `127.0.0.1:${port}`),
+      });
       servers.push(s);
       expect((await createUser(s.url, 'before')).status).toBe(100);
 
@@ -195,7 +218,12 @@ describe.skipIf(dialect !== 'postgres')('losing the PostgreSQL connections', () 
       await ready(s);
       expect((await createUser(s.url, 'after')).status).toBe(100);
       expect(s.child.exitCode, s.output()).toBeNull();
-      const stored = await store.db.selectFrom('users').select('user_id').where('site_id', '=', site.id).where('user_id', 'in', ['before', 'during', 'after']).execute();
+      const stored = await store.db
+        .selectFrom('users')
+        .select('user_id')
+        .where('site_id', '=', site.id)
+        .where('user_id', 'in', ['before', 'during', 'after'])
+        .execute();
       expect(stored.map((u) => u.user_id).sort()).toEqual(['after', 'before']);
       await s.stop();
     } finally {

@@ -15,7 +15,9 @@ describe('mixed load against two server processes on one database', () => {
     database = await createTestDatabase();
     store = await database.open();
     await migrateToLatest(store);
-    servers = await Promise.all([0, 1].map(() => startServer(database, { LOG_LEVEL: 'warn', HUIGUAN_RATE_LIMIT: 'off' })));
+    servers = await Promise.all(
+      [0, 1].map(() => startServer(database, { LOG_LEVEL: 'warn', HUIGUAN_RATE_LIMIT: 'off' })),
+    );
   }, 60_000);
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.stop()));

@@ -14,7 +14,12 @@ import { PageSocket } from '../web/ws-client.js';
 
 /** Every `.part` file under `dir`. */
 const partials = (dir: string) =>
-  fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.part')).map((n) => path.join(dir, n)) : [];
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((n) => n.endsWith('.part'))
+        .map((n) => path.join(dir, n))
+    : [];
 
 /**
  * A server killed with SIGKILL in the middle of a recording chunk leaves the chunk's temporary file; the
@@ -34,7 +39,11 @@ describe('a recording upload cut off by kill -9 (issue 14, item 8)', () => {
     dataDir = database.env.HUIGUAN_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'huiguan-recording-kill-'));
     store = await database.open();
     await migrateToLatest(store);
-    site = await createSite(store.db, { siteSign: 'reckill', name: 'Recording kill', totalNumParties: 100 }, Date.now());
+    site = await createSite(
+      store.db,
+      { siteSign: 'reckill', name: 'Recording kill', totalNumParties: 100 },
+      Date.now(),
+    );
   });
   afterAll(async () => {
     page?.close();
@@ -53,28 +62,52 @@ describe('a recording upload cut off by kill -9 (issue 14, item 8)', () => {
   it('leaves a .part file that the next start removes', async () => {
     server = await startServer(database, env());
     const user = { userId: 'rec', userName: 'Rec' };
-    expect((await postForm(`${server.url}/openapi/v2/createOrUpdateUser`, signed('rec', { ...user, enableCloudRecord: '1' }))).status).toBe(100);
+    expect(
+      (
+        await postForm(
+          `${server.url}/openapi/v2/createOrUpdateUser`,
+          signed('rec', { ...user, enableCloudRecord: '1' }),
+        )
+      ).status,
+    ).toBe(100);
     const reserved = await postForm(
       `${server.url}/openapi/v2/confReservation`,
-      signed('rec', { ...user, confName: 'Kill', startTime: gmt(Math.floor(Date.now() / 1000) * 1000 - 60_000), duration: '60', confParties: '5' }),
+      signed('rec', {
+        ...user,
+        confName: 'Kill',
+        startTime: gmt(Math.floor(Date.now() / 1000) * 1000 - 60_000),
+        duration: '60',
+        confParties: '5',
+      }),
     );
     expect(reserved.status).toBe(100);
-    const [, number, secret] = /\/s\/(\d{10})\/([0-9A-F]{32})$/.exec((reserved.data as { hostStartUrl: string }).hostStartUrl)!;
+    const [, number, secret] = /\/s\/(\d{10})\/([0-9A-F]{32})$/.exec(
+      (reserved.data as { hostStartUrl: string }).hostStartUrl,
+    )!;
     const entered = await fetch(`${server.url}/web/v1/links/s/${number}/${secret}/enter`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Host' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Host' }),
     });
     const { ticket } = (await entered.json()) as { ticket: string };
     page = await PageSocket.open(server.url, ticket);
     await page.state('in_meeting');
     const begun = await fetch(`${server.url}/web/v1/recordings`, {
-      method: 'POST', headers: { authorization: `Bearer ${ticket}`, 'content-type': 'application/json' }, body: JSON.stringify({ fileType: 'WEBM' }),
+      method: 'POST',
+      headers: { authorization: `Bearer ${ticket}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ fileType: 'WEBM' }),
     });
     const { uploadId } = (await begun.json()) as { uploadId: string };
 
     // A chunk of 512 KiB of which 64 KiB arrive; the server is killed while it waits for the rest.
     const target = new URL(`/web/v1/recordings/${uploadId}/chunks/0`, server.url);
     const request = http.request(target, {
-      method: 'PUT', headers: { authorization: `Bearer ${ticket}`, 'content-type': 'video/webm', 'content-length': String(512 * 1024) },
+      method: 'PUT',
+      headers: {
+        authorization: `Bearer ${ticket}`,
+        'content-type': 'video/webm',
+        'content-length': String(512 * 1024),
+      },
     });
     request.on('error', () => undefined);
     request.write(Buffer.alloc(64 * 1024, 1));

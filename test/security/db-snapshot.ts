@@ -33,14 +33,19 @@ export async function tableColumns(store: Store): Promise<Map<string, Set<string
       where c.table_schema = current_schema() and t.table_type = 'BASE TABLE'`.execute(store.db);
     for (const r of rows) out.set(r.table_name, (out.get(r.table_name) ?? new Set()).add(r.column_name));
   } else {
-    for (const t of await store.db.introspection.getTables()) if (!t.isView) out.set(t.name, new Set(t.columns.map((c) => c.name)));
+    for (const t of await store.db.introspection.getTables())
+      if (!t.isView) out.set(t.name, new Set(t.columns.map((c) => c.name)));
   }
   return new Map([...out.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /** JSON with keys sorted, so that equal rows give equal text whatever the driver's column order. */
 function canonical(row: Record<string, unknown>): string {
-  return JSON.stringify(Object.keys(row).sort().map((k) => [k, row[k] instanceof Buffer ? (row[k] as Buffer).toString('hex') : row[k]]));
+  return JSON.stringify(
+    Object.keys(row)
+      .sort()
+      .map((k) => [k, row[k] instanceof Buffer ? (row[k] as Buffer).toString('hex') : row[k]]),
+  );
 }
 
 /**
@@ -59,9 +64,14 @@ export async function snapshot(store: Store, options: SnapshotOptions = {}): Pro
       if (siteId !== undefined) {
         if (name === 'sites') query = query.where('id', '=', siteId);
         else if (columns.has('site_id')) query = query.where('site_id', '=', siteId);
-        else if (columns.has('meeting_id')) query = query.where('meeting_id', 'in', db.selectFrom('meetings').select('id').where('site_id', '=', siteId));
+        else if (columns.has('meeting_id'))
+          query = query.where('meeting_id', 'in', db.selectFrom('meetings').select('id').where('site_id', '=', siteId));
         else if (columns.has('endpoint_id')) {
-          query = query.where('endpoint_id', 'in', db.selectFrom('webhook_endpoints').select('id').where('site_id', '=', siteId));
+          query = query.where(
+            'endpoint_id',
+            'in',
+            db.selectFrom('webhook_endpoints').select('id').where('site_id', '=', siteId),
+          );
         }
       }
       const rows = ((await query.execute()) as Record<string, unknown>[]).map(canonical).sort();

@@ -31,29 +31,41 @@ describe('request bodies of the API', () => {
   });
   afterAll(async () => t?.close());
 
-  const post = (payload: string, headers: Record<string, string>, url = '/openapi/v2/getUserByUserId') => t.app.inject({ method: 'POST', url, headers, payload });
+  const post = (payload: string, headers: Record<string, string>, url = '/openapi/v2/getUserByUserId') =>
+    t.app.inject({ method: 'POST', url, headers, payload });
 
   it('refuse more parameters than any endpoint takes, before reading them, with 109 naming the limit', async () => {
     const form = await post(Array.from({ length: MAX_PARAMETERS + 1 }, (_, i) => `p${i}=v`).join('&'), FORM);
     expect(form.json()).toMatchObject({ status: 109 });
     expect(form.json().message).toContain(`at most ${MAX_PARAMETERS} parameters`);
-    const query = await t.app.inject({ url: `/openapi/v2/getUserByUserId?${Array.from({ length: MAX_PARAMETERS + 1 }, (_, i) => `q${i}=v`).join('&')}` });
+    const query = await t.app.inject({
+      url: `/openapi/v2/getUserByUserId?${Array.from({ length: MAX_PARAMETERS + 1 }, (_, i) => `q${i}=v`).join('&')}`,
+    });
     expect(query.json()).toMatchObject({ status: 109 });
     expect(query.json().message).toContain(`at most ${MAX_PARAMETERS} parameters`);
-    const keys = await post(JSON.stringify(Object.fromEntries(Array.from({ length: MAX_JSON_KEYS + 1 }, (_, i) => [`k${i}`, 1]))), JSON_TYPE);
+    const keys = await post(
+      JSON.stringify(Object.fromEntries(Array.from({ length: MAX_JSON_KEYS + 1 }, (_, i) => [`k${i}`, 1]))),
+      JSON_TYPE,
+    );
     expect(keys.json()).toMatchObject({ status: 109 });
     expect(keys.json().message).toContain(`at most ${MAX_JSON_KEYS} keys`);
   });
 
   it('refuse nesting deeper than any endpoint’s parameters and overlong parameter names', async () => {
-    const deep = await post(`{"custom_questions":${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}}`, JSON_TYPE);
+    const deep = await post(
+      `{"custom_questions":${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}}`,
+      JSON_TYPE,
+    );
     expect(deep.json()).toMatchObject({ status: 109 });
     expect(deep.json().message).toContain(`nested at most ${MAX_JSON_DEPTH} deep`);
     // Brackets inside strings are text, not nesting.
     const inText = await post(JSON.stringify({ userId: '['.repeat(1000) }), JSON_TYPE);
     expect(inText.json().message).not.toContain('nested');
     const longName = 'n'.repeat(MAX_KEY_LENGTH + 1);
-    for (const [payload, headers] of [[`${longName}=1`, FORM], [JSON.stringify({ [longName]: 1 }), JSON_TYPE]] as const) {
+    for (const [payload, headers] of [
+      [`${longName}=1`, FORM],
+      [JSON.stringify({ [longName]: 1 }), JSON_TYPE],
+    ] as const) {
       const res = await post(payload, headers);
       expect(res.json()).toMatchObject({ status: 109 });
       expect(res.json().message).toContain(`names of at most ${MAX_KEY_LENGTH} characters`);
@@ -62,7 +74,11 @@ describe('request bodies of the API', () => {
 
   it('refuse a body over the API’s limit with HTTP 413 and status 109, whatever its encoding', async () => {
     expect(API_BODY_LIMIT).toBeLessThanOrEqual(256 * 1024);
-    for (const [payload, headers] of [[attack.form(), FORM], [attack.jsonKeys(), JSON_TYPE], [attack.deepArray(), JSON_TYPE]] as const) {
+    for (const [payload, headers] of [
+      [attack.form(), FORM],
+      [attack.jsonKeys(), JSON_TYPE],
+      [attack.deepArray(), JSON_TYPE],
+    ] as const) {
       const res = await post(payload, headers);
       expect(res.statusCode).toBe(413);
       expect(res.json()).toMatchObject({ status: 109 });
@@ -73,13 +89,44 @@ describe('request bodies of the API', () => {
 
   it('take the largest legitimate request: 100 registration questions in Chinese, form-encoded', async () => {
     const reservation = await t.call('confReservation', site, {
-      userId: 'host1', userName: 'Host', confName: 'Webinar', startTime: gmt(Math.floor((t.clock.now + 3_600_000) / 1000) * 1000), duration: 60, confParties: 50,
+      userId: 'host1',
+      userName: 'Host',
+      confName: 'Webinar',
+      startTime: gmt(Math.floor((t.clock.now + 3_600_000) / 1000) * 1000),
+      duration: 60,
+      confParties: 50,
     });
     expect(reservation.body.status).toBe(100);
-    const han = (n: number, seed: number) => Array.from({ length: n }, (_, i) => String.fromCharCode(0x4e00 + ((seed * 31 + i) % 20_000))).join('');
-    const custom = Array.from({ length: 100 }, (_, q) => ({ title: han(40, q), type: 'single', answers: Array.from({ length: 10 }, (_, a) => han(20, q * 10 + a)), required: q % 2 === 0 }));
-    const questions = ['last_name', 'address', 'city', 'country', 'zip', 'state', 'phone', 'industry', 'org', 'job_title', 'purchasing_time_frame', 'role_in_purchase_process', 'no_of_employees', 'comments'].map((field_name) => ({ field_name, required: true }));
-    const res = await t.call('updateRegistrationQuestions', site, { userId: 'host1', confId: reservation.body.data.confId, custom_questions: JSON.stringify(custom), questions: JSON.stringify(questions) });
+    const han = (n: number, seed: number) =>
+      Array.from({ length: n }, (_, i) => String.fromCharCode(0x4e00 + ((seed * 31 + i) % 20_000))).join('');
+    const custom = Array.from({ length: 100 }, (_, q) => ({
+      title: han(40, q),
+      type: 'single',
+      answers: Array.from({ length: 10 }, (_, a) => han(20, q * 10 + a)),
+      required: q % 2 === 0,
+    }));
+    const questions = [
+      'last_name',
+      'address',
+      'city',
+      'country',
+      'zip',
+      'state',
+      'phone',
+      'industry',
+      'org',
+      'job_title',
+      'purchasing_time_frame',
+      'role_in_purchase_process',
+      'no_of_employees',
+      'comments',
+    ].map((field_name) => ({ field_name, required: true }));
+    const res = await t.call('updateRegistrationQuestions', site, {
+      userId: 'host1',
+      confId: reservation.body.data.confId,
+      custom_questions: JSON.stringify(custom),
+      questions: JSON.stringify(questions),
+    });
     expect(new URLSearchParams(res.sent).toString().length).toBeGreaterThan(200 * 1024);
     expect(res.body).toEqual({ status: 100, message: 'success' });
   });
@@ -96,7 +143,9 @@ describe('slow request bodies', () => {
         let answer = '';
         const socket = net.connect(Number(port), '127.0.0.1');
         // Headers promise 100 bytes; 10 come, then nothing.
-        socket.write('POST /openapi/v2/getUserByUserId HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nuserId=u1&');
+        socket.write(
+          'POST /openapi/v2/getUserByUserId HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nuserId=u1&',
+        );
         socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
         socket.on('close', () => resolve({ closedAfter: Date.now() - started, answer }));
         socket.on('error', () => undefined);
@@ -129,7 +178,8 @@ describe('x-request-id', () => {
   afterAll(async () => t?.close());
 
   it('is the client’s only when short and plain, else one of the server’s', async () => {
-    const echoed = async (id: string) => (await t.app.inject({ url: '/healthz', headers: { 'x-request-id': id } })).headers['x-request-id'];
+    const echoed = async (id: string) =>
+      (await t.app.inject({ url: '/healthz', headers: { 'x-request-id': id } })).headers['x-request-id'];
     expect(await echoed('req-42.a:b_c')).toBe('req-42.a:b_c');
     for (const bad of ['x'.repeat(8000), 'x'.repeat(65), 'a b', '<script>', 'a\u00e9']) {
       const answered = await echoed(bad);
@@ -147,7 +197,11 @@ describe('/docs', () => {
   it('is served with a CSP that lets the API browser style itself, scripts still only from the server', async () => {
     const page = await t.app.inject('/docs/');
     const csp = String(page.headers['content-security-policy']);
-    const directive = (name: string) => csp.split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `)) ?? '';
+    const directive = (name: string) =>
+      csp
+        .split(';')
+        .map((d) => d.trim())
+        .find((d) => d.startsWith(`${name} `)) ?? '';
     expect(directive('style-src')).toContain("'unsafe-inline'");
     // A hash or nonce beside 'unsafe-inline' makes browsers ignore 'unsafe-inline'.
     expect(directive('style-src')).not.toMatch(/sha256-|nonce-/);
@@ -214,7 +268,10 @@ describe('hostile bodies against a running server', () => {
     new Promise<number>((resolve) => {
       const req = http.request(`${server.url}${path}`, {
         method: 'POST',
-        headers: { 'content-type': type, ...(chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': Buffer.byteLength(body) }) },
+        headers: {
+          'content-type': type,
+          ...(chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': Buffer.byteLength(body) }),
+        },
       });
       req.on('response', (res) => {
         res.resume();
@@ -240,7 +297,9 @@ describe('hostile bodies against a running server', () => {
     // Rounds for at least 3 s; in each, every body at once, sent with a length and chunked.
     const attackStarted = Date.now();
     for (let round = 0; round < 4 || Date.now() - attackStarted < 3000; round += 1) {
-      const sent = bodies.flatMap(([body, type]) => [false, true].map((chunked) => send('/openapi/v2/getUserByUserId', body, type, chunked)));
+      const sent = bodies.flatMap(([body, type]) =>
+        [false, true].map((chunked) => send('/openapi/v2/getUserByUserId', body, type, chunked)),
+      );
       answers.push(...(await Promise.all(sent)));
     }
     const latencies = await probe.stop();

@@ -46,7 +46,8 @@ const DOCUMENT_CODES = (() => {
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 12);
 // CI replays a fixed seed (a landing must not hinge on the draw); elsewhere each run explores new input.
 // A failure prints its seed: HOSTILE_SEED=<seed> replays it.
-const SEED = process.env.HOSTILE_SEED !== undefined ? Number(process.env.HOSTILE_SEED) : process.env.CI ? 20261126 : undefined;
+const SEED =
+  process.env.HOSTILE_SEED !== undefined ? Number(process.env.HOSTILE_SEED) : process.env.CI ? 20261126 : undefined;
 const MIN = 60_000;
 const gmt = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
@@ -102,13 +103,58 @@ const UNICODE = [
   'İı',
   'ﬃ',
 ];
-const CONTROL = ['\u0000', 'a\u0000b', '\r\n', '\t', '\u0007\u001b[31m', '\u007f', '\u2028\u2029', '\b\f\v', '\r\nSet-Cookie: x=1'];
-const NUMBERISH = [
-  '-1', '0', '-0', '1.5', '1e3', 'NaN', 'Infinity', '-Infinity', '9007199254740993', '99999999999999999999',
-  '9223372036854775808', '1e19', '1e309', '0x1F', '0b11', '1_000', '１２', '٣', ' 1', '1 ', '+1', '--1', 'true',
-  'null', 'undefined', '[]', '{}', '2147483648', '-2147483649',
+const CONTROL = [
+  '\u0000',
+  'a\u0000b',
+  '\r\n',
+  '\t',
+  '\u0007\u001b[31m',
+  '\u007f',
+  '\u2028\u2029',
+  '\b\f\v',
+  '\r\nSet-Cookie: x=1',
 ];
-const TIMES = ['2026-02-30 10:00:00', '0000-00-00 00:00:00', '9999-12-31 23:59:59', '2026-06-01T10:00:00Z', '2026-06-01 25:61:61', '2026-6-1 1:0:0', '1970-01-01', '2026-06-01 10:00:00.999'];
+const NUMBERISH = [
+  '-1',
+  '0',
+  '-0',
+  '1.5',
+  '1e3',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '9007199254740993',
+  '99999999999999999999',
+  '9223372036854775808',
+  '1e19',
+  '1e309',
+  '0x1F',
+  '0b11',
+  '1_000',
+  '１２',
+  '٣',
+  ' 1',
+  '1 ',
+  '+1',
+  '--1',
+  'true',
+  'null',
+  'undefined',
+  '[]',
+  '{}',
+  '2147483648',
+  '-2147483649',
+];
+const TIMES = [
+  '2026-02-30 10:00:00',
+  '0000-00-00 00:00:00',
+  '9999-12-31 23:59:59',
+  '2026-06-01T10:00:00Z',
+  '2026-06-01 25:61:61',
+  '2026-6-1 1:0:0',
+  '1970-01-01',
+  '2026-06-01 10:00:00.999',
+];
 
 /** Strings an attacker would try, from empty to ~100 KB. */
 const hostileText: fc.Arbitrary<string> = fc.oneof(
@@ -129,9 +175,17 @@ const hostileNumber: fc.Arbitrary<number | RawNumber> = fc.oneof(
   fc.integer({ min: -1000, max: 1_000_000 }),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.constantFrom(
-    ...['-0', '1.0', '1e400', '-1e400', '99999999999999999999', '9223372036854775808', '1e-400', '0.1e1', '123456789012345678901234567890'].map(
-      (t) => new RawNumber(t),
-    ),
+    ...[
+      '-0',
+      '1.0',
+      '1e400',
+      '-1e400',
+      '99999999999999999999',
+      '9223372036854775808',
+      '1e-400',
+      '0.1e1',
+      '123456789012345678901234567890',
+    ].map((t) => new RawNumber(t)),
   ),
 );
 
@@ -140,7 +194,11 @@ const leaf: fc.Arbitrary<unknown> = fc.oneof(hostileText, hostileNumber, fc.bool
 /** Arrays and objects where scalars belong (and `__proto__` / `constructor` keys). */
 const hostileStructure: fc.Arbitrary<unknown> = fc.oneof(
   fc.array(leaf, { maxLength: 4 }),
-  fc.dictionary(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString')), leaf, { maxKeys: 4 }),
+  fc.dictionary(
+    fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString')),
+    leaf,
+    { maxKeys: 4 },
+  ),
   fc.constant(JSON.parse('{"__proto__":{"polluted":true}}')),
   fc.constant({ constructor: { prototype: { polluted: true } } }),
   fc.constant([[[[[[[[[[[]]]]]]]]]]]),
@@ -155,12 +213,43 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 
 /** Parameter names an integrator never sends. */
 const extraName: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'a[b]', 'a.b', '', ' ', 'userId ', 'USERID', 'sitesign', 'token[]', '\u0000', '😀', 'x'.repeat(5000)),
+  fc.constantFrom(
+    '__proto__',
+    'constructor',
+    'prototype',
+    'toString',
+    'hasOwnProperty',
+    'a[b]',
+    'a.b',
+    '',
+    ' ',
+    'userId ',
+    'USERID',
+    'sitesign',
+    'token[]',
+    '\u0000',
+    '😀',
+    'x'.repeat(5000),
+  ),
   fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }),
 );
 
 /** Raw bytes appended to a query string or form body: malformed percent-encoding and empty pairs. */
-const GARBAGE = ['%ZZ=1', 'a=%', '%=%', '=&&=', 'b=%C0%80', 'c=%ED%A0%80', '%00=%00', 'd=%FF%FE', ';', 'e=%E4%BC', 'f', '%u0041=1', 'g=+%2B+'];
+const GARBAGE = [
+  '%ZZ=1',
+  'a=%',
+  '%=%',
+  '=&&=',
+  'b=%C0%80',
+  'c=%ED%A0%80',
+  '%00=%00',
+  'd=%FF%FE',
+  ';',
+  'e=%E4%BC',
+  'f',
+  '%u0041=1',
+  'g=+%2B+',
+];
 
 // ---------------------------------------------------------------------------------------------------------
 // Endpoints, as the OpenAPI document describes them
@@ -168,7 +257,15 @@ const GARBAGE = ['%ZZ=1', 'a=%', '%=%', '=&&=', 'b=%C0%80', 'c=%ED%A0%80', '%00=
 interface ParamDoc {
   name: string;
   required: boolean;
-  schema: { type?: string; minimum?: number; maximum?: number; default?: unknown; pattern?: string; maxLength?: number; anyOf?: { enum?: unknown[]; const?: unknown }[] };
+  schema: {
+    type?: string;
+    minimum?: number;
+    maximum?: number;
+    default?: unknown;
+    pattern?: string;
+    maxLength?: number;
+    anyOf?: { enum?: unknown[]; const?: unknown }[];
+  };
 }
 
 interface EndpointDoc {
@@ -185,10 +282,21 @@ function endpointDoc(doc: any, p: string, fallbackSubject?: string): EndpointDoc
   const get = item.get ?? item.post;
   const subject = item.post?.['x-token-subject'] ?? get['x-token-subject'] ?? fallbackSubject;
   if (!subject) throw new Error(`${p} has no x-token-subject`);
-  let params: ParamDoc[] = (get.parameters ?? []).map((x: any) => ({ name: x.name, required: !!x.required, schema: x.schema ?? {} }));
+  let params: ParamDoc[] = (get.parameters ?? []).map((x: any) => ({
+    name: x.name,
+    required: !!x.required,
+    schema: x.schema ?? {},
+  }));
   if (params.length === 0) {
-    const schema = get.requestBody?.content?.['application/x-www-form-urlencoded']?.schema ?? { properties: {}, required: [] };
-    params = Object.entries(schema.properties as Record<string, ParamDoc['schema']>).map(([name, s]) => ({ name, required: schema.required.includes(name), schema: s }));
+    const schema = get.requestBody?.content?.['application/x-www-form-urlencoded']?.schema ?? {
+      properties: {},
+      required: [],
+    };
+    params = Object.entries(schema.properties as Record<string, ParamDoc['schema']>).map(([name, s]) => ({
+      name,
+      required: schema.required.includes(name),
+      schema: s,
+    }));
   }
   return { path: p, subject, params: params.filter((x) => !AUTH.has(x.name)) };
 }
@@ -208,12 +316,15 @@ interface Generated {
 
 /** Percent-encodes the UTF-8 of `s` (a lone surrogate becomes U+FFFD, as any client's encoder does). */
 function pct(s: string): string {
-  return encodeURIComponent(s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'));
+  return encodeURIComponent(
+    s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'),
+  );
 }
 
 /** A value as form/query text: arrays repeat the name, objects travel as JSON text. */
 function formTexts(value: unknown): string[] {
-  if (Array.isArray(value)) return value.length === 0 ? [''] : value.flatMap((v) => (Array.isArray(v) ? [jsonText(v)] : formTexts(v)));
+  if (Array.isArray(value))
+    return value.length === 0 ? [''] : value.flatMap((v) => (Array.isArray(v) ? [jsonText(v)] : formTexts(v)));
   if (value instanceof RawNumber) return [value.text];
   if (value === null || value === undefined) return [''];
   if (typeof value === 'object') return [jsonText(value)];
@@ -231,7 +342,9 @@ function jsonText(value: unknown): string {
   if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : 'null';
   if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(jsonText).join(',')}]`;
-  return `{${Object.entries(value as object).map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`).join(',')}}`;
+  return `{${Object.entries(value as object)
+    .map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`)
+    .join(',')}}`;
 }
 
 /** A JSON object of the entries; a repeated name is a repeated key (the parser keeps the last). */
@@ -256,7 +369,12 @@ function toInject(p: string, g: Generated): InjectOptions {
     case 'form-get':
       return { method: 'GET', url: p, headers: form, payload: withGarbage(formString(g.entries)) };
     case 'json':
-      return { method: 'POST', url: g.garbage ? `${p}?${g.garbage}` : p, headers: json, payload: jsonObject(g.entries) };
+      return {
+        method: 'POST',
+        url: g.garbage ? `${p}?${g.garbage}` : p,
+        headers: json,
+        payload: jsonObject(g.entries),
+      };
     case 'json-get':
       return { method: 'GET', url: p, headers: json, payload: jsonObject(g.entries) };
     case 'mixed-form':
@@ -313,13 +431,19 @@ function successShape(p: string) {
 /** Whether /openapi.json lists `status` for the endpoint (100 always). */
 function declares(p: string, status: number): boolean {
   if (status === 100) return true;
-  const codes = doc.paths[p]?.post?.responses?.['200']?.content?.['application/json']?.schema?.oneOf?.[1]?.properties?.status?.enum as number[] | undefined;
+  const codes = doc.paths[p]?.post?.responses?.['200']?.content?.['application/json']?.schema?.oneOf?.[1]?.properties
+    ?.status?.enum as number[] | undefined;
   return codes === undefined || codes.includes(status);
 }
 const seen = { requests: 0, refused: 0, statuses: new Map<number, number>() };
 const AUDIO = fs.readFileSync(path.resolve('test/fixtures/tone-3s.m4a'));
 
-async function ok(name: string, params: Record<string, unknown>, subject = 'userId', encoding: 'form' | 'json' = 'form') {
+async function ok(
+  name: string,
+  params: Record<string, unknown>,
+  subject = 'userId',
+  encoding: 'form' | 'json' = 'form',
+) {
   const res = await t.call(name, site, params, { subject, encoding });
   expect(res.body.status, `${name}: ${res.body.message}`).toBe(100);
   return res.body;
@@ -334,7 +458,17 @@ beforeAll(async () => {
   await ok('createOrUpdateUser', { userId: 'u2', userName: 'Host Two' });
   const at = (minutes: number) => gmt(Math.floor((t.clock.now + minutes * MIN) / 1000) * 1000);
   const reserve = async (userId: string, startTime: string, extra: Record<string, unknown> = {}) =>
-    (await ok('confReservation', { userId, userName: 'Host', confName: 'Weekly', startTime, duration: 60, confParties: 10, ...extra })).data as {
+    (
+      await ok('confReservation', {
+        userId,
+        userName: 'Host',
+        confName: 'Weekly',
+        startTime,
+        duration: 60,
+        confParties: 10,
+        ...extra,
+      })
+    ).data as {
       confId: number;
       confNumber: string;
     };
@@ -343,19 +477,54 @@ beforeAll(async () => {
   const ended = await reserve('u2', at(-30));
   const registration = await reserve('u2', at(240), { registrationType: 1 });
   const host = { cuid: 'h1', name: 'Host', role: 'host', device: 'Windows', deviceType: 'pc', ip: '10.0.0.1' };
-  await ok('/media/v1/events', { confNumber: live.confNumber, events: [{ type: 'participant.joined', participant: host }] }, 'confNumber', 'json');
-  await ok('/media/v1/events', { confNumber: ended.confNumber, events: [{ type: 'participant.joined', participant: host }] }, 'confNumber', 'json');
+  await ok(
+    '/media/v1/events',
+    { confNumber: live.confNumber, events: [{ type: 'participant.joined', participant: host }] },
+    'confNumber',
+    'json',
+  );
+  await ok(
+    '/media/v1/events',
+    { confNumber: ended.confNumber, events: [{ type: 'participant.joined', participant: host }] },
+    'confNumber',
+    'json',
+  );
   await ok('endConf', { userId: 'u2', confId: ended.confId });
   await ok('updateRegistrationQuestions', {
     userId: 'u2',
     confId: registration.confId,
     custom_questions: JSON.stringify([{ title: 'Why?', type: 'short', answers: [], required: false }]),
   });
-  const r1 = (await ok('addRegistrant', { userId: 'u2', confId: registration.confId, first_name: 'Ann', email: 'ann@example.test' })).data.registrant_id;
-  const r2 = (await ok('addRegistrant', { userId: 'u2', confId: registration.confId, first_name: 'Bob', email: 'bob@example.test', auto_approve: 'false' })).data
-    .registrant_id;
-  const sent = sign(site, { confNumber: live.confNumber, fileType: 'M4A', recordStart: at(-4), recordEnd: at(-1) }, ++t.clock.now, { subject: 'confNumber' });
-  const upload = await t.app.inject({ method: 'POST', url: '/media/v1/recordings', query: sent, headers: { 'content-type': 'audio/mp4' }, payload: AUDIO });
+  const r1 = (
+    await ok('addRegistrant', {
+      userId: 'u2',
+      confId: registration.confId,
+      first_name: 'Ann',
+      email: 'ann@example.test',
+    })
+  ).data.registrant_id;
+  const r2 = (
+    await ok('addRegistrant', {
+      userId: 'u2',
+      confId: registration.confId,
+      first_name: 'Bob',
+      email: 'bob@example.test',
+      auto_approve: 'false',
+    })
+  ).data.registrant_id;
+  const sent = sign(
+    site,
+    { confNumber: live.confNumber, fileType: 'M4A', recordStart: at(-4), recordEnd: at(-1) },
+    ++t.clock.now,
+    { subject: 'confNumber' },
+  );
+  const upload = await t.app.inject({
+    method: 'POST',
+    url: '/media/v1/recordings',
+    query: sent,
+    headers: { 'content-type': 'audio/mp4' },
+    payload: AUDIO,
+  });
   expect(upload.json().status, upload.body).toBe(100);
   const hook = (await ok('/webhooks/v1/createEndpoint', { url: 'https://crm.example.test/hooks' }, 'siteSign')).data.id;
 
@@ -379,7 +548,12 @@ beforeAll(async () => {
     first_name: ['Eve'],
     duration: [30, 60],
     confParties: [5],
-    events: [[event('participant.joined')], [event('participant.left')], [{ type: 'session.ended' }], [{ type: 'session.started' }]],
+    events: [
+      [event('participant.joined')],
+      [event('participant.left')],
+      [{ type: 'session.ended' }],
+      [{ type: 'session.started' }],
+    ],
     custom_questions: ['[]', [{ title: 'Why?', value: 'because' }]],
     questions: ['[]', [{ field_name: 'org', required: true }]],
   };
@@ -389,13 +563,23 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const statuses = [...seen.statuses.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ');
-  console.info(`[hostile-input ${dialect}] ${seen.requests} generated requests, ${seen.refused} refused; statuses ${statuses}; tolerated: ${JSON.stringify(Object.fromEntries(tolerated))}; statuses /openapi.json does not list: ${[...undeclared].sort().join(', ') || 'none'}`);
+  const statuses = [...seen.statuses.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([s, n]) => `${s}×${n}`)
+    .join(' ');
+  console.info(
+    `[hostile-input ${dialect}] ${seen.requests} generated requests, ${seen.refused} refused; statuses ${statuses}; tolerated: ${JSON.stringify(Object.fromEntries(tolerated))}; statuses /openapi.json does not list: ${[...undeclared].sort().join(', ') || 'none'}`,
+  );
   await t?.close();
 });
 
 /** Sends one request and checks every property; `g` (when given) lets a known bug's 103 through. */
-async function check(req: InjectOptions, label: string, g?: Generated, ep?: EndpointDoc): Promise<LightMyRequestResponse> {
+async function check(
+  req: InjectOptions,
+  label: string,
+  g?: Generated,
+  ep?: EndpointDoc,
+): Promise<LightMyRequestResponse> {
   const res = await t.app.inject(req);
   const where = `${label}\n  request: ${describeRequest(req)}\n  response: HTTP ${res.statusCode} ${res.body.slice(0, 400)}`;
   expect(res.statusCode, where).toBeLessThan(500);
@@ -418,7 +602,9 @@ async function check(req: InjectOptions, label: string, g?: Generated, ep?: Endp
     const shape = successShape(ep.path);
     if (shape && !shape.Check(body)) {
       const errors = [...shape.Errors(body)] as { instancePath: string }[];
-      expect.fail(`a success answer does not match its documented shape: ${JSON.stringify(errors.slice(0, 3))}\n${where}`);
+      expect.fail(
+        `a success answer does not match its documented shape: ${JSON.stringify(errors.slice(0, 3))}\n${where}`,
+      );
     }
   }
   if (ep && !declares(ep.path, body.status)) undeclared.add(`${ep.path} → ${body.status}`);
@@ -436,8 +622,10 @@ function plausibleArbitrary(p: ParamDoc): fc.Arbitrary<unknown> {
   if (known) return fc.constantFrom(...known);
   const s = p.schema;
   const fromSchema: fc.Arbitrary<unknown>[] = [];
-  if (s.type === 'integer') fromSchema.push(fc.integer({ min: s.minimum ?? 0, max: Math.min(s.maximum ?? 100, (s.minimum ?? 0) + 100) }));
-  if (s.anyOf) fromSchema.push(fc.constantFrom(...s.anyOf.flatMap((a) => a.enum ?? (a.const !== undefined ? [a.const] : []))));
+  if (s.type === 'integer')
+    fromSchema.push(fc.integer({ min: s.minimum ?? 0, max: Math.min(s.maximum ?? 100, (s.minimum ?? 0) + 100) }));
+  if (s.anyOf)
+    fromSchema.push(fc.constantFrom(...s.anyOf.flatMap((a) => a.enum ?? (a.const !== undefined ? [a.const] : []))));
   if (s.type === 'string' && !s.pattern) fromSchema.push(fc.string({ maxLength: Math.min(s.maxLength ?? 20, 20) }));
   return fromSchema.length ? fc.oneof(...fromSchema) : hostileText;
 }
@@ -445,7 +633,12 @@ function plausibleArbitrary(p: ParamDoc): fc.Arbitrary<unknown> {
 /** A parameter's value in a chaotic request: plausible, hostile, or left out. */
 function chaosArbitrary(p: ParamDoc, isSubject: boolean): fc.Arbitrary<unknown> {
   const plausible = plausibleArbitrary(p);
-  if (isSubject) return fc.oneof({ weight: 8, arbitrary: plausible }, { weight: 3, arbitrary: hostileText }, { weight: 1, arbitrary: hostileValue });
+  if (isSubject)
+    return fc.oneof(
+      { weight: 8, arbitrary: plausible },
+      { weight: 3, arbitrary: hostileText },
+      { weight: 1, arbitrary: hostileValue },
+    );
   return fc.oneof(
     { weight: p.required ? 1 : 3, arbitrary: fc.constant(undefined) },
     { weight: 4, arbitrary: plausible },
@@ -456,7 +649,9 @@ function chaosArbitrary(p: ParamDoc, isSubject: boolean): fc.Arbitrary<unknown> 
 
 /** A parameter's value in a focused request (one hostile parameter among plausible ones). */
 function calmArbitrary(p: ParamDoc): fc.Arbitrary<unknown> {
-  return p.required ? plausibleArbitrary(p) : fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: plausibleArbitrary(p) });
+  return p.required
+    ? plausibleArbitrary(p)
+    : fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: plausibleArbitrary(p) });
 }
 
 /** Parameters whose value is a list of objects. */
@@ -482,13 +677,19 @@ function nested(name: string): fc.Arbitrary<unknown> {
     );
     const event = fc.record(
       {
-        type: fc.oneof(fc.constantFrom('participant.joined', 'participant.left', 'session.started', 'session.ended'), hostileValue),
+        type: fc.oneof(
+          fc.constantFrom('participant.joined', 'participant.left', 'session.started', 'session.ended'),
+          hostileValue,
+        ),
         at: maybe(fc.oneof(fc.constantFrom(...TIMES, gmt(t.clock.now - MIN)), hostileText)),
         participant: maybe(fc.oneof(participant, hostileValue)),
       },
       { requiredKeys: ['type'] },
     );
-    return fc.oneof(fc.array(event, { minLength: 1, maxLength: 4 }), fc.array(event, { minLength: 101, maxLength: 103 }));
+    return fc.oneof(
+      fc.array(event, { minLength: 1, maxLength: 4 }),
+      fc.array(event, { minLength: 101, maxLength: 103 }),
+    );
   }
   const question = fc.record(
     {
@@ -502,7 +703,10 @@ function nested(name: string): fc.Arbitrary<unknown> {
     { requiredKeys: [] },
   );
   const list = fc.oneof(fc.array(question, { maxLength: 3 }), fc.array(question, { minLength: 101, maxLength: 101 }));
-  return fc.oneof(list, list.map((l) => jsonText(l)));
+  return fc.oneof(
+    list,
+    list.map((l) => jsonText(l)),
+  );
 }
 
 /** Mostly the three ways integrators send; now and then a GET with a body (which the server does not read). */
@@ -523,33 +727,50 @@ function requestArbitrary(ep: EndpointDoc): fc.Arbitrary<Generated> {
       ? fc.constant([] as unknown[])
       : fc.nat({ max: ep.params.length - 1 }).chain((k) => {
           const name = ep.params[k]!.name;
-          const hostile = STRUCTURED.has(name) ? fc.oneof(nested(name), hostileValue) : fc.oneof({ weight: 3, arbitrary: hostileText }, { weight: 1, arbitrary: hostileValue });
+          const hostile = STRUCTURED.has(name)
+            ? fc.oneof(nested(name), hostileValue)
+            : fc.oneof({ weight: 3, arbitrary: hostileText }, { weight: 1, arbitrary: hostileValue });
           return fc.tuple(...ep.params.map((p, j) => (j === k ? hostile : calmArbitrary(p))));
         });
   const calm = fc.tuple(...ep.params.map(calmArbitrary));
-  const own = fc.oneof({ weight: 2, arbitrary: chaos }, { weight: 3, arbitrary: focused }, { weight: 1, arbitrary: calm });
+  const own = fc.oneof(
+    { weight: 2, arbitrary: chaos },
+    { weight: 3, arbitrary: focused },
+    { weight: 1, arbitrary: calm },
+  );
   const extras = fc.array(fc.tuple(extraName, hostileValue), { maxLength: 3 });
   // A quarter of the requests repeat a name, a third carry raw garbage.
-  const repeat = fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.tuple(fc.nat(), hostileText) });
-  const garbage = fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(...GARBAGE) });
-  return fc.record({ encoding: encodingArbitrary, own, extras, repeat, garbage }).map(({ encoding, own, extras, repeat, garbage }) => {
-    const entries: [string, unknown][] = [];
-    ep.params.forEach((p, i) => {
-      if (own[i] !== undefined) entries.push([p.name, own[i]]);
+  const repeat = fc.oneof(
+    { weight: 3, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: fc.tuple(fc.nat(), hostileText) },
+  );
+  const garbage = fc.oneof(
+    { weight: 2, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: fc.constantFrom(...GARBAGE) },
+  );
+  return fc
+    .record({ encoding: encodingArbitrary, own, extras, repeat, garbage })
+    .map(({ encoding, own, extras, repeat, garbage }) => {
+      const entries: [string, unknown][] = [];
+      ep.params.forEach((p, i) => {
+        if (own[i] !== undefined) entries.push([p.name, own[i]]);
+      });
+      entries.push(...extras);
+      if (repeat && entries.length > 0) {
+        const [name] = entries[repeat[0] % entries.length]!;
+        entries.push([name, repeat[1]]);
+      }
+      return { encoding, entries, garbage };
     });
-    entries.push(...extras);
-    if (repeat && entries.length > 0) {
-      const [name] = entries[repeat[0] % entries.length]!;
-      entries.push([name, repeat[1]]);
-    }
-    return { encoding, entries, garbage };
-  });
 }
 
 /** Adds siteSign, timeStamp and a correct token over the subject as the server will read it. */
 function signed(ep: EndpointDoc, g: Generated): Generated {
   const timeStamp = String(++t.clock.now);
-  const subjectValue = ep.subject === 'siteSign' ? site.site_sign : subjectText([...g.entries].reverse().find(([k]) => k === ep.subject)?.[1]);
+  const subjectValue =
+    ep.subject === 'siteSign'
+      ? site.site_sign
+      : subjectText([...g.entries].reverse().find(([k]) => k === ep.subject)?.[1]);
   const token = computeToken(subjectValue, site.api_key, timeStamp);
   return { ...g, entries: [['siteSign', site.site_sign], ['timeStamp', timeStamp], ['token', token], ...g.entries] };
 }
@@ -557,8 +778,11 @@ function signed(ep: EndpointDoc, g: Generated): Generated {
 describe('hostile parameters, correctly signed (fast-check)', () => {
   it('covers the 33 endpoints of the index and the extensions, each with its token subject in /openapi.json', () => {
     expect(INDEXED).toHaveLength(33);
-    expect(DOCUMENT_CODES).toEqual([100, 101, 102, 103, 104, 106, 109, 112, 201, 202, 205, 301, 401, 402, 704, 705, 707, 708, 709]);
-    for (const p of PATHS) expect(['userId', 'confNo', 'confNumber', 'siteSign'], p).toContain(endpoints.get(p)!.subject);
+    expect(DOCUMENT_CODES).toEqual([
+      100, 101, 102, 103, 104, 106, 109, 112, 201, 202, 205, 301, 401, 402, 704, 705, 707, 708, 709,
+    ]);
+    for (const p of PATHS)
+      expect(['userId', 'confNo', 'confNumber', 'siteSign'], p).toContain(endpoints.get(p)!.subject);
     expect(endpoints.get('/webhooks/v1/listEndpoints')!.subject).toBe('siteSign');
     expect(endpoints.get('/openapi/v2/getLiveDetail')!.subject).toBe('confNo');
   });
@@ -583,12 +807,16 @@ describe('hostile parameters, correctly signed (fast-check)', () => {
     // documents its query parameters as a form body), so its subject is the README's: confNumber.
     const ep = endpointDoc(doc, '/media/v1/recordings', 'confNumber');
     await fc.assert(
-      fc.asyncProperty(requestArbitrary(ep), fc.constantFrom('audio/mp4', 'video/mp4', 'application/octet-stream'), async (generated, type) => {
-        const g = signed(ep, { ...generated, encoding: 'query-post' });
-        const req = toInject('/media/v1/recordings', g);
-        await check({ ...req, headers: { 'content-type': type }, payload: AUDIO }, 'upload', g, ep);
-        seen.requests += 1;
-      }),
+      fc.asyncProperty(
+        requestArbitrary(ep),
+        fc.constantFrom('audio/mp4', 'video/mp4', 'application/octet-stream'),
+        async (generated, type) => {
+          const g = signed(ep, { ...generated, encoding: 'query-post' });
+          const req = toInject('/media/v1/recordings', g);
+          await check({ ...req, headers: { 'content-type': type }, payload: AUDIO }, 'upload', g, ep);
+          seen.requests += 1;
+        },
+      ),
       { numRuns: RUNS * 2, ...(SEED !== undefined ? { seed: SEED } : {}) },
     );
   });
@@ -598,7 +826,11 @@ describe('unreadable and odd bodies (every endpoint, signed query string)', () =
   /** Correct parameters for each endpoint, so that only the body is at fault. */
   const base = (p: string): Record<string, unknown> => {
     const ep = endpoints.get(p)!;
-    return Object.fromEntries(ep.params.filter((x) => x.required).map((x) => [x.name, pool[x.name]?.[0] ?? (x.schema.type === 'integer' ? (x.schema.minimum ?? 1) : 'x')]));
+    return Object.fromEntries(
+      ep.params
+        .filter((x) => x.required)
+        .map((x) => [x.name, pool[x.name]?.[0] ?? (x.schema.type === 'integer' ? (x.schema.minimum ?? 1) : 'x')]),
+    );
   };
   const signedQuery = (p: string) => {
     const ep = endpoints.get(p)!;
@@ -607,16 +839,56 @@ describe('unreadable and odd bodies (every endpoint, signed query string)', () =
   };
 
   const REFUSED: { label: string; http: number; headers: Record<string, string>; payload: string | Buffer }[] = [
-    { label: 'a form body over 1 MiB', http: 413, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `a=${'x'.repeat(1024 * 1024)}` },
-    { label: 'a JSON body over 1 MiB', http: 413, headers: { 'content-type': 'application/json' }, payload: `{"a":"${'x'.repeat(1024 * 1024)}"}` },
-    { label: 'malformed JSON', http: 400, headers: { 'content-type': 'application/json' }, payload: '{"userId": "u1",' },
-    { label: 'JSON with a __proto__ key', http: 400, headers: { 'content-type': 'application/json' }, payload: '{"__proto__": {"polluted": 1}}' },
-    { label: 'an empty body with a JSON content type', http: 400, headers: { 'content-type': 'application/json' }, payload: '' },
-    { label: 'JSON nested 100 000 deep', http: 200, headers: { 'content-type': 'application/json' }, payload: `${'['.repeat(100_000)}${']'.repeat(100_000)}` },
-    { label: 'multipart/form-data', http: 415, headers: { 'content-type': 'multipart/form-data; boundary=x' }, payload: '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--' },
+    {
+      label: 'a form body over 1 MiB',
+      http: 413,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `a=${'x'.repeat(1024 * 1024)}`,
+    },
+    {
+      label: 'a JSON body over 1 MiB',
+      http: 413,
+      headers: { 'content-type': 'application/json' },
+      payload: `{"a":"${'x'.repeat(1024 * 1024)}"}`,
+    },
+    {
+      label: 'malformed JSON',
+      http: 400,
+      headers: { 'content-type': 'application/json' },
+      payload: '{"userId": "u1",',
+    },
+    {
+      label: 'JSON with a __proto__ key',
+      http: 400,
+      headers: { 'content-type': 'application/json' },
+      payload: '{"__proto__": {"polluted": 1}}',
+    },
+    {
+      label: 'an empty body with a JSON content type',
+      http: 400,
+      headers: { 'content-type': 'application/json' },
+      payload: '',
+    },
+    {
+      label: 'JSON nested 100 000 deep',
+      http: 200,
+      headers: { 'content-type': 'application/json' },
+      payload: `${'['.repeat(100_000)}${']'.repeat(100_000)}`,
+    },
+    {
+      label: 'multipart/form-data',
+      http: 415,
+      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      payload: '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--',
+    },
     { label: 'application/xml', http: 415, headers: { 'content-type': 'application/xml' }, payload: '<a>1</a>' },
     { label: 'a body without a content type', http: 415, headers: { 'content-type': '' }, payload: 'a=1' },
-    { label: 'a made-up content type', http: 415, headers: { 'content-type': 'application/x-evil; charset=utf-7' }, payload: 'a=1' },
+    {
+      label: 'a made-up content type',
+      http: 415,
+      headers: { 'content-type': 'application/x-evil; charset=utf-7' },
+      payload: 'a=1',
+    },
     { label: 'text/plain', http: 415, headers: { 'content-type': 'text/plain' }, payload: 'userId=u1' },
     { label: 'a JSON array', http: 200, headers: { 'content-type': 'application/json' }, payload: '[{"userId":"u1"}]' },
     { label: 'a JSON string', http: 200, headers: { 'content-type': 'application/json' }, payload: '"userId=u1"' },
@@ -645,7 +917,10 @@ describe('unreadable and odd bodies (every endpoint, signed query string)', () =
       for (const garbage of ['x=%ZZ', '%ZZ=%ZZ', 'y=%', 'z=%C0%80%ED%A0%80']) {
         const sent = sign(site, base(p), ++t.clock.now, { subject: ep.subject });
         const body = `${new URLSearchParams(sent)}&${garbage}`;
-        await check({ method: 'POST', url: p, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: body }, `${p} form ${garbage}`);
+        await check(
+          { method: 'POST', url: p, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: body },
+          `${p} form ${garbage}`,
+        );
         const again = sign(site, base(p), ++t.clock.now, { subject: ep.subject });
         await check({ method: 'GET', url: `${p}?${new URLSearchParams(again)}&${garbage}` }, `${p} query ${garbage}`);
       }
@@ -656,7 +931,15 @@ describe('unreadable and odd bodies (every endpoint, signed query string)', () =
     const p = '/openapi/v2/getUserByUserId';
     const many = Array.from({ length: 10_000 }, (_, i) => `p${i}=${i}`).join('&');
     const sent = new URLSearchParams(sign(site, { userId: 'u1' }, ++t.clock.now));
-    await check({ method: 'POST', url: p, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `${sent}&${many}` }, 'many parameters');
+    await check(
+      {
+        method: 'POST',
+        url: p,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `${sent}&${many}`,
+      },
+      'many parameters',
+    );
     const sent2 = new URLSearchParams(sign(site, { userId: 'u1' }, ++t.clock.now));
     await check({ method: 'GET', url: `${p}?${sent2}&${'k'.repeat(100_000)}=1` }, 'a huge name');
   });
@@ -683,14 +966,40 @@ describe('after all that', () => {
     const port = (t.app.server.address() as net.AddressInfo).port;
     const p = '/openapi/v2/getUserByUserId';
     const statusLines = [
-      await rawRequest(port, `POST ${p} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"userId":`),
-      await rawRequest(port, `POST ${p} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nabc\r\n0\r\n\r\n`),
-      await rawRequest(port, `POST ${p} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: -1\r\n\r\n{}`),
-      await rawRequest(port, `POST ${p} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`),
+      await rawRequest(
+        port,
+        `POST ${p} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"userId":`,
+      ),
+      await rawRequest(
+        port,
+        `POST ${p} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nabc\r\n0\r\n\r\n`,
+      ),
+      await rawRequest(
+        port,
+        `POST ${p} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: -1\r\n\r\n{}`,
+      ),
+      await rawRequest(
+        port,
+        `POST ${p} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+      ),
       await rawRequest(port, `GET /openapi/v2/%ZZ%00?a=%ZZ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`),
-      await rawRequest(port, `GET ${p}?userId=%ED%A0%80 HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0000b\r\nConnection: close\r\n\r\n`),
-      await rawRequest(port, Buffer.concat([Buffer.from(`GET ${p}?x=`), Buffer.from([0xff, 0xfe, 0x00]), Buffer.from(' HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')])),
-      await rawRequest(port, `POST ${p} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n\r\n${'x'.repeat(1000)}`, false),
+      await rawRequest(
+        port,
+        `GET ${p}?userId=%ED%A0%80 HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0000b\r\nConnection: close\r\n\r\n`,
+      ),
+      await rawRequest(
+        port,
+        Buffer.concat([
+          Buffer.from(`GET ${p}?x=`),
+          Buffer.from([0xff, 0xfe, 0x00]),
+          Buffer.from(' HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+        ]),
+      ),
+      await rawRequest(
+        port,
+        `POST ${p} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n\r\n${'x'.repeat(1000)}`,
+        false,
+      ),
     ];
     for (const line of statusLines) expect(line, statusLines.join(' | ')).not.toMatch(/^HTTP\/1\.1 5/);
     const sent = new URLSearchParams(sign(site, { userId: 'socket', userName: 'Still here' }, ++t.clock.now));
@@ -717,7 +1026,12 @@ describe('regressions', () => {
   beforeAll(async () => {
     own = await t.site();
     const reserved = await t.call('confReservation', own, {
-      userId: 'kb', userName: 'KB', confName: 'Regressions', startTime: gmt(Math.floor((t.clock.now - 10 * MIN) / 1000) * 1000), duration: 60, confParties: 5,
+      userId: 'kb',
+      userName: 'KB',
+      confName: 'Regressions',
+      startTime: gmt(Math.floor((t.clock.now - 10 * MIN) / 1000) * 1000),
+      duration: 60,
+      confParties: 5,
     });
     expect(reserved.body.status, reserved.body.message).toBe(100);
     meeting = reserved.body.data;
@@ -738,23 +1052,64 @@ describe('regressions', () => {
   // Whole numbers past what a bigint (or a double, exactly) holds: 103 on PostgreSQL, and an OFFSET past 2^63.
   it('ids and page numbers past 15 digits are 109 naming them', async () => {
     refused(await t.call('getConfDetailByConfId', own, { userId: 'kb', confId: '9223372036854775808' }), 'confId');
-    refused(await t.call('/webhooks/v1/events', own, { after: '9223372036854775808' }, { subject: 'siteSign' }), 'after');
-    refused(await t.call('getScheduledConfListBySiteSign', own, { userId: 'kb', pageNo: '92233720368547758', pageSize: 100 }), 'pageNo');
-    refused(await t.call('getConfLogListByConfId', own, { userId: 'kb', confId: meeting.confId, pageNo: '1e19' }), 'pageNo');
+    refused(
+      await t.call('/webhooks/v1/events', own, { after: '9223372036854775808' }, { subject: 'siteSign' }),
+      'after',
+    );
+    refused(
+      await t.call('getScheduledConfListBySiteSign', own, { userId: 'kb', pageNo: '92233720368547758', pageSize: 100 }),
+      'pageNo',
+    );
+    refused(
+      await t.call('getConfLogListByConfId', own, { userId: 'kb', confId: meeting.confId, pageNo: '1e19' }),
+      'pageNo',
+    );
   });
 
   // "Infinity", "-Infinity", "1e400": Ajv's coercion let them through `integer` with minimum and maximum
   // (SQLite stored NULL — a meeting outside the licence count; PostgreSQL answered 103).
   it('infinite numbers are 109 and cannot lift the licence', async () => {
-    refused(await t.call('confReservation', own, { userId: 'inf1', userName: 'I', confName: 'Inf', startTime: '2026-06-02 09:00:00', duration: 'Infinity', confParties: 5 }), 'duration');
-    refused(await t.call('confReservation', own, { userId: 'inf2', userName: 'I', confName: 'Inf', startTime: '2026-06-02 09:00:00', duration: 60, confParties: '-Infinity' }), 'confParties');
-    refused(await t.call('getScheduledConfListByUserId', own, { userId: 'kb', pageSize: '-1e400' }, { encoding: 'query', method: 'GET' }), 'pageSize');
+    refused(
+      await t.call('confReservation', own, {
+        userId: 'inf1',
+        userName: 'I',
+        confName: 'Inf',
+        startTime: '2026-06-02 09:00:00',
+        duration: 'Infinity',
+        confParties: 5,
+      }),
+      'duration',
+    );
+    refused(
+      await t.call('confReservation', own, {
+        userId: 'inf2',
+        userName: 'I',
+        confName: 'Inf',
+        startTime: '2026-06-02 09:00:00',
+        duration: 60,
+        confParties: '-Infinity',
+      }),
+      'confParties',
+    );
+    refused(
+      await t.call(
+        'getScheduledConfListByUserId',
+        own,
+        { userId: 'kb', pageSize: '-1e400' },
+        { encoding: 'query', method: 'GET' },
+      ),
+      'pageSize',
+    );
     refused(await t.call('/webhooks/v1/events', own, { limit: 'Infinity' }, { subject: 'siteSign' }), 'limit');
     const small = await t.site({ totalNumParties: 10 });
     const base = { userName: 'L', confName: 'Licence', startTime: '2026-06-02 09:00:00', duration: 60 };
     expect((await t.call('confReservation', small, { ...base, userId: 'l1', confParties: 10 })).body.status).toBe(100);
     const sneaky = await t.call('confReservation', small, { ...base, userId: 'l2', confParties: '-Infinity' });
-    const remain = await t.call('getReMainNumPartis', small, { userId: 'l1', startTime: '2026-06-02 09:00:00', duration: 60 });
+    const remain = await t.call('getReMainNumPartis', small, {
+      userId: 'l1',
+      startTime: '2026-06-02 09:00:00',
+      duration: 60,
+    });
     const another = await t.call('confReservation', small, { ...base, userId: 'l3', confParties: 10 });
     expect([sneaky.body.status, remain.body.remainNumPartis, another.body.status]).toEqual([109, 0, 205]);
   });

@@ -17,7 +17,14 @@ import { changedTables, snapshot } from './db-snapshot.js';
 
 const NOTES = fs.readFileSync(new URL('../../../shared/spec/NOTES.md', import.meta.url), 'utf8');
 const INDEXED = [...NOTES.matchAll(/^\| [23]\.\d+ \| (\w+) \|/gm)].map((m) => m[1]!);
-const EXTENSIONS = ['/media/v1/events', '/webhooks/v1/createEndpoint', '/webhooks/v1/listEndpoints', '/webhooks/v1/deleteEndpoint', '/webhooks/v1/events', 'updateRegistrantStatus'];
+const EXTENSIONS = [
+  '/media/v1/events',
+  '/webhooks/v1/createEndpoint',
+  '/webhooks/v1/listEndpoints',
+  '/webhooks/v1/deleteEndpoint',
+  '/webhooks/v1/events',
+  'updateRegistrantStatus',
+];
 const MIN = 60_000;
 const AUDIO = fs.readFileSync(path.resolve('test/fixtures/tone-3s.m4a'));
 const gmt = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
@@ -66,7 +73,12 @@ const subjectOf = (name: string): string => {
   return subject;
 };
 
-async function call(site: SiteRow, name: string, params: Record<string, unknown>, options: { apiKey?: string } = {}): Promise<CallResult> {
+async function call(
+  site: SiteRow,
+  name: string,
+  params: Record<string, unknown>,
+  options: { apiKey?: string } = {},
+): Promise<CallResult> {
   return t.call(name, site, params, { subject: subjectOf(name), encoding: 'json', ...options });
 }
 
@@ -79,13 +91,35 @@ async function ok(site: SiteRow, name: string, params: Record<string, unknown>) 
 /** `POST /media/v1/recordings` with the file as the body, signed as `site` (with `apiKey`, default its own). */
 function upload(site: SiteRow, params: Record<string, unknown>, apiKey?: string) {
   const sent = sign(site, params, ++t.clock.now, { subject: 'confNumber', ...(apiKey ? { apiKey } : {}) });
-  return t.app.inject({ method: 'POST', url: '/media/v1/recordings', query: sent, headers: { 'content-type': 'audio/mp4' }, payload: AUDIO });
+  return t.app.inject({
+    method: 'POST',
+    url: '/media/v1/recordings',
+    query: sent,
+    headers: { 'content-type': 'audio/mp4' },
+    payload: AUDIO,
+  });
 }
 
 const at = (minutes: number) => gmt(Math.floor((t.clock.now + minutes * MIN) / 1000) * 1000);
 
-async function reserve(site: SiteRow, userId: string, startMinutes: number, duration: number, extra: Record<string, unknown> = {}): Promise<Booked> {
-  return (await ok(site, 'confReservation', { userId, userName: `${userId} of ${site.site_sign}`, confName: 'Meeting', startTime: at(startMinutes), duration, confParties: 10, ...extra })).data;
+async function reserve(
+  site: SiteRow,
+  userId: string,
+  startMinutes: number,
+  duration: number,
+  extra: Record<string, unknown> = {},
+): Promise<Booked> {
+  return (
+    await ok(site, 'confReservation', {
+      userId,
+      userName: `${userId} of ${site.site_sign}`,
+      confName: 'Meeting',
+      startTime: at(startMinutes),
+      duration,
+      confParties: 10,
+      ...extra,
+    })
+  ).data;
 }
 
 const secretsOf = (m: Booked) => [m.hostStartUrl.split('/').at(-1)!, m.joinUrl.split('/').at(-1)!];
@@ -98,10 +132,17 @@ beforeAll(async () => {
 
   // Site A. The meetings belong to "host"; B has a user of that name too, so B's calls find a user and
   // only the meeting's site can tell them apart.
-  await ok(A, 'createOrUpdateUser', { userId: 'host', userName: 'Alice Aardvark-A', loginName: 'alice@corp-a.test', enableCloudRecord: 1 });
-  for (const userId of ['second', 'alice', 'carol', 'dave']) await ok(A, 'createOrUpdateUser', { userId, userName: `${userId}-of-A-name` });
+  await ok(A, 'createOrUpdateUser', {
+    userId: 'host',
+    userName: 'Alice Aardvark-A',
+    loginName: 'alice@corp-a.test',
+    enableCloudRecord: 1,
+  });
+  for (const userId of ['second', 'alice', 'carol', 'dave'])
+    await ok(A, 'createOrUpdateUser', { userId, userName: `${userId}-of-A-name` });
   const hostKey = (await ok(A, 'getUserByUserId', { userId: 'host' })).userInfo.hostKey as number;
-  const endpoint = (await ok(A, '/webhooks/v1/createEndpoint', { url: 'https://hooks.corp-a.test/secret-path-A' })).data;
+  const endpoint = (await ok(A, '/webhooks/v1/createEndpoint', { url: 'https://hooks.corp-a.test/secret-path-A' }))
+    .data;
 
   const ended = await reserve(A, 'host', -15, 20, { confName: 'A-Ended-Board' });
   const cancelled = await reserve(A, 'second', 400, 30, { confName: 'A-Cancelled-Secret' });
@@ -109,18 +150,56 @@ beforeAll(async () => {
   const registration = await reserve(A, 'host', 240, 60, { confName: 'A-Registration-Webinar' });
   await ok(A, 'cancelConf', { userId: 'second', confId: cancelled.confId });
 
-  const person = (cuid: string, name: string, role: string) => ({ cuid, name, role, device: 'Windows', deviceType: 'pc', ip: '10.1.2.3', userId: `${cuid}-uid` });
-  await ok(A, '/media/v1/events', { confNumber: ended.confNumber, events: [{ type: 'participant.joined', participant: person('a-host-cuid', 'Host-A-Person', 'host') }] });
+  const person = (cuid: string, name: string, role: string) => ({
+    cuid,
+    name,
+    role,
+    device: 'Windows',
+    deviceType: 'pc',
+    ip: '10.1.2.3',
+    userId: `${cuid}-uid`,
+  });
+  await ok(A, '/media/v1/events', {
+    confNumber: ended.confNumber,
+    events: [{ type: 'participant.joined', participant: person('a-host-cuid', 'Host-A-Person', 'host') }],
+  });
   t.clock.now += 2 * MIN;
-  await ok(A, '/media/v1/events', { confNumber: ended.confNumber, events: [{ type: 'participant.joined', participant: person('a-guest-cuid', 'Guest-A-Person', 'attendee') }] });
-  const uploaded = await upload(A, { confNumber: ended.confNumber, fileType: 'M4A', recordStart: gmt(t.clock.now - 90_000), recordEnd: gmt(t.clock.now - 30_000), topic: 'A-Recording-Topic' });
+  await ok(A, '/media/v1/events', {
+    confNumber: ended.confNumber,
+    events: [{ type: 'participant.joined', participant: person('a-guest-cuid', 'Guest-A-Person', 'attendee') }],
+  });
+  const uploaded = await upload(A, {
+    confNumber: ended.confNumber,
+    fileType: 'M4A',
+    recordStart: gmt(t.clock.now - 90_000),
+    recordEnd: gmt(t.clock.now - 30_000),
+    topic: 'A-Recording-Topic',
+  });
   expect(uploaded.json().status, uploaded.body).toBe(100);
   await ok(A, 'endConf', { userId: 'host', confId: ended.confId });
   const live = await reserve(A, 'host', -1, 60, { confName: 'A-Live-Strategy', confPassword: 'Pw9Alive' });
-  await ok(A, '/media/v1/events', { confNumber: live.confNumber, events: [{ type: 'participant.joined', participant: person('a-live-host', 'Live-Host-A-Person', 'host') }, { type: 'participant.joined', participant: person('a-live-guest', 'Live-Guest-A-Person', 'attendee') }] });
+  await ok(A, '/media/v1/events', {
+    confNumber: live.confNumber,
+    events: [
+      { type: 'participant.joined', participant: person('a-live-host', 'Live-Host-A-Person', 'host') },
+      { type: 'participant.joined', participant: person('a-live-guest', 'Live-Guest-A-Person', 'attendee') },
+    ],
+  });
 
-  await ok(A, 'updateRegistrationQuestions', { userId: 'host', confId: registration.confId, custom_questions: [{ title: 'A-Question', type: 'short', answers: [], required: false }] });
-  const registrant = (await ok(A, 'addRegistrant', { userId: 'host', confId: registration.confId, first_name: 'Registrant-A', email: 'registrant@corp-a.test', custom_questions: [{ title: 'A-Question', value: 'A-Answer' }] })).data;
+  await ok(A, 'updateRegistrationQuestions', {
+    userId: 'host',
+    confId: registration.confId,
+    custom_questions: [{ title: 'A-Question', type: 'short', answers: [], required: false }],
+  });
+  const registrant = (
+    await ok(A, 'addRegistrant', {
+      userId: 'host',
+      confId: registration.confId,
+      first_name: 'Registrant-A',
+      email: 'registrant@corp-a.test',
+      custom_questions: [{ title: 'A-Question', value: 'A-Answer' }],
+    })
+  ).data;
   const files = (await ok(A, 'getCloudFileList', { confNo: ended.confNumber })).data;
   expect(files).toHaveLength(1);
   const report = (await ok(A, 'getConfLogListByConfId2', { userId: 'host', confId: ended.confId })).data;
@@ -129,11 +208,22 @@ beforeAll(async () => {
   await ok(B, 'createOrUpdateUser', { userId: 'host', userName: 'Bob-of-B' });
   const bMeeting = await reserve(B, 'host', 60, 30, { confName: 'B-Own-Meeting', confParties: 5 });
   await ok(B, '/webhooks/v1/createEndpoint', { url: 'https://hooks.corp-b.test/b' });
-  await ok(B, 'addRegistrant', { userId: 'host', confId: bMeeting.confId, first_name: 'Registrant-B', email: 'registrant@corp-b.test' });
+  await ok(B, 'addRegistrant', {
+    userId: 'host',
+    confId: bMeeting.confId,
+    first_name: 'Registrant-B',
+    email: 'registrant@corp-b.test',
+  });
 
   const meetings = [live, scheduled, registration, ended, cancelled];
   w = {
-    live, scheduled, registration, ended, cancelled, bMeeting, hostKey,
+    live,
+    scheduled,
+    registration,
+    ended,
+    cancelled,
+    bMeeting,
+    hostKey,
     registrantId: registrant.registrant_id,
     endpointId: endpoint.id,
     recordId: Number(/\/recordings\/(\d+)\//.exec(files[0].downloadUrl)![1]),
@@ -141,14 +231,52 @@ beforeAll(async () => {
     playUrl: files[0].playUrl,
     markers: [
       A.api_key,
-      ...meetings.flatMap((m) => [m.confNumber, m.hostStartUrl, m.joinUrl, m.webClientJoin, m.protocolHostStartUrl, m.protocolJoinUrl, ...secretsOf(m)]),
+      ...meetings.flatMap((m) => [
+        m.confNumber,
+        m.hostStartUrl,
+        m.joinUrl,
+        m.webClientJoin,
+        m.protocolHostStartUrl,
+        m.protocolJoinUrl,
+        ...secretsOf(m),
+      ]),
       ...meetings.map((m) => m.h323pwd).filter((p) => p !== ''),
-      'A-Ended-Board', 'A-Live-Strategy', 'A-Scheduled-Merger', 'A-Registration-Webinar', 'A-Cancelled-Secret', 'Pw9Alive', 'Pw9Asched',
-      'Alice Aardvark-A', 'alice@corp-a.test', 'second-of-A-name', 'alice-of-A-name', 'carol-of-A-name', 'dave-of-A-name',
-      'Host-A-Person', 'Guest-A-Person', 'Live-Host-A-Person', 'Live-Guest-A-Person', 'a-host-cuid', 'a-guest-cuid', 'a-live-host', 'a-live-guest', '10.1.2.3',
-      'A-Question', 'A-Answer', 'Registrant-A', 'registrant@corp-a.test', registrant.registrant_id, registrant.tk, registrant.join_url,
-      'hooks.corp-a.test', endpoint.secret,
-      'A-Recording-Topic', files[0].downloadUrl, files[0].playUrl, files[0].uuid, new URL(files[0].downloadUrl).searchParams.get('sig')!,
+      'A-Ended-Board',
+      'A-Live-Strategy',
+      'A-Scheduled-Merger',
+      'A-Registration-Webinar',
+      'A-Cancelled-Secret',
+      'Pw9Alive',
+      'Pw9Asched',
+      'Alice Aardvark-A',
+      'alice@corp-a.test',
+      'second-of-A-name',
+      'alice-of-A-name',
+      'carol-of-A-name',
+      'dave-of-A-name',
+      'Host-A-Person',
+      'Guest-A-Person',
+      'Live-Host-A-Person',
+      'Live-Guest-A-Person',
+      'a-host-cuid',
+      'a-guest-cuid',
+      'a-live-host',
+      'a-live-guest',
+      '10.1.2.3',
+      'A-Question',
+      'A-Answer',
+      'Registrant-A',
+      'registrant@corp-a.test',
+      registrant.registrant_id,
+      registrant.tk,
+      registrant.join_url,
+      'hooks.corp-a.test',
+      endpoint.secret,
+      'A-Recording-Topic',
+      files[0].downloadUrl,
+      files[0].playUrl,
+      files[0].uuid,
+      new URL(files[0].downloadUrl).searchParams.get('sig')!,
       ...report.records.map((r: { uuid: string }) => r.uuid),
     ],
   };
@@ -192,14 +320,21 @@ const REFUSED = { refused: true } as const;
 
 /** The same parameters naming objects that exist on no site. */
 function ghostOf(params: Record<string, unknown>): Record<string, unknown> {
-  const ghosts: Record<string, unknown> = { confId: 987654, confNo: '1000000001', confNumber: '1000000001', registrantId: 'no-such-registrant', id: 987654 };
+  const ghosts: Record<string, unknown> = {
+    confId: 987654,
+    confNo: '1000000001',
+    confNumber: '1000000001',
+    registrantId: 'no-such-registrant',
+    id: 987654,
+  };
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, k in ghosts ? ghosts[k] : v]));
 }
 
 /** An answer with the values the request named replaced by their names, to compare two refusals. */
 function answerShape(body: { status: number; message: string }, params: Record<string, unknown>) {
   let message = body.message;
-  for (const [k, v] of Object.entries(params)) if (typeof v === 'string' || typeof v === 'number') message = message.split(String(v)).join(`<${k}>`);
+  for (const [k, v] of Object.entries(params))
+    if (typeof v === 'string' || typeof v === 'number') message = message.split(String(v)).join(`<${k}>`);
   return { ...body, message };
 }
 const ALL_TIME = { startTime: '2026-01-01 00:00:00', endTime: '2027-01-01 00:00:00' };
@@ -211,83 +346,214 @@ const bConfNumbers = async () => {
 };
 /** Meetings in a B list are B's. */
 const onlyB = (items: { confNumber: string }[]) => {
-  for (const item of items) expect(aConfNumbers(), `A's meeting ${item.confNumber} listed to B`).not.toContain(item.confNumber);
+  for (const item of items)
+    expect(aConfNumbers(), `A's meeting ${item.confNumber} listed to B`).not.toContain(item.confNumber);
 };
 
 const TABLE: Record<string, Row> = {
   // 2.1/2.2 create B's own meetings; the time overlaps A's host's live meeting: no conflict across sites.
   confReservation: {
-    variants: () => [{ userId: 'host', userName: 'B name', confName: 'B-via-host', startTime: at(10), duration: 30, confParties: 2 }],
+    variants: () => [
+      { userId: 'host', userName: 'B name', confName: 'B-via-host', startTime: at(10), duration: 30, confParties: 2 },
+    ],
     expect: { refused: false, status: 100, check: (b) => expect(b.data.confNumber).not.toBe(w.live.confNumber) },
   },
   confReservation2: {
-    variants: () => [{ userId: 'alice', userName: 'B alice', loginName: 'alice@b.test', confName: 'B-via-alice', startTime: at(10), duration: 30, confParties: 2 }],
+    variants: () => [
+      {
+        userId: 'alice',
+        userName: 'B alice',
+        loginName: 'alice@b.test',
+        confName: 'B-via-alice',
+        startTime: at(10),
+        duration: 30,
+        confParties: 2,
+      },
+    ],
     expect: { refused: false, status: 100 },
   },
-  getConfDetailByConfId: { variants: () => aConfIds().flatMap((confId) => [{ userId: 'host', confId }, { userId: 'second', confId }]), expect: REFUSED },
-  cancelConf: { variants: () => aConfIds().map((confId) => ({ userId: 'host', confId })), expect: REFUSED },
-  getScheduledConfListByUserId: { variants: () => [{ userId: 'host', ...ALL_TIME }, { userId: 'second' }], expect: { refused: false, status: 100, check: (b) => onlyB(b.data.confInfo) } },
-  getLivingConfByUserId: { variants: () => [{ userId: 'host' }], expect: { refused: false, status: 100, check: (b) => expect(b.data.confInfo).toEqual([]) } },
-  getFinishedConfListByUserId: { variants: () => [{ userId: 'host' }, { userId: 'second' }], expect: { refused: false, status: 100, check: (b) => expect(b.data.confInfo).toEqual([]) } },
-  getScheduledConfListBySiteSign: { variants: () => [{ userId: 'host', pageSize: 100 }], expect: { refused: false, status: 100, check: (b) => onlyB(b.data) } },
-  getLivingConfListBySiteSign: { variants: () => [{ userId: 'host', pageSize: 100 }], expect: { refused: false, status: 100, check: (b) => expect(b.data).toEqual([]) } },
-  getFinishedConfListBySiteSign: { variants: () => [{ userId: 'host', pageSize: 100 }], expect: { refused: false, status: 100, check: (b) => expect(b.data).toEqual([]) } },
-  getConfLogListByConfId: { variants: () => [w.ended, w.live].map((m) => ({ userId: 'host', confId: m.confId })), expect: REFUSED },
-  confModify2: {
-    variants: () => [w.scheduled, w.registration].map((m) => ({ userId: 'host', confId: m.confId, confName: 'Hijacked', confPassword: '', startTime: at(130), duration: 30, confParties: 3 })),
+  getConfDetailByConfId: {
+    variants: () =>
+      aConfIds().flatMap((confId) => [
+        { userId: 'host', confId },
+        { userId: 'second', confId },
+      ]),
     expect: REFUSED,
   },
-  endConf: { variants: () => [w.live, w.scheduled].map((m) => ({ userId: 'host', confId: m.confId })), expect: REFUSED },
-  openingconfModify: { variants: () => [{ userId: 'host', confId: w.live.confId, addDuration: 30, addNumParties: 5 }], expect: REFUSED },
+  cancelConf: { variants: () => aConfIds().map((confId) => ({ userId: 'host', confId })), expect: REFUSED },
+  getScheduledConfListByUserId: {
+    variants: () => [{ userId: 'host', ...ALL_TIME }, { userId: 'second' }],
+    expect: { refused: false, status: 100, check: (b) => onlyB(b.data.confInfo) },
+  },
+  getLivingConfByUserId: {
+    variants: () => [{ userId: 'host' }],
+    expect: { refused: false, status: 100, check: (b) => expect(b.data.confInfo).toEqual([]) },
+  },
+  getFinishedConfListByUserId: {
+    variants: () => [{ userId: 'host' }, { userId: 'second' }],
+    expect: { refused: false, status: 100, check: (b) => expect(b.data.confInfo).toEqual([]) },
+  },
+  getScheduledConfListBySiteSign: {
+    variants: () => [{ userId: 'host', pageSize: 100 }],
+    expect: { refused: false, status: 100, check: (b) => onlyB(b.data) },
+  },
+  getLivingConfListBySiteSign: {
+    variants: () => [{ userId: 'host', pageSize: 100 }],
+    expect: { refused: false, status: 100, check: (b) => expect(b.data).toEqual([]) },
+  },
+  getFinishedConfListBySiteSign: {
+    variants: () => [{ userId: 'host', pageSize: 100 }],
+    expect: { refused: false, status: 100, check: (b) => expect(b.data).toEqual([]) },
+  },
+  getConfLogListByConfId: {
+    variants: () => [w.ended, w.live].map((m) => ({ userId: 'host', confId: m.confId })),
+    expect: REFUSED,
+  },
+  confModify2: {
+    variants: () =>
+      [w.scheduled, w.registration].map((m) => ({
+        userId: 'host',
+        confId: m.confId,
+        confName: 'Hijacked',
+        confPassword: '',
+        startTime: at(130),
+        duration: 30,
+        confParties: 3,
+      })),
+    expect: REFUSED,
+  },
+  endConf: {
+    variants: () => [w.live, w.scheduled].map((m) => ({ userId: 'host', confId: m.confId })),
+    expect: REFUSED,
+  },
+  openingconfModify: {
+    variants: () => [{ userId: 'host', confId: w.live.confId, addDuration: 30, addNumParties: 5 }],
+    expect: REFUSED,
+  },
   getLiveDetail: { variants: () => aConfNumbers().map((confNo) => ({ confNo })), expect: REFUSED },
   // A's use is not B's: B's whole licence (20) is free in A's busy window, where B has nothing.
   getReMainNumPartis: {
     variants: () => [{ userId: 'host', startTime: at(240), duration: 60, confNumber: w.registration.confNumber }],
-    expect: { refused: false, status: 100, check: (b) => expect([b.remainNumPartis, b.totalNumParties]).toEqual([20, 20]) },
+    expect: {
+      refused: false,
+      status: 100,
+      check: (b) => expect([b.remainNumPartis, b.totalNumParties]).toEqual([20, 20]),
+    },
   },
-  createOrUpdateUser: { variants: () => [{ userId: 'carol', userName: 'B-carol' }], expect: { refused: false, status: 100 } },
+  createOrUpdateUser: {
+    variants: () => [{ userId: 'carol', userName: 'B-carol' }],
+    expect: { refused: false, status: 100 },
+  },
   changeUserIdDataCenter: { variants: () => [{ userId: 'dave', userName: 'x', region: 'default' }], expect: REFUSED },
   getCloudFileList: { variants: () => aConfNumbers().map((confNo) => ({ confNo })), expect: REFUSED },
-  delUserByUserId: { variants: () => [{ userId: 'dave', isForceDel: 1 }, { userId: 'second', isForceDel: 1 }], expect: REFUSED },
+  delUserByUserId: {
+    variants: () => [
+      { userId: 'dave', isForceDel: 1 },
+      { userId: 'second', isForceDel: 1 },
+    ],
+    expect: REFUSED,
+  },
   getUserByUserId: { variants: () => [{ userId: 'dave' }, { userId: 'host' }], expect: { refused: false } },
   // Statistics: B held nothing, whatever A did.
-  getConfRecordTimeBySiteSign: { variants: () => [{ userId: 'host', ...ALL_TIME }], expect: { refused: false, status: 100, check: (b) => expect(b.data).toEqual({ confCountTime: 0, confUserTime: 0 }) } },
-  getConfCountBySiteSign: { variants: () => [{ userId: 'host', ...ALL_TIME }], expect: { refused: false, status: 100, check: (b) => expect(b.data).toEqual({ confCounts: 0, confNumbers: [], confList: [] }) } },
-  getUserCountsBySiteSign: { variants: () => [{ userId: 'host', ...ALL_TIME }], expect: { refused: false, status: 100, check: (b) => expect(b.data).toEqual({ allCounts: 0, mobileCount: 0, pcCount: 0 }) } },
-  changeRcPort: { variants: () => aConfNumbers().map((confNumber) => ({ userId: 'host', confNumber, rcPort: 1 })), expect: REFUSED },
-  getConfLogListByConfId2: { variants: () => [w.ended, w.live, w.scheduled].map((m) => ({ userId: 'host', confId: m.confId })), expect: REFUSED },
+  getConfRecordTimeBySiteSign: {
+    variants: () => [{ userId: 'host', ...ALL_TIME }],
+    expect: {
+      refused: false,
+      status: 100,
+      check: (b) => expect(b.data).toEqual({ confCountTime: 0, confUserTime: 0 }),
+    },
+  },
+  getConfCountBySiteSign: {
+    variants: () => [{ userId: 'host', ...ALL_TIME }],
+    expect: {
+      refused: false,
+      status: 100,
+      check: (b) => expect(b.data).toEqual({ confCounts: 0, confNumbers: [], confList: [] }),
+    },
+  },
+  getUserCountsBySiteSign: {
+    variants: () => [{ userId: 'host', ...ALL_TIME }],
+    expect: {
+      refused: false,
+      status: 100,
+      check: (b) => expect(b.data).toEqual({ allCounts: 0, mobileCount: 0, pcCount: 0 }),
+    },
+  },
+  changeRcPort: {
+    variants: () => aConfNumbers().map((confNumber) => ({ userId: 'host', confNumber, rcPort: 1 })),
+    expect: REFUSED,
+  },
+  getConfLogListByConfId2: {
+    variants: () => [w.ended, w.live, w.scheduled].map((m) => ({ userId: 'host', confId: m.confId })),
+    expect: REFUSED,
+  },
   getTotalConfTimeForEveryDay: {
     variants: () => [{ userId: 'host', startTime: '2026-05-31', endTime: '2026-06-02' }],
-    expect: { refused: false, status: 100, check: (b) => expect(b.data.every((d: { duration: number }) => d.duration === 0)).toBe(true) },
+    expect: {
+      refused: false,
+      status: 100,
+      check: (b) => expect(b.data.every((d: { duration: number }) => d.duration === 0)).toBe(true),
+    },
   },
   getAllJoinTimeForEveryDay: {
     variants: () => [{ userId: 'host', startTime: '2026-05-31', endTime: '2026-06-02' }],
-    expect: { refused: false, status: 100, check: (b) => expect(b.data.every((d: { duration: number }) => d.duration === 0)).toBe(true) },
+    expect: {
+      refused: false,
+      status: 100,
+      check: (b) => expect(b.data.every((d: { duration: number }) => d.duration === 0)).toBe(true),
+    },
   },
   getHostKeyByConfNumber: { variants: () => aConfNumbers().map((confNumber) => ({ confNumber })), expect: REFUSED },
   getLiveDetail2: { variants: () => aConfNumbers().map((confNo) => ({ confNo })), expect: REFUSED },
-  updateRegistrationQuestions: { variants: () => [{ userId: 'host', confId: w.registration.confId, custom_questions: [] }], expect: REFUSED },
-  addRegistrant: { variants: () => [{ userId: 'host', confId: w.registration.confId, first_name: 'Mallory', email: 'mallory@b.test' }], expect: REFUSED },
-  getRegistrants: { variants: () => ['approved', 'pending', 'denied'].map((status) => ({ userId: 'host', confId: w.registration.confId, status })), expect: REFUSED },
-  updateRegistrantStatus: { variants: () => [{ userId: 'host', confId: w.registration.confId, registrantId: w.registrantId, status: 'denied' }], expect: REFUSED },
+  updateRegistrationQuestions: {
+    variants: () => [{ userId: 'host', confId: w.registration.confId, custom_questions: [] }],
+    expect: REFUSED,
+  },
+  addRegistrant: {
+    variants: () => [{ userId: 'host', confId: w.registration.confId, first_name: 'Mallory', email: 'mallory@b.test' }],
+    expect: REFUSED,
+  },
+  getRegistrants: {
+    variants: () =>
+      ['approved', 'pending', 'denied'].map((status) => ({ userId: 'host', confId: w.registration.confId, status })),
+    expect: REFUSED,
+  },
+  updateRegistrantStatus: {
+    variants: () => [{ userId: 'host', confId: w.registration.confId, registrantId: w.registrantId, status: 'denied' }],
+    expect: REFUSED,
+  },
   '/media/v1/events': {
     variants: () => [
-      { confNumber: w.live.confNumber, events: [{ type: 'participant.joined', participant: { cuid: 'intruder', name: 'Intruder', role: 'host' } }] },
+      {
+        confNumber: w.live.confNumber,
+        events: [{ type: 'participant.joined', participant: { cuid: 'intruder', name: 'Intruder', role: 'host' } }],
+      },
       { confNumber: w.live.confNumber, events: [{ type: 'participant.left', participant: { cuid: 'a-live-guest' } }] },
       { confNumber: w.live.confNumber, events: [{ type: 'session.ended' }] },
       { confNumber: w.scheduled.confNumber, events: [{ type: 'session.started' }] },
     ],
     expect: REFUSED,
   },
-  '/webhooks/v1/createEndpoint': { variants: () => [{ url: 'https://hooks.corp-b.test/second' }], expect: { refused: false, status: 100 } },
+  '/webhooks/v1/createEndpoint': {
+    variants: () => [{ url: 'https://hooks.corp-b.test/second' }],
+    expect: { refused: false, status: 100 },
+  },
   '/webhooks/v1/listEndpoints': {
     variants: () => [{}],
-    expect: { refused: false, status: 100, check: (b) => expect(b.data.map((e: { id: number }) => e.id)).not.toContain(w.endpointId) },
+    expect: {
+      refused: false,
+      status: 100,
+      check: (b) => expect(b.data.map((e: { id: number }) => e.id)).not.toContain(w.endpointId),
+    },
   },
   '/webhooks/v1/deleteEndpoint': { variants: () => [{ id: w.endpointId }], expect: REFUSED },
   '/webhooks/v1/events': {
     variants: () => [{ after: 0, limit: 500 }],
-    expect: { refused: false, status: 100, check: (b) => expect(b.data.every((e: { siteSign: string }) => e.siteSign === 'tenant-b')).toBe(true) },
+    expect: {
+      refused: false,
+      status: 100,
+      check: (b) => expect(b.data.every((e: { siteSign: string }) => e.siteSign === 'tenant-b')).toBe(true),
+    },
   },
 };
 
@@ -318,7 +584,9 @@ describe('site B naming site A’s objects', () => {
           // No existence oracle: A's object gets the answer an object that exists nowhere gets.
           const ghost = ghostOf(params);
           const control = await call(B, name, ghost);
-          expect(answerShape(res.body, params), `${where}\n  vs nowhere: ${JSON.stringify(control.body)}`).toEqual(answerShape(control.body, ghost));
+          expect(answerShape(res.body, params), `${where}\n  vs nowhere: ${JSON.stringify(control.body)}`).toEqual(
+            answerShape(control.body, ghost),
+          );
         }
       }
     });
@@ -327,7 +595,12 @@ describe('site B naming site A’s objects', () => {
   it('/media/v1/recordings: B cannot upload a recording into A’s meeting', async () => {
     const before = await snapshotA();
     for (const confNumber of aConfNumbers()) {
-      const res = await upload(B, { confNumber, fileType: 'M4A', recordStart: gmt(t.clock.now - 60_000), recordEnd: gmt(t.clock.now - 1000) });
+      const res = await upload(B, {
+        confNumber,
+        fileType: 'M4A',
+        recordStart: gmt(t.clock.now - 60_000),
+        recordEnd: gmt(t.clock.now - 1000),
+      });
       expect(res.json().status, res.body).toBe(401);
       expect(leaksOf(res.json(), { confNumber })).toEqual([]);
     }
@@ -360,7 +633,16 @@ describe('signatures across sites', () => {
         expect(leaksOf(res.body, params)).toEqual([]);
       }
     }
-    const upload102 = await upload(B, { confNumber: w.ended.confNumber, fileType: 'M4A', recordStart: gmt(t.clock.now - 60_000), recordEnd: gmt(t.clock.now - 1000) }, A.api_key);
+    const upload102 = await upload(
+      B,
+      {
+        confNumber: w.ended.confNumber,
+        fileType: 'M4A',
+        recordStart: gmt(t.clock.now - 60_000),
+        recordEnd: gmt(t.clock.now - 1000),
+      },
+      A.api_key,
+    );
     expect(upload102.json().status).toBe(102);
     expect(changedTables(before, await snapshotA())).toEqual([]);
     expect(changedTables(everything, await snapshot(t.store, { except: [] }))).toEqual([]);
@@ -386,7 +668,17 @@ describe('one user of a site and another user’s meeting', () => {
     ['getConfDetailByConfId', { confId: w.scheduled.confId }],
     ['getConfDetailByConfId', { confId: w.ended.confId }],
     ['cancelConf', { confId: w.scheduled.confId }],
-    ['confModify2', { confId: w.scheduled.confId, confName: 'Hijacked', confPassword: '', startTime: at(130), duration: 30, confParties: 3 }],
+    [
+      'confModify2',
+      {
+        confId: w.scheduled.confId,
+        confName: 'Hijacked',
+        confPassword: '',
+        startTime: at(130),
+        duration: 30,
+        confParties: 3,
+      },
+    ],
     ['endConf', { confId: w.live.confId }],
     ['openingconfModify', { confId: w.live.confId, addDuration: 30 }],
     ['getConfLogListByConfId', { confId: w.ended.confId }],
@@ -439,7 +731,9 @@ describe('links with a wrong or missing secret', () => {
       const sig = good.searchParams.get('sig')!;
       const base = `/recordings/${w.recordId}/${purpose}`;
       const other = purpose === 'download' ? 'play' : 'download';
-      const nonexistent = seen(await get(`/recordings/999999/${purpose}?${recordingLinkQuery(A.api_key, 999999, purpose, expires)}`));
+      const nonexistent = seen(
+        await get(`/recordings/999999/${purpose}?${recordingLinkQuery(A.api_key, 999999, purpose, expires)}`),
+      );
       expect(nonexistent.status).toBe(403);
       const wrong = [
         `${base}?expires=${expires}&sig=${sig.slice(0, -1)}${sig.endsWith('0') ? '1' : '0'}`,
@@ -494,7 +788,11 @@ describe('links with a wrong or missing secret', () => {
     for (const url of wrong) {
       const res = await get(url);
       expect(seen(res), url).toEqual(nonexistent);
-      const enter = await t.app.inject({ method: 'POST', url: `${url}/enter`, payload: { name: 'Mallory', password: 'Pw9Asched' } });
+      const enter = await t.app.inject({
+        method: 'POST',
+        url: `${url}/enter`,
+        payload: { name: 'Mallory', password: 'Pw9Asched' },
+      });
       expect([enter.statusCode, enter.json()], `${url}/enter`).toEqual([404, JSON.parse(nonexistent.body)]);
     }
     expect(changedTables(before, await snapshotA())).toEqual([]);
@@ -504,7 +802,11 @@ describe('links with a wrong or missing secret', () => {
     const bHostKey = (await ok(B, 'getUserByUserId', { userId: 'host' })).userInfo.hostKey as number;
     const [, joinSecret] = secretsOf(w.live);
     const enter = (hostKey: string) =>
-      t.app.inject({ method: 'POST', url: `/web/v1/links/j/${w.live.confNumber}/${joinSecret}/enter`, payload: { name: 'Mallory', password: 'Pw9Alive', hostKey } });
+      t.app.inject({
+        method: 'POST',
+        url: `/web/v1/links/j/${w.live.confNumber}/${joinSecret}/enter`,
+        payload: { name: 'Mallory', password: 'Pw9Alive', hostKey },
+      });
     const before = await snapshotA();
     for (const key of [String(bHostKey), String(w.hostKey + 1).slice(0, 6), '000000', ` ${w.hostKey}x`]) {
       if (key === String(w.hostKey)) continue;
@@ -519,7 +821,11 @@ describe('links with a wrong or missing secret', () => {
   it('the page shells answer the same for a wrong secret as for the right one', async () => {
     const [hostSecret, joinSecret] = secretsOf(w.scheduled);
     const random = 'F'.repeat(hostSecret!.length);
-    for (const [prefix, secret] of [['/s', hostSecret], ['/j', joinSecret], ['/wc/join', joinSecret]] as const) {
+    for (const [prefix, secret] of [
+      ['/s', hostSecret],
+      ['/j', joinSecret],
+      ['/wc/join', joinSecret],
+    ] as const) {
       const right = await get(`${prefix}/${w.scheduled.confNumber}/${secret}`);
       const wrong = await get(`${prefix}/${w.scheduled.confNumber}/${random}`);
       const none = await get(`${prefix}/1000000000/${random}`);
@@ -558,7 +864,10 @@ describe('afterwards, A still has everything', () => {
     const scheduled = await call(A, 'getConfDetailByConfId', { userId: 'host', confId: w.scheduled.confId });
     expect(scheduled.body.data).toMatchObject({ confStatus: 0, confName: 'A-Scheduled-Merger' });
     const people = await call(A, 'getLiveDetail', { confNo: w.live.confNumber });
-    expect(people.body.data.map((p: { userName: string }) => p.userName)).toEqual(['Live-Host-A-Person', 'Live-Guest-A-Person']);
+    expect(people.body.data.map((p: { userName: string }) => p.userName)).toEqual([
+      'Live-Host-A-Person',
+      'Live-Guest-A-Person',
+    ]);
     const registrants = await call(A, 'getRegistrants', { userId: 'host', confId: w.registration.confId });
     expect(registrants.body.data).toMatchObject([{ id: w.registrantId, status: 'approved' }]);
     const endpoints = await call(A, '/webhooks/v1/listEndpoints', {});

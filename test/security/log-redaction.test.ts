@@ -26,7 +26,10 @@ describe('the request log of a running server', () => {
       [`/j/1234567890/${s2}?tk=${s3}`],
       [`/wc/join/1234567890/${s4}`],
       [`/web/v1/links/j/1234567890/${s5}`],
-      [`/web/v1/links/s/1234567890/${s6}/enter`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"x"}' }],
+      [
+        `/web/v1/links/s/1234567890/${s6}/enter`,
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"x"}' },
+      ],
       [`/recordings/1/download?expires=1&sig=${s7}`],
       [`/recordings/1/play?expires=1&sig=${s8}`],
       // Paths no route matches are logged too.
@@ -35,7 +38,9 @@ describe('the request log of a running server', () => {
     ];
     for (const [path, init] of requests) await (await fetch(`${server.url}${path}`, init)).arrayBuffer();
     // Every request was logged (its "incoming request" line), with the secret replaced.
-    await expect.poll(() => (server.output().match(/incoming request/g) ?? []).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(requests.length);
+    await expect
+      .poll(() => (server.output().match(/incoming request/g) ?? []).length, { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(requests.length);
     const log = server.output();
     expect(log).toContain('/s/1234567890/[redacted]');
     expect(log).toContain('/web/v1/links/s/1234567890/[redacted]/enter');
@@ -51,7 +56,9 @@ describe('redactUrl', () => {
       expect(withSecret.length).toBeGreaterThanOrEqual(5);
       for (const route of withSecret) {
         const value = secret();
-        const url = route.url.replace(/:([A-Za-z]+)/g, (_, name: string) => (/^(secret|ticket|token|sig|tk|key)$/i.test(name) ? value : name === 'kind' ? 'j' : '1234567890'));
+        const url = route.url.replace(/:([A-Za-z]+)/g, (_, name: string) =>
+          /^(secret|ticket|token|sig|tk|key)$/i.test(name) ? value : name === 'kind' ? 'j' : '1234567890',
+        );
         expect(redactUrl(url), route.url).not.toContain(value);
       }
     } finally {

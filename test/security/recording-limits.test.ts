@@ -43,13 +43,25 @@ async function liveMeeting() {
   const site = await a.site();
   await a.call('createOrUpdateUser', site, { userId: 'rec', userName: 'Rec', enableCloudRecord: 1 });
   const res = await a.call('confReservation', site, {
-    userId: 'rec', userName: 'Rec', confName: 'Limits', startTime: gmt(Math.floor((a.clock.now - 300_000) / 1000) * 1000), duration: 60, confParties: 5,
+    userId: 'rec',
+    userName: 'Rec',
+    confName: 'Limits',
+    startTime: gmt(Math.floor((a.clock.now - 300_000) / 1000) * 1000),
+    duration: 60,
+    confParties: 5,
   });
   const m = res.body.data as { confNumber: string; hostStartUrl: string; joinUrl: string };
   const people: { ticket: string; socket: PageSocket }[] = [];
-  for (const [url, count] of [[m.hostStartUrl, 1], [m.joinUrl, 2]] as const) {
+  for (const [url, count] of [
+    [m.hostStartUrl, 1],
+    [m.joinUrl, 2],
+  ] as const) {
     const [, kind, number, secret] = /\/(s|j)\/(\d{10})\/([0-9A-F]{32})$/.exec(url)!;
-    const entered = await a.app.inject({ method: 'POST', url: `/web/v1/links/${kind}/${number}/${secret}/enter`, payload: { name: `P${count}` } });
+    const entered = await a.app.inject({
+      method: 'POST',
+      url: `/web/v1/links/${kind}/${number}/${secret}/enter`,
+      payload: { name: `P${count}` },
+    });
     const socket = await PageSocket.open(base, entered.json().ticket);
     sockets.push(socket);
     await socket.rosterOf(count);
@@ -59,17 +71,31 @@ async function liveMeeting() {
 }
 
 const auth = (ticket: string) => ({ authorization: `Bearer ${ticket}` });
-const begin = (t: TestApp, ticket: string) => t.app.inject({ method: 'POST', url: '/web/v1/recordings', headers: auth(ticket), payload: { fileType: 'WEBM' } });
+const begin = (t: TestApp, ticket: string) =>
+  t.app.inject({ method: 'POST', url: '/web/v1/recordings', headers: auth(ticket), payload: { fileType: 'WEBM' } });
 const chunk = (t: TestApp, ticket: string, uploadId: string, index: number, body: Buffer) =>
-  t.app.inject({ method: 'PUT', url: `/web/v1/recordings/${uploadId}/chunks/${index}`, headers: { ...auth(ticket), 'content-type': 'video/webm' }, payload: body });
+  t.app.inject({
+    method: 'PUT',
+    url: `/web/v1/recordings/${uploadId}/chunks/${index}`,
+    headers: { ...auth(ticket), 'content-type': 'video/webm' },
+    payload: body,
+  });
 const finish = (t: TestApp, ticket: string, uploadId: string, chunks: number) =>
-  t.app.inject({ method: 'POST', url: `/web/v1/recordings/${uploadId}/finish`, headers: auth(ticket), payload: { chunks } });
+  t.app.inject({
+    method: 'POST',
+    url: `/web/v1/recordings/${uploadId}/finish`,
+    headers: auth(ticket),
+    payload: { chunks },
+  });
 
 /** Bytes of the staged chunk files of an upload, on disk. */
 function stagedBytes(uploadId: string): number {
   const dir = path.join(stagingDir, uploadId);
   if (!fs.existsSync(dir)) return 0;
-  return fs.readdirSync(dir).filter((n) => n.endsWith('.chunk')).reduce((sum, n) => sum + fs.statSync(path.join(dir, n)).size, 0);
+  return fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.chunk'))
+    .reduce((sum, n) => sum + fs.statSync(path.join(dir, n)).size, 0);
 }
 
 /** Sends the live WebM fixture as three chunks. */
@@ -91,10 +117,13 @@ describe('the recording size limit (issue 14, item 8)', () => {
     const m = await liveMeeting();
     const { uploadId } = (await begin(a, m.host)).json();
     const body = Buffer.alloc(900 * KIB, 7);
-    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => chunk(i % 2 ? b : a, m.host, uploadId, i, body)));
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => chunk(i % 2 ? b : a, m.host, uploadId, i, body)),
+    );
     const codes = answers.map((r) => r.statusCode).sort();
     expect(codes).toEqual([200, 413, 413, 413, 413, 413, 413, 413]);
-    for (const refused of answers.filter((r) => r.statusCode === 413)) expect(refused.json()).toMatchObject({ error: 'too_large' });
+    for (const refused of answers.filter((r) => r.statusCode === 413))
+      expect(refused.json()).toMatchObject({ error: 'too_large' });
     expect(stagedBytes(uploadId)).toBe(900 * KIB);
     // What was refused reserved nothing: a chunk that still fits is taken.
     const rest = await chunk(b, m.host, uploadId, 9, Buffer.alloc(MAX_BYTES - 900 * KIB, 1));
@@ -152,7 +181,11 @@ describe('the recording size limit (issue 14, item 8)', () => {
     expect(fits.status).toBe(200);
     expect(await fits.json()).toEqual({ index: 2, size: 300 * KIB, stored: true });
     expect(stagedBytes(uploadId)).toBe(1000 * KIB);
-    const row = await a.store.db.selectFrom('recording_uploads').select('reserved_bytes').where('id', '=', uploadId).executeTakeFirstOrThrow();
+    const row = await a.store.db
+      .selectFrom('recording_uploads')
+      .select('reserved_bytes')
+      .where('id', '=', uploadId)
+      .executeTakeFirstOrThrow();
     expect(row.reserved_bytes).toBe(1000 * KIB);
   });
 });
@@ -173,14 +206,20 @@ describe('finishing an upload on two processes at once (issue 14, item 8)', () =
     }
     expect(await recordingsOf(m.confNumber, m.site)).toBe(rounds);
     // Only the recordings' files are stored: no copy left behind by the process that lost the race.
-    const files = fs.readdirSync(path.join(recordingDir, String(m.site.id)), { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.webm'));
+    const files = fs
+      .readdirSync(path.join(recordingDir, String(m.site.id)), { recursive: true, encoding: 'utf8' })
+      .filter((n) => n.endsWith('.webm'));
     expect(files).toHaveLength(rounds);
   });
 
   it('is taken over when the process holding it died, and waits for a holder that is alive', async () => {
     const m = await liveMeeting();
     const hold = (uploadId: string, until: number) =>
-      a.store.db.updateTable('recording_uploads').set({ finisher: 'f'.repeat(32), finishing_until: until }).where('id', '=', uploadId).execute();
+      a.store.db
+        .updateTable('recording_uploads')
+        .set({ finisher: 'f'.repeat(32), finishing_until: until })
+        .where('id', '=', uploadId)
+        .execute();
     // Held by a process killed while finishing: its hold has run out.
     const dead = (await begin(a, m.host)).json().uploadId as string;
     await sendWebm(a, m.host, dead);

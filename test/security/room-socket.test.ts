@@ -33,7 +33,11 @@ const linkParts = (url: string) => /\/(s|j)\/(\d{10})\/([0-9A-F]{32})$/.exec(url
 
 async function enter(url: string, name: string): Promise<{ ticket: string; state: string }> {
   const [kind, n, secret] = linkParts(url);
-  const res = await server.t.app.inject({ method: 'POST', url: `/web/v1/links/${kind}/${n}/${secret}/enter`, payload: { name } });
+  const res = await server.t.app.inject({
+    method: 'POST',
+    url: `/web/v1/links/${kind}/${n}/${secret}/enter`,
+    payload: { name },
+  });
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 }
@@ -41,7 +45,13 @@ async function enter(url: string, name: string): Promise<{ ticket: string; state
 describe('host commands over the page WebSocket', () => {
   async function meetingWithGuests(site: SiteRow) {
     const res = await server.t.call('confReservation', site, {
-      userId: 'host1', userName: 'Hostess', confName: 'Powers', startTime: gmt(Math.floor((server.t.clock.now - 300_000) / 1000) * 1000), duration: 60, confParties: 10, waitingRoom: 1,
+      userId: 'host1',
+      userName: 'Hostess',
+      confName: 'Powers',
+      startTime: gmt(Math.floor((server.t.clock.now - 300_000) / 1000) * 1000),
+      duration: 60,
+      confParties: 10,
+      waitingRoom: 1,
     });
     expect(res.body.status, res.body.message).toBe(100);
     const m = res.body.data as { confId: number; confNumber: string; hostStartUrl: string; joinUrl: string };
@@ -54,7 +64,9 @@ describe('host commands over the page WebSocket', () => {
     host.send({ type: 'admit', id: annId });
     await ann.rosterOf(2);
     const carlTicket = (await enter(m.joinUrl, 'Carl')).ticket;
-    const carlId = (await host.waitFor((x) => x.type === 'roster' && x.waiting?.length === 1 && x.waiting[0]!.name === 'Carl')).waiting![0]!.id;
+    const carlId = (
+      await host.waitFor((x) => x.type === 'roster' && x.waiting?.length === 1 && x.waiting[0]!.name === 'Carl')
+    ).waiting![0]!.id;
     return { m, host, hostTicket, ann, annId, carlTicket, carlId };
   }
 
@@ -72,12 +84,22 @@ describe('host commands over the page WebSocket', () => {
     // A busy database: the commands arrive while the server still reads the ticket.
     slow.tokens.add(hostTicket);
     const again = await PageSocket.open(server.base, hostTicket);
-    for (const command of [{ type: 'end' }, { type: 'admit', id: carlId }, { type: 'remove', id: annId }, { type: 'mute', id: annId }]) again.send(command);
+    for (const command of [
+      { type: 'end' },
+      { type: 'admit', id: carlId },
+      { type: 'remove', id: annId },
+      { type: 'mute', id: annId },
+    ])
+      again.send(command);
     await again.closed;
     expect(again.messages.map((x) => x.state)).toEqual(['left']);
     // Each would show on Ann's page within milliseconds; two seconds of nothing is a refusal.
-    await expect(ann.waitFor((x) => x.type !== 'roster' && x.type !== 'state' && x.type !== 'media-config', 2000)).rejects.toThrow();
-    expect(ann.messages.filter((x) => x.type === 'state' && x.state !== 'lobby').map((x) => x.state)).toEqual(['in_meeting']);
+    await expect(
+      ann.waitFor((x) => x.type !== 'roster' && x.type !== 'state' && x.type !== 'media-config', 2000),
+    ).rejects.toThrow();
+    expect(ann.messages.filter((x) => x.type === 'state' && x.state !== 'lobby').map((x) => x.state)).toEqual([
+      'in_meeting',
+    ]);
     expect(await confStatus(site, m.confId)).toBe(MeetingStatus.live);
     expect((await findTicket(server.t.store.db, carlTicket))!.state).toBe('lobby');
     const live = await server.t.call('getLiveDetail', site, { confNo: m.confNumber }, { subject: 'confNo' });
@@ -140,14 +162,24 @@ describe('a page that does not read', () => {
   it('is closed as a slow reader (4002), the senders past their budget (4003), and the server’s memory stays bounded', async () => {
     const timeStamp = String(Date.now());
     const reserved = await postForm(`${proc.url}/openapi/v2/confReservation`, {
-      siteSign: site.site_sign, timeStamp, token: computeToken('host', site.api_key, timeStamp),
-      userId: 'host', userName: 'Host', confName: 'Flood', startTime: gmt(Math.floor(Date.now() / 1000) * 1000), duration: '60', confParties: '10', optionJbh: '1',
+      siteSign: site.site_sign,
+      timeStamp,
+      token: computeToken('host', site.api_key, timeStamp),
+      userId: 'host',
+      userName: 'Host',
+      confName: 'Flood',
+      startTime: gmt(Math.floor(Date.now() / 1000) * 1000),
+      duration: '60',
+      confParties: '10',
+      optionJbh: '1',
     });
     expect(reserved.status, reserved.message).toBe(100);
     const [, n, secret] = linkParts((reserved.data as { joinUrl: string }).joinUrl);
     const join = async (name: string) => {
       const res = await fetch(`${proc.url}/web/v1/links/j/${n}/${secret}/enter`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name }),
       });
       return PageSocket.open(proc.url, ((await res.json()) as { ticket: string }).ticket);
     };
@@ -166,7 +198,11 @@ describe('a page that does not read', () => {
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, rss(proc.child.pid!))), 50);
     // 6000 signals of 60 KB in all, as the attack sent; random text, so that compression does not shrink them.
-    const signal = JSON.stringify({ type: 'signal', to: readerId, data: { blob: randomBytes(45_000).toString('base64') } });
+    const signal = JSON.stringify({
+      type: 'signal',
+      to: readerId,
+      data: { blob: randomBytes(45_000).toString('base64') },
+    });
     expect(signal.length).toBeGreaterThan(60_000);
     await Promise.all(
       senders.map(async (sender) => {
@@ -183,7 +219,9 @@ describe('a page that does not read', () => {
     await watcher.waitFor((x) => x.type === 'signal', 60_000);
     clearInterval(sampler);
     peak = Math.max(peak, rss(proc.child.pid!));
-    expect(peak - before, `peak resident memory grew by ${Math.round((peak - before) / 2 ** 20)} MiB`).toBeLessThan(BOUND);
+    expect(peak - before, `peak resident memory grew by ${Math.round((peak - before) / 2 ** 20)} MiB`).toBeLessThan(
+      BOUND,
+    );
     for (const sender of senders) expect(sender.closeCode).toBe(CloseCode.tooManyMessages);
 
     // What waited for the reader (at most the 4 MiB cap) comes, then the close.

@@ -12,9 +12,17 @@ import { createTestDatabase, dialect, type TestDatabase } from '../helper.js';
 import { startServer, type ServerProcess } from '../server-process.js';
 
 /** One request from `localAddress` (any 127.x address is this machine); answers the HTTP status. */
-function request(url: string, options: { localAddress?: string; headers?: Record<string, string>; method?: string; body?: string } = {}): Promise<number> {
+function request(
+  url: string,
+  options: { localAddress?: string; headers?: Record<string, string>; method?: string; body?: string } = {},
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? 'GET', localAddress: options.localAddress, headers: options.headers, agent: false });
+    const req = http.request(url, {
+      method: options.method ?? 'GET',
+      localAddress: options.localAddress,
+      headers: options.headers,
+      agent: false,
+    });
     req.on('response', (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
@@ -58,7 +66,11 @@ async function awayFromMinuteEnd(): Promise<void> {
 describe('a rate counter that fails', () => {
   it('lets requests pass uncounted, and reports once a minute', async () => {
     const errors: unknown[] = [];
-    const counter = failingOpen({ hit: () => Promise.reject(new Error('connection refused')) }, (err) => errors.push(err), { pauseMs: 0 });
+    const counter = failingOpen(
+      { hit: () => Promise.reject(new Error('connection refused')) },
+      (err) => errors.push(err),
+      { pauseMs: 0 },
+    );
     expect(await counter.hit('ip:10.0.0.1', Date.now())).toBe(0);
     expect(await counter.hit('ip:10.0.0.1', Date.now())).toBe(0);
     expect(errors).toHaveLength(1);
@@ -75,8 +87,12 @@ describe('a rate counter that fails', () => {
 
   it('is named by HUIGUAN_REDIS_URL, a redis:// URL never echoed (it may hold a password)', () => {
     expect(loadConfig({}).redisUrl).toBeUndefined();
-    expect(loadConfig({ HUIGUAN_REDIS_URL: 'redis://:pw@127.0.0.1:6379/2' }).redisUrl).toBe('redis://:pw@127.0.0.1:6379/2');
-    expect(() => loadConfig({ HUIGUAN_REDIS_URL: 'http://:secretpw@127.0.0.1:6379' })).toThrow(/HUIGUAN_REDIS_URL must be a redis:\/\//);
+    expect(loadConfig({ HUIGUAN_REDIS_URL: 'redis://:pw@127.0.0.1:6379/2' }).redisUrl).toBe(
+      'redis://:pw@127.0.0.1:6379/2',
+    );
+    expect(() => loadConfig({ HUIGUAN_REDIS_URL: 'http://:secretpw@127.0.0.1:6379' })).toThrow(
+      /HUIGUAN_REDIS_URL must be a redis:\/\//,
+    );
     expect(() => loadConfig({ HUIGUAN_REDIS_URL: 'http://:secretpw@127.0.0.1:6379' })).not.toThrow(/secretpw/);
   });
 });
@@ -84,7 +100,13 @@ describe('a rate counter that fails', () => {
 describe('HUIGUAN_TRUST_PROXY', () => {
   it('takes addresses and CIDRs, and refuses anything else', () => {
     expect(loadConfig({}).trustProxy).toEqual([]);
-    expect(loadConfig({ HUIGUAN_TRUST_PROXY: '10.0.0.5, 192.168.1.0/24,::1,fd00::/8,loopback' }).trustProxy).toEqual(['10.0.0.5', '192.168.1.0/24', '::1', 'fd00::/8', 'loopback']);
+    expect(loadConfig({ HUIGUAN_TRUST_PROXY: '10.0.0.5, 192.168.1.0/24,::1,fd00::/8,loopback' }).trustProxy).toEqual([
+      '10.0.0.5',
+      '192.168.1.0/24',
+      '::1',
+      'fd00::/8',
+      'loopback',
+    ]);
     for (const bad of ['proxy.example.com', '10.0.0.0/33', '10.0.0.1/8/8', 'true']) {
       expect(() => loadConfig({ HUIGUAN_TRUST_PROXY: bad }), bad).toThrow(ConfigError);
     }
@@ -96,7 +118,11 @@ describe('HUIGUAN_TRUST_PROXY', () => {
     let proxy: Awaited<ReturnType<typeof startProxy>>;
     beforeAll(async () => {
       database = await createTestDatabase();
-      server = await startServer(database, { LOG_LEVEL: 'warn', HUIGUAN_TRUST_PROXY: '127.0.0.2', HUIGUAN_RATE_LIMIT_PER_IP: '3' });
+      server = await startServer(database, {
+        LOG_LEVEL: 'warn',
+        HUIGUAN_TRUST_PROXY: '127.0.0.2',
+        HUIGUAN_RATE_LIMIT_PER_IP: '3',
+      });
       proxy = await startProxy(server.url);
     }, 60_000);
     afterAll(async () => {
@@ -116,7 +142,12 @@ describe('HUIGUAN_TRUST_PROXY', () => {
       // A client that is no trusted proxy cannot pick its address: X-Forwarded-For changes nothing.
       const direct: number[] = [];
       for (let i = 0; i < 4; i += 1) {
-        direct.push(await request(`${server.url}/healthz`, { localAddress: '127.0.0.12', headers: { 'x-forwarded-for': `198.51.100.${i}` } }));
+        direct.push(
+          await request(`${server.url}/healthz`, {
+            localAddress: '127.0.0.12',
+            headers: { 'x-forwarded-for': `198.51.100.${i}` },
+          }),
+        );
       }
       expect(direct).toEqual([200, 200, 200, 429]);
     }, 60_000);
@@ -156,7 +187,11 @@ describe.each<{ where: string; skip: boolean; env: Record<string, string> }>([
     database = await createTestDatabase();
     const store = await database.open();
     await migrateToLatest(store);
-    site = await createSite(store.db, { siteSign: `shared-${randomBytes(4).toString('hex')}`, name: 'Shared limits', totalNumParties: 100 }, Date.now());
+    site = await createSite(
+      store.db,
+      { siteSign: `shared-${randomBytes(4).toString('hex')}`, name: 'Shared limits', totalNumParties: 100 },
+      Date.now(),
+    );
     await store.db.destroy();
     const env = { LOG_LEVEL: 'warn', HUIGUAN_RATE_LIMIT_PER_IP: '10', HUIGUAN_RATE_LIMIT_PER_SITE: '6', ...counterEnv };
     servers.push(...(await Promise.all([startServer(database, env), startServer(database, env)])));
@@ -166,31 +201,46 @@ describe.each<{ where: string; skip: boolean; env: Record<string, string> }>([
     await database?.drop();
   });
 
-  it.skipIf(skip)('per IP: the sum accepted by both stays at the limit', async () => {
-    await awayFromMinuteEnd();
-    const answers = await Promise.all(
-      Array.from({ length: 24 }, (_, i) => request(`${servers[i % 2]!.url}/healthz`, { localAddress: `${net127}.1` })),
-    );
-    expect(answers.filter((s) => s === 200)).toHaveLength(10);
-    expect(answers.filter((s) => s === 429)).toHaveLength(14);
-  }, 60_000);
+  it.skipIf(skip)(
+    'per IP: the sum accepted by both stays at the limit',
+    async () => {
+      await awayFromMinuteEnd();
+      const answers = await Promise.all(
+        Array.from({ length: 24 }, (_, i) =>
+          request(`${servers[i % 2]!.url}/healthz`, { localAddress: `${net127}.1` }),
+        ),
+      );
+      expect(answers.filter((s) => s === 200)).toHaveLength(10);
+      expect(answers.filter((s) => s === 429)).toHaveLength(14);
+    },
+    60_000,
+  );
 
-  it.skipIf(skip)('per site: the sum accepted by both stays at the limit', async () => {
-    await awayFromMinuteEnd();
-    let stamp = Date.now();
-    const call = (i: number) => {
-      const timeStamp = String((stamp += 1));
-      const body = new URLSearchParams({ userId: 'u1', siteSign: site.site_sign, timeStamp, token: computeToken('u1', site.api_key, timeStamp) }).toString();
-      // Each call from an address of its own: only the site's limit applies.
-      return request(`${servers[i % 2]!.url}/openapi/v2/getUserByUserId`, {
-        method: 'POST',
-        localAddress: `${net127}.${i + 10}`,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body,
-      });
-    };
-    const answers = await Promise.all(Array.from({ length: 14 }, (_, i) => call(i)));
-    expect(answers.filter((s) => s === 200)).toHaveLength(6);
-    expect(answers.filter((s) => s === 429)).toHaveLength(8);
-  }, 60_000);
+  it.skipIf(skip)(
+    'per site: the sum accepted by both stays at the limit',
+    async () => {
+      await awayFromMinuteEnd();
+      let stamp = Date.now();
+      const call = (i: number) => {
+        const timeStamp = String((stamp += 1));
+        const body = new URLSearchParams({
+          userId: 'u1',
+          siteSign: site.site_sign,
+          timeStamp,
+          token: computeToken('u1', site.api_key, timeStamp),
+        }).toString();
+        // Each call from an address of its own: only the site's limit applies.
+        return request(`${servers[i % 2]!.url}/openapi/v2/getUserByUserId`, {
+          method: 'POST',
+          localAddress: `${net127}.${i + 10}`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body,
+        });
+      };
+      const answers = await Promise.all(Array.from({ length: 14 }, (_, i) => call(i)));
+      expect(answers.filter((s) => s === 200)).toHaveLength(6);
+      expect(answers.filter((s) => s === 429)).toHaveLength(8);
+    },
+    60_000,
+  );
 });

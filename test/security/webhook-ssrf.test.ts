@@ -51,7 +51,12 @@ const INTERNAL = [
 ];
 
 /** Public targets: literal addresses, and a name that does not resolve yet (checked again at delivery). */
-const PUBLIC = ['https://93.184.215.14/hook', 'https://[2606:4700::1111]/hook', 'https://crm.example.test/hooks', 'http://8.8.8.8:8080/x'];
+const PUBLIC = [
+  'https://93.184.215.14/hook',
+  'https://[2606:4700::1111]/hook',
+  'https://crm.example.test/hooks',
+  'http://8.8.8.8:8080/x',
+];
 
 /** A receiver on the loopback that counts what it gets. */
 async function receiver() {
@@ -89,7 +94,8 @@ afterAll(async () => {
   await t.close();
 });
 
-const register = (site: SiteRow, url: string) => t.call('/webhooks/v1/createEndpoint', site, { url }, { subject: 'siteSign' });
+const register = (site: SiteRow, url: string) =>
+  t.call('/webhooks/v1/createEndpoint', site, { url }, { subject: 'siteSign' });
 
 async function lastDelivery() {
   return t.store.db.selectFrom('webhook_deliveries').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
@@ -103,7 +109,10 @@ describe('webhook targets inside the network', () => {
       const res = await register(site, url);
       expect(res.statusCode).toBe(200);
       if (res.body.status !== 109) accepted.push(url);
-      else expect(res.body.message, url).toMatch(/^参数 url 无效 \(invalid parameter url\): .*(internal|loopback|private|link-local|unique-local|unspecified|multicast|reserved)/);
+      else
+        expect(res.body.message, url).toMatch(
+          /^参数 url 无效 \(invalid parameter url\): .*(internal|loopback|private|link-local|unique-local|unspecified|multicast|reserved)/,
+        );
     }
     expect(accepted).toEqual([]);
     expect((await t.call('/webhooks/v1/listEndpoints', site, {}, { subject: 'siteSign' })).body.data).toEqual([]);
@@ -117,7 +126,9 @@ describe('webhook targets inside the network', () => {
   it('are refused when any address a name resolves to is internal', async () => {
     const site = await t.site();
     const resolve = resolveTo('93.184.215.14', '10.0.0.7');
-    const refused = await createEndpoint(t.store.db, site, { url: 'https://hooks.partner.example/x' }, t.clock.now, { resolve }).catch((err: unknown) => err);
+    const refused = await createEndpoint(t.store.db, site, { url: 'https://hooks.partner.example/x' }, t.clock.now, {
+      resolve,
+    }).catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(ApiError);
     expect((refused as ApiError).message).toContain('10.0.0.7');
     expect(resolve.calls).toEqual(['hooks.partner.example']);
@@ -126,7 +137,9 @@ describe('webhook targets inside the network', () => {
   it('are not contacted at delivery when the name resolves inside by then (DNS rebinding)', async () => {
     const site = await t.site();
     const url = `http://hooks.rebind.example:${hook.port}/hook`;
-    const endpoint = await createEndpoint(t.store.db, site, { url }, t.clock.now, { resolve: resolveTo('93.184.215.14') });
+    const endpoint = await createEndpoint(t.store.db, site, { url }, t.clock.now, {
+      resolve: resolveTo('93.184.215.14'),
+    });
     expect(endpoint.url).toBe(url);
     await emitEvent(t.store.db, site.id, 'registrant.created', { email: 'a@example.com' }, t.clock.now);
     hook.got.length = 0;
@@ -150,7 +163,14 @@ describe('webhook targets inside the network', () => {
     const site = await t.site();
     await t.store.db
       .insertInto('webhook_endpoints')
-      .values({ site_id: site.id, url: `http://127.0.0.1:${hook.port}/old`, secret: 's'.repeat(64), events: '*', created_at: t.clock.now, active: 1 })
+      .values({
+        site_id: site.id,
+        url: `http://127.0.0.1:${hook.port}/old`,
+        secret: 's'.repeat(64),
+        events: '*',
+        created_at: t.clock.now,
+        active: 1,
+      })
       .execute();
     await emitEvent(t.store.db, site.id, 'registrant.created', { email: 'b@example.com' }, t.clock.now);
     hook.got.length = 0;
@@ -162,18 +182,34 @@ describe('webhook targets inside the network', () => {
   it('are allowed by HUIGUAN_WEBHOOK_ALLOW_PRIVATE=1 or, network by network, by HUIGUAN_WEBHOOK_ALLOWED_NETWORKS', async () => {
     expect(loadConfig({}).webhookTargets).toEqual({ allowPrivate: false, allowedNetworks: [] });
     expect(loadConfig({ HUIGUAN_WEBHOOK_ALLOW_PRIVATE: '1' }).webhookTargets.allowPrivate).toBe(true);
-    expect(loadConfig({ HUIGUAN_WEBHOOK_ALLOWED_NETWORKS: '10.1.0.0/16, 127.0.0.1,fd00::/8' }).webhookTargets.allowedNetworks).toEqual(['10.1.0.0/16', '127.0.0.1', 'fd00::/8']);
+    expect(
+      loadConfig({ HUIGUAN_WEBHOOK_ALLOWED_NETWORKS: '10.1.0.0/16, 127.0.0.1,fd00::/8' }).webhookTargets
+        .allowedNetworks,
+    ).toEqual(['10.1.0.0/16', '127.0.0.1', 'fd00::/8']);
     expect(() => loadConfig({ HUIGUAN_WEBHOOK_ALLOWED_NETWORKS: '10.1.0.0/33' })).toThrow(ConfigError);
     expect(() => loadConfig({ HUIGUAN_WEBHOOK_ALLOW_PRIVATE: 'maybe' })).toThrow(ConfigError);
 
     const site = await t.site();
     const targets = { allowedNetworks: ['127.0.0.0/8'] };
-    await expect(createEndpoint(t.store.db, site, { url: `http://127.0.0.1:${hook.port}/ok` }, t.clock.now, targets)).resolves.toMatchObject({ id: expect.any(Number) });
-    await expect(createEndpoint(t.store.db, site, { url: 'http://10.0.0.1/no' }, t.clock.now, targets)).rejects.toThrow(/10\.0\.0\.1/);
+    await expect(
+      createEndpoint(t.store.db, site, { url: `http://127.0.0.1:${hook.port}/ok` }, t.clock.now, targets),
+    ).resolves.toMatchObject({ id: expect.any(Number) });
+    await expect(createEndpoint(t.store.db, site, { url: 'http://10.0.0.1/no' }, t.clock.now, targets)).rejects.toThrow(
+      /10\.0\.0\.1/,
+    );
     const open = await buildTestApp({ config: { webhookTargets: { allowPrivate: true, allowedNetworks: [] } } });
     try {
       const other = await open.site();
-      expect((await open.call('/webhooks/v1/createEndpoint', other, { url: 'http://169.254.169.254/' }, { subject: 'siteSign' })).body.status).toBe(100);
+      expect(
+        (
+          await open.call(
+            '/webhooks/v1/createEndpoint',
+            other,
+            { url: 'http://169.254.169.254/' },
+            { subject: 'siteSign' },
+          )
+        ).body.status,
+      ).toBe(100);
     } finally {
       await open.close();
     }

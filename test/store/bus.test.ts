@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SignalAssembler, signalParts, type Signal } from '../../src/store/bus.js';
 
-const signal = (size: number): Signal => ({ meetingId: 7, to: 'b', from: 'a', message: { type: 'signal', data: { blob: randomBytes(size).toString('base64') } } });
+const signal = (size: number): Signal => ({
+  meetingId: 7,
+  to: 'b',
+  from: 'a',
+  message: { type: 'signal', data: { blob: randomBytes(size).toString('base64') } },
+});
 
 describe('signals in NOTIFY payloads', () => {
   it('cuts a large signal into parts under 8000 bytes and puts them together again', () => {

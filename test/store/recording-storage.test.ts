@@ -3,7 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFileRecordingStorage, RecordingTooLargeError, type RecordingStorage } from '../../src/store/recording-storage.js';
+import {
+  createFileRecordingStorage,
+  RecordingTooLargeError,
+  type RecordingStorage,
+} from '../../src/store/recording-storage.js';
 
 let root: string;
 let storage: RecordingStorage;
@@ -15,7 +19,11 @@ afterEach(() => fs.rmSync(path.dirname(root), { recursive: true, force: true }))
 
 const chunks = (...parts: string[]) => Readable.from(parts.map((p) => Buffer.from(p)));
 const everything = (dir: string): string[] =>
-  fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? everything(path.join(dir, e.name)) : [e.name])) : [];
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? everything(path.join(dir, e.name)) : [e.name]))
+    : [];
 
 describe('file recording storage', () => {
   it('stores a stream under its key, creating directories, and answers its size', async () => {
@@ -29,7 +37,9 @@ describe('file recording storage', () => {
   });
 
   it('keeps nothing of a stream over the limit', async () => {
-    await expect(storage.put('1/b.mp4', chunks('12345', '67890', 'x'), { maxBytes: 10 })).rejects.toBeInstanceOf(RecordingTooLargeError);
+    await expect(storage.put('1/b.mp4', chunks('12345', '67890', 'x'), { maxBytes: 10 })).rejects.toBeInstanceOf(
+      RecordingTooLargeError,
+    );
     expect(await storage.stat('1/b.mp4')).toBeUndefined();
     expect(everything(root)).toEqual([]);
     expect(await storage.put('1/b.mp4', chunks('12345', '67890'), { maxBytes: 10 })).toEqual({ size: 10 });

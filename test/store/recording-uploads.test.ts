@@ -34,7 +34,10 @@ describe('upload staging', () => {
   it('stores an index once when two writers (two processes over one directory) race for it', async () => {
     const { root, staging: s } = staging();
     const other = createUploadStaging({ root });
-    const results = await Promise.all([s.putChunk(id, 3, bytes(10, 1), anything), other.putChunk(id, 3, bytes(20, 2), anything)]);
+    const results = await Promise.all([
+      s.putChunk(id, 3, bytes(10, 1), anything),
+      other.putChunk(id, 3, bytes(20, 2), anything),
+    ]);
     expect(results.map((r) => r.stored).sort()).toEqual([false, true]);
     const kept = results.find((r) => r.stored)!;
     expect(await s.chunkSize(id, 3)).toBe(kept.size);

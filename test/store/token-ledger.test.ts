@@ -1,4 +1,11 @@
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import type {
+  KyselyPlugin,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryResult,
+  RootOperationNode,
+  UnknownRow,
+} from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/connect.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
@@ -30,7 +37,11 @@ afterAll(async () => {
 });
 
 const T = 1_780_000_000_000;
-const claim = (n: number, time_stamp = T) => ({ time_stamp, token: n.toString(16).toUpperCase().padStart(32, '0'), site_id: 1 });
+const claim = (n: number, time_stamp = T) => ({
+  time_stamp,
+  token: n.toString(16).toUpperCase().padStart(32, '0'),
+  site_id: 1,
+});
 
 describe('TokenLedger', () => {
   it('writes the claims of one turn in one statement and answers each', async () => {

@@ -25,7 +25,13 @@ interface Booked {
 
 async function openMeeting(site: SiteRow, params: Record<string, unknown> = {}): Promise<Booked> {
   const res = await t.call('confReservation', site, {
-    userId: 'host1', userName: 'Hostess', confName: 'Room', startTime: gmt(Math.floor((t.clock.now - 5 * MIN) / 1000) * 1000), duration: 60, confParties: 10, ...params,
+    userId: 'host1',
+    userName: 'Hostess',
+    confName: 'Room',
+    startTime: gmt(Math.floor((t.clock.now - 5 * MIN) / 1000) * 1000),
+    duration: 60,
+    confParties: 10,
+    ...params,
   });
   expect(res.body.status, res.body.message).toBe(100);
   return res.body.data;
@@ -45,7 +51,11 @@ async function enter(url: string, body: Record<string, unknown>, ip = '127.0.0.1
 async function connect(url: string, name: string, extra: Record<string, unknown> = {}, ip?: string) {
   const entered = await enter(url, { name, ...extra }, ip);
   expect(entered.statusCode, JSON.stringify(entered.body)).toBe(200);
-  return { socket: await PageSocket.open(base, entered.body.ticket), state: entered.body.state as string, ticket: entered.body.ticket as string };
+  return {
+    socket: await PageSocket.open(base, entered.body.ticket),
+    state: entered.body.state as string,
+    ticket: entered.body.ticket as string,
+  };
 }
 
 describe('a person the host removed', () => {
@@ -63,14 +73,22 @@ describe('a person the host removed', () => {
     // Same address under another name, and the same name from another address: both wait for the host.
     const back = await enter(m.joinUrl, { name: 'Not Mallory' }, '10.1.0.7');
     expect(back).toMatchObject({ statusCode: 200, body: { state: 'lobby' } });
-    expect(await enter(m.joinUrl, { name: 'mallory' }, '10.9.9.9')).toMatchObject({ statusCode: 200, body: { state: 'lobby' } });
+    expect(await enter(m.joinUrl, { name: 'mallory' }, '10.9.9.9')).toMatchObject({
+      statusCode: 200,
+      body: { state: 'lobby' },
+    });
     // Someone else walks straight in, as before.
-    expect(await enter(m.joinUrl, { name: 'Bob' }, '10.2.0.1')).toMatchObject({ statusCode: 200, body: { state: 'admitted' } });
+    expect(await enter(m.joinUrl, { name: 'Bob' }, '10.2.0.1')).toMatchObject({
+      statusCode: 200,
+      body: { state: 'admitted' },
+    });
 
     // The host may let the person back in.
     const page = await PageSocket.open(base, back.body.ticket);
     await page.state('lobby');
-    const waiting = await host.socket.waitFor((msg) => msg.type === 'roster' && (msg.waiting ?? []).some((w) => w.name === 'Not Mallory'));
+    const waiting = await host.socket.waitFor(
+      (msg) => msg.type === 'roster' && (msg.waiting ?? []).some((w) => w.name === 'Not Mallory'),
+    );
     host.socket.send({ type: 'admit', id: waiting.waiting!.find((w) => w.name === 'Not Mallory')!.id });
     await page.state('in_meeting');
 
@@ -91,7 +109,12 @@ describe('tickets', () => {
     host.socket.send({ type: 'leave' });
     await host.socket.state('left');
     // The meeting is scheduled again (its window is still open): session 1 is over.
-    await expect.poll(async () => (await t.call('getConfDetailByConfId', site, { userId: 'host1', confId: m.confId })).body.data.confStatus).toBe(0);
+    await expect
+      .poll(
+        async () =>
+          (await t.call('getConfDetailByConfId', site, { userId: 'host1', confId: m.confId })).body.data.confStatus,
+      )
+      .toBe(0);
 
     const again = await connect(m.hostStartUrl, 'H');
     await again.socket.state('in_meeting');
@@ -110,7 +133,12 @@ describe('tickets', () => {
     const early = await enter(m.joinUrl, { name: 'Early', password: '1111' });
     expect(early.body.state).toBe('host_wait');
     const changed = await t.call('confModify2', site, {
-      userId: 'host1', confId: m.confId, confPassword: '2222', startTime: gmt(Math.floor((t.clock.now - 5 * MIN) / 1000) * 1000), duration: 60, confParties: 10,
+      userId: 'host1',
+      confId: m.confId,
+      confPassword: '2222',
+      startTime: gmt(Math.floor((t.clock.now - 5 * MIN) / 1000) * 1000),
+      duration: 60,
+      confParties: 10,
     });
     expect(changed.body.status, changed.body.message).toBe(100);
 
@@ -121,7 +149,10 @@ describe('tickets', () => {
     await stale.closed;
     expect((await host.socket.rosterOf(1)).participants!.map((p) => p.name)).toEqual(['H']);
 
-    expect(await enter(m.joinUrl, { name: 'Early', password: '1111' })).toMatchObject({ statusCode: 403, body: { error: 'bad_password' } });
+    expect(await enter(m.joinUrl, { name: 'Early', password: '1111' })).toMatchObject({
+      statusCode: 403,
+      body: { error: 'bad_password' },
+    });
     const fresh = await connect(m.joinUrl, 'Early', { password: '2222' });
     await fresh.socket.state('in_meeting');
   });
@@ -139,7 +170,10 @@ describe('a host whose userName is longer than 64 characters', () => {
     await host.socket.state('in_meeting');
     expect((await host.socket.rosterOf(1)).participants![0]!.name).toBe(long);
     // Anyone else, the host included under another name, keeps the 64-character limit.
-    expect(await enter(m.hostStartUrl, { name: `${long}!` })).toMatchObject({ statusCode: 400, body: { error: 'bad_name' } });
+    expect(await enter(m.hostStartUrl, { name: `${long}!` })).toMatchObject({
+      statusCode: 400,
+      body: { error: 'bad_name' },
+    });
     expect(await enter(m.joinUrl, { name: long })).toMatchObject({ statusCode: 400, body: { error: 'bad_name' } });
   });
 });

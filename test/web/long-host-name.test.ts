@@ -30,7 +30,12 @@ describe.skipIf(!haveChromium)('the start page of a host whose userName is over 
     const long = `${'Prof. Maximiliane Oberhuber-Wittgenstein '.repeat(3)}(Board)`;
     expect(long.length).toBeGreaterThan(64);
     const reserved = await t.call('confReservation', site, {
-      userId: 'longname', userName: long, confName: 'Long names', startTime: gmt(Math.floor(Date.now() / 1000) * 1000 - 60_000), duration: 60, confParties: 5,
+      userId: 'longname',
+      userName: long,
+      confName: 'Long names',
+      startTime: gmt(Math.floor(Date.now() / 1000) * 1000 - 60_000),
+      duration: 60,
+      confParties: 5,
     });
     expect(reserved.body.status, reserved.body.message).toBe(100);
     const local = (url: string) => url.replace('http://meet.example.test', base);
@@ -41,7 +46,10 @@ describe.skipIf(!haveChromium)('the start page of a host whose userName is over 
     expect(await host.getByTestId('name-input').inputValue()).toBe(long);
     await host.getByTestId('enter-button').click();
     // The room, or a refusal shown under the form.
-    await host.locator('[data-testid="room"], [data-testid="error"]:not([hidden])').first().waitFor({ timeout: 30_000 });
+    await host
+      .locator('[data-testid="room"], [data-testid="error"]:not([hidden])')
+      .first()
+      .waitFor({ timeout: 30_000 });
     expect(await host.getByTestId('error').textContent()).toBe('');
     expect(await host.getByTestId('room').count()).toBe(1);
 

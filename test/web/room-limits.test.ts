@@ -17,7 +17,14 @@ const server = listeningTestApp();
 
 async function openMeeting(site: SiteRow, params: Record<string, unknown> = {}) {
   const res = await server.t.call('confReservation', site, {
-    userId: 'host1', userName: 'Hostess', confName: 'Limits', startTime: gmt(Math.floor((server.t.clock.now - 300_000) / 1000) * 1000), duration: 60, confParties: 50, optionJbh: 1, ...params,
+    userId: 'host1',
+    userName: 'Hostess',
+    confName: 'Limits',
+    startTime: gmt(Math.floor((server.t.clock.now - 300_000) / 1000) * 1000),
+    duration: 60,
+    confParties: 50,
+    optionJbh: 1,
+    ...params,
   });
   expect(res.body.status, res.body.message).toBe(100);
   return res.body.data as { confNumber: string; hostStartUrl: string; joinUrl: string };
@@ -25,7 +32,11 @@ async function openMeeting(site: SiteRow, params: Record<string, unknown> = {}) 
 
 async function enter(url: string, name: string): Promise<string> {
   const m = /\/(s|j)\/(\d{10})\/([0-9A-F]{32})$/.exec(url)!;
-  const res = await server.t.app.inject({ method: 'POST', url: `/web/v1/links/${m[1]}/${m[2]}/${m[3]}/enter`, payload: { name } });
+  const res = await server.t.app.inject({
+    method: 'POST',
+    url: `/web/v1/links/${m[1]}/${m[2]}/${m[3]}/enter`,
+    payload: { name },
+  });
   expect(res.statusCode, res.body).toBe(200);
   return res.json().ticket as string;
 }
@@ -61,7 +72,9 @@ describe('one WebSocket per ticket', () => {
     expect(first.closeCode).toBe(CloseCode.replaced);
     expect((await second.rosterOf(2)).participants!.map((p) => p.name)).toEqual(['Host', 'Twin']);
     // The takeover is not a departure: the host's roster never shrank.
-    expect(host.socket.messages.slice(seen).filter((x) => x.type === 'roster' && x.participants!.length !== 2)).toEqual([]);
+    expect(host.socket.messages.slice(seen).filter((x) => x.type === 'roster' && x.participants!.length !== 2)).toEqual(
+      [],
+    );
 
     // Fifty at once on one ticket: one stays.
     const many = await Promise.all(Array.from({ length: 50 }, () => PageSocket.open(server.base, ticket)));
@@ -113,8 +126,14 @@ describe('a flood on one WebSocket', () => {
     const bob = await join(m.joinUrl, 'Bob', 2);
     // Offers with many candidates to 7 peers and 20 candidates each: well within the budget.
     const sdp = `v=0\r\n${Array.from({ length: 100 }, (_, i) => `a=candidate:${i} 1 udp 2122260223 192.168.1.${i} ${50000 + i} typ host`).join('\r\n')}`;
-    for (let i = 0; i < 7; i++) ann.socket.send({ type: 'signal', to: bob.id, data: { description: { type: 'offer', sdp } } });
-    for (let i = 0; i < 140; i++) ann.socket.send({ type: 'signal', to: bob.id, data: { candidate: { candidate: `candidate:${i}`, sdpMid: '0' } } });
+    for (let i = 0; i < 7; i++)
+      ann.socket.send({ type: 'signal', to: bob.id, data: { description: { type: 'offer', sdp } } });
+    for (let i = 0; i < 140; i++)
+      ann.socket.send({
+        type: 'signal',
+        to: bob.id,
+        data: { candidate: { candidate: `candidate:${i}`, sdpMid: '0' } },
+      });
     await bob.socket.waitFor(() => bob.socket.messages.filter((x) => x.type === 'signal').length === 147, 15_000);
     ann.socket.send({ type: 'ping' });
     await ann.socket.waitFor((x) => x.type === 'pong');

@@ -20,9 +20,19 @@ interface Booked {
   joinUrl: string;
 }
 
-async function openMeeting(site: SiteRow, params: Record<string, unknown> = {}, name = 'confReservation'): Promise<Booked> {
+async function openMeeting(
+  site: SiteRow,
+  params: Record<string, unknown> = {},
+  name = 'confReservation',
+): Promise<Booked> {
   const res = await t.call(name, site, {
-    userId: 'host1', userName: 'Hostess', confName: 'Room', startTime: gmt(Math.floor((t.clock.now - 5 * MIN) / 1000) * 1000), duration: 60, confParties: 10, ...params,
+    userId: 'host1',
+    userName: 'Hostess',
+    confName: 'Room',
+    startTime: gmt(Math.floor((t.clock.now - 5 * MIN) / 1000) * 1000),
+    duration: 60,
+    confParties: 10,
+    ...params,
   });
   expect(res.body.status, res.body.message).toBe(100);
   return res.body.data;
@@ -42,7 +52,11 @@ async function enter(url: string, body: Record<string, unknown>) {
 async function connect(url: string, name: string, extra: Record<string, unknown> = {}) {
   const entered = await enter(url, { name, ...extra });
   expect(entered.statusCode, JSON.stringify(entered.body)).toBe(200);
-  return { socket: await PageSocket.open(base, entered.body.ticket), state: entered.body.state as string, ticket: entered.body.ticket as string };
+  return {
+    socket: await PageSocket.open(base, entered.body.ticket),
+    state: entered.body.state as string,
+    ticket: entered.body.ticket as string,
+  };
 }
 
 describe('start and join links', () => {
@@ -51,7 +65,16 @@ describe('start and join links', () => {
     const m = await openMeeting(site, { confPassword: '1234' });
     const info = await t.app.inject(linkPath(m.joinUrl));
     expect(info.statusCode).toBe(200);
-    expect(info.json()).toMatchObject({ role: 'attendee', meeting: { confNumber: m.confNumber, confName: 'Room', hasPassword: true, hostName: 'Hostess', status: 'scheduled' } });
+    expect(info.json()).toMatchObject({
+      role: 'attendee',
+      meeting: {
+        confNumber: m.confNumber,
+        confName: 'Room',
+        hasPassword: true,
+        hostName: 'Hostess',
+        status: 'scheduled',
+      },
+    });
     expect(JSON.stringify(info.json())).not.toContain(m.hostStartUrl.slice(-32));
     expect((await t.app.inject(linkPath(m.hostStartUrl))).json().role).toBe('host');
 
@@ -69,11 +92,23 @@ describe('start and join links', () => {
   it('refuse a wrong password, an empty name, and entering after the end', async () => {
     const site = await t.site();
     const m = await openMeeting(site, { confPassword: '1234' });
-    expect(await enter(m.joinUrl, { name: 'Bob', password: '9999' })).toMatchObject({ statusCode: 403, body: { error: 'bad_password' } });
-    expect(await enter(m.joinUrl, { name: '  ', password: '1234' })).toMatchObject({ statusCode: 400, body: { error: 'bad_name' } });
-    expect(await enter(m.joinUrl, { name: 'Bob', password: '1234' })).toMatchObject({ statusCode: 200, body: { state: 'host_wait' } });
+    expect(await enter(m.joinUrl, { name: 'Bob', password: '9999' })).toMatchObject({
+      statusCode: 403,
+      body: { error: 'bad_password' },
+    });
+    expect(await enter(m.joinUrl, { name: '  ', password: '1234' })).toMatchObject({
+      statusCode: 400,
+      body: { error: 'bad_name' },
+    });
+    expect(await enter(m.joinUrl, { name: 'Bob', password: '1234' })).toMatchObject({
+      statusCode: 200,
+      body: { state: 'host_wait' },
+    });
     const future = await openMeeting(site, { userId: 'later', startTime: gmt(t.clock.now + 120 * MIN) });
-    expect(await enter(future.hostStartUrl, { name: 'H' })).toMatchObject({ statusCode: 409, body: { error: 'too_early' } });
+    expect(await enter(future.hostStartUrl, { name: 'H' })).toMatchObject({
+      statusCode: 409,
+      body: { error: 'too_early' },
+    });
     t.clock.now += 2 * 60 * MIN;
     expect(await enter(m.hostStartUrl, { name: 'H' })).toMatchObject({ statusCode: 409, body: { error: 'ended' } });
     t.clock.now -= 2 * 60 * MIN;
@@ -103,7 +138,11 @@ describe('the room over the WebSocket', () => {
     expect(late.state).toBe('admitted');
     await early.socket.rosterOf(3);
     const live = await t.call('getLiveDetail', site, { confNo: m.confNumber }, { subject: 'confNo' });
-    expect(live.body.data.map((p: { userName: string }) => p.userName)).toEqual(['Hostess', 'Early Bird', 'Late <b>Comer</b>']);
+    expect(live.body.data.map((p: { userName: string }) => p.userName)).toEqual([
+      'Hostess',
+      'Early Bird',
+      'Late <b>Comer</b>',
+    ]);
 
     const shrunk = host.socket.nextRoster(2);
     late.socket.send({ type: 'leave' });
@@ -117,7 +156,11 @@ describe('the room over the WebSocket', () => {
     const detail = await t.call('getConfDetailByConfId', site, { userId: 'host1', confId: m.confId });
     expect(detail.body.data.confStatus).toBe(3);
     const report = await t.call('getConfLogListByConfId', site, { userId: 'host1', confId: m.confId });
-    expect(report.body.data.logs.map((l: { participantName: string }) => l.participantName)).toEqual(['Hostess', 'Early Bird', 'Late <b>Comer</b>']);
+    expect(report.body.data.logs.map((l: { participantName: string }) => l.participantName)).toEqual([
+      'Hostess',
+      'Early Bird',
+      'Late <b>Comer</b>',
+    ]);
     expect(report.body.data.logs.every((l: { leaveTime: string }) => l.leaveTime !== '')).toBe(true);
   });
 

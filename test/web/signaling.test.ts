@@ -3,13 +3,22 @@ import type { SiteRow } from '../../src/store/database.js';
 import { gmt, listeningTestApp } from '../helper.js';
 import { PageSocket, type PageMessage } from './ws-client.js';
 
-const ICE = [{ urls: 'stun:stun.example.test:3478' }, { urls: ['turn:turn.example.test'], username: 'u', credential: 'p' }];
+const ICE = [
+  { urls: 'stun:stun.example.test:3478' },
+  { urls: ['turn:turn.example.test'], username: 'u', credential: 'p' },
+];
 
 const server = listeningTestApp({ config: { iceServers: ICE } });
 
 async function openMeeting(site: SiteRow, params: Record<string, unknown> = {}) {
   const res = await server.t.call('confReservation', site, {
-    userId: 'host1', userName: 'Hostess', confName: 'Media', startTime: gmt(Math.floor((server.t.clock.now - 300_000) / 1000) * 1000), duration: 60, confParties: 10, ...params,
+    userId: 'host1',
+    userName: 'Hostess',
+    confName: 'Media',
+    startTime: gmt(Math.floor((server.t.clock.now - 300_000) / 1000) * 1000),
+    duration: 60,
+    confParties: 10,
+    ...params,
   });
   expect(res.body.status, res.body.message).toBe(100);
   return res.body.data as { hostStartUrl: string; joinUrl: string };
@@ -18,7 +27,11 @@ async function openMeeting(site: SiteRow, params: Record<string, unknown> = {}) 
 /** Enters through a link, connects, waits until in the meeting; answers the socket and the page's public id. */
 async function join(url: string, name: string, count: number) {
   const m = /\/(s|j)\/(\d{10})\/([0-9A-F]{32})$/.exec(url)!;
-  const entered = await server.t.app.inject({ method: 'POST', url: `/web/v1/links/${m[1]}/${m[2]}/${m[3]}/enter`, payload: { name } });
+  const entered = await server.t.app.inject({
+    method: 'POST',
+    url: `/web/v1/links/${m[1]}/${m[2]}/${m[3]}/enter`,
+    payload: { name },
+  });
   const socket = await PageSocket.open(server.base, entered.json().ticket);
   const roster = await socket.rosterOf(count);
   return { socket, id: roster.you!.id, ticket: entered.json().ticket as string };
@@ -33,8 +46,20 @@ describe('media signaling over the page WebSocket', () => {
     const m = await openMeeting(site, { optionVideoHost: 1, optionVideoParticipants: 0, optionJbh: 1 });
     const host = await join(m.hostStartUrl, 'H', 1);
     const ann = await join(m.joinUrl, 'Ann', 2);
-    expect(await host.socket.waitFor((x) => x.type === 'media-config')).toEqual({ type: 'media-config', iceServers: ICE, camera: true, microphone: true, cloudRecord: true });
-    expect(await ann.socket.waitFor((x) => x.type === 'media-config')).toEqual({ type: 'media-config', iceServers: ICE, camera: false, microphone: true, cloudRecord: false });
+    expect(await host.socket.waitFor((x) => x.type === 'media-config')).toEqual({
+      type: 'media-config',
+      iceServers: ICE,
+      camera: true,
+      microphone: true,
+      cloudRecord: true,
+    });
+    expect(await ann.socket.waitFor((x) => x.type === 'media-config')).toEqual({
+      type: 'media-config',
+      iceServers: ICE,
+      camera: false,
+      microphone: true,
+      cloudRecord: false,
+    });
   });
 
   it('relays a signal to its addressee only, from the sender’s id, large ones included; nobody outside signals in', async () => {
@@ -73,7 +98,13 @@ describe('media signaling over the page WebSocket', () => {
 
     ann.socket.send({ type: 'media', audio: false, video: true, screen: false });
     for (const page of [host, bob]) {
-      expect(await page.socket.waitFor((x) => x.type === 'media')).toEqual({ type: 'media', from: ann.id, audio: false, video: true, screen: false });
+      expect(await page.socket.waitFor((x) => x.type === 'media')).toEqual({
+        type: 'media',
+        from: ann.id,
+        audio: false,
+        video: true,
+        screen: false,
+      });
     }
     ann.socket.send({ type: 'media', audio: 'no', video: true, screen: false });
 
@@ -92,7 +123,11 @@ describe('media signaling over the page WebSocket', () => {
     const m = await openMeeting(site, { waitingRoom: 1 });
     const host = await join(m.hostStartUrl, 'H', 1);
     const mm = /\/(j)\/(\d{10})\/([0-9A-F]{32})$/.exec(m.joinUrl)!;
-    const entered = await server.t.app.inject({ method: 'POST', url: `/web/v1/links/j/${mm[2]}/${mm[3]}/enter`, payload: { name: 'Lobby' } });
+    const entered = await server.t.app.inject({
+      method: 'POST',
+      url: `/web/v1/links/j/${mm[2]}/${mm[3]}/enter`,
+      payload: { name: 'Lobby' },
+    });
     const lobby = await PageSocket.open(server.base, entered.json().ticket);
     await lobby.state('lobby');
     const waiting = await host.socket.waitFor((x) => x.type === 'roster' && x.waiting?.length === 1);
@@ -103,7 +138,11 @@ describe('media signaling over the page WebSocket', () => {
     host.socket.send({ type: 'admit', id: lobbyId });
     await lobby.state('in_meeting');
     lobby.send({ type: 'signal', to: host.id, data: { x: 3 } });
-    expect((await host.socket.waitFor((x) => x.type === 'signal')) as unknown).toEqual({ type: 'signal', from: lobbyId, data: { x: 3 } });
+    expect((await host.socket.waitFor((x) => x.type === 'signal')) as unknown).toEqual({
+      type: 'signal',
+      from: lobbyId,
+      data: { x: 3 },
+    });
     expect(lobby.messages.filter((x) => x.type === 'signal')).toHaveLength(0);
     expect(host.socket.messages.filter((x) => x.type === 'media')).toHaveLength(0);
   });

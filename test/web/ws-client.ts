@@ -31,8 +31,14 @@ export class PageSocket {
     );
   }
 
-  static async open(baseUrl: string, ticket: string, userAgent = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0'): Promise<PageSocket> {
-    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/web/v1/ws?ticket=${ticket}`, { headers: { 'user-agent': userAgent } });
+  static async open(
+    baseUrl: string,
+    ticket: string,
+    userAgent = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0',
+  ): Promise<PageSocket> {
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/web/v1/ws?ticket=${ticket}`, {
+      headers: { 'user-agent': userAgent },
+    });
     const page = new PageSocket(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());

@@ -26,7 +26,10 @@ export default defineConfig(
     rules: {
       // `_name` marks a parameter or binding kept on purpose (a handler's unused `reply`, a rest sibling that
       // drops a field from a copy).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
     },
   },
   {

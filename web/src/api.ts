@@ -157,7 +157,10 @@ export class MeetingSocket {
   private ping: number | undefined;
   private closed = false;
 
-  constructor(ticket: string, private readonly handlers: SocketHandlers) {
+  constructor(
+    ticket: string,
+    private readonly handlers: SocketHandlers,
+  ) {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     this.ws = new WebSocket(`${scheme}://${location.host}/web/v1/ws?ticket=${encodeURIComponent(ticket)}`);
     this.ws.addEventListener('open', () => {

@@ -1,7 +1,17 @@
 // The start/join page: docs/web-protocol.md. One page for /s/..., /j/... and /wc/join/... links.
 
 import './style.css';
-import { ApiError, enter, getLink, MeetingSocket, type LinkInfo, type MediaConfigMessage, type MediaMessage, type RosterMessage, type ServerMessage } from './api';
+import {
+  ApiError,
+  enter,
+  getLink,
+  MeetingSocket,
+  type LinkInfo,
+  type MediaConfigMessage,
+  type MediaMessage,
+  type RosterMessage,
+  type ServerMessage,
+} from './api';
 import { button, h } from './dom';
 import { CloudRecorder, createMediaSession, SpeakerDetector, type MediaSession, type RecorderSource } from './media';
 import { MediaStage } from './media-view';
@@ -84,7 +94,10 @@ function startMedia(): void {
       if (!on) media?.stopScreenShare();
       else media?.startScreenShare().catch(() => setError(shell, '无法共享屏幕 Could not share the screen'));
     },
-    device: (kind, id) => void media?.selectDevice(kind, id).then(renderMedia, () => setError(shell, '无法使用该设备 Could not use that device')),
+    device: (kind, id) =>
+      void media
+        ?.selectDevice(kind, id)
+        .then(renderMedia, () => setError(shell, '无法使用该设备 Could not use that device')),
     record: (on) => (on ? void startRecording() : void stopRecording()),
   });
   room.stage.replaceChildren(stage.el);
@@ -128,13 +141,19 @@ function recorderSources(): RecorderSource[] {
   return media.participants().flatMap((p) => {
     const name = names.get(p.id) ?? '';
     const camera: RecorderSource = { id: p.id, name, video: stage?.video(p.id, 'camera') ?? null, audio: p.camera };
-    return p.screen ? [{ id: `${p.id}/screen`, name, video: stage?.video(p.id, 'screen') ?? null, audio: null }, camera] : [camera];
+    return p.screen
+      ? [{ id: `${p.id}/screen`, name, video: stage?.video(p.id, 'screen') ?? null, audio: null }, camera]
+      : [camera];
   });
 }
 
 async function startRecording(): Promise<void> {
   if (recorder?.state === 'recording' || recorder?.state === 'saving') return;
-  const current = new CloudRecorder({ ticket, sources: recorderSources, onState: (state, detail) => stage?.setRecording(state, detail) });
+  const current = new CloudRecorder({
+    ticket,
+    sources: recorderSources,
+    onState: (state, detail) => stage?.setRecording(state, detail),
+  });
   recorder = current;
   try {
     await current.start();
@@ -179,7 +198,15 @@ function showInvalid(): void {
   document.title = TITLE;
   go('invalid');
   setError(shell, '');
-  showScreen(shell, card('card-message card-invalid', h('div', { class: 'icon', 'aria-hidden': 'true' }, '!'), shell.state, shell.error));
+  showScreen(
+    shell,
+    card(
+      'card-message card-invalid',
+      h('div', { class: 'icon', 'aria-hidden': 'true' }, '!'),
+      shell.state,
+      shell.error,
+    ),
+  );
 }
 
 function showLoadError(err: unknown): void {
@@ -191,7 +218,12 @@ function showLoadError(err: unknown): void {
 
 function showForm(info: LinkInfo): void {
   const host = info.role === 'host';
-  go('form', host ? '确认名字后开始会议 Confirm your name to start the meeting' : '输入名字后加入会议 Enter your name to join the meeting');
+  go(
+    'form',
+    host
+      ? '确认名字后开始会议 Confirm your name to start the meeting'
+      : '输入名字后加入会议 Enter your name to join the meeting',
+  );
   setError(shell, '');
   if (info.meeting.status === 'ended') {
     go('ended');
@@ -230,7 +262,17 @@ function showWaiting(state: string, text?: string): void {
     state === 'connecting'
       ? null
       : button('离开 Leave', { testid: 'cancel-button', class: 'btn btn-secondary' }, (_e, el) => leaveMeeting(el));
-  showScreen(shell, card('card-message card-waiting', title(), h('div', { class: 'pulse', 'aria-hidden': 'true' }), shell.state, shell.error, leave));
+  showScreen(
+    shell,
+    card(
+      'card-message card-waiting',
+      title(),
+      h('div', { class: 'pulse', 'aria-hidden': 'true' }),
+      shell.state,
+      shell.error,
+      leave,
+    ),
+  );
 }
 
 /** full, removed, ended, left: the socket is closed; "left" may come back. */
@@ -249,7 +291,11 @@ function showDisconnected(): void {
   leaveRoom();
   go('disconnected');
   setError(shell, '');
-  const again = button('重新加入 Rejoin', { testid: 'rejoin-button', class: 'btn btn-primary' }, (_e, el) => void rejoin(el));
+  const again = button(
+    '重新加入 Rejoin',
+    { testid: 'rejoin-button', class: 'btn btn-primary' },
+    (_e, el) => void rejoin(el),
+  );
   showScreen(shell, card('card-message card-disconnected', title(), shell.state, shell.error, again));
 }
 

@@ -34,23 +34,50 @@ export class MediaStage {
   private readonly cam: HTMLButtonElement;
   private readonly share: HTMLButtonElement;
   private readonly record: HTMLButtonElement;
-  private readonly recordStatus = h('span', { testid: 'record-status', class: 'record-status', 'data-state': 'idle', role: 'status' });
-  private readonly micSelect = h('select', { testid: 'microphone-select', class: 'device-select', 'aria-label': '麦克风 Microphone' });
-  private readonly camSelect = h('select', { testid: 'camera-select', class: 'device-select', 'aria-label': '摄像头 Camera' });
+  private readonly recordStatus = h('span', {
+    testid: 'record-status',
+    class: 'record-status',
+    'data-state': 'idle',
+    role: 'status',
+  });
+  private readonly micSelect = h('select', {
+    testid: 'microphone-select',
+    class: 'device-select',
+    'aria-label': '麦克风 Microphone',
+  });
+  private readonly camSelect = h('select', {
+    testid: 'camera-select',
+    class: 'device-select',
+    'aria-label': '摄像头 Camera',
+  });
   private on = { audio: false, video: false, screen: false, recording: false };
 
   constructor(private readonly act: StageActions) {
-    this.mic = button('', { testid: 'microphone-button', class: 'btn btn-tool' }, () => this.act.microphone(!this.on.audio));
+    this.mic = button('', { testid: 'microphone-button', class: 'btn btn-tool' }, () =>
+      this.act.microphone(!this.on.audio),
+    );
     this.cam = button('', { testid: 'camera-button', class: 'btn btn-tool' }, () => this.act.camera(!this.on.video));
     this.share = button('', { testid: 'screen-button', class: 'btn btn-tool' }, () => this.act.screen(!this.on.screen));
-    this.record = button('', { testid: 'record-button', class: 'btn btn-tool', hidden: true }, () => this.act.record(!this.on.recording));
+    this.record = button('', { testid: 'record-button', class: 'btn btn-tool', hidden: true }, () =>
+      this.act.record(!this.on.recording),
+    );
     this.micSelect.addEventListener('change', () => this.act.device('audioinput', this.micSelect.value));
     this.camSelect.addEventListener('change', () => this.act.device('videoinput', this.camSelect.value));
     this.el = h(
       'section',
       { testid: 'media-stage', class: 'media-stage' },
       this.grid,
-      h('div', { testid: 'media-toolbar', class: 'media-toolbar' }, this.mic, this.cam, this.share, this.record, this.micSelect, this.camSelect, this.recordStatus),
+      h(
+        'div',
+        { testid: 'media-toolbar', class: 'media-toolbar' },
+        this.mic,
+        this.cam,
+        this.share,
+        this.record,
+        this.micSelect,
+        this.camSelect,
+        this.recordStatus,
+      ),
     );
     this.setLocal({ audio: false, video: false, screen: false });
   }
@@ -83,8 +110,17 @@ export class MediaStage {
   }
 
   setDevices(choice: DeviceChoice): void {
-    const fill = (select: HTMLSelectElement, devices: MediaDeviceInfo[], current: string | undefined, fallback: string) => {
-      select.replaceChildren(...devices.map((d, i) => h('option', { value: d.deviceId, selected: d.deviceId === current }, d.label || `${fallback} ${i + 1}`)));
+    const fill = (
+      select: HTMLSelectElement,
+      devices: MediaDeviceInfo[],
+      current: string | undefined,
+      fallback: string,
+    ) => {
+      select.replaceChildren(
+        ...devices.map((d, i) =>
+          h('option', { value: d.deviceId, selected: d.deviceId === current }, d.label || `${fallback} ${i + 1}`),
+        ),
+      );
       select.hidden = devices.length < 2;
     };
     fill(this.micSelect, choice.audioInputs, choice.audioInput, '麦克风 Microphone');
@@ -108,7 +144,15 @@ export class MediaStage {
     this.grid.setAttribute('data-count', String(this.tiles.size));
   }
 
-  private tile(key: string, p: ParticipantMedia, kind: 'camera' | 'screen', stream: MediaStream | null, name: string, speaking: boolean, seen: Set<string>): void {
+  private tile(
+    key: string,
+    p: ParticipantMedia,
+    kind: 'camera' | 'screen',
+    stream: MediaStream | null,
+    name: string,
+    speaking: boolean,
+    seen: Set<string>,
+  ): void {
     seen.add(key);
     let tile = this.tiles.get(key);
     if (!tile) {
@@ -118,7 +162,13 @@ export class MediaStage {
       const label = h('span', { class: 'tile-name' });
       const el = h(
         'div',
-        { testid: 'tile', class: `tile tile-${kind}`, 'data-peer': p.id, 'data-kind': kind, 'data-local': p.local ? 'true' : 'false' },
+        {
+          testid: 'tile',
+          class: `tile tile-${kind}`,
+          'data-peer': p.id,
+          'data-kind': kind,
+          'data-local': p.local ? 'true' : 'false',
+        },
         video,
         h('span', { class: 'tile-avatar', 'aria-hidden': 'true' }, Array.from(name.trim())[0]?.toUpperCase() ?? '?'),
         label,
@@ -136,7 +186,10 @@ export class MediaStage {
     }
     tile.label.textContent = `${kind === 'camera' && !p.state.audio ? '🔇 ' : ''}${name}`;
     tile.el.setAttribute('data-audio', p.state.audio ? 'on' : 'off');
-    tile.el.setAttribute('data-video', kind === 'screen' || (p.state.video && stream?.getVideoTracks().length) ? 'on' : 'off');
+    tile.el.setAttribute(
+      'data-video',
+      kind === 'screen' || (p.state.video && stream?.getVideoTracks().length) ? 'on' : 'off',
+    );
     tile.el.toggleAttribute('data-speaking', speaking);
   }
 

@@ -29,11 +29,21 @@ export interface Shell {
 }
 
 export function createShell(root: HTMLElement): Shell {
-  const state = h('p', { testid: 'state', class: 'state', 'data-state': 'loading', role: 'status', 'aria-live': 'polite' });
+  const state = h('p', {
+    testid: 'state',
+    class: 'state',
+    'data-state': 'loading',
+    role: 'status',
+    'aria-live': 'polite',
+  });
   const error = h('p', { testid: 'error', class: 'error', role: 'alert', hidden: true });
   const content = h('main', { class: 'content' });
   root.replaceChildren(
-    h('header', { class: 'topbar' }, h('span', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '会'), 'Huiguan 会管')),
+    h(
+      'header',
+      { class: 'topbar' },
+      h('span', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '会'), 'Huiguan 会管'),
+    ),
     content,
   );
   return { content, state, error };
@@ -68,8 +78,7 @@ function meetingId(confNumber: string): string {
 /** The meeting's name, number and times. */
 export function meetingHeader(link: LinkInfo): HTMLElement {
   const m = link.meeting;
-  const statusLabel =
-    m.status === 'live' ? '进行中 Live' : m.status === 'ended' ? '已结束 Ended' : '未开始 Scheduled';
+  const statusLabel = m.status === 'live' ? '进行中 Live' : m.status === 'ended' ? '已结束 Ended' : '未开始 Scheduled';
   const local = formatLocalRange(m.opensAt, m.endsAt);
   return h(
     'div',
@@ -229,7 +238,12 @@ export class MeetingView {
       h(
         'div',
         { class: 'room-head' },
-        h('div', { class: 'room-title' }, this.name, h('div', { class: 'room-sub' }, shell.state, h('span', { class: 'room-id' }, '会议号 ', this.number))),
+        h(
+          'div',
+          { class: 'room-title' },
+          this.name,
+          h('div', { class: 'room-sub' }, shell.state, h('span', { class: 'room-id' }, '会议号 ', this.number)),
+        ),
         h('div', { class: 'room-clock' }, h('span', { class: 'label' }, '剩余时间 Time left'), this.remaining),
       ),
       shell.error,
@@ -293,7 +307,12 @@ export class MeetingView {
     const device = deviceLabel(p.deviceType);
     const item = h(
       'li',
-      { testid: 'roster-item', class: `item${self ? ' is-you' : ''}`, 'data-role': host ? 'host' : 'attendee', 'data-id': p.id },
+      {
+        testid: 'roster-item',
+        class: `item${self ? ' is-you' : ''}`,
+        'data-role': host ? 'host' : 'attendee',
+        'data-id': p.id,
+      },
       h('span', { class: `avatar${host ? ' avatar-host' : ''}`, 'aria-hidden': 'true' }, initial(p.name)),
       h(
         'span',
@@ -313,7 +332,9 @@ export class MeetingView {
         h(
           'span',
           { class: 'item-actions' },
-          button('静音 Mute', { testid: 'mute-button', class: 'btn btn-small btn-secondary' }, (_e, el) => this.act.mute(p.id, el)),
+          button('静音 Mute', { testid: 'mute-button', class: 'btn btn-small btn-secondary' }, (_e, el) =>
+            this.act.mute(p.id, el),
+          ),
           !host &&
             button('移除 Remove', { testid: 'remove-button', class: 'btn btn-small btn-ghost-danger' }, (_e, el) =>
               this.act.remove(p.id, el),
@@ -351,7 +372,11 @@ export class MeetingView {
     if (text === null) return;
     const tile = h('div', { class: 'watermark-tiles' });
     for (let i = 0; i < 240; i++) tile.appendChild(h('span', {}, text));
-    this.watermark = h('div', { testid: 'watermark', class: 'watermark', 'aria-hidden': 'true', 'data-text': text }, tile);
+    this.watermark = h(
+      'div',
+      { testid: 'watermark', class: 'watermark', 'aria-hidden': 'true', 'data-text': text },
+      tile,
+    );
     this.el.appendChild(this.watermark);
   }
 }

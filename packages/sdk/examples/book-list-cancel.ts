@@ -17,7 +17,11 @@ function env(name: string): string {
   return value;
 }
 
-const client = new HuiguanClient({ baseUrl: env('HUIGUAN_URL'), siteSign: env('HUIGUAN_SITE_SIGN'), apiKey: env('HUIGUAN_API_KEY') });
+const client = new HuiguanClient({
+  baseUrl: env('HUIGUAN_URL'),
+  siteSign: env('HUIGUAN_SITE_SIGN'),
+  apiKey: env('HUIGUAN_API_KEY'),
+});
 const userId = process.env.HUIGUAN_USER_ID || 'sdk-example';
 
 async function main(): Promise<void> {
@@ -32,13 +36,16 @@ async function main(): Promise<void> {
     confParties: 2,
   });
   const { start, end } = meetingTimes(meeting);
-  console.log(`booked: confId=${meeting.confId} confNumber=${meeting.confNumber} ${start.toISOString()} – ${end.toISOString()}`);
+  console.log(
+    `booked: confId=${meeting.confId} confNumber=${meeting.confNumber} ${start.toISOString()} – ${end.toISOString()}`,
+  );
   console.log(`  host starts at ${meeting.hostStartUrl}`);
   console.log(`  others join at ${meeting.joinUrl}`);
 
   const list = await client.meetings.listScheduled({ userId, pageSize: 100 });
   console.log(`scheduled for ${userId}: ${list.totalItems}`);
-  for (const m of list.data.confInfo) console.log(`  ${m.confNumber}  ${m.startTime} GMT  ${m.duration} min  ${m.confName}`);
+  for (const m of list.data.confInfo)
+    console.log(`  ${m.confNumber}  ${m.startTime} GMT  ${m.duration} min  ${m.confName}`);
 
   await client.meetings.cancel({ userId, confId: meeting.confId });
   const { data: cancelled } = await client.meetings.detail({ userId, confId: meeting.confId });

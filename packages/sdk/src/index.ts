@@ -12,14 +12,7 @@ export { Transport, computeToken, toTransport } from './transport.js';
 export type { Envelope, Params, TokenSubject, TransportOptions, TransportRequest } from './transport.js';
 export { ApiError, Status, TransportError } from './errors.js';
 export type { StatusCode } from './errors.js';
-export {
-  formatDate,
-  formatDateTime,
-  meetingTimes,
-  parseDate,
-  parseDateTime,
-  parseOptionalDateTime,
-} from './time.js';
+export { formatDate, formatDateTime, meetingTimes, parseDate, parseDateTime, parseOptionalDateTime } from './time.js';
 export type { MeetingTimes, TimeInput } from './time.js';
 export { SIGNATURE_HEADER, signWebhook, verifyWebhook, WebhookVerificationError } from './webhooks.js';
 export type { VerifyWebhookOptions, WebhookEvent, WebhookEventType, WebhookPayloads } from './webhooks.js';

@@ -32,8 +32,15 @@ export class MediaClient {
    * @example
    * await client.media.join('1234567890', { cuid: 'h1', name: 'Alice', role: 'host' });
    */
-  join(confNumber: string, participant: MediaParticipant & { name: string; role: 'host' | 'attendee' }, at?: TimeInput): Promise<OkAnswer> {
-    return this.sendEvents({ confNumber, events: [{ type: 'participant.joined', participant, ...(at === undefined ? {} : { at }) }] });
+  join(
+    confNumber: string,
+    participant: MediaParticipant & { name: string; role: 'host' | 'attendee' },
+    at?: TimeInput,
+  ): Promise<OkAnswer> {
+    return this.sendEvents({
+      confNumber,
+      events: [{ type: 'participant.joined', participant, ...(at === undefined ? {} : { at }) }],
+    });
   }
 
   /**
@@ -43,6 +50,9 @@ export class MediaClient {
    * await client.media.leave('1234567890', 'h1');
    */
   leave(confNumber: string, cuid: string, at?: TimeInput): Promise<OkAnswer> {
-    return this.sendEvents({ confNumber, events: [{ type: 'participant.left', participant: { cuid }, ...(at === undefined ? {} : { at }) }] });
+    return this.sendEvents({
+      confNumber,
+      events: [{ type: 'participant.left', participant: { cuid }, ...(at === undefined ? {} : { at }) }],
+    });
   }
 }

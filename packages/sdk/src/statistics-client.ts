@@ -1,5 +1,12 @@
 import { wireDate, type TimeInput } from './time.js';
-import type { ConfCountAnswer, DailyMinutesAnswer, DayRangeParams, RecordTimeAnswer, TimeRangeParams, UserCountsAnswer } from './types.js';
+import type {
+  ConfCountAnswer,
+  DailyMinutesAnswer,
+  DayRangeParams,
+  RecordTimeAnswer,
+  TimeRangeParams,
+  UserCountsAnswer,
+} from './types.js';
 import { toTransport, type Transport, type TransportOptions } from './transport.js';
 
 /**

@@ -34,8 +34,12 @@ export function formatDate(date: Date): string {
 function utc(year: number, month: number, day: number, h = 0, m = 0, s = 0): Date | undefined {
   const date = new Date(Date.UTC(year, month - 1, day, h, m, s));
   const same =
-    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day &&
-    date.getUTCHours() === h && date.getUTCMinutes() === m && date.getUTCSeconds() === s;
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === h &&
+    date.getUTCMinutes() === m &&
+    date.getUTCSeconds() === s;
   return same ? date : undefined;
 }
 

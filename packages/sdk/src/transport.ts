@@ -123,7 +123,12 @@ export class Transport {
       throw new TypeError(`${subject} is required to sign this call`);
     }
     const timeStamp = this.nextTimeStamp(String(subjectValue));
-    return { ...params, siteSign: this.siteSign, timeStamp, token: computeToken(String(subjectValue), this.#apiKey, timeStamp) };
+    return {
+      ...params,
+      siteSign: this.siteSign,
+      timeStamp,
+      token: computeToken(String(subjectValue), this.#apiKey, timeStamp),
+    };
   }
 
   /**
@@ -141,24 +146,35 @@ export class Transport {
     try {
       response = await this.#fetch(url, {
         method: 'POST',
-        headers: { 'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded', accept: 'application/json' },
+        headers: {
+          'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
         body: json ? JSON.stringify(jsonBody(signed)) : formBody(signed),
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
     } catch (cause) {
       const timedOut = cause instanceof Error && cause.name === 'TimeoutError';
-      const reason = timedOut ? `no answer within ${this.#timeoutMs} ms` : `request failed: ${(cause as Error)?.message ?? String(cause)}`;
+      const reason = timedOut
+        ? `no answer within ${this.#timeoutMs} ms`
+        : `request failed: ${(cause as Error)?.message ?? String(cause)}`;
       throw new TransportError(`${endpoint}: ${reason}`, endpoint, { cause });
     }
     const text = await response.text().catch((cause: unknown) => {
-      throw new TransportError(`${endpoint}: reading the answer failed`, endpoint, { httpStatus: response.status, cause });
+      throw new TransportError(`${endpoint}: reading the answer failed`, endpoint, {
+        httpStatus: response.status,
+        cause,
+      });
     });
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch (cause) {
       const what = response.ok ? 'answer is not JSON' : `HTTP ${response.status}`;
-      throw new TransportError(`${endpoint}: ${what}: ${text.slice(0, 200)}`, endpoint, { httpStatus: response.status, cause });
+      throw new TransportError(`${endpoint}: ${what}: ${text.slice(0, 200)}`, endpoint, {
+        httpStatus: response.status,
+        cause,
+      });
     }
     const envelope = isEnvelope(body) ? body : undefined;
     if (!response.ok) {
@@ -168,7 +184,8 @@ export class Transport {
         ...(envelope ? { status: envelope.status } : {}),
       });
     }
-    if (!envelope) throw new TransportError(`${endpoint}: answer has no numeric status`, endpoint, { httpStatus: response.status });
+    if (!envelope)
+      throw new TransportError(`${endpoint}: answer has no numeric status`, endpoint, { httpStatus: response.status });
     if (envelope.status !== 100) throw new ApiError(envelope.status, envelope.message ?? '', endpoint);
     return body as T;
   }
@@ -195,7 +212,11 @@ function jsonBody(value: unknown): unknown {
   if (value instanceof Date) return formatDateTime(value);
   if (Array.isArray(value)) return value.map(jsonBody);
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, jsonBody(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, jsonBody(v)]),
+    );
   }
   return value;
 }

@@ -3,7 +3,14 @@
  * Answers are the server's JSON as it is: times stay the document's GMT text (`yyyy-MM-dd HH:mm:ss`),
  * so nothing is lost; `time.ts` turns them into `Date`s where wanted.
  */
-import type { Answers, FullMeetingShape, LiveParticipantShape, LogRowShape, RegistrantShape, SiteListItemShape } from './contract.generated.js';
+import type {
+  Answers,
+  FullMeetingShape,
+  LiveParticipantShape,
+  LogRowShape,
+  RegistrantShape,
+  SiteListItemShape,
+} from './contract.generated.js';
 import type { TimeInput } from './time.js';
 import type { Envelope } from './transport.js';
 
@@ -154,7 +161,10 @@ export interface ListParams {
   endTime?: TimeInput;
 }
 
-export type Pagination = Pick<Answers['getScheduledConfListBySiteSign'], 'totalPage' | 'currentPage' | 'totalItems' | 'pageSize'>;
+export type Pagination = Pick<
+  Answers['getScheduledConfListBySiteSign'],
+  'totalPage' | 'currentPage' | 'totalItems' | 'pageSize'
+>;
 
 /** §2.5 / §2.7: the user's meetings in `data.confInfo`; `currentPage` is text, as the document shows. */
 export interface UserMeetingListAnswer extends Omit<Answers['getScheduledConfListByUserId'], 'data'> {
@@ -240,7 +250,8 @@ export interface LiveDetailAnswer extends Omit<Answers['getLiveDetail'], 'data'>
 }
 
 /** A participant of 2.30: `leaveTime` is empty while still in. */
-export interface LiveParticipantWithLeave extends LiveParticipant, Pick<Answers['getLiveDetail2']['data'][number], 'leaveTime'> {}
+export interface LiveParticipantWithLeave
+  extends LiveParticipant, Pick<Answers['getLiveDetail2']['data'][number], 'leaveTime'> {}
 
 export interface LiveDetail2Answer extends Omit<Answers['getLiveDetail2'], 'data'> {
   data: LiveParticipantWithLeave[];
@@ -292,8 +303,20 @@ export type RegistrantStatus = 'pending' | 'approved' | 'denied';
 
 /** The document's standard question fields (§3.31 `field_name`). */
 export type StandardField =
-  | 'last_name' | 'address' | 'city' | 'country' | 'zip' | 'state' | 'phone' | 'industry' | 'org'
-  | 'job_title' | 'purchasing_time_frame' | 'role_in_purchase_process' | 'no_of_employees' | 'comments';
+  | 'last_name'
+  | 'address'
+  | 'city'
+  | 'country'
+  | 'zip'
+  | 'state'
+  | 'phone'
+  | 'industry'
+  | 'org'
+  | 'job_title'
+  | 'purchasing_time_frame'
+  | 'role_in_purchase_process'
+  | 'no_of_employees'
+  | 'comments';
 
 export interface CustomQuestion {
   title: string;
@@ -448,7 +471,11 @@ export interface MediaParticipant {
 /** One media-plane event; `at` (GMT, not in the future) dates it, default now. */
 export type MediaEvent =
   | { type: 'session.started'; at?: TimeInput }
-  | { type: 'participant.joined'; at?: TimeInput; participant: MediaParticipant & { name: string; role: 'host' | 'attendee' } }
+  | {
+      type: 'participant.joined';
+      at?: TimeInput;
+      participant: MediaParticipant & { name: string; role: 'host' | 'attendee' };
+    }
   | { type: 'participant.left'; at?: TimeInput; participant: MediaParticipant }
   | { type: 'session.ended'; at?: TimeInput };
 

@@ -1,4 +1,11 @@
-import type { ChangeDataCenterParams, CreateOrUpdateUserParams, DeleteUserParams, OkAnswer, UserAnswer, UserInfoAnswer } from './types.js';
+import type {
+  ChangeDataCenterParams,
+  CreateOrUpdateUserParams,
+  DeleteUserParams,
+  OkAnswer,
+  UserAnswer,
+  UserInfoAnswer,
+} from './types.js';
 import { toTransport, type Transport, type TransportOptions } from './transport.js';
 
 /** The site's users: §2.17, 2.18, 2.20, 2.21. Token subject `userId`. */

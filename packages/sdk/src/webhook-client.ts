@@ -56,7 +56,9 @@ export class WebhookClient {
    * const { data, lastSeq } = await client.webhooks.events({ after });
    * for (const event of data) handle(event);
    */
-  events(params: { after?: number; limit?: number } = {}): Promise<Omit<Answers['/webhooks/v1/events'], 'data'> & { data: WebhookEvent[] }> {
+  events(
+    params: { after?: number; limit?: number } = {},
+  ): Promise<Omit<Answers['/webhooks/v1/events'], 'data'> & { data: WebhookEvent[] }> {
     return this.#transport.call({ endpoint: '/webhooks/v1/events', subject: 'siteSign', params });
   }
 }

@@ -6,16 +6,45 @@ export const SIGNATURE_HEADER = 'Huiguan-Signature';
 /** Payloads by event type (docs/webhooks.md); times are GMT `yyyy-MM-dd HH:mm:ss`. */
 export interface WebhookPayloads {
   'meeting.started': { confId: number; confNumber: string; userId: string; uuid: string; startTime: string };
-  'meeting.ended': { confId: number; confNumber: string; userId: string; uuid: string; startTime: string; endTime: string; final: boolean };
+  'meeting.ended': {
+    confId: number;
+    confNumber: string;
+    userId: string;
+    uuid: string;
+    startTime: string;
+    endTime: string;
+    final: boolean;
+  };
   'participant.joined': {
-    confId: number; confNumber: string; uuid: string; cuid: string; participantName: string; role: string; deviceType: string; joinTime: string;
+    confId: number;
+    confNumber: string;
+    uuid: string;
+    cuid: string;
+    participantName: string;
+    role: string;
+    deviceType: string;
+    joinTime: string;
   };
   'participant.left': {
-    confId: number; confNumber: string; uuid: string; cuid: string; participantName: string; role: string; deviceType: string;
-    joinTime: string; leaveTime: string;
+    confId: number;
+    confNumber: string;
+    uuid: string;
+    cuid: string;
+    participantName: string;
+    role: string;
+    deviceType: string;
+    joinTime: string;
+    leaveTime: string;
   };
   'recording.completed': {
-    confId: number; confNumber: string; recordId: number; uuid: string; fileType: string; fileSize: number; recordStart: string; recordEnd: string;
+    confId: number;
+    confNumber: string;
+    recordId: number;
+    uuid: string;
+    fileType: string;
+    fileSize: number;
+    recordStart: string;
+    recordEnd: string;
   };
   'registrant.created': { confId: number; confNumber: string; registrantId: string; email: string; status: string };
 }
@@ -70,7 +99,9 @@ export function verifyWebhook(options: VerifyWebhookOptions): WebhookEvent {
   const { t, signatures } = parseSignatureHeader(options.signatureHeader);
   const now = (options.now ?? new Date()).getTime() / 1000;
   if (Math.abs(now - t) > toleranceSeconds) {
-    throw new WebhookVerificationError(`signature timestamp is ${Math.round(now - t)} s from now (tolerance ${toleranceSeconds} s)`);
+    throw new WebhookVerificationError(
+      `signature timestamp is ${Math.round(now - t)} s from now (tolerance ${toleranceSeconds} s)`,
+    );
   }
   const body = typeof options.body === 'string' ? Buffer.from(options.body, 'utf8') : Buffer.from(options.body);
   const expected = createHmac('sha256', secret).update(`${t}.`, 'utf8').update(body).digest();
@@ -103,7 +134,10 @@ export function signWebhook(options: { body: string | Uint8Array; secret: string
   return `t=${options.timestamp},v1=${v1}`;
 }
 
-function parseSignatureHeader(header: string | readonly string[] | null | undefined): { t: number; signatures: Buffer[] } {
+function parseSignatureHeader(header: string | readonly string[] | null | undefined): {
+  t: number;
+  signatures: Buffer[];
+} {
   const text = typeof header === 'string' ? header : header?.join(',');
   if (!text) throw new WebhookVerificationError(`missing ${SIGNATURE_HEADER} header`);
   let t: number | undefined;
@@ -116,8 +150,7 @@ function parseSignatureHeader(header: string | readonly string[] | null | undefi
     if (key === 't' && /^[0-9]{1,12}$/.test(value)) {
       if (t !== undefined) throw new WebhookVerificationError(`${SIGNATURE_HEADER} has more than one timestamp t`);
       t = Number(value);
-    }
-    else if (key === 'v1' && /^[0-9a-fA-F]{64}$/.test(value)) signatures.push(Buffer.from(value, 'hex'));
+    } else if (key === 'v1' && /^[0-9a-fA-F]{64}$/.test(value)) signatures.push(Buffer.from(value, 'hex'));
   }
   if (t === undefined) throw new WebhookVerificationError(`${SIGNATURE_HEADER} has no timestamp t`);
   if (signatures.length === 0) throw new WebhookVerificationError(`${SIGNATURE_HEADER} has no v1 signature`);

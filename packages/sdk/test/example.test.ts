@@ -25,11 +25,21 @@ describe('examples/book-list-cancel.ts', () => {
 
   it('books, lists and cancels against a running server, exiting 0', async () => {
     const { site } = await server.siteClient();
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'packages/sdk/examples/book-list-cancel.ts'], {
-      cwd: root,
-      env: { ...process.env, HUIGUAN_URL: server.url, HUIGUAN_SITE_SIGN: site.site_sign, HUIGUAN_API_KEY: site.api_key, HUIGUAN_USER_ID: 'example-user' },
-      timeout: 30_000,
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'packages/sdk/examples/book-list-cancel.ts'],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          HUIGUAN_URL: server.url,
+          HUIGUAN_SITE_SIGN: site.site_sign,
+          HUIGUAN_API_KEY: site.api_key,
+          HUIGUAN_USER_ID: 'example-user',
+        },
+        timeout: 30_000,
+      },
+    );
     expect(stderr).toBe('');
     const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^booked: confId=(\d+) confNumber=(\d{10}) \S+Z – \S+Z$/);
@@ -37,7 +47,9 @@ describe('examples/book-list-cancel.ts', () => {
     expect(lines[1]).toContain(`/s/${confNumber}/`);
     expect(lines[2]).toContain(`/j/${confNumber}/`);
     expect(lines[3]).toBe('scheduled for example-user: 1');
-    expect(lines[4]).toMatch(new RegExp(`^  ${confNumber}  \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:00 GMT  30 min  SDK example meeting$`));
+    expect(lines[4]).toMatch(
+      new RegExp(`^  ${confNumber}  \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:00 GMT  30 min  SDK example meeting$`),
+    );
     expect(lines[5]).toBe(`cancelled: confId=${confId} confStatus=9`);
 
     // The server agrees: nothing is left scheduled.

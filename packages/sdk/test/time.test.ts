@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, meetingTimes, parseDate, parseDateTime, parseOptionalDateTime } from '../src/index.js';
+import {
+  formatDate,
+  formatDateTime,
+  meetingTimes,
+  parseDate,
+  parseDateTime,
+  parseOptionalDateTime,
+} from '../src/index.js';
 
 describe('time', () => {
   it('formats a Date as the document’s GMT text, dropping milliseconds', () => {

@@ -11,13 +11,33 @@ afterAll(async () => server.close());
 describe('WebhookClient', () => {
   it('registers an endpoint and catches up on events through the feed', async () => {
     const { client } = await server.siteClient();
-    const created = await client.webhooks.createEndpoint({ url: 'https://crm.example.test/hooks', events: 'registrant.created' });
+    const created = await client.webhooks.createEndpoint({
+      url: 'https://crm.example.test/hooks',
+      events: 'registrant.created',
+    });
     expect(created.data.secret).toMatch(/^[0-9a-f]{64}$/);
     expect((await client.webhooks.listEndpoints()).data.map((e) => e.url)).toEqual(['https://crm.example.test/hooks']);
 
-    const meeting = await client.meetings.reserve({ userId: 'u1', userName: 'U', confName: 'feed', startTime: minutesFromNow(60), duration: 30, confParties: 5 });
-    await client.registration.addRegistrant({ userId: 'u1', confId: meeting.data.confId, first_name: 'A', email: 'a@example.com' });
-    await client.registration.addRegistrant({ userId: 'u1', confId: meeting.data.confId, first_name: 'B', email: 'b@example.com' });
+    const meeting = await client.meetings.reserve({
+      userId: 'u1',
+      userName: 'U',
+      confName: 'feed',
+      startTime: minutesFromNow(60),
+      duration: 30,
+      confParties: 5,
+    });
+    await client.registration.addRegistrant({
+      userId: 'u1',
+      confId: meeting.data.confId,
+      first_name: 'A',
+      email: 'a@example.com',
+    });
+    await client.registration.addRegistrant({
+      userId: 'u1',
+      confId: meeting.data.confId,
+      first_name: 'B',
+      email: 'b@example.com',
+    });
     const all = await client.webhooks.events();
     expect(all.lastSeq).toBe(2);
     expect(all.data.map((e) => e.type)).toEqual(['registrant.created', 'registrant.created']);

@@ -9,7 +9,16 @@ const body = JSON.stringify({
   type: 'participant.joined',
   time: '2026-06-01 08:00:00',
   siteSign: 'acme',
-  data: { confId: 7, confNumber: '1234567890', uuid: 'u', cuid: 'c1', participantName: '小明', role: 'attendee', deviceType: 'pc', joinTime: '2026-06-01 08:00:00' },
+  data: {
+    confId: 7,
+    confNumber: '1234567890',
+    uuid: 'u',
+    cuid: 'c1',
+    participantName: '小明',
+    role: 'attendee',
+    deviceType: 'pc',
+    joinTime: '2026-06-01 08:00:00',
+  },
 });
 const t = 1780300800;
 const now = new Date(t * 1000);
@@ -32,8 +41,12 @@ describe('verifyWebhook', () => {
     expect(verifyWebhook({ body: new TextEncoder().encode(body), signatureHeader: header, secret, now }).seq).toBe(42);
     expect(signWebhook({ body, secret, timestamp: t })).toBe(header);
     // Within the tolerance on either side.
-    expect(verifyWebhook({ body, signatureHeader: header, secret, now: new Date((t + 299) * 1000) }).id).toBe('01J00000000000000000000000');
-    expect(verifyWebhook({ body, signatureHeader: header, secret, now: new Date((t - 299) * 1000) }).id).toBe('01J00000000000000000000000');
+    expect(verifyWebhook({ body, signatureHeader: header, secret, now: new Date((t + 299) * 1000) }).id).toBe(
+      '01J00000000000000000000000',
+    );
+    expect(verifyWebhook({ body, signatureHeader: header, secret, now: new Date((t - 299) * 1000) }).id).toBe(
+      '01J00000000000000000000000',
+    );
   });
 
   it('refuses a tampered body, a tampered or foreign signature and a re-dated header', () => {
@@ -48,7 +61,10 @@ describe('verifyWebhook', () => {
   it('refuses a stale or future delivery (tolerance 300 s by default, configurable)', () => {
     refused({ body, signatureHeader: header, secret, now: new Date((t + 301) * 1000) }, 'tolerance 300 s');
     refused({ body, signatureHeader: header, secret, now: new Date((t - 301) * 1000) }, 'tolerance 300 s');
-    refused({ body, signatureHeader: header, secret, now: new Date((t + 61) * 1000), toleranceSeconds: 60 }, 'tolerance 60 s');
+    refused(
+      { body, signatureHeader: header, secret, now: new Date((t + 61) * 1000), toleranceSeconds: 60 },
+      'tolerance 60 s',
+    );
   });
 
   it('refuses a missing or malformed header', () => {
@@ -67,7 +83,13 @@ describe('verifyWebhook', () => {
 
   it('refuses a correctly signed body that is not an event', () => {
     const notJson = 'hello';
-    refused({ body: notJson, signatureHeader: signWebhook({ body: notJson, secret, timestamp: t }), secret, now }, 'not JSON');
-    refused({ body: '[1]', signatureHeader: signWebhook({ body: '[1]', secret, timestamp: t }), secret, now }, 'not an event');
+    refused(
+      { body: notJson, signatureHeader: signWebhook({ body: notJson, secret, timestamp: t }), secret, now },
+      'not JSON',
+    );
+    refused(
+      { body: '[1]', signatureHeader: signWebhook({ body: '[1]', secret, timestamp: t }), secret, now },
+      'not an event',
+    );
   });
 });

@@ -5,14 +5,18 @@
   'use strict';
   // Path → the parameter that signs its token, from the document (`x-token-subject`).
   var SUBJECTS = {};
-  fetch('/openapi.json').then(function (res) { return res.json(); }).then(function (doc) {
-    Object.keys(doc.paths).forEach(function (path) {
-      var item = doc.paths[path];
-      Object.keys(item).forEach(function (method) {
-        if (item[method]['x-token-subject']) SUBJECTS[path] = item[method]['x-token-subject'];
+  fetch('/openapi.json')
+    .then(function (res) {
+      return res.json();
+    })
+    .then(function (doc) {
+      Object.keys(doc.paths).forEach(function (path) {
+        var item = doc.paths[path];
+        Object.keys(item).forEach(function (method) {
+          if (item[method]['x-token-subject']) SUBJECTS[path] = item[method]['x-token-subject'];
+        });
       });
     });
-  });
 
   function md5(text) {
     var bytes = new TextEncoder().encode(text);
@@ -24,27 +28,52 @@
     var S = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
     var K = [];
     for (i = 0; i < 64; i++) K[i] = Math.floor(Math.abs(Math.sin(i + 1)) * 4294967296) | 0;
-    var a0 = 0x67452301, b0 = 0xefcdab89 | 0, c0 = 0x98badcfe | 0, d0 = 0x10325476;
+    var a0 = 0x67452301,
+      b0 = 0xefcdab89 | 0,
+      c0 = 0x98badcfe | 0,
+      d0 = 0x10325476;
     for (var block = 0; block < words.length; block += 16) {
-      var a = a0, b = b0, c = c0, d = d0;
+      var a = a0,
+        b = b0,
+        c = c0,
+        d = d0;
       for (i = 0; i < 64; i++) {
-        var f, g, round = i >> 4;
-        if (round === 0) { f = (b & c) | (~b & d); g = i; }
-        else if (round === 1) { f = (d & b) | (~d & c); g = (5 * i + 1) % 16; }
-        else if (round === 2) { f = b ^ c ^ d; g = (3 * i + 5) % 16; }
-        else { f = c ^ (b | ~d); g = (7 * i) % 16; }
+        var f,
+          g,
+          round = i >> 4;
+        if (round === 0) {
+          f = (b & c) | (~b & d);
+          g = i;
+        } else if (round === 1) {
+          f = (d & b) | (~d & c);
+          g = (5 * i + 1) % 16;
+        } else if (round === 2) {
+          f = b ^ c ^ d;
+          g = (3 * i + 5) % 16;
+        } else {
+          f = c ^ (b | ~d);
+          g = (7 * i) % 16;
+        }
         var shift = S[round * 4 + (i % 4)];
         var sum = (a + f + K[i] + words[block + g]) | 0;
-        a = d; d = c; c = b;
+        a = d;
+        d = c;
+        c = b;
         b = (b + ((sum << shift) | (sum >>> (32 - shift)))) | 0;
       }
-      a0 = (a0 + a) | 0; b0 = (b0 + b) | 0; c0 = (c0 + c) | 0; d0 = (d0 + d) | 0;
+      a0 = (a0 + a) | 0;
+      b0 = (b0 + b) | 0;
+      c0 = (c0 + c) | 0;
+      d0 = (d0 + d) | 0;
     }
-    return [a0, b0, c0, d0].map(function (w) {
-      var hex = '';
-      for (var j = 0; j < 4; j++) hex += ((w >>> (j * 8)) & 0xff).toString(16).padStart(2, '0');
-      return hex;
-    }).join('').toUpperCase();
+    return [a0, b0, c0, d0]
+      .map(function (w) {
+        var hex = '';
+        for (var j = 0; j < 4; j++) hex += ((w >>> (j * 8)) & 0xff).toString(16).padStart(2, '0');
+        return hex;
+      })
+      .join('')
+      .toUpperCase();
   }
   window.huiguanMd5 = md5;
 
@@ -62,14 +91,25 @@
     url.searchParams.delete('token');
     var timeStamp = String(Date.now());
     var type = header(req, 'content-type');
-    var form = null, json = null;
-    if (typeof req.body === 'string' && type.indexOf('application/x-www-form-urlencoded') >= 0) form = new URLSearchParams(req.body);
+    var form = null,
+      json = null;
+    if (typeof req.body === 'string' && type.indexOf('application/x-www-form-urlencoded') >= 0)
+      form = new URLSearchParams(req.body);
     else if (typeof req.body === 'string' && type.indexOf('application/json') >= 0) json = JSON.parse(req.body || '{}');
     var value = form ? form.get(subject) : json ? json[subject] : url.searchParams.get(subject);
     var token = md5(String(value == null ? '' : value) + '|' + apiKey + '|' + timeStamp);
-    if (form) { form.set('timeStamp', timeStamp); form.set('token', token); req.body = form.toString(); }
-    else if (json) { json.timeStamp = timeStamp; json.token = token; req.body = JSON.stringify(json); }
-    else { url.searchParams.set('timeStamp', timeStamp); url.searchParams.set('token', token); }
+    if (form) {
+      form.set('timeStamp', timeStamp);
+      form.set('token', token);
+      req.body = form.toString();
+    } else if (json) {
+      json.timeStamp = timeStamp;
+      json.token = token;
+      req.body = JSON.stringify(json);
+    } else {
+      url.searchParams.set('timeStamp', timeStamp);
+      url.searchParams.set('token', token);
+    }
     req.url = url.toString();
     return req;
   };

@@ -99,11 +99,27 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addCheckConstraint('meetings_window_check', sql`window_start <= start_time and start_time < window_end`)
     .execute();
   // Lists: a user's or a site's meetings in one state, in start order.
-  await db.schema.createIndex('meetings_user_list').on('meetings').columns(['user_pk', 'conf_status', 'conf_del_flag', 'start_time', 'id']).execute();
-  await db.schema.createIndex('meetings_site_list').on('meetings').columns(['site_id', 'conf_status', 'conf_del_flag', 'start_time', 'id']).execute();
+  await db.schema
+    .createIndex('meetings_user_list')
+    .on('meetings')
+    .columns(['user_pk', 'conf_status', 'conf_del_flag', 'start_time', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('meetings_site_list')
+    .on('meetings')
+    .columns(['site_id', 'conf_status', 'conf_del_flag', 'start_time', 'id'])
+    .execute();
   // Overlap: meetings of a site or a user in one state whose window starts in a bounded range.
-  await db.schema.createIndex('meetings_site_window').on('meetings').columns(['site_id', 'conf_status', 'window_start']).execute();
-  await db.schema.createIndex('meetings_user_window').on('meetings').columns(['user_pk', 'conf_status', 'window_start']).execute();
+  await db.schema
+    .createIndex('meetings_site_window')
+    .on('meetings')
+    .columns(['site_id', 'conf_status', 'window_start'])
+    .execute();
+  await db.schema
+    .createIndex('meetings_user_window')
+    .on('meetings')
+    .columns(['user_pk', 'conf_status', 'window_start'])
+    .execute();
   await db.schema.createIndex('meetings_room_window').on('meetings').columns(['room_id', 'window_start']).execute();
   // The sweeper: scheduled meetings whose window has passed.
   await db.schema.createIndex('meetings_status_end').on('meetings').columns(['conf_status', 'window_end']).execute();

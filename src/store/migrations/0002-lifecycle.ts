@@ -58,10 +58,22 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('left_at', 'bigint')
     .addColumn('last_seen_at', 'bigint')
     .execute();
-  await db.schema.createIndex('participations_session_open').on('participations').columns(['session_id', 'left_at']).execute();
-  await db.schema.createIndex('participations_meeting_join').on('participations').columns(['meeting_id', 'joined_at', 'id']).execute();
+  await db.schema
+    .createIndex('participations_session_open')
+    .on('participations')
+    .columns(['session_id', 'left_at'])
+    .execute();
+  await db.schema
+    .createIndex('participations_meeting_join')
+    .on('participations')
+    .columns(['meeting_id', 'joined_at', 'id'])
+    .execute();
   // Statistics: a site's participations by join time.
-  await db.schema.createIndex('participations_site_join').on('participations').columns(['site_id', 'joined_at']).execute();
+  await db.schema
+    .createIndex('participations_site_join')
+    .on('participations')
+    .columns(['site_id', 'joined_at'])
+    .execute();
   // The sweeper: open web participations whose heartbeat stopped.
   await db.schema
     .createIndex('participations_heartbeat')

@@ -2,7 +2,10 @@ import { sql, type Kysely } from 'kysely';
 import { idColumn, idType } from '../dialect.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('meetings').addColumn('rc_port', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('meetings')
+    .addColumn('rc_port', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
 
   await db.schema
     .createTable('registration_settings')
@@ -12,8 +15,24 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
 
-  const text = ['first_name', 'last_name', 'address', 'city', 'state', 'zip', 'country', 'phone', 'comments', 'industry',
-    'job_title', 'no_of_employees', 'org', 'language', 'purchasing_time_frame', 'role_in_purchase_process'];
+  const text = [
+    'first_name',
+    'last_name',
+    'address',
+    'city',
+    'state',
+    'zip',
+    'country',
+    'phone',
+    'comments',
+    'industry',
+    'job_title',
+    'no_of_employees',
+    'org',
+    'language',
+    'purchasing_time_frame',
+    'role_in_purchase_process',
+  ];
   let registrants = db.schema
     .createTable('registrants')
     .addColumn('id', idType(db), idColumn(db))
@@ -23,7 +42,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('tk', 'varchar(128)', (c) => c.notNull().unique())
     .addColumn('email', 'varchar(320)', (c) => c.notNull())
     .addColumn('email_key', 'varchar(320)', (c) => c.notNull());
-  for (const column of text) registrants = registrants.addColumn(column, 'varchar(512)', (c) => c.notNull().defaultTo(''));
+  for (const column of text)
+    registrants = registrants.addColumn(column, 'varchar(512)', (c) => c.notNull().defaultTo(''));
   await registrants
     .addColumn('custom_questions', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('status', 'varchar(16)', (c) => c.notNull())
@@ -31,8 +51,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addCheckConstraint('registrants_status_check', sql`status in ('approved', 'pending', 'denied')`)
     .execute();
-  await db.schema.createIndex('registrants_meeting_email').on('registrants').columns(['meeting_id', 'email_key']).unique().execute();
-  await db.schema.createIndex('registrants_meeting_status').on('registrants').columns(['meeting_id', 'status', 'created_at']).execute();
+  await db.schema
+    .createIndex('registrants_meeting_email')
+    .on('registrants')
+    .columns(['meeting_id', 'email_key'])
+    .unique()
+    .execute();
+  await db.schema
+    .createIndex('registrants_meeting_status')
+    .on('registrants')
+    .columns(['meeting_id', 'status', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('usage_daily')
@@ -48,6 +77,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['usage_daily', 'registrants', 'registration_settings']) await db.schema.dropTable(table).execute();
+  for (const table of ['usage_daily', 'registrants', 'registration_settings'])
+    await db.schema.dropTable(table).execute();
   await db.schema.alterTable('meetings').dropColumn('rc_port').execute();
 }

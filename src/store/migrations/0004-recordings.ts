@@ -18,5 +18,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addCheckConstraint('recordings_file_type_check', sql`file_type in ('MP4', 'M4A')`)
     .addCheckConstraint('recordings_times_check', sql`record_end >= record_start`)
     .execute();
-  await db.schema.createIndex('recordings_meeting_start').on('recordings').columns(['meeting_id', 'record_start']).execute();
+  await db.schema
+    .createIndex('recordings_meeting_start')
+    .on('recordings')
+    .columns(['meeting_id', 'record_start'])
+    .execute();
 }

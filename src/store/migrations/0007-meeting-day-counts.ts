@@ -37,7 +37,8 @@ export async function down(db: Kysely<any>): Promise<void> {
 
 /** Row triggers: SQLite has one writer at a time, so the order the counters are touched in is moot. */
 async function sqliteTriggers(db: Kysely<any>): Promise<void> {
-  const add = (row: 'new' | 'old') => sql.raw(`
+  const add = (row: 'new' | 'old') =>
+    sql.raw(`
     insert into meeting_day_counts (site_id, conf_status, day, n)
     select ${row}.site_id, ${row}.conf_status, ${row}.start_time / 86400000, ${row === 'new' ? 1 : -1} where ${row}.conf_del_flag = 1
     on conflict (site_id, conf_status, day) do update set n = n + excluded.n;`);
@@ -61,7 +62,9 @@ async function postgresTriggers(db: Kysely<any>): Promise<void> {
     select site_id, conf_status, day, sum(d) from (${source}) changes
     group by site_id, conf_status, day having sum(d) <> 0 order by site_id, conf_status, day
     on conflict (site_id, conf_status, day) do update set n = c.n + excluded.n;`;
-  await sql.raw(`
+  await sql
+    .raw(
+      `
     create function meeting_day_counts_apply() returns trigger language plpgsql as $$
     begin
       if tg_op = 'INSERT' then ${apply(rows('new_rows', 1))}
@@ -69,9 +72,15 @@ async function postgresTriggers(db: Kysely<any>): Promise<void> {
       else ${apply(`${rows('new_rows', 1)} union all ${rows('old_rows', -1)}`)}
       end if;
       return null;
-    end $$`).execute(db);
+    end $$`,
+    )
+    .execute(db);
   const trigger = (event: string, tables: string) =>
-    sql.raw(`create trigger meeting_day_counts_${event} after ${event} on meetings referencing ${tables} for each statement execute function meeting_day_counts_apply()`).execute(db);
+    sql
+      .raw(
+        `create trigger meeting_day_counts_${event} after ${event} on meetings referencing ${tables} for each statement execute function meeting_day_counts_apply()`,
+      )
+      .execute(db);
   await trigger('insert', 'new table as new_rows');
   await trigger('update', 'old table as old_rows new table as new_rows');
   await trigger('delete', 'old table as old_rows');

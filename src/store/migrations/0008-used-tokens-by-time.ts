@@ -17,7 +17,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('used_tokens_by_time_pk', ['time_stamp', 'token'])
     .$call(withoutRowid(db))
     .execute();
-  await sql`insert into used_tokens_by_time (time_stamp, token, site_id) select expires_at - 300000, token, site_id from used_tokens`.execute(db);
+  await sql`insert into used_tokens_by_time (time_stamp, token, site_id) select expires_at - 300000, token, site_id from used_tokens`.execute(
+    db,
+  );
   await db.schema.dropTable('used_tokens').execute();
   await db.schema.alterTable('used_tokens_by_time').renameTo('used_tokens').execute();
 }
@@ -29,7 +31,9 @@ export async function down(db: Kysely<any>): Promise<void> {
     .addColumn('site_id', 'bigint', (c) => c.notNull())
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .execute();
-  await sql`insert into used_tokens_by_token (token, site_id, expires_at) select token, site_id, time_stamp + 300000 from used_tokens`.execute(db);
+  await sql`insert into used_tokens_by_token (token, site_id, expires_at) select token, site_id, time_stamp + 300000 from used_tokens`.execute(
+    db,
+  );
   await db.schema.dropTable('used_tokens').execute();
   await db.schema.alterTable('used_tokens_by_token').renameTo('used_tokens').execute();
   await db.schema.createIndex('used_tokens_expires').on('used_tokens').column('expires_at').execute();

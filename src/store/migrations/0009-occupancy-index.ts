@@ -15,6 +15,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.createIndex('meetings_site_window').on('meetings').columns(['site_id', 'conf_status', 'window_start']).execute();
+  await db.schema
+    .createIndex('meetings_site_window')
+    .on('meetings')
+    .columns(['site_id', 'conf_status', 'window_start'])
+    .execute();
   await db.schema.dropIndex('meetings_site_occupancy').execute();
 }

@@ -20,15 +20,30 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('kind', 'varchar(16)', (c) => c.notNull())
     .addColumn('at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('entry_failures_meeting_client').on('entry_failures').columns(['meeting_id', 'client', 'at']).execute();
+  await db.schema
+    .createIndex('entry_failures_meeting_client')
+    .on('entry_failures')
+    .columns(['meeting_id', 'client', 'at'])
+    .execute();
   await db.schema.createIndex('entry_failures_meeting').on('entry_failures').columns(['meeting_id', 'at']).execute();
-  await db.schema.createIndex('entry_failures_host').on('entry_failures').columns(['host_user_pk', 'kind', 'at']).execute();
+  await db.schema
+    .createIndex('entry_failures_host')
+    .on('entry_failures')
+    .columns(['host_user_pk', 'kind', 'at'])
+    .execute();
   await db.schema.createIndex('entry_failures_at').on('entry_failures').column('at').execute();
 
-  await db.schema.alterTable('tickets').addColumn('client', 'varchar(64)', (c) => c.notNull().defaultTo('')).execute();
+  await db.schema
+    .alterTable('tickets')
+    .addColumn('client', 'varchar(64)', (c) => c.notNull().defaultTo(''))
+    .execute();
   await db.schema.alterTable('tickets').addColumn('password_tag', 'varchar(64)').execute();
   // SQLite does not enforce a varchar's length.
-  if (isPostgres(db)) await db.schema.alterTable('tickets').alterColumn('name', (c) => c.setDataType('varchar(200)')).execute();
+  if (isPostgres(db))
+    await db.schema
+      .alterTable('tickets')
+      .alterColumn('name', (c) => c.setDataType('varchar(200)'))
+      .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

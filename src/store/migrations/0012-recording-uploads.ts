@@ -22,7 +22,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('file_size', 'bigint')
     .addColumn('duration_ms', 'bigint')
     .execute();
-  await db.schema.createIndex('recording_uploads_meeting').on('recording_uploads').columns(['meeting_id', 'record_id']).execute();
+  await db.schema
+    .createIndex('recording_uploads_meeting')
+    .on('recording_uploads')
+    .columns(['meeting_id', 'record_id'])
+    .execute();
   await db.schema.createIndex('recording_uploads_updated').on('recording_uploads').column('updated_at').execute();
 }
 

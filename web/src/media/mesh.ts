@@ -12,7 +12,11 @@ interface SignalData {
 }
 
 /** The camera as taken: 640×360 at 15 frames per second is plenty for a tile in a grid. */
-const CAMERA: MediaTrackConstraints = { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 15, max: 24 } };
+const CAMERA: MediaTrackConstraints = {
+  width: { ideal: 640 },
+  height: { ideal: 360 },
+  frameRate: { ideal: 15, max: 24 },
+};
 const CAMERA_BITRATE = 600_000;
 /** Beyond this many peers each copy of the camera is sent at half the size and {@link CROWDED_BITRATE}. */
 const CROWDED_PEERS = 3;
@@ -111,7 +115,9 @@ class Peer {
 
   replaceTrack(old: MediaStreamTrack | undefined, next: MediaStreamTrack): void {
     if (!this.attached) return;
-    const sender = this.pc.getSenders().find((s) => s.track === old || (old === undefined && s.track?.kind === next.kind));
+    const sender = this.pc
+      .getSenders()
+      .find((s) => s.track === old || (old === undefined && s.track?.kind === next.kind));
     if (sender) void sender.replaceTrack(next);
     else if (this.session.localCamera) this.pc.addTrack(next, this.session.localCamera);
   }
@@ -197,7 +203,11 @@ export class MeshSession implements MediaSession {
 
   /** Camera and microphone, or whichever of them there is, or nothing (the page then only receives). */
   private async capture(constraints: MediaStreamConstraints): Promise<MediaStream | null> {
-    const attempts: MediaStreamConstraints[] = [constraints, { audio: constraints.audio }, { video: constraints.video }];
+    const attempts: MediaStreamConstraints[] = [
+      constraints,
+      { audio: constraints.audio },
+      { video: constraints.video },
+    ];
     for (const attempt of attempts) {
       if (!attempt.audio && !attempt.video) continue;
       try {
@@ -283,14 +293,25 @@ export class MeshSession implements MediaSession {
       return true;
     }
     const data = (message.data ?? {}) as SignalData;
-    const queue = (this.queues.get(from) ?? Promise.resolve()).then(() => peer.receive(data)).catch((err: unknown) => console.warn('signal failed', err));
+    const queue = (this.queues.get(from) ?? Promise.resolve())
+      .then(() => peer.receive(data))
+      .catch((err: unknown) => console.warn('signal failed', err));
     this.queues.set(from, queue);
     return true;
   }
 
   participants(): ParticipantMedia[] {
-    const self: ParticipantMedia = { id: this.options.selfId, local: true, camera: this.localCamera, screen: this.localScreen, state: { ...this.state } };
-    return [self, ...[...this.peers.values()].map((p) => ({ id: p.id, local: false, ...p.streams(), state: { ...p.state } }))];
+    const self: ParticipantMedia = {
+      id: this.options.selfId,
+      local: true,
+      camera: this.localCamera,
+      screen: this.localScreen,
+      state: { ...this.state },
+    };
+    return [
+      self,
+      ...[...this.peers.values()].map((p) => ({ id: p.id, local: false, ...p.streams(), state: { ...p.state } })),
+    ];
   }
 
   setMicrophone(on: boolean): void {
@@ -351,7 +372,9 @@ export class MeshSession implements MediaSession {
 
   async selectDevice(kind: 'audioinput' | 'videoinput', deviceId: string): Promise<void> {
     const audio = kind === 'audioinput';
-    const fresh = await navigator.mediaDevices.getUserMedia(audio ? { audio: { deviceId: { exact: deviceId } } } : { video: { ...CAMERA, deviceId: { exact: deviceId } } });
+    const fresh = await navigator.mediaDevices.getUserMedia(
+      audio ? { audio: { deviceId: { exact: deviceId } } } : { video: { ...CAMERA, deviceId: { exact: deviceId } } },
+    );
     const next = fresh.getTracks()[0]!;
     if (!this.localCamera) this.localCamera = new MediaStream();
     const old = audio ? this.localCamera.getAudioTracks()[0] : this.localCamera.getVideoTracks()[0];

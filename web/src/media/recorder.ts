@@ -69,7 +69,10 @@ export class CloudRecorder {
     await this.audio.resume();
     this.draw();
     this.timer = window.setInterval(() => this.draw(), 1000 / FPS);
-    const stream = new MediaStream([...this.canvas.captureStream(FPS).getVideoTracks(), ...this.mix.stream.getAudioTracks()]);
+    const stream = new MediaStream([
+      ...this.canvas.captureStream(FPS).getVideoTracks(),
+      ...this.mix.stream.getAudioTracks(),
+    ]);
     const recorder = new MediaRecorder(stream, { mimeType: format.mimeType, videoBitsPerSecond: 1_500_000 });
     recorder.ondataavailable = (e) => {
       if (e.data.size === 0) return;
@@ -94,7 +97,10 @@ export class CloudRecorder {
     try {
       await this.uploads;
       if (this.failure) throw this.failure;
-      const finished = await this.call(`/web/v1/recordings/${this.uploadId}/finish`, { method: 'POST', json: { chunks: this.index } });
+      const finished = await this.call(`/web/v1/recordings/${this.uploadId}/finish`, {
+        method: 'POST',
+        json: { chunks: this.index },
+      });
       const { recordId } = (await finished.json()) as { recordId: number };
       this.set('saved', String(recordId));
       return recordId;
@@ -109,7 +115,11 @@ export class CloudRecorder {
     if (this.failure) return;
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.call(`/web/v1/recordings/${this.uploadId}/chunks/${index}`, { method: 'PUT', body: chunk, type: chunk.type.split(';')[0] || 'application/octet-stream' });
+        await this.call(`/web/v1/recordings/${this.uploadId}/chunks/${index}`, {
+          method: 'PUT',
+          body: chunk,
+          type: chunk.type.split(';')[0] || 'application/octet-stream',
+        });
         return;
       } catch (err) {
         if (err instanceof Refused && err.status < 500 && err.status !== 429) {
@@ -121,11 +131,19 @@ export class CloudRecorder {
     }
   }
 
-  private async call(path: string, init: { method: string; json?: unknown; body?: Blob; type?: string }): Promise<Response> {
+  private async call(
+    path: string,
+    init: { method: string; json?: unknown; body?: Blob; type?: string },
+  ): Promise<Response> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.options.ticket}` };
     if (init.json !== undefined) headers['content-type'] = 'application/json';
     if (init.type) headers['content-type'] = init.type;
-    const res = await fetch(path, { method: init.method, headers, body: init.json !== undefined ? JSON.stringify(init.json) : (init.body ?? null), cache: 'no-store' });
+    const res = await fetch(path, {
+      method: init.method,
+      headers,
+      body: init.json !== undefined ? JSON.stringify(init.json) : (init.body ?? null),
+      cache: 'no-store',
+    });
     if (!res.ok) throw new Refused(res.status, await res.text().catch(() => ''));
     return res;
   }

@@ -11,7 +11,10 @@ const HOLD_MS = 1500;
 
 export class SpeakerDetector {
   private readonly context = new AudioContext();
-  private readonly meters = new Map<string, { trackId: string; source: MediaStreamAudioSourceNode; analyser: AnalyserNode }>();
+  private readonly meters = new Map<
+    string,
+    { trackId: string; source: MediaStreamAudioSourceNode; analyser: AnalyserNode }
+  >();
   private readonly samples = new Float32Array(1024);
   private timer: number;
   private current: string | null = null;
