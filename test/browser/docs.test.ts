@@ -48,7 +48,8 @@ describe.skipIf(!haveChromium)('/docs, the interactive reference', () => {
     await field('userName').fill('Docs User');
     await field('siteSign').fill('docs-site');
     // Swagger UI pre-fills optional fields with sample values; these must be real ones.
-    await field('isNeedCreate').fill('true');
+    // An enumeration: Swagger UI shows a choice.
+    await operation.locator('tr[data-property-name="isNeedCreate"] select').first().selectOption('true');
     await field('phone').fill('13000009999');
     await operation.locator('button.execute').click();
     // The server's answer (not the documented example shown above it).
