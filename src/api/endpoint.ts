@@ -99,6 +99,7 @@ export function defineEndpoint<S extends TObject, R extends TSchema>(
 ): void {
   const url = def.url ?? `${API_PREFIX}${def.name}`;
   tokenSubjects.set(url, def.subject);
+  endpointSchemas.set(def.url ?? def.name, { section: def.section, summary: def.summary, params: def.params });
   const route = {
     method: ['GET', 'POST'],
     schema: {
@@ -128,6 +129,13 @@ export function defineEndpoint<S extends TObject, R extends TSchema>(
   // same names; no v1 document is known, so v1 answers exactly as v2 (docs/decisions.md).
   if (def.url === undefined) app.route({ ...route, url: `${V1_ALIAS_PREFIX}${def.name}` });
 }
+
+/**
+ * Each endpoint's parameter schema (authentication parameters included), section and summary, by the key of its
+ * answer in `contract/answers.ts`: the name under /openapi/v2/, the path elsewhere. Kept by {@link defineEndpoint}
+ * for the SDK's generated parameter types (`scripts/sdk-contract.ts`).
+ */
+export const endpointSchemas = new Map<string, { section: string; summary: string; params: TObject }>();
 
 /** Where the API's endpoints live. */
 export const API_PREFIX = '/openapi/v2/';
