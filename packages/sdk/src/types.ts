@@ -1,7 +1,11 @@
 /**
  * Parameters and answers of the API, named as the document names them (they are the wire names).
- * Answers are the server's JSON as it is: times stay the document's GMT text (`yyyy-MM-dd HH:mm:ss`),
- * so nothing is lost; `time.ts` turns them into `Date`s where wanted.
+ *
+ * Parameters are the server's own (`WireParams`, generated from the route schemas), with the SDK's conveniences:
+ * a GMT time may be a `Date`, and `isNeedCreate` a boolean or number (`contract-check.ts` holds each endpoint's
+ * parameters to the server's, so that drift fails the compiler). Answers are the server's JSON as it is: times
+ * stay the document's GMT text (`yyyy-MM-dd HH:mm:ss`), so nothing is lost; `time.ts` turns them into `Date`s
+ * where wanted.
  */
 import type {
   Answers,
@@ -10,14 +14,23 @@ import type {
   LogRowShape,
   RegistrantShape,
   SiteListItemShape,
+  WireParams,
 } from './contract.generated.js';
 import type { TimeInput } from './time.js';
 import type { Envelope } from './transport.js';
 
-export type { Answers, Envelope, TimeInput };
+export type { Answers, Envelope, TimeInput, WireParams };
 
 /** A 0/1 switch. */
 export type Flag = 0 | 1;
+
+/**
+ * Endpoint `E`'s parameters as the server validates them, its GMT times `T` also given as `Date`s (the transport
+ * formats them). Required and optional as the server has them.
+ */
+type WithTimes<E extends keyof WireParams, T extends keyof WireParams[E]> = Omit<WireParams[E], T> & {
+  [P in keyof Pick<WireParams[E], T>]: TimeInput;
+};
 
 /** An answer that carries nothing but `status` 100 and `message`. */
 export type OkAnswer = Envelope;
@@ -25,18 +38,11 @@ export type OkAnswer = Envelope;
 // ─── Users (2.17, 2.18, 2.20, 2.21) ─────────────────────────────────────────────────────────────
 
 /** §2.17 createOrUpdateUser. */
-export interface CreateOrUpdateUserParams {
-  /** The user's id in your system, at most 32 characters. */
-  userId: string;
-  userName: string;
-  phone?: string;
-  /** Login name, shown as the watermark. */
-  loginName?: string;
-  /** Custom streaming allowed (within the site's quota, else 205). */
-  enableTuiliu?: Flag;
-  /** Cloud recording allowed. */
-  enableCloudRecord?: Flag;
-  /** `true`/1: create (an existing user is updated); `false`/2/0: update only (101 when missing). Omitted: either. */
+export interface CreateOrUpdateUserParams extends Omit<WireParams['createOrUpdateUser'], 'isNeedCreate'> {
+  /**
+   * `true`/1: create (an existing user is updated); `false`/2/0: update only (101 when missing). Omitted: either.
+   * Sent as its text, which is one of the server's words (`"true"`, `"1"`, …).
+   */
   isNeedCreate?: boolean | 0 | 1 | 2;
 }
 
@@ -45,22 +51,11 @@ export type UserData = Answers['createOrUpdateUser']['data'];
 
 export type UserAnswer = Answers['createOrUpdateUser'];
 
-/** §2.18 changeUserIdDataCenter. */
-export interface ChangeDataCenterParams {
-  userId: string;
-  /** Required by the document; it does not rename the user. */
-  userName: string;
-  loginName?: string;
-  /** One of the site's regions. */
-  region: string;
-}
+/** §2.18 changeUserIdDataCenter; `userName` is required by the document and does not rename the user. */
+export type ChangeDataCenterParams = WireParams['changeUserIdDataCenter'];
 
-/** §2.20 delUserByUserId. */
-export interface DeleteUserParams {
-  userId: string;
-  /** 1: delete even with scheduled meetings (they are cancelled). Default 0. A live meeting always refuses (708). */
-  isForceDel?: Flag;
-}
+/** §2.20 delUserByUserId. A live meeting always refuses (708). */
+export type DeleteUserParams = WireParams['delUserByUserId'];
 
 /** §2.21 getUserByUserId's `userInfo`; `userId`, `loginName` and `region` are this server's additions. */
 export type UserInfo = Answers['getUserByUserId']['userInfo'];
@@ -74,64 +69,28 @@ export type UserInfoAnswer = Answers['getUserByUserId'];
 export const ConfStatus = { scheduled: 0, live: 2, ended: 3, cancelled: 9 } as const;
 export type ConfStatus = (typeof ConfStatus)[keyof typeof ConfStatus];
 
-/** Options shared by 2.1, 2.2 and 2.12. */
-export interface MeetingOptions {
-  /** Login name, shown as the watermark; becomes the user's login name. */
-  loginName?: string;
-  /** Simultaneous interpretation: 1 on, anything else off. */
-  interpretation?: number;
-  /** Automatic streaming channel (1); this server has none and answers 103. */
-  isTuiliu?: Flag;
-  /** 1: custom streaming with `streamUrl`, `streamKey`, `watchUrl` (needs the user's `enableTuiliu`). */
-  streamDiy?: Flag;
-  streamUrl?: string;
-  streamKey?: string;
-  watchUrl?: string;
-  /** 0 default, 1 phone only, 2 VoIP only, 3 both. */
-  audio?: 0 | 1 | 2 | 3;
-  /** 0 default, 1 on, 2 off. */
-  waitingRoom?: 0 | 1 | 2;
-}
+/**
+ * Options shared by 2.1, 2.2 and 2.12 (as 2.1 takes them). `isTuiliu` 1 asks for an automatic streaming channel,
+ * which this server has not (103); `streamDiy` 1 needs the user's `enableTuiliu`.
+ */
+export type MeetingOptions = Pick<
+  WireParams['confReservation'],
+  | 'loginName'
+  | 'interpretation'
+  | 'isTuiliu'
+  | 'streamDiy'
+  | 'streamUrl'
+  | 'streamKey'
+  | 'watchUrl'
+  | 'audio'
+  | 'waitingRoom'
+>;
 
-/** §2.1 confReservation. */
-export interface ReserveParams extends MeetingOptions {
-  userId: string;
-  /** Stored on the userId's first call; later names do not change it. */
-  userName: string;
-  phone?: string;
-  /** None of `\ / : * ? ？ " < > |` or a newline. */
-  confName: string;
-  /** At most 16 letters or digits; empty or omitted for none. */
-  confPassword?: string;
-  /** GMT; required unless `isInstantMeeting` is 1. A `Date` is formatted for you. */
-  startTime?: TimeInput;
-  /** Minutes. */
-  duration: number;
-  /** Concurrent parties. */
-  confParties: number;
-  /** Participants may join before the host. Default 0. */
-  optionJbh?: Flag;
-  optionVideoHost?: Flag;
-  optionVideoParticipants?: Flag;
-  /** Minutes the meeting may open early. Default 0. */
-  beforeTime?: number;
-  /** 1: the meeting starts now. Default 0. */
-  isInstantMeeting?: Flag;
-  /** 1: gives the user streaming permission for good. */
-  live?: Flag;
-  /** 1: only registrants may join. */
-  registrationType?: Flag;
-  /** `y`: a larger pool room may be used. */
-  upCompatible?: 'y' | 'n';
-}
+/** §2.1 confReservation; `startTime` may be a `Date`. */
+export type ReserveParams = WithTimes<'confReservation', 'startTime'>;
 
 /** §2.2 confReservation2: as 2.1, with the watermark; `loginName` is required. */
-export interface ReserveWithWatermarkParams extends ReserveParams {
-  loginName: string;
-  watermark?: Flag;
-  /** 0 default, 1 on, 2 off; forced on with a watermark. */
-  meetingAuthentication?: 0 | 1 | 2;
-}
+export type ReserveWithWatermarkParams = WithTimes<'confReservation2', 'startTime'>;
 
 /** The full meeting of 2.1–2.3, 2.5–2.7, 2.12 and 2.14. */
 export interface Meeting extends Omit<FullMeetingShape, 'confStatus'> {
@@ -143,23 +102,10 @@ export interface MeetingAnswer extends Omit<Answers['confReservation'], 'data'> 
 }
 
 /** §2.3 getConfDetailByConfId, §2.4 cancelConf, §2.13 endConf. */
-export interface MeetingRef {
-  userId: string;
-  confId: number;
-}
+export type MeetingRef = WireParams['getConfDetailByConfId'];
 
-/** Paging and the start-time filter of the lists (2.5, 2.7–2.10). */
-export interface ListParams {
-  userId: string;
-  /** ≥ 1. Default 1. */
-  pageNo?: number;
-  /** 1–100. Default 10. */
-  pageSize?: number;
-  /** Earliest meeting start (GMT, included). */
-  startTime?: TimeInput;
-  /** Latest meeting start (GMT, included). */
-  endTime?: TimeInput;
-}
+/** Paging and the start-time filter of the lists (2.5, 2.7–2.10), both ends included; times may be `Date`s. */
+export type ListParams = WithTimes<'getScheduledConfListByUserId', 'startTime' | 'endTime'>;
 
 export type Pagination = Pick<
   Answers['getScheduledConfListBySiteSign'],
@@ -186,35 +132,14 @@ export interface SiteMeetingListAnswer extends Omit<Answers['getScheduledConfLis
   data: SiteMeeting[];
 }
 
-/** §2.12 confModify2: the new time, parties and password are always given. */
-export interface ModifyParams extends MeetingOptions {
-  userId: string;
-  confId: number;
-  confName?: string;
-  /** Required by the document; empty removes the password. */
-  confPassword: string;
-  startTime: TimeInput;
-  duration: number;
-  confParties: number;
-  beforeTime?: number;
-  upCompatible?: 'y' | 'n';
-  /** Omitted: unchanged. */
-  optionJbh?: Flag;
-  optionVideoHost?: Flag;
-  optionVideoParticipants?: Flag;
-  /** 1 add, 0 remove the watermark; omitted: unchanged. */
-  watermark?: Flag;
-}
+/**
+ * §2.12 confModify2: the new time, parties and password are always given (an empty `confPassword` removes the
+ * password); `startTime` may be a `Date`.
+ */
+export type ModifyParams = WithTimes<'confModify2', 'startTime'>;
 
-/** §2.16 getReMainNumPartis. */
-export interface RemainingPartiesParams {
-  userId: string;
-  startTime: TimeInput;
-  duration: number;
-  beforeTime?: number;
-  /** A meeting of yours to leave out (when moving it). */
-  confNumber?: string;
-}
+/** §2.16 getReMainNumPartis; `confNumber` leaves one of your meetings out (when moving it). */
+export type RemainingPartiesParams = WithTimes<'getReMainNumPartis', 'startTime'>;
 
 /** §2.16: at the top level, with the document's spellings. */
 export type RemainingPartiesAnswer = Answers['getReMainNumPartis'];
@@ -222,20 +147,10 @@ export type RemainingPartiesAnswer = Answers['getReMainNumPartis'];
 // ─── Live meetings and reports (2.11, 2.13–2.15, 2.26, 2.30) ───────────────────────────────────
 
 /** §2.14 openingconfModify. */
-export interface ExtendParams {
-  userId: string;
-  confId: number;
-  /** Minutes to add. */
-  addDuration?: number;
-  /** Parties to add. */
-  addNumParties?: number;
-}
+export type ExtendParams = WireParams['openingconfModify'];
 
-/** §2.15 / §2.30 getLiveDetail(2). */
-export interface LiveDetailParams {
-  /** The meeting's confNumber. */
-  confNo: string;
-}
+/** §2.15 / §2.30 getLiveDetail(2): `confNo` is the meeting's confNumber. */
+export type LiveDetailParams = WireParams['getLiveDetail'];
 
 /** `deviceType`: "pc", "mobile" or "其他" (other). */
 export type DeviceType = 'pc' | 'mobile' | '其他';
@@ -258,12 +173,7 @@ export interface LiveDetail2Answer extends Omit<Answers['getLiveDetail2'], 'data
 }
 
 /** §2.11 / §2.26 getConfLogListByConfId(2). */
-export interface ReportParams {
-  userId: string;
-  confId: number;
-  pageNo?: number;
-  pageSize?: number;
-}
+export type ReportParams = WireParams['getConfLogListByConfId'];
 
 /** A registrant as 3.33 lists it (and as report rows carry it). */
 export interface Registrant extends Omit<RegistrantShape, 'status'> {
@@ -301,57 +211,23 @@ export interface SessionReportAnswer extends Omit<Answers['getConfLogListByConfI
 
 export type RegistrantStatus = 'pending' | 'approved' | 'denied';
 
+/** A custom question of §3.31: `short` is free text, `single` one of `answers`. */
+export type CustomQuestion = NonNullable<WireParams['updateRegistrationQuestions']['custom_questions']>[number];
+
+/** A standard question of §3.31. */
+export type StandardQuestion = NonNullable<WireParams['updateRegistrationQuestions']['questions']>[number];
+
 /** The document's standard question fields (§3.31 `field_name`). */
-export type StandardField =
-  | 'last_name'
-  | 'address'
-  | 'city'
-  | 'country'
-  | 'zip'
-  | 'state'
-  | 'phone'
-  | 'industry'
-  | 'org'
-  | 'job_title'
-  | 'purchasing_time_frame'
-  | 'role_in_purchase_process'
-  | 'no_of_employees'
-  | 'comments';
+export type StandardField = StandardQuestion['field_name'];
 
-export interface CustomQuestion {
-  title: string;
-  /** `short`: free text; `single`: one of `answers`. */
-  type: 'short' | 'single';
-  answers?: string[];
-  required?: boolean;
-}
+/** §3.31 updateRegistrationQuestions: a list not given stays as it was; lists travel as JSON text in the form. */
+export type UpdateQuestionsParams = WireParams['updateRegistrationQuestions'];
 
-export interface StandardQuestion {
-  field_name: StandardField;
-  required?: boolean;
-}
-
-/** §3.31 updateRegistrationQuestions: a list not given stays as it was. */
-export interface UpdateQuestionsParams {
-  userId: string;
-  confId: number;
-  custom_questions?: CustomQuestion[];
-  questions?: StandardQuestion[];
-}
-
-/** §3.32 addRegistrant. */
-export interface AddRegistrantParams extends Partial<Record<StandardField, string>> {
-  userId: string;
-  confId: number;
-  first_name: string;
-  email: string;
-  /** e.g. `zh-CN`, `en-US`. */
-  language?: string;
-  /** Answers to the meeting's custom questions, each at most 128 characters. */
-  custom_questions?: { title: string; value: string }[];
-  /** true (default): approved at once; false: pending until the host decides. */
-  auto_approve?: boolean;
-}
+/**
+ * §3.32 addRegistrant: the standard fields, `language` (e.g. `zh-CN`), and `custom_questions`, the answers to the
+ * meeting's custom questions.
+ */
+export type AddRegistrantParams = WireParams['addRegistrant'];
 
 /** §3.32's `data`. */
 export type AddedRegistrant = Answers['addRegistrant']['data'];
@@ -359,25 +235,14 @@ export type AddedRegistrant = Answers['addRegistrant']['data'];
 export type AddRegistrantAnswer = Answers['addRegistrant'];
 
 /** §3.33 getRegistrants. */
-export interface GetRegistrantsParams {
-  userId: string;
-  confId: number;
-  /** Default `approved`. */
-  status?: RegistrantStatus;
-}
+export type GetRegistrantsParams = WireParams['getRegistrants'];
 
 export interface RegistrantListAnswer extends Omit<Answers['getRegistrants'], 'data'> {
   data: Registrant[];
 }
 
-/** Extension updateRegistrantStatus: the host decides a pending registration. */
-export interface UpdateRegistrantStatusParams {
-  userId: string;
-  confId: number;
-  /** The `registrant_id` 3.32 answered. */
-  registrantId: string;
-  status: 'approved' | 'denied';
-}
+/** Extension updateRegistrantStatus: the host decides a pending registration (`registrantId`: 3.32's `registrant_id`). */
+export type UpdateRegistrantStatusParams = WireParams['updateRegistrantStatus'];
 
 export interface RegistrantAnswer extends Omit<Answers['updateRegistrantStatus'], 'data'> {
   data: Registrant;
@@ -385,22 +250,14 @@ export interface RegistrantAnswer extends Omit<Answers['updateRegistrantStatus']
 
 // ─── Statistics (2.22–2.24, 2.27, 2.28) ─────────────────────────────────────────────────────────
 
-/** A GMT range: `startTime` included, `endTime` excluded. */
-export interface TimeRangeParams {
-  userId: string;
-  startTime: TimeInput;
-  endTime: TimeInput;
-}
+/** A GMT range (2.22–2.24): `startTime` included, `endTime` excluded; either may be a `Date`. */
+export type TimeRangeParams = WithTimes<'getConfRecordTimeBySiteSign', 'startTime' | 'endTime'>;
 
 /**
- * A range of GMT days, both included (at most 366). A `Date` stands for its GMT day. Both are optional:
+ * A range of GMT days, both included (at most 366; 2.27, 2.28). A `Date` stands for its GMT day. Both are optional:
  * `endTime` defaults to today, `startTime` to 30 days before `endTime`.
  */
-export interface DayRangeParams {
-  userId: string;
-  startTime?: TimeInput;
-  endTime?: TimeInput;
-}
+export type DayRangeParams = WithTimes<'getTotalConfTimeForEveryDay', 'startTime' | 'endTime'>;
 
 /** §2.22, in minutes. */
 export type RecordTimeAnswer = Answers['getConfRecordTimeBySiteSign'];
@@ -416,10 +273,8 @@ export type DailyMinutesAnswer = Answers['getTotalConfTimeForEveryDay'];
 
 // ─── Recordings (2.19) ──────────────────────────────────────────────────────────────────────────
 
-export interface CloudFileListParams {
-  /** The meeting's confNumber. */
-  confNo: string;
-}
+/** §2.19 getCloudFileList: `confNo` is the meeting's confNumber. */
+export type CloudFileListParams = WireParams['getCloudFileList'];
 
 export interface CloudFile extends Omit<Answers['getCloudFileList']['data'][number], 'fileType'> {
   /** MP4 or M4A; WEBM for recordings made by the meeting page. */
@@ -433,42 +288,28 @@ export interface CloudFileListAnswer extends Omit<Answers['getCloudFileList'], '
 // ─── Hosts and hardware rooms (2.25, 2.29) ──────────────────────────────────────────────────────
 
 /** §2.25 changeRcPort. */
-export interface ChangeRcPortParams {
-  userId: string;
-  confNumber: string;
-  /** 1: at most one H.323/SIP device; 0: no limit. */
-  rcPort: Flag;
-}
+export type ChangeRcPortParams = WireParams['changeRcPort'];
 
 /** §2.29 getHostKeyByConfNumber. */
-export interface HostKeyParams {
-  confNumber: string;
-}
+export type HostKeyParams = WireParams['getHostKeyByConfNumber'];
 
 export type HostKeyAnswer = Answers['getHostKeyByConfNumber'];
 
 // ─── Media plane (POST /media/v1/events) ────────────────────────────────────────────────────────
 
-/** Who joins or leaves, as the media server knows them. */
-export interface MediaParticipant {
-  /** The participant's client id, unique within the meeting. */
-  cuid: string;
-  /** Display name; required when joining. */
-  name?: string;
-  /** Required when joining. */
-  role?: 'host' | 'attendee';
-  /** Device or operating system, e.g. `Windows` or `H.323/SIP`. */
-  device?: string;
-  deviceType?: DeviceType;
-  ip?: string;
-  userId?: string;
-  /** For a registration-only meeting: an approved registrant's id. */
-  registrantId?: string;
-  /** Audience rather than panelist. */
-  viewOnly?: boolean;
-}
+/** A media-plane event as the server validates it (the SDK's {@link MediaEvent} says more). */
+type WireMediaEvent = WireParams['/media/v1/events']['events'][number];
 
-/** One media-plane event; `at` (GMT, not in the future) dates it, default now. */
+/**
+ * Who joins or leaves, as the media server knows them (`registrantId`: for a registration-only meeting, an approved
+ * registrant's id).
+ */
+export type MediaParticipant = NonNullable<WireMediaEvent['participant']>;
+
+/**
+ * One media-plane event; `at` (GMT, not in the future) dates it, default now. Stricter than the server's schema,
+ * which leaves these to the domain: a join carries the participant with `name` and `role`, a leave the participant.
+ */
 export type MediaEvent =
   | { type: 'session.started'; at?: TimeInput }
   | {
@@ -479,9 +320,7 @@ export type MediaEvent =
   | { type: 'participant.left'; at?: TimeInput; participant: MediaParticipant }
   | { type: 'session.ended'; at?: TimeInput };
 
-export interface MediaEventsParams {
-  /** The meeting's confNumber (ten digits). */
-  confNumber: string;
-  /** 1 to 100 events, applied in order, all or none. */
+/** `POST /media/v1/events`: 1 to 100 events, applied in order, all or none. */
+export interface MediaEventsParams extends Omit<WireParams['/media/v1/events'], 'events'> {
   events: MediaEvent[];
 }
