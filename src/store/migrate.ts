@@ -38,7 +38,14 @@ export async function migrateToLatest({ db, schema }: Pick<Store, 'db' | 'schema
     provider: { getMigrations: async () => migrations },
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const result: MigrationResultSet = await migrator.migrateToLatest();
+  let result: MigrationResultSet = await migrator.migrateToLatest();
+  // Kysely's check for its own tables reads the columns of every schema's tables; a schema dropped by
+  // someone else meanwhile (another installation or test run on the same database) fails that read with
+  // 3F000 naming the other schema. Nothing was applied then: try again.
+  for (let attempt = 1; attempt < 10 && otherSchemaVanished(result.error, schema); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    result = await migrator.migrateToLatest();
+  }
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${String(result.error)}`, {
@@ -46,4 +53,9 @@ export async function migrateToLatest({ db, schema }: Pick<Store, 'db' | 'schema
     });
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+function otherSchemaVanished(error: unknown, schema: string | undefined): boolean {
+  if (!(error instanceof Error) || (error as { code?: unknown }).code !== '3F000') return false;
+  return schema === undefined || !error.message.includes(`"${schema}"`);
 }
