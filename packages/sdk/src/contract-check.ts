@@ -24,7 +24,7 @@ import type { UserClient } from './user-client.js';
 import type { WebhookClient } from './webhook-client.js';
 
 /** Endpoints the SDK has no method for. */
-export type NotInSdk = 'regenerateHostKey';
+export type NotInSdk = never;
 
 /** What a method takes: its parameters object, or none. */
 type In<M extends (...args: never[]) => unknown> =
@@ -61,6 +61,7 @@ interface SdkParams {
   getTotalConfTimeForEveryDay: In<StatisticsClient['totalConfTimeForEveryDay']>;
   getAllJoinTimeForEveryDay: In<StatisticsClient['allJoinTimeForEveryDay']>;
   getHostKeyByConfNumber: In<HostClient['getHostKey']>;
+  regenerateHostKey: In<HostClient['regenerateHostKey']>;
   getLiveDetail2: In<LiveClient['participantsIncludingLeft']>;
   updateRegistrationQuestions: In<RegistrationClient['updateQuestions']>;
   addRegistrant: In<RegistrationClient['addRegistrant']>;

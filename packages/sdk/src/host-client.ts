@@ -1,4 +1,11 @@
-import type { ChangeRcPortParams, HostKeyAnswer, HostKeyParams, OkAnswer } from './types.js';
+import type {
+  ChangeRcPortParams,
+  HostKeyAnswer,
+  HostKeyParams,
+  OkAnswer,
+  RegenerateHostKeyAnswer,
+  RegenerateHostKeyParams,
+} from './types.js';
 import { toTransport, type Transport, type TransportOptions } from './transport.js';
 
 /** Host keys and hardware rooms: §2.25 (token subject `userId`) and §2.29 (`confNumber`). */
@@ -28,5 +35,17 @@ export class HostClient {
    */
   getHostKey(params: HostKeyParams): Promise<HostKeyAnswer> {
     return this.#transport.call({ endpoint: 'getHostKeyByConfNumber', subject: 'confNumber', params });
+  }
+
+  /**
+   * Extension (not in the vendor document): gives the user a new host key; the old one stops working on all
+   * their meetings at once (`regenerateHostKey`, token subject `userId`).
+   *
+   * @example
+   * const { data } = await client.hosts.regenerateHostKey({ userId: 'u1' });
+   * console.log(data.hostKey);
+   */
+  regenerateHostKey(params: RegenerateHostKeyParams): Promise<RegenerateHostKeyAnswer> {
+    return this.#transport.call({ endpoint: 'regenerateHostKey', subject: 'userId', params });
   }
 }

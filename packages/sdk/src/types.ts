@@ -294,6 +294,10 @@ export type ChangeRcPortParams = WireParams['changeRcPort'];
 export type HostKeyParams = WireParams['getHostKeyByConfNumber'];
 
 export type HostKeyAnswer = Answers['getHostKeyByConfNumber'];
+/** Extension `regenerateHostKey`: the user whose host key is replaced. */
+export type RegenerateHostKeyParams = WireParams['regenerateHostKey'];
+/** Extension `regenerateHostKey`: the user's new host key. */
+export type RegenerateHostKeyAnswer = Answers['regenerateHostKey'];
 
 // ─── Media plane (POST /media/v1/events) ────────────────────────────────────────────────────────
 

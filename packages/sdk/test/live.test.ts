@@ -273,6 +273,14 @@ describe('host keys, hardware rooms and recordings (2.19, 2.25, 2.29)', () => {
     });
     expect((await refusal(client.recordings.list({ confNo: '1000000000' }))).status).toBe(Status.meetingNotFound);
     expect((await refusal(client.hosts.getHostKey({ confNumber: '1000000000' }))).status).toBe(Status.meetingNotFound);
+
+    // Extension: a new host key replaces the old one on every meeting of the user.
+    const renewed = await client.hosts.regenerateHostKey({ userId: 'host' });
+    expect(renewed.data.hostKey).not.toBe(userInfo.hostKey);
+    expect((await client.hosts.getHostKey({ confNumber: data.confNumber })).data).toEqual({
+      hostKey: renewed.data.hostKey,
+    });
+    expect((await refusal(client.hosts.regenerateHostKey({ userId: 'nobody' }))).status).toBe(Status.accountNotFound);
   });
 });
 
