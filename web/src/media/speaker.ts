@@ -4,6 +4,11 @@
 const THRESHOLD = 0.02;
 const INTERVAL_MS = 200;
 /**
+ * Samples each measure looks at: about 340 ms at 48 kHz, longer than the interval, so that no sound falls
+ * between two measures (a 1024-sample window saw 21 ms of every 200, and missed short sounds).
+ */
+const WINDOW = 16384;
+/**
  * How long the speaker stays marked after their last loud sample: speech has pauses between words, and a
  * marker that flickers on and off at every pause is hard to follow (meeting apps hold it for a second or two).
  */
@@ -15,7 +20,7 @@ export class SpeakerDetector {
     string,
     { trackId: string; source: MediaStreamAudioSourceNode; analyser: AnalyserNode }
   >();
-  private readonly samples = new Float32Array(1024);
+  private readonly samples = new Float32Array(WINDOW);
   private timer: number;
   private current: string | null = null;
   /** When the current speaker was last heard above the threshold (performance.now()). */
@@ -40,7 +45,7 @@ export class SpeakerDetector {
       if (!stream || !track || this.meters.has(id)) continue;
       const source = this.context.createMediaStreamSource(new MediaStream([track]));
       const analyser = this.context.createAnalyser();
-      analyser.fftSize = 1024;
+      analyser.fftSize = WINDOW;
       source.connect(analyser);
       this.meters.set(id, { trackId: track.id, source, analyser });
     }
