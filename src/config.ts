@@ -1,4 +1,3 @@
-import net from 'node:net';
 import path from 'node:path';
 import { networkList } from './domain/webhook-targets.js';
 
@@ -132,22 +131,23 @@ function iceServers(env: Env): readonly IceServer[] {
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
-/** `HUIGUAN_TRUST_PROXY`: addresses, CIDRs or proxy-addr's names, comma-separated; empty when unset. */
-function trustProxy(env: Env): readonly string[] {
-  const entries = (env.HUIGUAN_TRUST_PROXY ?? '')
+/** A comma-separated list from the environment, entries trimmed, empty ones left out. */
+function commaList(value: string | undefined): string[] {
+  return (value ?? '')
     .split(',')
     .map((e) => e.trim())
     .filter((e) => e !== '');
-  for (const entry of entries) {
-    const [address = '', prefix, extra] = entry.split('/');
-    const family = net.isIP(address);
-    const prefixOk =
-      prefix === undefined || (/^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
-    if (!(PROXY_NAMES.has(entry) || (family !== 0 && prefixOk && extra === undefined))) {
-      throw new ConfigError(
-        `HUIGUAN_TRUST_PROXY must list addresses or CIDRs (or loopback, linklocal, uniquelocal), got "${entry}"`,
-      );
-    }
+}
+
+/** `HUIGUAN_TRUST_PROXY`: addresses, CIDRs or proxy-addr's names, comma-separated; empty when unset. */
+function trustProxy(env: Env): readonly string[] {
+  const entries = commaList(env.HUIGUAN_TRUST_PROXY);
+  try {
+    networkList(entries.filter((entry) => !PROXY_NAMES.has(entry)));
+  } catch (err) {
+    throw new ConfigError(
+      `HUIGUAN_TRUST_PROXY must list addresses or CIDRs (or loopback, linklocal, uniquelocal): ${(err as Error).message}`,
+    );
   }
   return Object.freeze(entries);
 }
@@ -176,10 +176,7 @@ function webhookTargets(env: Env): Config['webhookTargets'] {
   const allow = (env.HUIGUAN_WEBHOOK_ALLOW_PRIVATE ?? '').trim().toLowerCase();
   if (!['', '0', '1', 'false', 'true'].includes(allow))
     throw new ConfigError(`HUIGUAN_WEBHOOK_ALLOW_PRIVATE must be 1 or 0, got "${allow}"`);
-  const allowedNetworks = (env.HUIGUAN_WEBHOOK_ALLOWED_NETWORKS ?? '')
-    .split(',')
-    .map((e) => e.trim())
-    .filter((e) => e !== '');
+  const allowedNetworks = commaList(env.HUIGUAN_WEBHOOK_ALLOWED_NETWORKS);
   try {
     networkList(allowedNetworks);
   } catch (err) {
