@@ -62,8 +62,54 @@ export interface Config {
    * (`HUIGUAN_WEBHOOK_ALLOWED_NETWORKS`, addresses or CIDRs, comma-separated, e.g. `10.1.0.0/16,fd00::/8`).
    */
   readonly webhookTargets: { readonly allowPrivate: boolean; readonly allowedNetworks: readonly string[] };
+  /**
+   * The SFU (Janus VideoRoom) that carries the meetings' media instead of the pages' mesh; undefined: the
+   * mesh (the default). `HUIGUAN_JANUS=managed` runs Janus as a child of this server (one server process);
+   * `HUIGUAN_JANUS_URLS` names running instances (several server processes share them).
+   */
+  readonly sfu: SfuConfig | undefined;
+  /**
+   * A TURN server with a shared secret (coturn's `use-auth-secret`), from which the server hands every
+   * page time-limited credentials (`HUIGUAN_TURN_URLS`, `HUIGUAN_TURN_SECRET`, `HUIGUAN_TURN_TTL_SECONDS`).
+   */
+  readonly turn: TurnConfig | undefined;
   /** pino log level. Default `info` (`LOG_LEVEL`). */
   readonly logLevel: string;
+}
+
+/** Where the SFU runs and the tools around it. */
+export interface SfuConfig {
+  /** 'managed': the server runs Janus itself (`HUIGUAN_JANUS=managed`); 'external': `HUIGUAN_JANUS_URLS`. */
+  readonly mode: 'managed' | 'external';
+  /** external: ws:// or wss:// URLs of the Janus instances' WebSocket transport; managed: empty. */
+  readonly urls: readonly string[];
+  /** Janus API secret (external: `HUIGUAN_JANUS_API_SECRET`; managed: undefined, generated per start). */
+  readonly apiSecret: string | undefined;
+  /** VideoRoom `admin_key` (external: `HUIGUAN_JANUS_ADMIN_KEY`; managed: undefined, generated per start). */
+  readonly adminKey: string | undefined;
+  /** The janus binary. Default `janus` (`HUIGUAN_JANUS_BIN`). */
+  readonly janusBin: string;
+  /** janus-pp-rec, which turns Janus's recordings into media files. Default `janus-pp-rec` (`HUIGUAN_JANUS_PP_REC`). */
+  readonly ppRecBin: string;
+  /** ffmpeg. Default `ffmpeg` (`HUIGUAN_FFMPEG`). */
+  readonly ffmpegBin: string;
+  /**
+   * Where Janus writes VideoRoom recordings; the server reads them from there, so with external Janus
+   * instances it is a directory both see. Default `<dataDir>/sfu-recordings` (`HUIGUAN_JANUS_RECORDINGS_DIR`).
+   */
+  readonly recordingsDir: string;
+  /** UDP ports Janus uses for media, `min-max`. Default `20000-40000` (`HUIGUAN_JANUS_RTP_PORTS`). */
+  readonly rtpPorts: string;
+}
+
+/** A TURN server with the REST-API shared secret. */
+export interface TurnConfig {
+  /** turn: or turns: URLs (`HUIGUAN_TURN_URLS`, comma-separated, e.g. `turn:turn.example.com:3478?transport=udp`). */
+  readonly urls: readonly string[];
+  /** The secret coturn was given (`static-auth-secret`) (`HUIGUAN_TURN_SECRET`). */
+  readonly secret: string;
+  /** How long a credential works. Default 43200 (12 h) (`HUIGUAN_TURN_TTL_SECONDS`). */
+  readonly ttlSeconds: number;
 }
 
 /** One STUN or TURN server, as the browser's RTCIceServer. */
@@ -188,6 +234,69 @@ function webhookTargets(env: Env): Config['webhookTargets'] {
   });
 }
 
+const JANUS_URL = /^wss?:\/\/[^\s/]+(\/[^\s]*)?$/;
+const TURN_URL = /^(turn|turns):[^\s]+$/;
+
+/** `HUIGUAN_JANUS`, `HUIGUAN_JANUS_URLS` and the tools' paths; undefined (the mesh) when neither is set. */
+function sfu(env: Env, dataDir: string): SfuConfig | undefined {
+  const mode = (env.HUIGUAN_JANUS ?? '').trim().toLowerCase();
+  if (!['', 'off', 'managed'].includes(mode)) {
+    throw new ConfigError(`HUIGUAN_JANUS must be "managed" or "off", got "${env.HUIGUAN_JANUS}"`);
+  }
+  const urls = commaList(env.HUIGUAN_JANUS_URLS);
+  for (const url of urls) {
+    if (!JANUS_URL.test(url)) {
+      throw new ConfigError(
+        `HUIGUAN_JANUS_URLS must list ws:// or wss:// URLs of Janus's WebSocket transport, got "${url}"`,
+      );
+    }
+  }
+  if (mode === 'managed' && urls.length > 0) {
+    throw new ConfigError('HUIGUAN_JANUS=managed and HUIGUAN_JANUS_URLS exclude each other: set one');
+  }
+  const apiSecret = env.HUIGUAN_JANUS_API_SECRET || undefined;
+  const adminKey = env.HUIGUAN_JANUS_ADMIN_KEY || undefined;
+  if (mode === 'managed' && (apiSecret || adminKey)) {
+    // A managed Janus gets fresh ones at every start; a set value would suggest otherwise.
+    throw new ConfigError(
+      'HUIGUAN_JANUS_API_SECRET and HUIGUAN_JANUS_ADMIN_KEY are for HUIGUAN_JANUS_URLS; a managed Janus generates its own',
+    );
+  }
+  const rtpPorts = (env.HUIGUAN_JANUS_RTP_PORTS || '20000-40000').trim();
+  const range = /^(\d{1,5})-(\d{1,5})$/.exec(rtpPorts);
+  if (!range || Number(range[1]) < 1024 || Number(range[1]) >= Number(range[2]) || Number(range[2]) > 65535) {
+    throw new ConfigError(`HUIGUAN_JANUS_RTP_PORTS must be a UDP range "min-max" within 1024-65535, got "${rtpPorts}"`);
+  }
+  if (mode !== 'managed' && urls.length === 0) return undefined;
+  return Object.freeze({
+    mode: mode === 'managed' ? 'managed' : 'external',
+    urls: Object.freeze(urls),
+    apiSecret,
+    adminKey,
+    janusBin: env.HUIGUAN_JANUS_BIN || 'janus',
+    ppRecBin: env.HUIGUAN_JANUS_PP_REC || 'janus-pp-rec',
+    ffmpegBin: env.HUIGUAN_FFMPEG || 'ffmpeg',
+    recordingsDir: path.resolve(env.HUIGUAN_JANUS_RECORDINGS_DIR || path.join(dataDir, 'sfu-recordings')),
+    rtpPorts,
+  } as const);
+}
+
+/** `HUIGUAN_TURN_URLS`, `HUIGUAN_TURN_SECRET`, `HUIGUAN_TURN_TTL_SECONDS`; undefined when no URL is set. */
+function turn(env: Env): TurnConfig | undefined {
+  const urls = commaList(env.HUIGUAN_TURN_URLS);
+  const secret = env.HUIGUAN_TURN_SECRET || undefined;
+  const ttlSeconds = integer(env, 'HUIGUAN_TURN_TTL_SECONDS', 43_200, 60, 604_800);
+  if (urls.length === 0) {
+    if (secret) throw new ConfigError('HUIGUAN_TURN_SECRET needs HUIGUAN_TURN_URLS');
+    return undefined;
+  }
+  for (const url of urls) {
+    if (!TURN_URL.test(url)) throw new ConfigError(`HUIGUAN_TURN_URLS must list turn: or turns: URLs, got "${url}"`);
+  }
+  if (!secret) throw new ConfigError("HUIGUAN_TURN_URLS needs HUIGUAN_TURN_SECRET (coturn's static-auth-secret)");
+  return Object.freeze({ urls: Object.freeze(urls), secret, ttlSeconds });
+}
+
 /**
  * The configuration of an empty environment with `overrides` (tests, tools): every default lives in
  * {@link loadConfig} only.
@@ -218,10 +327,11 @@ export function loadConfig(env: Env = process.env): Config {
   if (!/^[a-z][a-z0-9+.-]*$/i.test(protocolScheme)) {
     throw new ConfigError(`HUIGUAN_PROTOCOL_SCHEME must be a URL scheme such as "huiguan", got "${protocolScheme}"`);
   }
+  const dataDir = path.resolve(env.HUIGUAN_DATA_DIR || './data');
   return Object.freeze({
     port,
     host,
-    dataDir: path.resolve(env.HUIGUAN_DATA_DIR || './data'),
+    dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
     publicUrl,
     tokenWindowMs: integer(env, 'HUIGUAN_TOKEN_WINDOW_SECONDS', 300, 1, 86_400) * 1000,
@@ -252,6 +362,8 @@ export function loadConfig(env: Env = process.env): Config {
     idleTimeoutMs: integer(env, 'HUIGUAN_IDLE_TIMEOUT_SECONDS', 120, 1, 86_400) * 1000,
     iceServers: iceServers(env),
     webhookTargets: webhookTargets(env),
+    sfu: sfu(env, dataDir),
+    turn: turn(env),
     logLevel: env.LOG_LEVEL || 'info',
   });
 }
