@@ -172,6 +172,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bus,
     clock: deps.clock,
     iceServers: options.config.iceServers,
+    turn: options.config.turn,
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   });
   return app;

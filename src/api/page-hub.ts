@@ -15,6 +15,7 @@ import {
   type PageState,
 } from '../domain/presence.js';
 import { formatDateTime } from '../domain/time.js';
+import { turnCredentials, type TurnServer, type TurnSettings } from '../domain/turn.js';
 import type { IceServer } from '../config.js';
 import type { MeetingBus, Signal } from '../store/bus.js';
 import type { Db, MeetingRow, ParticipationRow, SessionRow, TicketRow } from '../store/database.js';
@@ -41,6 +42,8 @@ export interface HubDeps {
   log: FastifyBaseLogger;
   /** STUN/TURN servers handed to the pages (`media-config`, `config.iceServers`). */
   iceServers: readonly IceServer[];
+  /** A TURN server whose time-limited credentials each page gets of its own (`config.turn`). */
+  turn?: TurnSettings | undefined;
 }
 
 /** Longest participant id a page may address (cuids are 22 characters). */
@@ -318,6 +321,12 @@ class PageConnection {
     await this.sendMediaConfig();
   }
 
+  /** The configured ICE servers, and the TURN server with credentials minted for this participant only. */
+  private iceServers(): readonly (IceServer | TurnServer)[] {
+    const { iceServers, turn, clock } = this.hub.deps;
+    return turn ? [...iceServers, turnCredentials(turn, this.ticket.cuid, clock())] : iceServers;
+  }
+
   /** What the page's media needs, once it is in the meeting: ICE servers, initial camera, recording allowed. */
   private async sendMediaConfig(): Promise<void> {
     const meeting = await findMeetingById(this.db, this.ticket.meeting_id);
@@ -326,7 +335,7 @@ class PageConnection {
     const owner = host ? await findUserById(this.db, meeting.user_pk) : undefined;
     this.send({
       type: 'media-config',
-      iceServers: this.hub.deps.iceServers,
+      iceServers: this.iceServers(),
       camera: (host ? meeting.option_video_host : meeting.option_video_participants) === 1,
       microphone: true,
       cloudRecord: owner?.enable_cloud_record === 1,

@@ -10,6 +10,7 @@ import { ApiError, Code } from '../domain/errors.js';
 import type { IceServer } from '../config.js';
 import type { MeetingBus } from '../store/bus.js';
 import type { Db } from '../store/database.js';
+import type { TurnSettings } from '../domain/turn.js';
 import { findUserById } from '../store/users.repository.js';
 import { sendPageRefusal } from './errors.js';
 import { PageHub } from './page-hub.js';
@@ -24,6 +25,8 @@ export interface WebDeps {
   clock: () => number;
   /** STUN/TURN servers for the pages' media (`config.iceServers`). */
   iceServers: readonly IceServer[];
+  /** TURN with per-participant credentials (`config.turn`). */
+  turn?: TurnSettings | undefined;
   webRoot?: string;
 }
 
@@ -39,7 +42,14 @@ function linkKind(kind: string): LinkKind {
 export async function webRoutes(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const root = deps.webRoot ?? WEB_ROOT;
   const indexFile = path.join(root, 'index.html');
-  const hub = new PageHub({ db: deps.db, bus: deps.bus, clock: deps.clock, log: app.log, iceServers: deps.iceServers });
+  const hub = new PageHub({
+    db: deps.db,
+    bus: deps.bus,
+    clock: deps.clock,
+    log: app.log,
+    iceServers: deps.iceServers,
+    turn: deps.turn,
+  });
   app.addHook('preClose', async () => hub.close());
 
   await app.register(websocket, { options: { maxPayload: SOCKET_LIMITS.maxMessageBytes } });
