@@ -153,6 +153,9 @@ export interface TestAppOptions {
       | 'iceServers'
       | 'trustProxy'
       | 'webhookTargets'
+      | 'turn'
+      | 'sfu'
+      | 'dataDir'
     >
   >;
 }
