@@ -49,6 +49,10 @@ export async function serve(
     logger.warn({ err }, 'presence bus connection lost; reconnecting'),
   );
   const app = await buildApp({ config, db: store.db, bus, logger });
+  if (config.iceServers.some((server) => server.credential !== undefined))
+    app.log.warn(
+      "HUIGUAN_ICE_SERVERS holds a TURN password, which every participant's page is shown; use HUIGUAN_TURN_URLS and HUIGUAN_TURN_SECRET for credentials minted per participant",
+    );
   const deliveries = deliveryWorker(store.db, {
     targets: config.webhookTargets,
     onError: (err) => app.log.warn({ err }, 'webhook delivery failed'),
