@@ -17,6 +17,8 @@ import {
 import { formatDateTime } from '../domain/time.js';
 import { turnCredentials, type TurnServer, type TurnSettings } from '../domain/turn.js';
 import type { IceServer } from '../config.js';
+import { janusToken, parseSfuRequest, SfuParticipant } from '../sfu/participant.js';
+import type { SfuServices } from '../sfu/services.js';
 import type { MeetingBus, Signal } from '../store/bus.js';
 import type { Db, MeetingRow, ParticipationRow, SessionRow, TicketRow } from '../store/database.js';
 import { findMeetingById } from '../store/meetings.repository.js';
@@ -44,7 +46,12 @@ export interface HubDeps {
   iceServers: readonly IceServer[];
   /** A TURN server whose time-limited credentials each page gets of its own (`config.turn`). */
   turn?: TurnSettings | undefined;
+  /** The SFU (Janus) when `config.sfu` is set; absent, the pages' media is a mesh. */
+  sfu?: SfuServices | undefined;
 }
+
+/** Work done after a host command's transaction has committed (Janus calls never hold the meeting's lock). */
+type AfterCommit = () => Promise<void>;
 
 /** Longest participant id a page may address (cuids are 22 characters). */
 const MAX_ID = 64;
@@ -202,6 +209,8 @@ class PageConnection {
   /** When this connection last wrote the heartbeat (`clock` ms). */
   private lastTouch = -Infinity;
   private readonly device: ReturnType<typeof deviceFromUserAgent>;
+  /** SFU: this page's feed in its session's VideoRoom, from joining until leaving. */
+  private sfu: SfuParticipant | undefined;
 
   constructor(
     private readonly hub: PageHub,
@@ -240,6 +249,7 @@ class PageConnection {
 
   private finish(state: PageState): void {
     this.finished = true;
+    this.closeSfu();
     this.sendState(state);
     this.socket.close();
   }
@@ -247,6 +257,7 @@ class PageConnection {
   /** Another connection took this ticket over: this one closes without leaving the meeting. */
   replace(): void {
     this.finished = true;
+    this.closeSfu();
     if (this.socket.readyState === this.socket.OPEN)
       this.socket.close(CloseCode.replaced, 'replaced by a newer connection');
   }
@@ -339,7 +350,36 @@ class PageConnection {
       camera: (host ? meeting.option_video_host : meeting.option_video_participants) === 1,
       microphone: true,
       cloudRecord: owner?.enable_cloud_record === 1,
+      ...(this.hub.deps.sfu ? { sfu: { simulcast: true } } : {}),
     });
+    await this.startSfu(meeting);
+  }
+
+  /** SFU: joins this page's feed to its session's room (the page then learns the others' streams). */
+  private async startSfu(meeting: MeetingRow): Promise<void> {
+    const services = this.hub.deps.sfu;
+    if (!services || this.sfu || !this.inMeeting) return;
+    const participation = await findParticipation(this.db, this.participationId!);
+    const session = await openSession(this.db, meeting.id);
+    if (!participation || !session || participation.session_id !== session.id || !this.inMeeting) return;
+    this.sfu = new SfuParticipant({
+      rooms: services.rooms,
+      meeting,
+      session,
+      feed: participation.id,
+      display: this.ticket.cuid,
+      ticket: this.ticket.token,
+      send: (message) => this.send({ type: 'sfu', ...message }),
+      log: this.hub.deps.log,
+    });
+    this.sfu.start();
+  }
+
+  /** SFU: the page leaves the room (its socket closed, it left, or it was removed or replaced). */
+  private closeSfu(): void {
+    const participant = this.sfu;
+    this.sfu = undefined;
+    participant?.close().catch((err: unknown) => this.hub.deps.log.warn({ err }, 'sfu participant close failed'));
   }
 
   /**
@@ -354,6 +394,8 @@ class PageConnection {
   deliver(signal: Signal): void {
     if (!this.inMeeting || signal.meetingId !== this.ticket.meeting_id || signal.from === this.ticket.cuid) return;
     if (signal.to !== '*' && signal.to !== this.ticket.cuid) return;
+    // SFU: the host's mute is enforced here, by the target's own connection, on whichever process holds it.
+    if (signal.message.type === 'mute' && signal.to === this.ticket.cuid) this.sfu?.moderate(true);
     this.send(signal.message);
   }
 
@@ -399,21 +441,65 @@ class PageConnection {
    * A host command: applied only while this ticket is in the meeting now, checked under the meeting's lock
    * (a host who left, was removed or timed out, and reconnects with the same ticket, has no powers).
    */
-  private hostCommand(work: (db: Db, meeting: MeetingRow, now: number) => Promise<void>): void {
+  private hostCommand(work: (db: Db, meeting: MeetingRow, now: number) => Promise<void | AfterCommit>): void {
     if (this.ticket.role !== 'host') return;
     this.enqueue(async () => {
       if (!this.inMeeting) return;
+      let after: AfterCommit | undefined;
       await this.change(async (db, meeting, now) => {
         const present = await presentByTicket(db, this.ticket.token);
         if (!mayCommand(this.ticket.role, present?.id, this.participationId)) return;
-        await work(db, meeting, now);
+        after = (await work(db, meeting, now)) ?? undefined;
       });
+      if (after) await after().catch((err: unknown) => this.hub.deps.log.warn({ err }, 'sfu host command failed'));
     });
+  }
+
+  /**
+   * SFU `record` and `live`: the host, in the meeting now, with the right (cloud recording: the owner's
+   * `enableCloudRecord`), asks the recording or live service. A refusal is answered to the page as `error`.
+   */
+  private sfuControl(op: 'record' | 'live', on: boolean): void {
+    const services = this.hub.deps.sfu;
+    if (!services || this.ticket.role !== 'host') return;
+    this.enqueue(async () => {
+      if (!this.inMeeting) return;
+      const refuse = (message: string) => this.send({ type: 'sfu', op: 'error', request: op, message });
+      const present = await presentByTicket(this.db, this.ticket.token);
+      if (!mayCommand(this.ticket.role, present?.id, this.participationId)) return;
+      const meeting = await findMeetingById(this.db, this.ticket.meeting_id);
+      const session = meeting && (await openSession(this.db, meeting.id));
+      if (!meeting || !session) return;
+      try {
+        if (op === 'record') {
+          const owner = await findUserById(this.db, meeting.user_pk);
+          if (owner?.enable_cloud_record !== 1) return refuse('云录制未开通 (cloud recording is not enabled)');
+          if (!services.recording) return refuse('服务器录制不可用 (server-side recording is not available)');
+          await services.recording.setRecording(meeting, session, on, this.ticket.token);
+        } else {
+          if (!services.live) return refuse('直播不可用 (live streaming is not available)');
+          await services.live.setLive(meeting, session, on, this.ticket.token);
+        }
+      } catch (err) {
+        this.hub.deps.log.warn({ err, op }, 'sfu control failed');
+        refuse(err instanceof ApiError ? err.message : '操作失败 (the server could not do it)');
+      }
+    });
+  }
+
+  /** A `{"type":"sfu"}` message: checked, then to this page's participant (or the recording and live services). */
+  private sfuMessage(message: Record<string, unknown>): void {
+    if (!this.hub.deps.sfu || !this.inMeeting) return;
+    const request = parseSfuRequest(message);
+    if (!request) return;
+    if (request.op === 'record' || request.op === 'live') return this.sfuControl(request.op, request.on);
+    this.sfu?.request(request);
   }
 
   received(raw: string): void {
     if (this.finished) return;
     let message: {
+      [field: string]: unknown;
       type?: unknown;
       id?: unknown;
       to?: unknown;
@@ -443,8 +529,12 @@ class PageConnection {
       case 'media': {
         const { audio, video, screen } = message;
         if (typeof audio !== 'boolean' || typeof video !== 'boolean' || typeof screen !== 'boolean') return;
+        // SFU: unmuting itself lifts the host's moderation (as the mesh lets a muted page unmute).
+        if (audio && this.inMeeting) this.sfu?.moderate(false);
         return this.relay('*', { type: 'media', audio, video, screen });
       }
+      case 'sfu':
+        return this.sfuMessage(message);
       case 'mute':
         if (!host || target === this.ticket.cuid) return;
         return this.relay(target, { type: 'mute' });
@@ -469,7 +559,11 @@ class PageConnection {
         });
       case 'end':
         return this.hostCommand(async (db, meeting, now) => {
-          if (meeting.conf_status === MeetingStatus.live) await endSession(db, meeting, now, { final: true });
+          if (meeting.conf_status !== MeetingStatus.live) return;
+          const session = await openSession(db, meeting.id);
+          await endSession(db, meeting, now, { final: true });
+          const rooms = this.hub.deps.sfu?.rooms;
+          if (rooms && session) return () => rooms.destroy(session.id);
         });
       case 'admit':
         return this.hostCommand(async (db, meeting, now) => {
@@ -484,7 +578,20 @@ class PageConnection {
           if (!next) return;
           await setTicketState(db, other.token, next, now);
           const participation = await presentByTicket(db, other.token);
-          if (participation) await leaveMeeting(db, meeting, [participation], now);
+          if (!participation) return;
+          const session = await openSession(db, meeting.id);
+          await leaveMeeting(db, meeting, [participation], now);
+          // SFU: the feed is thrown out and its token revoked, so the removed page cannot publish again.
+          const rooms = this.hub.deps.sfu?.rooms;
+          if (!rooms || !session) return;
+          return async () => {
+            const room = await rooms.ensureRoom(meeting, session);
+            await rooms.revoke(room, janusToken(other.token));
+            await rooms.kick(room, participation.id).catch((err: unknown) => {
+              // Already gone (its page closed first): nothing to kick.
+              this.hub.deps.log.info({ err, feed: participation.id }, 'sfu kick found no feed');
+            });
+          };
         });
       default:
         return;
@@ -493,6 +600,7 @@ class PageConnection {
 
   /** The socket closed without a goodbye: the person left now (unless this server is stopping). */
   closed(): void {
+    this.closeSfu();
     if (this.finished || this.participationId === undefined || this.hub.shuttingDown) return;
     this.finished = true;
     const participationId = this.participationId;
