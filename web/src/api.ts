@@ -1,5 +1,7 @@
 // The page side of docs/web-protocol.md: the JSON calls under /web/v1/links/... and the WebSocket.
 
+import type { SfuOutgoing } from './media/session';
+
 export type Kind = 's' | 'j';
 export type Role = 'host' | 'attendee';
 
@@ -61,6 +63,7 @@ export interface MediaConfigMessage {
   camera: boolean;
   microphone: boolean;
   cloudRecord: boolean;
+  sfu?: { simulcast: boolean };
 }
 
 /** Relayed from another page (`from` its participant id): signaling, media state, the host's mute. */
@@ -70,7 +73,15 @@ export interface MediaMessage {
   [key: string]: unknown;
 }
 
-export type ServerMessage = RosterMessage | StateMessage | MediaConfigMessage | MediaMessage | { type: 'pong' };
+/** From the server's SFU (docs/web-protocol.md): `op` says which; the media session reads the rest. */
+export interface SfuMessage {
+  type: 'sfu';
+  op: string;
+  [key: string]: unknown;
+}
+
+export type ServerMessage =
+  RosterMessage | StateMessage | MediaConfigMessage | MediaMessage | SfuMessage | { type: 'pong' };
 
 export type ClientMessage =
   | { type: 'ping' }
@@ -80,7 +91,8 @@ export type ClientMessage =
   | { type: 'remove'; id: string }
   | { type: 'mute'; id: string }
   | { type: 'signal'; to: string; data: Record<string, unknown> }
-  | { type: 'media'; audio: boolean; video: boolean; screen: boolean };
+  | { type: 'media'; audio: boolean; video: boolean; screen: boolean }
+  | SfuOutgoing;
 
 /** A refusal of a JSON call: the HTTP status and the body's `error`/`message` when it had them. */
 export class ApiError extends Error {

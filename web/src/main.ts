@@ -11,6 +11,7 @@ import {
   type MediaMessage,
   type RosterMessage,
   type ServerMessage,
+  type SfuMessage,
 } from './api';
 import { button, h } from './dom';
 import { CloudRecorder, createMediaSession, SpeakerDetector, type MediaSession, type RecorderSource } from './media';
@@ -49,7 +50,7 @@ let leaveTimer: number | undefined;
 let ticket = '';
 let mediaConfig: MediaConfigMessage | null = null;
 /** Media messages that came before the media session existed. */
-let early: MediaMessage[] = [];
+let early: (MediaMessage | SfuMessage)[] = [];
 let selfId = '';
 let names = new Map<string, string>();
 let participantIds: string[] = [];
@@ -58,6 +59,10 @@ let stage: MediaStage | null = null;
 let speaker: SpeakerDetector | null = null;
 let speaking: string | null = null;
 let recorder: CloudRecorder | null = null;
+let isHost = false;
+/** The SFU's last recording and live states (to every page); shown once the stage exists. */
+let sfuRecording: SfuMessage | null = null;
+let sfuLive: SfuMessage | null = null;
 
 function go(state: string, text?: string): void {
   current = state;
@@ -98,7 +103,15 @@ function startMedia(): void {
       void media
         ?.selectDevice(kind, id)
         .then(renderMedia, () => setError(shell, '无法使用该设备 Could not use that device')),
-    record: (on) => (on ? void startRecording() : void stopRecording()),
+    // On the SFU the server records (and streams) the meeting; in a mesh the host's browser records it.
+    record: (on) =>
+      config.sfu
+        ? void socket?.send({ type: 'sfu', op: 'record', on })
+        : on
+          ? void startRecording()
+          : void stopRecording(),
+    live: (on) => void socket?.send({ type: 'sfu', op: 'live', on }),
+    view: (cameras) => media?.setView?.(cameras),
   });
   room.stage.replaceChildren(stage.el);
   stage.allowRecording(config.cloudRecord);
@@ -108,11 +121,16 @@ function startMedia(): void {
     send: (message) => socket?.send(message),
     onChange: renderMedia,
     onMutedByHost: () => setError(shell, '主持人已将你静音 The host muted you'),
+    onError: (text) => setError(shell, `媒体服务器 Media server: ${text}`),
   });
-  speaker = new SpeakerDetector((id) => {
-    speaking = id;
-    renderMedia();
-  });
+  // The SFU says who is talking (Janus's audio levels); a mesh page measures the voices itself.
+  if (!config.sfu) {
+    speaker = new SpeakerDetector((id) => {
+      speaking = id;
+      renderMedia();
+    });
+  }
+  showSfuStates();
   for (const message of early) media.receive(message);
   early = [];
   media.setParticipants(participantIds);
@@ -128,12 +146,34 @@ function startMedia(): void {
 function renderMedia(): void {
   if (!media || !stage) return;
   const participants = media.participants();
+  if (!speaker) speaking = talker(participants);
   stage.render(participants, names, speaking);
   const self = participants.find((p) => p.local);
   if (self) stage.setLocal(self.state);
   room?.setMediaStates(new Map(participants.map((p) => [p.id, p.state])));
   // A muted participant is never the speaker, not even during the detector's hold after their last word.
   speaker?.update(new Map(participants.map((p) => [p.id, p.state.audio ? p.camera : null])));
+}
+
+/** On the SFU: whoever spoke first of those talking now keeps the mark until they stop; the muted never have it. */
+function talker(participants: ReturnType<MediaSession['participants']>): string | null {
+  const talking = participants.filter((p) => p.talking && p.state.audio).map((p) => p.id);
+  return speaking !== null && talking.includes(speaking) ? speaking : (talking[0] ?? null);
+}
+
+function showSfuStates(): void {
+  if (!stage) return;
+  if (sfuRecording) {
+    stage.setRecording(String(sfuRecording.state), typeof sfuRecording.detail === 'string' ? sfuRecording.detail : '');
+  }
+  if (sfuLive) {
+    stage.setLive(String(sfuLive.state), {
+      host: isHost,
+      rtmp: sfuLive.rtmp === true,
+      hls: sfuLive.hls === true,
+      ...(typeof sfuLive.error === 'string' ? { error: sfuLive.error } : {}),
+    });
+  }
 }
 
 function recorderSources(): RecorderSource[] {
@@ -397,6 +437,8 @@ function connect(entered: string, state: string): void {
   ticket = entered;
   mediaConfig = null;
   early = [];
+  sfuRecording = null;
+  sfuLive = null;
   socket = new MeetingSocket(entered, { onMessage, onClose });
   showWaiting(state === 'host_wait' || state === 'lobby' ? state : 'connecting');
 }
@@ -409,7 +451,11 @@ function onMessage(msg: ServerMessage): void {
   else if (msg.type === 'media-config') {
     mediaConfig = msg;
     startMedia();
-  } else if (msg.type === 'signal' || msg.type === 'media' || msg.type === 'mute') {
+  } else if (msg.type === 'sfu' && (msg.op === 'recording' || msg.op === 'live')) {
+    if (msg.op === 'recording') sfuRecording = msg;
+    else sfuLive = msg;
+    showSfuStates();
+  } else if (msg.type === 'signal' || msg.type === 'media' || msg.type === 'mute' || msg.type === 'sfu') {
     if (media) media.receive(msg);
     else early.push(msg);
   }
@@ -438,6 +484,8 @@ function onRoster(r: RosterMessage): void {
   names = new Map(participants.map((p) => [p.id, p.name]));
   participantIds = participants.map((p) => p.id);
   selfId = typeof r.you?.id === 'string' ? r.you.id : '';
+  isHost = r.you?.role === 'host';
+  showSfuStates();
   startMedia();
   media?.setParticipants(participantIds);
   renderMedia();

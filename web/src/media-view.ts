@@ -1,7 +1,8 @@
-// The room's media: a grid of tiles (cameras, shared screens) and the media toolbar.
+// The room's media: a paged grid of tiles (shared screens large, then cameras), name cards for the
+// participants on other pages, every remote voice, and the media toolbar pinned to the window's bottom.
 
 import { button, h } from './dom';
-import type { DeviceChoice, ParticipantMedia } from './media';
+import type { DeviceChoice, ParticipantMedia, TileSize } from './media';
 
 export interface StageActions {
   microphone(on: boolean): void;
@@ -9,6 +10,10 @@ export interface StageActions {
   screen(on: boolean): void;
   device(kind: 'audioinput' | 'videoinput', deviceId: string): void;
   record(on: boolean): void;
+  /** Go live or stop (the host, on the SFU). */
+  live(on: boolean): void;
+  /** The remote cameras the grid shows now and how large; called when that changes. */
+  view(cameras: Map<string, TileSize>): void;
 }
 
 interface Tile {
@@ -16,7 +21,17 @@ interface Tile {
   video: HTMLVideoElement;
   label: HTMLElement;
   stream: MediaStream | null;
+  /** The stream's track ids when last shown: a track added to or taken from it is shown anew. */
+  tracks: string;
 }
+
+/** At most this many cameras on one page of the grid (the rest: name cards, and their voices). */
+export const PAGE_SIZE = 25;
+/** Tiles narrower than this (CSS px) make the grid use fewer columns. */
+const MIN_TILE_WIDTH = 160;
+/** Up to this width a tile gets the SFU's smallest layer (a quarter of 640), up to the next the middle one. */
+const SMALL_TILE = 200;
+const MEDIUM_TILE = 400;
 
 const RECORD_TEXT: Record<string, string> = {
   idle: '',
@@ -24,6 +39,15 @@ const RECORD_TEXT: Record<string, string> = {
   saving: '正在保存录制 Saving the recording…',
   saved: '录制已保存 Recording saved',
   failed: '录制失败 Recording failed',
+  off: '',
+  composing: '正在合成录制 Composing the recording…',
+};
+
+const LIVE_TEXT: Record<string, string> = {
+  off: '',
+  starting: '正在开始直播 Going live…',
+  live: '● 直播中 Live',
+  failed: '直播失败 The live stream failed',
 };
 
 export class MediaStage {
@@ -50,7 +74,32 @@ export class MediaStage {
     class: 'device-select',
     'aria-label': '摄像头 Camera',
   });
-  private on = { audio: false, video: false, screen: false, recording: false };
+  private readonly live: HTMLButtonElement;
+  private readonly liveStatus = h('span', {
+    testid: 'live-status',
+    class: 'live-status',
+    'data-state': 'off',
+    role: 'status',
+  });
+  private readonly prev: HTMLButtonElement;
+  private readonly next: HTMLButtonElement;
+  private readonly pageLabel = h('span', { testid: 'grid-page', class: 'grid-page' });
+  private readonly pager = h('div', { class: 'grid-pager', hidden: true });
+  /** Name cards of the participants whose camera is on another page. */
+  private readonly cards = h('div', { testid: 'name-cards', class: 'name-cards', hidden: true });
+  /** Every remote voice plays here, whatever page its participant is on. */
+  private readonly voices = h('div', { class: 'voices', hidden: true });
+  private readonly audios = new Map<string, { el: HTMLAudioElement; stream: MediaStream | null; tracks: string }>();
+  private readonly toolbar: HTMLElement;
+  private page = 0;
+  private pages = 1;
+  private last: { participants: ParticipantMedia[]; names: Map<string, string>; speaking: string | null } = {
+    participants: [],
+    names: new Map(),
+    speaking: null,
+  };
+  private viewed = '';
+  private on = { audio: false, video: false, screen: false, recording: false, live: false };
 
   constructor(private readonly act: StageActions) {
     this.mic = button('', { testid: 'microphone-button', class: 'btn btn-tool' }, () =>
@@ -61,24 +110,48 @@ export class MediaStage {
     this.record = button('', { testid: 'record-button', class: 'btn btn-tool', hidden: true }, () =>
       this.act.record(!this.on.recording),
     );
+    this.live = button('', { testid: 'live-button', class: 'btn btn-tool', hidden: true }, () =>
+      this.act.live(!this.on.live),
+    );
     this.micSelect.addEventListener('change', () => this.act.device('audioinput', this.micSelect.value));
     this.camSelect.addEventListener('change', () => this.act.device('videoinput', this.camSelect.value));
+    this.prev = button('‹ 上一页 Previous', { testid: 'grid-prev', class: 'btn btn-small btn-secondary' }, () =>
+      this.turn(-1),
+    );
+    this.next = button('下一页 Next ›', { testid: 'grid-next', class: 'btn btn-small btn-secondary' }, () =>
+      this.turn(1),
+    );
+    this.pager.append(this.prev, this.pageLabel, this.next);
+    this.toolbar = h(
+      'div',
+      { testid: 'media-toolbar', class: 'media-toolbar' },
+      this.mic,
+      this.cam,
+      this.share,
+      this.record,
+      this.live,
+      this.micSelect,
+      this.camSelect,
+      this.recordStatus,
+      this.liveStatus,
+    );
     this.el = h(
       'section',
       { testid: 'media-stage', class: 'media-stage' },
       this.grid,
-      h(
-        'div',
-        { testid: 'media-toolbar', class: 'media-toolbar' },
-        this.mic,
-        this.cam,
-        this.share,
-        this.record,
-        this.micSelect,
-        this.camSelect,
-        this.recordStatus,
-      ),
+      this.pager,
+      this.cards,
+      this.voices,
+      this.toolbar,
     );
+    // The toolbar is pinned to the window's bottom: the room keeps that much room free below its content,
+    // and the grid is laid out again when its width changes.
+    new ResizeObserver(() => {
+      this.el
+        .closest<HTMLElement>('.room')
+        ?.style.setProperty('--media-toolbar-height', `${Math.ceil(this.toolbar.getBoundingClientRect().height)}px`);
+    }).observe(this.toolbar);
+    new ResizeObserver(() => this.layout()).observe(this.grid);
     this.setLocal({ audio: false, video: false, screen: false });
   }
 
@@ -99,6 +172,10 @@ export class MediaStage {
     this.setRecording('idle', '');
   }
 
+  /**
+   * The recording's state: the browser recorder's (idle, recording, saving, saved, failed) in a mesh, the
+   * server's (off, recording, composing, failed) on the SFU.
+   */
   setRecording(state: string, detail: string): void {
     this.on.recording = state === 'recording';
     this.record.textContent = this.on.recording ? '⏹ 停止录制 Stop recording' : '⏺ 云录制 Record';
@@ -107,6 +184,19 @@ export class MediaStage {
     if (state === 'saved') this.recordStatus.setAttribute('data-record-id', detail);
     this.recordStatus.textContent = RECORD_TEXT[state] ?? state;
     this.recordStatus.title = state === 'failed' ? detail : '';
+  }
+
+  /**
+   * The live stream's state (off, starting, live, failed), shown to everyone; the host gets the button when
+   * the meeting streams somewhere (`rtmp`: its RTMP address, `hls`: its own watch page).
+   */
+  setLive(state: string, options: { host: boolean; rtmp: boolean; hls: boolean; error?: string }): void {
+    this.on.live = state === 'live' || state === 'starting';
+    this.live.hidden = !options.host || (!options.rtmp && !options.hls);
+    this.live.textContent = this.on.live ? '⏹ 停止直播 Stop live' : '📡 开始直播 Go live';
+    this.liveStatus.setAttribute('data-state', state);
+    this.liveStatus.textContent = LIVE_TEXT[state] ?? state;
+    this.liveStatus.title = state === 'failed' ? (options.error ?? '') : '';
   }
 
   setDevices(choice: DeviceChoice): void {
@@ -127,21 +217,116 @@ export class MediaStage {
     fill(this.camSelect, choice.videoInputs, choice.videoInput, '摄像头 Camera');
   }
 
-  /** Draws the participants' tiles: each camera (or a name card), and each shared screen. */
+  /**
+   * Draws the shared screens (large, first), the cameras of the current page (at most {@link PAGE_SIZE},
+   * this page's own first), name cards for everyone on other pages, and plays every remote voice.
+   */
   render(participants: ParticipantMedia[], names: Map<string, string>, speaking: string | null): void {
+    this.last = { participants, names, speaking };
+    this.pages = Math.max(1, Math.ceil(participants.length / PAGE_SIZE));
+    this.page = Math.min(this.page, this.pages - 1);
+    const shown = participants.slice(this.page * PAGE_SIZE, (this.page + 1) * PAGE_SIZE);
     const seen = new Set<string>();
     for (const p of participants) {
-      const name = names.get(p.id) ?? '…';
-      this.tile(`${p.id}/camera`, p, 'camera', p.camera, name, speaking === p.id, seen);
-      if (p.screen) this.tile(`${p.id}/screen`, p, 'screen', p.screen, `${name} · 屏幕 screen`, false, seen);
+      if (p.screen)
+        this.tile(`${p.id}/screen`, p, 'screen', p.screen, `${nameOf(names, p.id)} · 屏幕 screen`, false, seen);
     }
+    for (const p of shown)
+      this.tile(`${p.id}/camera`, p, 'camera', p.camera, nameOf(names, p.id), speaking === p.id, seen);
     for (const [key, tile] of this.tiles) {
       if (seen.has(key)) continue;
       tile.video.srcObject = null;
       tile.el.remove();
       this.tiles.delete(key);
     }
+    // Tiles in order: screens, then the page's cameras in roster order.
+    const order = [
+      ...participants.filter((p) => p.screen).map((p) => `${p.id}/screen`),
+      ...shown.map((p) => `${p.id}/camera`),
+    ];
+    order.forEach((key, i) => {
+      const el = this.tiles.get(key)?.el;
+      if (el && this.grid.children[i] !== el) this.grid.insertBefore(el, this.grid.children[i] ?? null);
+    });
     this.grid.setAttribute('data-count', String(this.tiles.size));
+
+    const off = participants.filter((p) => !shown.includes(p));
+    this.cards.hidden = off.length === 0;
+    this.cards.replaceChildren(...off.map((p) => this.card(p, nameOf(names, p.id), speaking === p.id)));
+    this.pager.hidden = this.pages < 2;
+    this.pageLabel.textContent = `${this.page + 1} / ${this.pages}`;
+    this.prev.disabled = this.page === 0;
+    this.next.disabled = this.page >= this.pages - 1;
+
+    this.playVoices(participants);
+    this.layout();
+  }
+
+  private turn(by: number): void {
+    this.page = Math.max(0, Math.min(this.pages - 1, this.page + by));
+    const { participants, names, speaking } = this.last;
+    this.render(participants, names, speaking);
+  }
+
+  /** A participant whose camera is on another page: their name, muted and speaking marks. */
+  private card(p: ParticipantMedia, name: string, speaking: boolean): HTMLElement {
+    const el = h(
+      'span',
+      { testid: 'name-card', class: 'name-card', 'data-peer': p.id, 'data-audio': p.state.audio ? 'on' : 'off' },
+      `${p.state.audio ? '' : '🔇 '}${name}`,
+    );
+    el.toggleAttribute('data-speaking', speaking);
+    return el;
+  }
+
+  /** One <audio> per remote participant with a voice: tiles' videos are muted, so paging never cuts a voice. */
+  private playVoices(participants: ParticipantMedia[]): void {
+    const seen = new Set<string>();
+    for (const p of participants) {
+      if (p.local || !p.camera?.getAudioTracks().length) continue;
+      seen.add(p.id);
+      let voice = this.audios.get(p.id);
+      if (!voice) {
+        const el = h('audio', { autoplay: true, 'data-peer': p.id });
+        voice = { el, stream: null, tracks: '' };
+        this.audios.set(p.id, voice);
+        this.voices.append(el);
+      }
+      const tracks = trackIds(p.camera);
+      if (voice.stream !== p.camera || voice.tracks !== tracks) {
+        voice.stream = p.camera;
+        voice.tracks = tracks;
+        voice.el.srcObject = p.camera;
+        void voice.el.play().catch(() => undefined);
+      }
+    }
+    for (const [id, voice] of this.audios) {
+      if (seen.has(id)) continue;
+      voice.el.srcObject = null;
+      voice.el.remove();
+      this.audios.delete(id);
+    }
+  }
+
+  /**
+   * Columns for the cameras (about as many as rows, none narrower than {@link MIN_TILE_WIDTH}), and the
+   * size each remote camera is shown at, told to the media when it changes.
+   */
+  private layout(): void {
+    const width = this.grid.clientWidth;
+    const cameras = [...this.tiles.entries()].filter(([key]) => key.endsWith('/camera'));
+    const fit = Math.max(1, Math.floor((width + 8) / (MIN_TILE_WIDTH + 8)));
+    const columns = Math.max(1, Math.min(Math.ceil(Math.sqrt(cameras.length)), fit));
+    this.grid.style.setProperty('--columns', String(columns));
+    const tileWidth = width > 0 ? width / columns : MEDIUM_TILE;
+    const size: TileSize = tileWidth <= SMALL_TILE ? 0 : tileWidth <= MEDIUM_TILE ? 1 : 2;
+    const view = new Map<string, TileSize>();
+    for (const [key, tile] of cameras)
+      if (tile.el.getAttribute('data-local') !== 'true') view.set(key.slice(0, -'/camera'.length), size);
+    const json = JSON.stringify([...view]);
+    if (json === this.viewed) return;
+    this.viewed = json;
+    this.act.view(view);
   }
 
   private tile(
@@ -156,9 +341,9 @@ export class MediaStage {
     seen.add(key);
     let tile = this.tiles.get(key);
     if (!tile) {
-      // Local and screen tiles are muted: no echo of oneself, a screen carries no sound here.
-      const video = h('video', { autoplay: true, playsinline: true, muted: p.local || kind === 'screen' });
-      video.muted = p.local || kind === 'screen';
+      // Every tile is muted: voices play from their own <audio> (playVoices), none of oneself.
+      const video = h('video', { autoplay: true, playsinline: true, muted: true });
+      video.muted = true;
       const label = h('span', { class: 'tile-name' });
       const el = h(
         'div',
@@ -173,14 +358,14 @@ export class MediaStage {
         h('span', { class: 'tile-avatar', 'aria-hidden': 'true' }, Array.from(name.trim())[0]?.toUpperCase() ?? '?'),
         label,
       );
-      tile = { el, video, label, stream: null };
+      tile = { el, video, label, stream: null, tracks: '' };
       this.tiles.set(key, tile);
-      // The shared screen first, then cameras in roster order.
-      if (kind === 'screen') this.grid.prepend(el);
-      else this.grid.append(el);
+      this.grid.append(el);
     }
-    if (tile.stream !== stream) {
+    const tracks = trackIds(stream);
+    if (tile.stream !== stream || tile.tracks !== tracks) {
       tile.stream = stream;
+      tile.tracks = tracks;
       tile.video.srcObject = stream;
       if (stream) void tile.video.play().catch(() => undefined);
     }
@@ -198,4 +383,17 @@ export class MediaStage {
     const tile = this.tiles.get(`${id}/${kind}`);
     return tile && tile.el.getAttribute('data-video') === 'on' ? tile.video : null;
   }
+}
+
+function nameOf(names: Map<string, string>, id: string): string {
+  return names.get(id) ?? '…';
+}
+
+function trackIds(stream: MediaStream | null): string {
+  return stream
+    ? stream
+        .getTracks()
+        .map((t) => t.id)
+        .join(',')
+    : '';
 }
