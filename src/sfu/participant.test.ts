@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { audioMids, janusToken, MAX_SUBSCRIBED_STREAMS, parseSfuRequest } from './participant.js';
+
+const offer = { type: 'offer', sdp: 'v=0\r\n' };
+
+describe('parseSfuRequest', () => {
+  it('keeps a publish with its offer and the declared sources, and nothing else', () => {
+    expect(
+      parseSfuRequest({ op: 'publish', jsep: { ...offer, extra: 1 }, sources: { '0': 'microphone', '1': 'camera' } }),
+    ).toEqual({
+      op: 'publish',
+      jsep: { type: 'offer', sdp: 'v=0\r\n' },
+      sources: { '0': 'microphone', '1': 'camera' },
+    });
+  });
+
+  it('drops a publish whose SDP is an answer, missing, or whose sources are not the three known', () => {
+    expect(parseSfuRequest({ op: 'publish', jsep: { type: 'answer', sdp: 'v=0' }, sources: {} })).toBeUndefined();
+    expect(parseSfuRequest({ op: 'publish', jsep: { type: 'offer', sdp: '' }, sources: {} })).toBeUndefined();
+    expect(parseSfuRequest({ op: 'publish', jsep: offer, sources: { '0': 'speaker' } })).toBeUndefined();
+    expect(parseSfuRequest({ op: 'publish', jsep: offer })).toBeUndefined();
+    expect(parseSfuRequest({ op: 'publish', jsep: offer, sources: { ['x'.repeat(33)]: 'camera' } })).toBeUndefined();
+  });
+
+  it('keeps a candidate’s three fields, and null as the end of candidates', () => {
+    expect(
+      parseSfuRequest({
+        op: 'trickle',
+        pc: 'publisher',
+        candidate: { candidate: 'candidate:1 1 udp 1 1.2.3.4 5 typ host', sdpMid: '0', sdpMLineIndex: 0, x: 'y' },
+      }),
+    ).toEqual({
+      op: 'trickle',
+      pc: 'publisher',
+      candidate: { candidate: 'candidate:1 1 udp 1 1.2.3.4 5 typ host', sdpMid: '0', sdpMLineIndex: 0 },
+    });
+    expect(parseSfuRequest({ op: 'trickle', pc: 'subscriber', candidate: null })).toEqual({
+      op: 'trickle',
+      pc: 'subscriber',
+      candidate: null,
+    });
+    expect(parseSfuRequest({ op: 'trickle', pc: 'other', candidate: null })).toBeUndefined();
+    expect(
+      parseSfuRequest({ op: 'trickle', pc: 'publisher', candidate: { candidate: 'c'.repeat(2000) } }),
+    ).toBeUndefined();
+  });
+
+  it('keeps a subscription of feeds, mids and layers 0–2, up to its limit', () => {
+    expect(
+      parseSfuRequest({
+        op: 'subscribe',
+        streams: [
+          { feed: 7, mid: '0' },
+          { feed: 7, mid: '1', substream: 0 },
+        ],
+      }),
+    ).toEqual({
+      op: 'subscribe',
+      streams: [
+        { feed: 7, mid: '0' },
+        { feed: 7, mid: '1', substream: 0 },
+      ],
+    });
+    expect(parseSfuRequest({ op: 'subscribe', streams: [] })).toEqual({ op: 'subscribe', streams: [] });
+    expect(parseSfuRequest({ op: 'subscribe', streams: [{ feed: '7', mid: '0' }] })).toBeUndefined();
+    expect(parseSfuRequest({ op: 'subscribe', streams: [{ feed: 7, mid: '0', substream: 3 }] })).toBeUndefined();
+    expect(parseSfuRequest({ op: 'subscribe', streams: [{ feed: 1.5, mid: '0' }] })).toBeUndefined();
+    const many = Array.from({ length: MAX_SUBSCRIBED_STREAMS + 1 }, (_, i) => ({ feed: i, mid: '0' }));
+    expect(parseSfuRequest({ op: 'subscribe', streams: many })).toBeUndefined();
+  });
+
+  it('keeps a start with an answer, and record and live with a boolean', () => {
+    expect(parseSfuRequest({ op: 'start', jsep: { type: 'answer', sdp: 'v=0' } })).toEqual({
+      op: 'start',
+      jsep: { type: 'answer', sdp: 'v=0' },
+    });
+    expect(parseSfuRequest({ op: 'start', jsep: offer })).toBeUndefined();
+    expect(parseSfuRequest({ op: 'record', on: true })).toEqual({ op: 'record', on: true });
+    expect(parseSfuRequest({ op: 'live', on: false })).toEqual({ op: 'live', on: false });
+    expect(parseSfuRequest({ op: 'live', on: 'yes' })).toBeUndefined();
+    expect(parseSfuRequest({ op: 'destroy' })).toBeUndefined();
+  });
+});
+
+describe('janusToken', () => {
+  it('is derived from the ticket, the same on every process, and does not show it', () => {
+    const ticket = '0123456789abcdef0123456789abcdef';
+    expect(janusToken(ticket)).toBe(janusToken(ticket));
+    expect(janusToken(ticket)).not.toBe(janusToken(ticket.replace('0', '1')));
+    expect(janusToken(ticket)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(janusToken(ticket)).not.toContain(ticket);
+  });
+});
+
+describe('audioMids', () => {
+  it('finds the mid of every audio section, and of no video one', () => {
+    const sdp = [
+      'v=0',
+      'o=- 1 2 IN IP4 127.0.0.1',
+      's=-',
+      't=0 0',
+      'a=group:BUNDLE 0 1 2',
+      'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+      'c=IN IP4 0.0.0.0',
+      'a=mid:0',
+      'm=video 9 UDP/TLS/RTP/SAVPF 96',
+      'a=mid:1',
+      'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+      'a=sendonly',
+      'a=mid:2',
+      '',
+    ].join('\r\n');
+    expect(audioMids(sdp)).toEqual(['0', '2']);
+    expect(audioMids('v=0\r\n')).toEqual([]);
+  });
+});
