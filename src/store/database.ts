@@ -294,6 +294,36 @@ export interface RecordingUploadsTable {
   duration_ms: number | null;
 }
 
+/** A server-side recording of a meeting on the SFU, from the host's start to its stored MP4 (migration 0014). */
+export interface SfuRecordingsTable {
+  id: Generated<number>;
+  site_id: number;
+  meeting_id: number;
+  session_id: number;
+  /** The session's VideoRoom. */
+  room_id: number;
+  /** The room's recording directory (Janus's `rec_dir`); the job's files are moved to `<dir>/job-<id>` at stop. */
+  dir: string;
+  state: SfuRecordingState;
+  /** When the host started it. */
+  started_at: Millis;
+  stopped_at: Millis | null;
+  /** Composing attempts begun. */
+  attempts: Generated<number>;
+  /** The process composing it (a random id per attempt) until `lease_until`; a queued job waits until then. */
+  lease_owner: string | null;
+  lease_until: Millis | null;
+  /** Composing progress, percent. */
+  progress: Generated<number>;
+  /** Why it failed, or the last attempt's error. */
+  error: Generated<string>;
+  /** The recording it made (`recordings.id`) once done. */
+  record_id: number | null;
+  updated_at: Millis;
+}
+
+export type SfuRecordingState = 'recording' | 'queued' | 'composing' | 'done' | 'failed';
+
 export interface Database {
   sites: SitesTable;
   rooms: RoomsTable;
@@ -309,6 +339,7 @@ export interface Database {
   usage_daily: UsageDailyTable;
   recordings: RecordingsTable;
   recording_uploads: RecordingUploadsTable;
+  sfu_recordings: SfuRecordingsTable;
   webhook_endpoints: WebhookEndpointsTable;
   site_event_counters: SiteEventCountersTable;
   site_events: SiteEventsTable;

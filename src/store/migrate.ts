@@ -12,6 +12,7 @@ import * as occupancyIndex from './migrations/0009-occupancy-index.js';
 import * as rateCounters from './migrations/0010-rate-counters.js';
 import * as entryGuarding from './migrations/0011-entry-guarding.js';
 import * as recordingUploads from './migrations/0012-recording-uploads.js';
+import * as sfuRecordings from './migrations/0014-sfu-recordings.js';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   '0010-rate-counters': rateCounters,
   '0011-entry-guarding': entryGuarding,
   '0012-recording-uploads': recordingUploads,
+  '0014-sfu-recordings': sfuRecordings,
 };
 
 /** Applies every pending migration; safe to run from several processes at once (Kysely locks). */
