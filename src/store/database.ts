@@ -324,6 +324,21 @@ export interface SfuRecordingsTable {
 
 export type SfuRecordingState = 'recording' | 'queued' | 'composing' | 'done' | 'failed';
 
+/** Where a session's SFU room lives (migration 0013): one row per session, shared by every server process. */
+export interface SfuRoomsTable {
+  session_id: number;
+  meeting_id: number;
+  /** The Janus instance's name: its configured URL, or `managed`. */
+  instance_url: string;
+  /** The VideoRoom room id. */
+  room_id: number;
+  /** The room's secret (128 bits, hex), needed for every request about it. */
+  secret: string;
+  created_at: Millis;
+  /** When the room was destroyed (the session ended); null while it lives. */
+  destroyed_at: Millis | null;
+}
+
 export interface Database {
   sites: SitesTable;
   rooms: RoomsTable;
@@ -339,6 +354,7 @@ export interface Database {
   usage_daily: UsageDailyTable;
   recordings: RecordingsTable;
   recording_uploads: RecordingUploadsTable;
+  sfu_rooms: SfuRoomsTable;
   sfu_recordings: SfuRecordingsTable;
   webhook_endpoints: WebhookEndpointsTable;
   site_event_counters: SiteEventCountersTable;

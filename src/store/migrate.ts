@@ -12,6 +12,7 @@ import * as occupancyIndex from './migrations/0009-occupancy-index.js';
 import * as rateCounters from './migrations/0010-rate-counters.js';
 import * as entryGuarding from './migrations/0011-entry-guarding.js';
 import * as recordingUploads from './migrations/0012-recording-uploads.js';
+import * as sfuRooms from './migrations/0013-sfu-rooms.js';
 import * as sfuRecordings from './migrations/0014-sfu-recordings.js';
 
 /** Every migration, in order. Names never change once released. */
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '0010-rate-counters': rateCounters,
   '0011-entry-guarding': entryGuarding,
   '0012-recording-uploads': recordingUploads,
+  '0013-sfu-rooms': sfuRooms,
   '0014-sfu-recordings': sfuRecordings,
 };
 
