@@ -1,7 +1,7 @@
-import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TurnConfig } from '../config.js';
+import { turnCredentials } from '../domain/turn.js';
 
 /** What a managed Janus is started with. */
 export interface JanusSetup {
@@ -51,16 +51,14 @@ type Section = Record<string, Value>;
 function jcfg(sections: Record<string, Section>): string {
   const value = (v: Value) =>
     typeof v === 'string' ? `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : String(v);
-  return (
-    Object.entries(sections)
-      .map(
-        ([name, entries]) =>
-          `${name}: {\n${Object.entries(entries)
-            .map(([k, v]) => `\t${k} = ${value(v)}\n`)
-            .join('')}}\n`,
-      )
-      .join('\n') + ''
-  );
+  return Object.entries(sections)
+    .map(
+      ([name, entries]) =>
+        `${name}: {\n${Object.entries(entries)
+          .map(([k, v]) => `\t${k} = ${value(v)}\n`)
+          .join('')}}\n`,
+    )
+    .join('\n');
 }
 
 /**
@@ -75,13 +73,13 @@ export function janusTurnEntries(turn: TurnConfig, now: number): Section {
   if (!match) return {};
   const [, scheme, host, port, transport] = match;
   const tls = scheme!.toLowerCase() === 'turns';
-  const username = `${Math.floor(now / 1000) + JANUS_TURN_TTL_SECONDS}:janus`;
+  const { username, credential } = turnCredentials({ ...turn, ttlSeconds: JANUS_TURN_TTL_SECONDS }, 'janus', now);
   return {
     turn_server: host!.replace(/^\[|\]$/g, ''),
     turn_port: Number(port ?? (tls ? 5349 : 3478)),
     turn_type: tls ? 'tls' : (transport ?? 'udp').toLowerCase(),
     turn_user: username,
-    turn_pwd: createHmac('sha1', turn.secret).update(username).digest('base64'),
+    turn_pwd: credential,
   };
 }
 

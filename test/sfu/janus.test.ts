@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -246,6 +247,35 @@ describe.skipIf(!haveJanus)('Janus run by the server', () => {
       expect(await rooms[0]!.sweep()).toBe(0);
     } finally {
       await test.close();
+    }
+  });
+
+  it('stops Janus on close, and at start a janus a crashed server left on the same directory (only that one)', async () => {
+    const other = path.join(dir, 'other');
+    fs.mkdirSync(other, { recursive: true });
+    // Stand-ins for a leftover janus (its command line names the directory's configuration) and a stranger
+    // whose pid a stale file might hold.
+    const leftover = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)', path.join(other, 'janus.jcfg')]);
+    const stranger = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    const ended = (child: ChildProcess) => new Promise((resolve) => child.once('exit', resolve));
+    try {
+      fs.writeFileSync(path.join(other, 'janus.pid'), `${leftover.pid}\n`);
+      const leftoverEnded = ended(leftover);
+      const second = await startManagedJanus(other);
+      await leftoverEnded;
+      const pid = second.janus.pid!;
+      expect(fs.readFileSync(path.join(other, 'janus.pid'), 'utf8').trim()).toBe(String(pid));
+      await second.stop();
+      expect(() => process.kill(pid, 0)).toThrow();
+      expect(fs.existsSync(path.join(other, 'janus.pid'))).toBe(false);
+
+      fs.writeFileSync(path.join(other, 'janus.pid'), `${stranger.pid}\n`);
+      const third = await startManagedJanus(other);
+      await third.stop();
+      expect(stranger.exitCode).toBeNull();
+    } finally {
+      leftover.kill('SIGKILL');
+      stranger.kill('SIGKILL');
     }
   });
 
