@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
-// The start/join pages (docs/web-protocol.md). Built into dist/web, which the server serves for
-// /s/..., /j/..., /wc/join/... and /assets/...; nothing is loaded from anywhere else.
+// The start/join pages (docs/web-protocol.md) and the live stream's watch page (watch/index.html, for
+// /w/...). Built into dist/web, which the server serves for /s/..., /j/..., /wc/join/..., /w/... and
+// /assets/...; nothing is loaded from anywhere else.
 // `npx vite --config web/vite.config.ts` serves the pages with live reload and passes /web/v1 (JSON and
 // WebSocket) to a running server: HUIGUAN_DEV_SERVER, default http://127.0.0.1:8080.
 export default defineConfig({
@@ -14,6 +15,12 @@ export default defineConfig({
     emptyOutDir: true,
     assetsDir: 'assets',
     modulePreload: { polyfill: false },
+    rollupOptions: {
+      input: {
+        main: fileURLToPath(new URL('index.html', import.meta.url)),
+        watch: fileURLToPath(new URL('watch/index.html', import.meta.url)),
+      },
+    },
   },
   server: {
     host: '127.0.0.1',

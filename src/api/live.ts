@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import { Code } from '../domain/errors.js';
 import { MAX_PAGE_SIZE } from '../domain/meeting-lists.js';
+import { liveStreamStatus, watchUrlOf } from '../domain/live-stream.js';
 import { fullMeetingView, type LinkConfig } from '../domain/meeting-view.js';
 import { endMeeting, extendMeeting, requireOwnMeeting, requireSiteMeeting } from '../domain/meetings.js';
 import { flatReport, liveParticipants, sessionReport } from '../domain/reports.js';
@@ -24,7 +25,7 @@ const pageParams = {
   ),
 };
 
-/** §2.11, 2.13–2.15, 2.26, 2.30: live meetings and what happened in them. */
+/** §2.11, 2.13–2.15, 2.26, 2.30: live meetings and what happened in them (2.15 also shows the live stream, an extension). */
 export const liveRoutes: FastifyPluginAsync<EndpointDeps & { links: LinkConfig; bus: MeetingBus }> = async (
   app,
   deps,
@@ -78,10 +79,15 @@ export const liveRoutes: FastifyPluginAsync<EndpointDeps & { links: LinkConfig; 
     subject: 'confNo',
     access: 'read',
     params: endpointParams({ confNo }),
-    handler: async ({ db, site, params }) =>
-      ok({
-        data: await liveParticipants(db, await requireSiteMeeting(db, site, params.confNo), { includeLeft: false }),
-      }),
+    handler: async ({ db, site, params, now }) => {
+      const meeting = await requireSiteMeeting(db, site, params.confNo);
+      const live = await liveStreamStatus(db, meeting, now);
+      return ok({
+        data: await liveParticipants(db, meeting, { includeLeft: false }),
+        // Extension: the meeting's live stream, beside the document's data.
+        liveStream: { ...live, watchUrl: watchUrlOf(meeting, deps.links) },
+      });
+    },
   });
 
   defineEndpoint(app, deps, {

@@ -87,6 +87,20 @@ export const LiveParticipant = Type.Object({
   deviceType: s('pc, mobile or 其他'),
 });
 
+/** Extension of 2.15 (not in the vendor document): the meeting's live stream (issue 16). */
+export const LiveStream = Type.Object(
+  {
+    state: Type.Union([Type.Literal('off'), Type.Literal('starting'), Type.Literal('live'), Type.Literal('failed')], {
+      description: 'off (none, or stopped), starting, live, or failed (see error)',
+    }),
+    rtmp: Type.Boolean({ description: 'pushes to streamUrl/streamKey (streamDiy=1)' }),
+    hls: Type.Boolean({ description: 'publishes HLS for the server’s watch page (isTuiliu=1)' }),
+    watchUrl: s('where it is watched: the meeting’s watchUrl; empty when it has none'),
+    error: s('why it failed; empty otherwise'),
+  },
+  { description: 'extension: the live stream of the meeting, started and stopped by the host on the meeting page' },
+);
+
 export const Registrant = Type.Object({
   id: s('registrant_id'),
   first_name: s(),
@@ -147,7 +161,7 @@ export const answers = {
   confModify2: envelope({ data: FullMeeting }),
   endConf: Type.Object({ status: Type.Literal(OK), message: s('end conf success') }),
   openingconfModify: envelope({ data: FullMeeting }),
-  getLiveDetail: envelope({ data: Type.Array(LiveParticipant) }),
+  getLiveDetail: envelope({ data: Type.Array(LiveParticipant), liveStream: LiveStream }),
   getReMainNumPartis: envelope({ remainNumPartis: i(), totalNumParties: i() }),
   createOrUpdateUser: envelope({
     data: Type.Object({
@@ -282,6 +296,7 @@ export const successResponses: Record<string, TSchema> = answers;
 export type FullMeetingAnswer = Static<typeof FullMeeting>;
 export type SiteListItemAnswer = Static<typeof SiteListItem>;
 export type LiveParticipantAnswer = Static<typeof LiveParticipant>;
+export type LiveStreamAnswer = Static<typeof LiveStream>;
 export type LogRowAnswer = Static<typeof LogRow>;
 export type RegistrantAnswer = Static<typeof Registrant>;
 /** The answer of endpoint `name` (a key of {@link answers}). */

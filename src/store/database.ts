@@ -339,6 +339,25 @@ export interface SfuRoomsTable {
   destroyed_at: Millis | null;
 }
 
+/** The live stream of a meeting session (migration 0015): what the process running its ffmpeg reports. */
+export interface LiveStreamsTable {
+  session_id: number;
+  meeting_id: number;
+  state: LiveStreamState;
+  /** 1 when it pushes to the meeting's RTMP address (streamDiy=1). */
+  rtmp: number;
+  /** 1 when the server publishes HLS for the watch page (isTuiliu=1). */
+  hls: number;
+  /** Why it failed; empty otherwise. */
+  error: string;
+  /** When the host went live (last). */
+  started_at: Millis;
+  /** Last change, and the running process's heartbeat while starting or live. */
+  updated_at: Millis;
+}
+
+export type LiveStreamState = 'starting' | 'live' | 'failed' | 'off';
+
 export interface Database {
   sites: SitesTable;
   rooms: RoomsTable;
@@ -356,6 +375,7 @@ export interface Database {
   recording_uploads: RecordingUploadsTable;
   sfu_rooms: SfuRoomsTable;
   sfu_recordings: SfuRecordingsTable;
+  live_streams: LiveStreamsTable;
   webhook_endpoints: WebhookEndpointsTable;
   site_event_counters: SiteEventCountersTable;
   site_events: SiteEventsTable;

@@ -14,6 +14,7 @@ import * as entryGuarding from './migrations/0011-entry-guarding.js';
 import * as recordingUploads from './migrations/0012-recording-uploads.js';
 import * as sfuRooms from './migrations/0013-sfu-rooms.js';
 import * as sfuRecordings from './migrations/0014-sfu-recordings.js';
+import * as liveStreams from './migrations/0015-live-streams.js';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   '0012-recording-uploads': recordingUploads,
   '0013-sfu-rooms': sfuRooms,
   '0014-sfu-recordings': sfuRecordings,
+  '0015-live-streams': liveStreams,
 };
 
 /** Applies every pending migration; safe to run from several processes at once (Kysely locks). */
