@@ -22,6 +22,9 @@ export interface JanusInstanceOptions {
 /** Pause before the n-th reconnection attempt in a row: at once, then 0.25 s doubling to 10 s. */
 const RECONNECT_DELAYS_MS = [0, 250, 500, 1000, 2000, 4000, 8000, 10_000];
 
+/** A Janus that accepts the WebSocket but makes no session in this time is treated as down, ms. */
+const CREATE_TIMEOUT_MS = 10_000;
+
 /** Thrown when the instance is down and did not come back within the wait. */
 export class JanusUnavailableError extends Error {
   constructor(key: string) {
@@ -158,7 +161,7 @@ export class JanusInstance {
         retry_time_secs: 0,
         ws_options: { handshakeTimeout: 5000 },
       });
-      const session = await connection.create(this.options.keepAliveSeconds ?? 15);
+      const session = await withTimeout(connection.create(this.options.keepAliveSeconds ?? 15), CREATE_TIMEOUT_MS);
       if (this.closed) {
         await session.destroy().catch(() => undefined);
         await connection.close().catch(() => undefined);
@@ -205,4 +208,14 @@ export class JanusInstance {
       }
     }
   }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }

@@ -204,15 +204,16 @@ export class SfuRooms {
 
   /**
    * Destroys the rooms of sessions that have ended (their end was not seen here, or the process that saw
-   * it died): the background loop's round, every 30 s and at start, in every process. Answers how many.
+   * it died): the background loop's round, every 30 s and at start, in every process. Answers how many
+   * this call destroyed; `now` marks them.
    */
-  async sweep(): Promise<number> {
+  async sweep(now: number = this.clock()): Promise<number> {
     let destroyed = 0;
     for (const row of await sfuRoomsOfEndedSessions(this.db)) {
       this.ready.delete(row.session_id);
       this.tokens.delete(row.session_id);
       try {
-        if (await this.destroyRow(row)) destroyed += 1;
+        if (await this.destroyRow(row, now)) destroyed += 1;
       } catch (err) {
         this.log.warn({ err, sessionId: row.session_id }, 'sfu room not destroyed; next sweep tries again');
       }
@@ -298,7 +299,7 @@ export class SfuRooms {
   }
 
   /** Destroys the row's room (a missing room counts as destroyed) and marks the row; true if this call did. */
-  private async destroyRow(row: SfuRoomRow): Promise<boolean> {
+  private async destroyRow(row: SfuRoomRow, now: number = this.clock()): Promise<boolean> {
     const instance = this.instances.find((i) => i.key === row.instance_url);
     if (instance) {
       let handle: VideoRoomHandle;
@@ -317,7 +318,7 @@ export class SfuRooms {
         if (janusCode(err) !== NO_SUCH_ROOM) throw err;
       }
     }
-    const marked = await markSfuRoomDestroyed(this.db, row.session_id, this.clock());
+    const marked = await markSfuRoomDestroyed(this.db, row.session_id, now);
     if (marked) this.log.info({ sessionId: row.session_id, room: row.room_id }, 'sfu room destroyed');
     return marked;
   }

@@ -10,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSite } from '../../src/domain/sites.js';
 import { startSession } from '../../src/domain/lifecycle.js';
 import { reserveMeeting } from '../../src/domain/meetings.js';
+import { loadConfig } from '../../src/config.js';
 import { JanusInstance } from '../../src/sfu/janus-client.js';
-import { janusCode, SfuRooms, type RoomRef } from '../../src/sfu/rooms.js';
+import { createSfu, janusCode, SfuRooms, type RoomRef } from '../../src/sfu/rooms.js';
 import type { Store } from '../../src/store/connect.js';
 import type { MeetingRow, SessionRow } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
@@ -247,6 +248,35 @@ describe.skipIf(!haveJanus)('Janus run by the server', () => {
       expect(await rooms[0]!.sweep()).toBe(0);
     } finally {
       await test.close();
+    }
+  });
+
+  it('external instances (HUIGUAN_JANUS_URLS): each new room goes to the instance with the fewest live rooms', async () => {
+    const port = new URL(janus.url).port;
+    // One Janus under two names stands for two instances.
+    const urls = [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`];
+    const config = loadConfig({
+      HUIGUAN_JANUS_URLS: urls.join(','),
+      HUIGUAN_JANUS_API_SECRET: janus.apiSecret,
+      HUIGUAN_JANUS_ADMIN_KEY: janus.adminKey,
+      HUIGUAN_DATA_DIR: dir,
+    });
+    const sfu = await createSfu(config, stores[1]!.db);
+    try {
+      expect(sfu.managed).toBeUndefined();
+      expect(sfu.instances.map((i) => i.key)).toEqual(urls);
+      await Promise.all(sfu.instances.map((i) => i.ready()));
+      const placed: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const { meeting, session } = await meetingWithSession();
+        const room = await sfu.rooms.ensureRoom(meeting, session);
+        placed.push(room.instance.key);
+        expect((await findSfuRoom(stores[0]!.db, session.id))!.instance_url).toBe(room.instance.key);
+      }
+      expect(placed.filter((u) => u === urls[0]).length).toBe(2);
+      expect(placed.filter((u) => u === urls[1]).length).toBe(2);
+    } finally {
+      await sfu.close();
     }
   });
 
