@@ -308,6 +308,19 @@ export interface Answers {
     /** success */
     message: string;
     data: LiveParticipantShape[];
+    /** extension: the live stream of the meeting, started and stopped by the host on the meeting page */
+    liveStream: {
+      /** off (none, or stopped), starting, live, or failed (see error) */
+      state: "off" | "starting" | "live" | "failed";
+      /** pushes to streamUrl/streamKey (streamDiy=1) */
+      rtmp: boolean;
+      /** publishes HLS for the server’s watch page (isTuiliu=1) */
+      hls: boolean;
+      /** where it is watched: the meeting’s watchUrl; empty when it has none */
+      watchUrl: string;
+      /** why it failed; empty otherwise */
+      error: string;
+    };
   };
   getReMainNumPartis: {
     status: 100;
