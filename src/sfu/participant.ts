@@ -173,7 +173,8 @@ export class SfuParticipant {
   private epoch = 0;
   private closing = false;
   private room: SfuRoomRef | undefined;
-  private stopReset: (() => void) | undefined;
+  /** Unregisters this participant's loss and reset listeners on its room's instance. */
+  private unwatch: (() => void) | undefined;
   private publisher: VideoRoomHandle | undefined;
   private privateId: number | undefined;
   private subscriber: VideoRoomHandle | undefined;
@@ -230,7 +231,7 @@ export class SfuParticipant {
     if (this.closing) return;
     this.closing = true;
     this.epoch += 1;
-    this.stopReset?.();
+    this.unwatch?.();
     const handles = [this.publisher, this.subscriber].filter((h): h is VideoRoomHandle => h !== undefined);
     this.publisher = this.subscriber = undefined;
     await Promise.all(
@@ -277,7 +278,18 @@ export class SfuParticipant {
     const room = await this.call(epoch, rooms.ensureRoom(meeting, session), 'room');
     await this.call(epoch, rooms.allow(room, janusToken(ticket)), 'allowed');
     this.room = room;
-    this.stopReset = room.instance.onReset(() => this.reset());
+    const lost = room.instance.onLost?.(() => this.forget());
+    const reset = room.instance.onReset(() => {
+      this.forget();
+      this.unwatch?.();
+      this.unwatch = undefined;
+      this.room = undefined;
+      if (!this.closing) this.options.send({ op: 'reset' });
+    });
+    this.unwatch = () => {
+      lost?.();
+      reset();
+    };
     return room;
   }
 
@@ -492,20 +504,21 @@ export class SfuParticipant {
   }
 
   /**
-   * The instance lost its session (Janus restarted, or the connection broke): every handle is gone, and so
-   * may be the room. Forget them and tell the page, which publishes again; that joins afresh.
+   * The instance lost its session (Janus restarted, or the connection broke): every handle is gone, and after
+   * a restart the room too. Operations under way are superseded. When the instance has a session again
+   * (`onReset`, before any request waiting for it goes on) the page is told `reset`: it publishes again, which
+   * joins afresh (the room made again if need be).
    */
-  private reset(): void {
+  private forget(): void {
     if (this.closing) return;
     this.epoch += 1;
-    this.stopReset?.();
-    this.stopReset = undefined;
-    this.room = this.publisher = this.subscriber = undefined;
+    // Handles of the lost session are detached already; this only stops janode's bookkeeping of them.
+    for (const handle of [this.publisher, this.subscriber]) handle?.detach().catch(() => undefined);
+    this.publisher = this.subscriber = undefined;
     this.privateId = undefined;
     this.publishers.clear();
     this.wanted = new Map();
     this.subscription = [];
     this.lastStreams = '';
-    this.options.send({ op: 'reset' });
   }
 }

@@ -11,8 +11,13 @@ import type { MeetingRow, SessionRow } from '../store/database.js';
 export interface SfuInstance {
   attach(): Promise<VideoRoomHandle>;
   /**
-   * `listener` is called when the connection or session was lost (every handle on it is gone, and after a
-   * Janus restart every room too). Returns the function that unregisters it.
+   * `listener` is called as soon as the session is lost (every handle on it is gone). Returns its
+   * unregistering. Optional: without it the loss is learnt at the reset.
+   */
+  onLost?(listener: () => void): () => void;
+  /**
+   * `listener` is called when the instance has a session again after a loss (after a Janus restart every room
+   * is gone too), before requests waiting for the session go on. Returns the function that unregisters it.
    */
   onReset(listener: () => void): () => void;
 }

@@ -117,7 +117,14 @@ const PAGE_CLIENT = String.raw`
       t.answers += 1;
     } else if (m.op === 'talking') t.talking.push({ id: m.id, talking: m.talking });
     else if (m.op === 'error') t.errors.push(m);
-    else if (m.op === 'reset') t.resets += 1;
+    else if (m.op === 'reset') {
+      // Janus was lost: both connections are dead; publish again (the server joins afresh).
+      t.resets += 1;
+      sub?.close();
+      sub = undefined;
+      pub?.close();
+      await t.publish();
+    }
     else if (m.op === 'muted') t.muted += 1;
   }
   t.connect = (url) =>
@@ -274,7 +281,7 @@ describe.skipIf(!haveJanus || !haveChromium)('SFU signaling through the page Web
     return page;
   }
 
-  it('three pages publish and receive one another through Janus; talk events, the host’s mute, removal and the end act on the room', async () => {
+  it('three pages publish and receive one another through Janus; talk events, the host’s mute, a Janus restart, removal and the end act on the room', async () => {
     browser = await launchChromium([...FAKE_MEDIA_ARGS, '--autoplay-policy=no-user-gesture-required']);
     try {
       const m = await reserve();
@@ -369,6 +376,24 @@ describe.skipIf(!haveJanus || !haveChromium)('SFU signaling through the page Web
         await expect
           .poll(async () => (await advance(pages[me], `${ids.ann}/audio`, 1000)).packets, { timeout: 10_000 })
           .toBeGreaterThan(10);
+      }
+
+      // Janus dies: the server starts it again, every page is told to publish again, and media flows again.
+      process.kill(sfu.managed!.pid!, 'SIGKILL');
+      for (const me of everyone) {
+        await expect.poll(async () => (await view(pages[me])).resets, { timeout: 30_000 }).toBe(1);
+        await expect.poll(async () => (await view(pages[me])).answers, { timeout: 20_000 }).toBe(2);
+      }
+      for (const me of everyone) {
+        for (const other of others(me)) {
+          await expect
+            .poll(async () => (await advance(pages[me], `${ids[other]}/video`, 1000)).frames, {
+              timeout: 30_000,
+              message: `${me} sees ${other} again`,
+            })
+            .toBeGreaterThan(0);
+          expect((await advance(pages[me], `${ids[other]}/audio`)).packets).toBeGreaterThan(10);
+        }
       }
 
       // The host removes Bob: his page is told, his streams leave the others' lists, and his token no longer
