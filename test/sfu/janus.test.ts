@@ -41,13 +41,20 @@ const instances: JanusInstance[] = [];
 const rooms: SfuRooms[] = [];
 let recordingsDir: string;
 let siteCounter = 0;
+/** What the managed Janus logged (its own output included). */
+const logged: string[] = [];
 const NOW = Date.now();
 
 beforeAll(async () => {
   if (!haveJanus) return;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiguan-sfu-'));
   recordingsDir = path.join(dir, 'recordings');
-  janus = await startManagedJanus(path.join(dir, 'janus'));
+  janus = await startManagedJanus(path.join(dir, 'janus'), {
+    debug: (obj) => logged.push(JSON.stringify(obj)),
+    info: (obj, msg) => logged.push(`${msg} ${JSON.stringify(obj)}`),
+    warn: (obj, msg) => logged.push(`${msg} ${JSON.stringify(obj)}`),
+    error: (obj, msg) => logged.push(`${msg} ${JSON.stringify(obj)}`),
+  });
   database = await createTestDatabase();
   stores = [await database.open(), await database.open()];
   await migrateToLatest(stores[0]!);
@@ -126,6 +133,9 @@ describe.skipIf(!haveJanus)('Janus run by the server', () => {
     expect(videoroom).toContain(`admin_key = "${janus.adminKey}"`);
     expect(videoroom).toContain('lock_rtp_forward = true');
     expect(janus.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
+    // Janus's output reaches the server's log; the secrets never do.
+    expect(logged.some((line) => line.includes('JANUS VideoRoom plugin initialized'))).toBe(true);
+    expect(logged.filter((line) => line.includes(janus.apiSecret) || line.includes(janus.adminKey))).toEqual([]);
 
     const session = await connectJanus(janus);
     try {
@@ -221,6 +231,8 @@ describe.skipIf(!haveJanus)('Janus run by the server', () => {
     } finally {
       await test.close();
     }
+    expect(logged.some((line) => line.includes('janus ended; restarting'))).toBe(true);
+    expect(logged.filter((line) => line.includes(janus.apiSecret) || line.includes(janus.adminKey))).toEqual([]);
     // The other process's view comes back too.
     await instances[1]!.ready();
     expect((await rooms[1]!.ensureRoom(meeting, session)).roomId).toBe(before.roomId);
