@@ -19,6 +19,8 @@ import { recordingRoutes } from './api/recordings.js';
 import { registrationRoutes } from './api/registration.js';
 import { statisticsRoutes } from './api/statistics.js';
 import { userRoutes } from './api/users.js';
+import { startSfu } from './api/sfu.js';
+import { watchRoutes } from './api/watch.js';
 import { webRoutes } from './api/web.js';
 import { webhookRoutes } from './api/webhooks.js';
 import type { Config } from './config.js';
@@ -167,12 +169,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(statisticsRoutes, deps);
   await app.register(hostAndRoomRoutes, deps);
   await app.register(webhookRoutes, { ...deps, targets: options.config.webhookTargets });
+  const sfu = await startSfu(app, { config: options.config, db: options.db, bus, clock: deps.clock, storage });
   await webRoutes(app, {
     db: options.db,
     bus,
     clock: deps.clock,
     iceServers: options.config.iceServers,
     turn: options.config.turn,
+    sfu,
+    ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+  });
+  await watchRoutes(app, {
+    db: options.db,
+    clock: deps.clock,
+    dataDir,
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   });
   return app;

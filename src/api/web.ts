@@ -11,6 +11,7 @@ import type { IceServer } from '../config.js';
 import type { MeetingBus } from '../store/bus.js';
 import type { Db } from '../store/database.js';
 import type { TurnSettings } from '../domain/turn.js';
+import type { SfuServices } from '../sfu/services.js';
 import { findUserById } from '../store/users.repository.js';
 import { sendPageRefusal } from './errors.js';
 import { PageHub } from './page-hub.js';
@@ -27,6 +28,8 @@ export interface WebDeps {
   iceServers: readonly IceServer[];
   /** TURN with per-participant credentials (`config.turn`). */
   turn?: TurnSettings | undefined;
+  /** The SFU's services when `config.sfu` is set (api/sfu.ts); absent, the pages' media is a mesh. */
+  sfu?: SfuServices | undefined;
   webRoot?: string;
 }
 
@@ -49,6 +52,7 @@ export async function webRoutes(app: FastifyInstance, deps: WebDeps): Promise<vo
     log: app.log,
     iceServers: deps.iceServers,
     turn: deps.turn,
+    sfu: deps.sfu,
   });
   app.addHook('preClose', async () => hub.close());
 

@@ -66,7 +66,8 @@ async function open(url: string, name?: string): Promise<Page> {
 /** The candidate types of the page's connected candidate pairs (local/remote). */
 function selectedPairs(page: Page): Promise<string[]> {
   return page.evaluate(async () => {
-    const pcs = (globalThis as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
+    const pcs = (globalThis as unknown as { __pcs: { getStats(): Promise<Map<string, Record<string, unknown>>> }[] })
+      .__pcs;
     const types: string[] = [];
     for (const pc of pcs) {
       const stats = await pc.getStats();
