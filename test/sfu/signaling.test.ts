@@ -202,6 +202,7 @@ interface PageView {
   muted: number;
   mutes: number;
   closed: boolean;
+  subMap: Record<string, { mid: string; feed: number; feedMid: string; id: string; kind: string; source: string }>;
 }
 type InPage = {
   sfuTest: PageView & {
@@ -342,6 +343,39 @@ describe.skipIf(!haveJanus || !haveChromium)('SFU signaling through the page Web
         }
       }
       for (const me of everyone) expect((await view(pages[me])).errors).toEqual([]);
+
+      // The host narrows its subscription to Ann: Janus renegotiates, and the new offer carries Ann's streams only.
+      const subscribed = (who: Who) =>
+        view(pages[who]).then((v) =>
+          Object.values(v.subMap)
+            .map((x) => `${x.id}/${x.kind}/${x.source}`)
+            .sort(),
+        );
+      const offers = (await view(pages.host)).offers;
+      const listed = (await view(pages.host)).streams;
+      const only = (id: string, substream?: number) =>
+        listed
+          .filter((x) => x.id === id)
+          .map((x) => ({
+            feed: x.feed,
+            mid: x.mid,
+            ...(substream !== undefined && x.kind === 'video' ? { substream } : {}),
+          }));
+      await sendFrom(pages.host, { type: 'sfu', op: 'subscribe', streams: only(ids.ann) });
+      await expect.poll(async () => (await view(pages.host)).offers).toBe(offers + 1);
+      expect(await subscribed('host')).toEqual([`${ids.ann}/audio/microphone`, `${ids.ann}/video/camera`]);
+      expect((await advance(pages.host, `${ids.ann}/video`)).frames).toBeGreaterThan(0);
+      // Everyone again, at the lowest layer: Bob comes back in a new offer. A change of layer alone needs none.
+      await sendFrom(pages.host, { type: 'sfu', op: 'subscribe', streams: [...only(ids.ann, 0), ...only(ids.bob, 0)] });
+      await expect.poll(async () => (await view(pages.host)).offers).toBe(offers + 2);
+      expect(await subscribed('host')).toHaveLength(4);
+      await sendFrom(pages.host, { type: 'sfu', op: 'subscribe', streams: [...only(ids.ann, 2), ...only(ids.bob, 1)] });
+      await pause(2000);
+      expect((await view(pages.host)).offers).toBe(offers + 2);
+      for (const other of others('host'))
+        await expect
+          .poll(async () => (await advance(pages.host, `${ids[other]}/video`, 1000)).frames, { timeout: 15_000 })
+          .toBeGreaterThan(0);
 
       // Janus's talk events reach the pages, for the others (the tone never stops) and for the page itself.
       for (const me of everyone) {
