@@ -133,9 +133,12 @@ export class ManagedJanus {
       child.once('error', (err) => resolve(err.message));
       child.once('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `exit code ${code}`));
     });
+    const lastLines: string[] = [];
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream! }).on('line', (line) => {
         if (line.trim() === '') return;
+        lastLines.push(line);
+        if (lastLines.length > 5) lastLines.shift();
         if (/^\s*\[ERR\]/.test(line)) log.warn({ janus: line }, 'janus');
         else log.debug({ janus: line }, 'janus');
       });
@@ -143,14 +146,16 @@ export class ManagedJanus {
     if (child.pid) fs.writeFileSync(path.join(this.options.dir, PID_FILE), `${child.pid}\n`);
     const startedAt = Date.now();
     void exited.then((why) => this.died(child, why, startedAt));
+    const probing = { stop: false };
     const ready = await Promise.race([
-      answers(this.port, this.options.readyTimeoutMs).then((ok) => (ok ? undefined : 'no answer in time')),
+      answers(this.port, this.options.readyTimeoutMs, probing).then((ok) => (ok ? undefined : 'no answer in time')),
       exited.then((why) => `it ended (${why})`),
     ]);
+    probing.stop = true;
     if (ready !== undefined) {
       this.child = undefined;
       await stopChild(child);
-      throw new Error(`janus did not start: ${ready}`);
+      throw new Error(`janus did not start: ${ready}; its last words: ${lastLines.join(' | ')}`);
     }
     log.info({ url: this.url, pid: child.pid }, 'janus started');
   }
@@ -179,10 +184,10 @@ export class ManagedJanus {
   }
 }
 
-/** Resolves once Janus's WebSocket transport upgrades a connection, false after `timeoutMs`. */
-async function answers(port: number, timeoutMs: number): Promise<boolean> {
+/** Resolves once Janus's WebSocket transport upgrades a connection, false after `timeoutMs` or when told to stop. */
+async function answers(port: number, timeoutMs: number, probing: { stop: boolean }): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !probing.stop) {
     if (await upgrades(port)) return true;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
