@@ -12,9 +12,10 @@ import dgram from 'node:dgram';
 import fs from 'node:fs';
 import path from 'node:path';
 import VideoRoomPlugin, { type Publisher, type VideoRoomHandle } from 'janode/plugins/videoroom';
+import { ApiError, Code } from '../domain/errors.js';
 import { liveTargets } from '../domain/live-stream.js';
 import type { Db, LiveStreamState, MeetingRow, SessionRow } from '../store/database.js';
-import { setLiveState, touchLiveStream, upsertLiveStream } from '../store/live-streams.repository.js';
+import { isSessionEnded, setLiveState, touchLiveStream, upsertLiveStream } from '../store/live-streams.repository.js';
 import { composeArgs, liveSdp, PAYLOAD, rtmpAddress, type LiveInput } from './live-compose.js';
 import type { SfuLiveControl, SfuRoomControl, SfuRoomRef } from './services.js';
 
@@ -69,6 +70,8 @@ export interface LiveStreamsOptions {
   startTimeoutMs?: number;
   /** Quiet time after a change of publishers before composing anew. Default 1000 ms. */
   recomposeDelayMs?: number;
+  /** How often running streams are marked alive and checked for their session's end. Default {@link LIVE_HEARTBEAT_MS}. */
+  heartbeatMs?: number;
 }
 
 /** The live directory of a meeting (HLS below it in `hls/`). */
@@ -101,28 +104,39 @@ export class LiveStreams implements SfuLiveControl {
 
   constructor(private readonly options: LiveStreamsOptions) {
     this.heartbeat = setInterval(() => {
-      for (const stream of this.streams.values()) stream.touch();
-    }, LIVE_HEARTBEAT_MS);
+      for (const stream of this.streams.values()) void stream.touch();
+    }, options.heartbeatMs ?? LIVE_HEARTBEAT_MS);
     this.heartbeat.unref();
   }
 
   /**
    * Starts or stops the session's live stream (the caller has checked that `hostTicket` is the host's).
-   * Throws when the meeting has nowhere to stream to; a stream that fails later is reported, not thrown.
+   * Throws an ApiError when the meeting has nowhere to stream to; a stream that fails later is reported,
+   * not thrown. Starting a running stream, or stopping a stopped one, only tells the pages its state.
    */
   async setLive(meeting: MeetingRow, session: SessionRow, on: boolean, hostTicket: string): Promise<void> {
     const current = this.streams.get(session.id);
+    const targets = liveTargets(meeting);
     if (!on) {
       if (current) {
         this.options.log.info({ meetingId: meeting.id, by: ticketTag(hostTicket) }, 'live stream stopped by the host');
         await current.stop('off');
+      } else {
+        // A failed stream (or one of a process that is gone) is cleared: the host has seen it.
+        await setLiveState(this.options.db, session.id, 'off', '', (this.options.clock ?? Date.now)());
+        this.options.onState(meeting.id, { state: 'off', rtmp: Boolean(targets.rtmp), hls: targets.hls });
       }
       return;
     }
-    if (current) return;
-    const targets = liveTargets(meeting);
+    if (current) {
+      this.options.onState(meeting.id, current.view());
+      return;
+    }
     if (!targets.rtmp && !targets.hls) {
-      throw new Error('this meeting has no live stream (isTuiliu=1, or streamDiy=1 with a streamUrl)');
+      throw new ApiError(
+        Code.meetingParameter,
+        '会议未设置直播 (this meeting has no live stream: book it with isTuiliu=1, or streamDiy=1 with a streamUrl)',
+      );
     }
     const stream = new LiveStream(this.options, meeting, session, {
       rtmp: targets.rtmp ? rtmpAddress(targets.rtmp.url, targets.rtmp.key) : undefined,
@@ -214,11 +228,18 @@ class LiveStream {
     };
   }
 
-  touch(): void {
+  /**
+   * Marks the row as running, and stops the stream when its session has ended (the meeting's end seen by
+   * any process, even when no hook told this one).
+   */
+  async touch(): Promise<void> {
     if (this.ended) return;
-    touchLiveStream(this.options.db, this.session.id, this.clock()).catch((err: unknown) =>
-      this.options.log.warn({ err, meetingId: this.meeting.id }, 'live stream heartbeat not written'),
-    );
+    try {
+      if (await isSessionEnded(this.options.db, this.session.id)) return await this.stop('off');
+      await touchLiveStream(this.options.db, this.session.id, this.clock());
+    } catch (err) {
+      this.options.log.warn({ err, meetingId: this.meeting.id }, 'live stream heartbeat not written');
+    }
   }
 
   async start(): Promise<void> {
@@ -297,7 +318,7 @@ class LiveStream {
     };
     handle.on(VideoRoomPlugin.EVENT.VIDEOROOM_UNPUBLISHED, gone);
     handle.on(VideoRoomPlugin.EVENT.VIDEOROOM_LEAVING, gone);
-    handle.on(VideoRoomPlugin.EVENT.VIDEOROOM_DESTROYED, () => void this.fail('the meeting room was closed'));
+    handle.on(VideoRoomPlugin.EVENT.VIDEOROOM_DESTROYED, () => void this.roomDestroyed());
     const joined = await handle.joinPublisher({
       room: room.roomId,
       feed: this.listenerFeed,
@@ -305,6 +326,13 @@ class LiveStream {
       token: this.token,
     });
     for (const publisher of joined.publishers) this.publishers.set(publisher.feed, publisher);
+  }
+
+  /** The room went: the meeting's end (off), or something else (failed). */
+  private async roomDestroyed(): Promise<void> {
+    const ended = await isSessionEnded(this.options.db, this.session.id).catch(() => false);
+    if (ended) await this.stop('off');
+    else await this.fail('the meeting room was closed');
   }
 
   private scheduleRecompose(): void {

@@ -64,3 +64,9 @@ export async function latestLiveStream(
   const { ended_at, ...stream } = row;
   return { ...stream, session_ended: ended_at !== null };
 }
+
+/** Whether the session has ended (or does not exist). */
+export async function isSessionEnded(db: Db, sessionId: number): Promise<boolean> {
+  const row = await db.selectFrom('sessions').select('ended_at').where('id', '=', sessionId).executeTakeFirst();
+  return !row || row.ended_at !== null;
+}

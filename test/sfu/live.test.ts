@@ -156,6 +156,7 @@ describe.skipIf(!enabled)('live streaming', () => {
       onState: (meetingId, view) => states.push({ meetingId, view }),
       picture: { width: 640, height: 360, fps: 15, videoKbps: 500 },
       startTimeoutMs: 45_000,
+      heartbeatMs: 1000,
     });
   }, 120_000);
 
@@ -169,15 +170,16 @@ describe.skipIf(!enabled)('live streaming', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
-  /** A meeting of host1 open now, with its host in (so it has a session), as the rows the service gets. */
+  /** A meeting of `userId` open now, with its host in (so it has a session), as the rows the service gets. */
   async function liveMeeting(
     site: SiteRow,
     params: Record<string, unknown>,
+    userId = 'host1',
   ): Promise<{ meeting: MeetingRow; session: SessionRow }> {
-    const user = await t.call('createOrUpdateUser', site, { userId: 'host1', userName: 'Host', enableTuiliu: 1 });
+    const user = await t.call('createOrUpdateUser', site, { userId, userName: 'Host', enableTuiliu: 1 });
     expect(user.body.status, user.body.message).toBe(100);
     const booked = await t.call('confReservation', site, {
-      userId: 'host1',
+      userId,
       userName: 'Host',
       confName: 'Live stream',
       startTime: gmt(Math.floor((t.clock.now - 5 * MIN) / 1000) * 1000),
@@ -400,8 +402,36 @@ describe.skipIf(!enabled)('live streaming', () => {
       () => Object.values((globalThis as unknown as PagePublishers).__huiguanPublishers)[0]!.connectionState,
     );
     expect(connection).toBe('connected');
-    // The host may try again: the failed stream is gone from the service.
+    // The host may try again: the failed stream is gone from the service; stopping clears the failure.
     expect(live.stateOf(session.id)).toBeUndefined();
+    await live.setLive(meeting, session, false, 'host-ticket');
+    expect((await liveDetail(site, meeting)).liveStream).toMatchObject({ state: 'off', error: '' });
+    await page.close();
+  }, 120_000);
+
+  it('refuses to go live for a meeting without a live stream, and stops a stream when its meeting ends', async () => {
+    const site = await t.site();
+    const plain = await liveMeeting(site, {});
+    await expect(live.setLive(plain.meeting, plain.session, true, 'host-ticket')).rejects.toThrow(/会议未设置直播/);
+    expect((await liveDetail(site, plain.meeting)).liveStream).toEqual({
+      state: 'off',
+      rtmp: false,
+      hls: false,
+      watchUrl: '',
+      error: '',
+    });
+
+    const booked = await liveMeeting(site, {}, 'host2');
+    const meeting = await updateMeeting(t.store.db, booked.meeting.id, { is_tuiliu: 1 });
+    const page = await publisher(meeting, booked.session, 4001);
+    await live.setLive(meeting, booked.session, true, 'host-ticket');
+    await until('the stream to be live', () => stateOf(meeting.id)?.state === 'live' || undefined, 40_000);
+    // endConf ends the session (here, with no hook into the service): the stream stops within a heartbeat.
+    const ended = await t.call('endConf', site, { userId: 'host2', confId: meeting.id });
+    expect(ended.body.status, ended.body.message).toBe(100);
+    await until('the stream to stop', () => stateOf(meeting.id)?.state === 'off' || undefined, 10_000);
+    expect(live.stateOf(booked.session.id)).toBeUndefined();
+    expect(fs.existsSync(path.join(dir, 'data', 'live', String(meeting.id), 'hls'))).toBe(false);
     await page.close();
   }, 120_000);
 });
