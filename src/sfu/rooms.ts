@@ -263,13 +263,6 @@ export class SfuRooms {
 
   /** Creates the room in Janus; one that exists already (another process made it) is fine. */
   private async create(ref: RoomRef, meeting: MeetingRow): Promise<void> {
-    const recDir = this.recordingDir(ref);
-    try {
-      // Janus makes it too; made here so that it is the server's own (when the directory is shared).
-      fs.mkdirSync(recDir, { recursive: true });
-    } catch {
-      // An external Janus may write where this process cannot: Janus reports its own failure.
-    }
     const handle = await ref.instance.controlHandle();
     try {
       await handle.message({
@@ -288,7 +281,8 @@ export class SfuRooms {
         audio_active_packets: 50,
         audio_level_average: 40,
         notify_joining: true,
-        rec_dir: recDir,
+        // Janus makes the directory when it first records (0755, its own user's).
+        rec_dir: this.recordingDir(ref),
         lock_record: true,
         permanent: false,
       });
@@ -398,7 +392,6 @@ export async function createSfu(
 ): Promise<Sfu> {
   const sfu = config.sfu;
   if (!sfu) throw new Error('createSfu needs config.sfu (HUIGUAN_JANUS or HUIGUAN_JANUS_URLS)');
-  fs.mkdirSync(sfu.recordingsDir, { recursive: true, mode: 0o700 });
   let managed: ManagedJanus | undefined;
   let instances: JanusInstance[];
   let adminKey: string | undefined;
@@ -412,6 +405,9 @@ export async function createSfu(
     });
     managed = janus;
     adminKey = janus.adminKey;
+    // Janus runs as this server's user: the recordings are private to it. (With external instances the
+    // directory is the operator's, shared with the Janus hosts.)
+    fs.mkdirSync(sfu.recordingsDir, { recursive: true, mode: 0o700 });
     instances = [JanusInstance.connect({ key: 'managed', url: () => janus.url, apiSecret: janus.apiSecret, log })];
   } else {
     adminKey = sfu.adminKey;
