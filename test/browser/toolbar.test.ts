@@ -59,7 +59,7 @@ const box = async (page: Page, testid: string): Promise<Box> => (await page.getB
 async function expectToolbarOnScreen(page: Page, participants: number): Promise<void> {
   for (const size of SIZES) {
     await page.setViewportSize(size);
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     const where = `${participants} participant(s) at ${size.width}×${size.height}`;
     await expect.poll(() => page.getByTestId('tile').count(), { message: where }).toBe(participants);
     const bar = await box(page, 'media-toolbar');
@@ -73,7 +73,7 @@ async function expectToolbarOnScreen(page: Page, participants: number): Promise<
       expect(b.x >= 0 && b.x + b.width <= size.width, `${control}, ${where}`).toBe(true);
     }
     // Scrolled to the end, the leave button shows above (or, on a phone, below) the toolbar, never under it.
-    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)');
     const leave = await box(page, 'leave-button');
     const bar2 = await box(page, 'media-toolbar');
     expect(leave.y + leave.height <= bar2.y || leave.y >= bar2.y + bar2.height, `leave button, ${where}`).toBe(true);

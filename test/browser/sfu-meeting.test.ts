@@ -1,0 +1,243 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { gmt, listeningTestApp } from '../helper.js';
+import { haveJanus, JANUS_BIN } from '../sfu/harness.js';
+import { ensurePagesBuilt, haveChromium, launchChromium } from './browser.js';
+
+// A meeting through the SFU: twelve headless chromium pages with fake devices, their media carried by the
+// Janus the server manages. Three cameras at 320×180, twelve microphones.
+
+const MEASURE_SCRIPT = fileURLToPath(new URL('./measure-media.js', import.meta.url));
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiguan-sfu-meeting-'));
+/** The server runs Janus itself (HUIGUAN_JANUS=managed), its configuration under the test's data directory. */
+const server = listeningTestApp({
+  realClock: true,
+  config: {
+    dataDir,
+    sfu: {
+      mode: 'managed',
+      urls: [],
+      apiSecret: undefined,
+      adminKey: undefined,
+      janusBin: JANUS_BIN,
+      ppRecBin: 'janus-pp-rec',
+      ffmpegBin: 'ffmpeg',
+      recordingsDir: path.join(dataDir, 'sfu-recordings'),
+      rtpPorts: '20000-40000',
+    },
+  },
+});
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+let browser: Browser;
+
+const local = (url: string) => url.replace('http://meet.example.test', server.base);
+
+/**
+ * The fake camera taken small (320×180, 15 frames/s), whatever the page asks: twelve pages share two cores,
+ * and decoding is what the browsers spend most on. The microphone without its noise suppression and gain
+ * control: they take the test's steady tone (below) for noise and fade it out.
+ */
+const SMALL_CAMERA = `(() => {
+  const devices = navigator.mediaDevices;
+  const original = devices.getUserMedia.bind(devices);
+  const plain = { noiseSuppression: false, autoGainControl: false, echoCancellation: false };
+  devices.getUserMedia = (c) =>
+    original({
+      ...c,
+      ...(c && c.video ? { video: { ...(typeof c.video === 'object' ? c.video : {}),
+        width: { ideal: 320, max: 320 }, height: { ideal: 180, max: 180 }, frameRate: { ideal: 15, max: 15 } } } : {}),
+      ...(c && c.audio ? { audio: { ...(typeof c.audio === 'object' ? c.audio : {}), ...plain } } : {}),
+    });
+})();`;
+
+/**
+ * The microphones' sound: a steady tone. Chromium's own fake microphone beeps briefly once a second, which
+ * Janus's talk detection (the level averaged over a second) rightly takes for silence.
+ */
+function toneFile(): string {
+  const file = path.join(dataDir, 'tone.wav');
+  // Long enough for the whole test: chromium plays the file once.
+  const tone = 'sine=frequency=440:duration=600:sample_rate=8000';
+  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', tone, '-ac', '1', file]);
+  return file;
+}
+
+async function open(url: string, name?: string): Promise<Page> {
+  const context = await browser.newContext();
+  await context.addInitScript({ path: MEASURE_SCRIPT });
+  await context.addInitScript(SMALL_CAMERA);
+  const page = await context.newPage();
+  await page.goto(local(url));
+  await page.getByTestId('enter-button').waitFor();
+  if (name !== undefined) await page.getByTestId('name-input').fill(name);
+  await page.getByTestId('enter-button').click();
+  await page.getByTestId('media-stage').waitFor();
+  return page;
+}
+
+const idOf = async (page: Page) => (await page.locator('[data-testid="roster-item"].is-you').getAttribute('data-id'))!;
+
+const tile = (page: Page, id: string) => page.locator(`[data-testid="tile"][data-peer="${id}"][data-kind="camera"]`);
+
+interface Measured {
+  frames: number;
+  width: number;
+  brightness: number;
+  video: { state: string; muted: boolean }[];
+  audio: { state: string; muted: boolean }[];
+  level: number;
+}
+type InPage = { measureMedia(video: unknown, ms: number): Promise<Measured> };
+
+/** What the camera tiles of `ids` on `page` receive over the same `ms` (measure-media.js), measured together. */
+async function measureAll(page: Page, ids: string[], ms = 1500): Promise<Map<string, Measured>> {
+  const results = await page.evaluate(
+    ({ ids, ms }) => {
+      const w = globalThis as unknown as InPage & {
+        document: { querySelector(s: string): unknown };
+      };
+      return Promise.all(
+        ids.map((id) => {
+          const video = w.document.querySelector(`[data-testid="tile"][data-peer="${id}"][data-kind="camera"] video`);
+          return video ? w.measureMedia(video, ms) : null;
+        }),
+      );
+    },
+    { ids, ms },
+  );
+  return new Map(ids.map((id, i) => [id, results[i]!]));
+}
+
+async function reserve(confName: string, confParties: number) {
+  const site = await server.t.site();
+  await server.t.call('createOrUpdateUser', site, { userId: 'sfuhost', userName: 'Hostess', enableCloudRecord: 1 });
+  const reserved = await server.t.call('confReservation', site, {
+    userId: 'sfuhost',
+    userName: 'Hostess',
+    confName,
+    startTime: gmt(Math.floor(Date.now() / 1000) * 1000 - 60_000),
+    duration: 60,
+    confParties,
+    optionVideoHost: 1,
+    // Attendees come in with their camera off; two of them turn it on.
+    optionVideoParticipants: 0,
+    optionJbh: 1,
+  });
+  expect(reserved.body.status, reserved.body.message).toBe(100);
+  return reserved.body.data as { confNumber: string; hostStartUrl: string; joinUrl: string };
+}
+
+/** The janus processes this test's server runs (its children): the test kills only its own. */
+function ownJanus(): number[] {
+  const out = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([, comm]) => comm === 'janus')
+    .map(([pid]) => Number(pid));
+}
+
+/**
+ * Every page receives every other camera with frames advancing and a picture, and hears every other
+ * microphone. Frames are counted as advancing, never against a rate: a busy machine decodes fewer.
+ */
+async function expectMediaEverywhere(pages: Page[], ids: string[], cameras: Set<string>): Promise<void> {
+  for (const [i, page] of pages.entries()) {
+    const others = ids.filter((_, j) => j !== i);
+    const where = `page ${i} (${ids[i]})`;
+    await expect
+      .poll(
+        async () => {
+          const got = await measureAll(page, others, 1500);
+          return others.filter((id) => {
+            const m = got.get(id);
+            const seen = !cameras.has(id) || (m !== undefined && m !== null && m.frames > 0 && m.width > 0);
+            const heard = m !== undefined && m !== null && m.level > 0.005;
+            return !(seen && heard);
+          });
+        },
+        { timeout: 60_000, interval: 500, message: `${where}: cameras not seen or voices not heard` },
+      )
+      .toEqual([]);
+  }
+}
+
+describe.skipIf(!haveChromium || !haveJanus)('a meeting through the SFU (Janus) in the room page', () => {
+  it('twelve pages, three cameras: everyone sees every camera and hears everyone; Janus killed and restarted, the pages come back; the talk events mark the speaker; a removed participant is gone and waits outside', async () => {
+    ensurePagesBuilt();
+    browser = await launchChromium([
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-audio-capture=${toneFile()}`,
+      '--autoplay-policy=no-user-gesture-required',
+    ]);
+    try {
+      const m = await reserve('SFU room', 20);
+      const pages = [await open(m.hostStartUrl)];
+      for (let i = 1; i < 12; i++) pages.push(await open(m.joinUrl, `Guest ${i}`));
+      const ids = await Promise.all(pages.map(idOf));
+      for (const page of pages) await expect.poll(() => page.getByTestId('tile').count()).toBe(12);
+
+      // The host's camera is on; two attendees turn theirs on.
+      for (const page of pages.slice(1, 3)) await page.getByTestId('camera-button').click();
+      const cameras = new Set(ids.slice(0, 3));
+      for (const page of pages) {
+        for (const id of ids)
+          await expect
+            .poll(() => tile(page, id).getAttribute('data-video'), { timeout: 30_000 })
+            .toBe(cameras.has(id) ? 'on' : 'off');
+      }
+      await expectMediaEverywhere(pages, ids, cameras);
+
+      // Janus dies: the server starts it again, tells the pages, and they publish and subscribe afresh.
+      const [janus] = ownJanus();
+      expect(janus, 'the server runs janus').toBeDefined();
+      process.kill(janus!, 'SIGKILL');
+      await expect.poll(() => ownJanus().filter((pid) => pid !== janus).length, { timeout: 30_000 }).toBe(1);
+      await expectMediaEverywhere(pages, ids, cameras);
+
+      // Everyone but the host mutes: Janus's talk events make the host the speaker on every page.
+      for (const page of pages.slice(1)) await page.getByTestId('microphone-button').click();
+      for (const page of pages)
+        await expect
+          .poll(
+            () =>
+              page
+                .locator('[data-testid="tile"][data-speaking]')
+                .getAttribute('data-peer', { timeout: 500 })
+                .catch(() => null),
+            { timeout: 20_000 },
+          )
+          .toBe(ids[0]);
+
+      // The host removes a participant with a camera: their tile goes from every page, and their link does
+      // not bring them back.
+      const removed = pages[2]!;
+      await pages[0]!.locator(`[data-testid="roster-item"][data-id="${ids[2]}"]`).getByTestId('remove-button').click();
+      await expect.poll(() => removed.getByTestId('state').getAttribute('data-state')).toBe('removed');
+      for (const page of pages.filter((p) => p !== removed))
+        await expect.poll(() => page.getByTestId('tile').count(), { timeout: 15_000 }).toBe(11);
+      // Coming back through the link lands in the waiting room: no media until the host admits them again.
+      await removed.goto(removed.url());
+      await removed.getByTestId('name-input').fill('Guest 2');
+      await removed.getByTestId('enter-button').click();
+      await expect.poll(() => removed.getByTestId('state').getAttribute('data-state')).toBe('lobby');
+      await expect.poll(() => pages[0]!.getByTestId('waiting-item').count()).toBe(1);
+      expect(await removed.getByTestId('media-stage').count()).toBe(0);
+      expect(await pages[1]!.getByTestId('tile').count()).toBe(11);
+      // The others still see the remaining cameras.
+      await expect
+        .poll(async () => (await measureAll(pages[1]!, [ids[0]!], 500)).get(ids[0]!)?.frames ?? 0, {
+          timeout: 15_000,
+        })
+        .toBeGreaterThan(0);
+    } finally {
+      await browser.close();
+    }
+  }, 600_000);
+});
