@@ -344,6 +344,9 @@ class PageConnection {
     if (!meeting) return;
     const host = this.ticket.role === 'host';
     const owner = host ? await findUserById(this.db, meeting.user_pk) : undefined;
+    // Made before the page hears of the SFU, so that none of its requests finds no participant; joined after,
+    // so that the page has its media session when the others' streams are listed.
+    await this.createSfu(meeting);
     this.send({
       type: 'media-config',
       iceServers: this.iceServers(),
@@ -352,11 +355,11 @@ class PageConnection {
       cloudRecord: owner?.enable_cloud_record === 1,
       ...(this.hub.deps.sfu ? { sfu: { simulcast: true } } : {}),
     });
-    await this.startSfu(meeting);
+    this.sfu?.start();
   }
 
-  /** SFU: joins this page's feed to its session's room (the page then learns the others' streams). */
-  private async startSfu(meeting: MeetingRow): Promise<void> {
+  /** SFU: this page's participant in its session's room (its `start` joins; the page then learns of the others). */
+  private async createSfu(meeting: MeetingRow): Promise<void> {
     const services = this.hub.deps.sfu;
     if (!services || this.sfu || !this.inMeeting) return;
     const participation = await findParticipation(this.db, this.participationId!);
@@ -372,7 +375,6 @@ class PageConnection {
       send: (message) => this.send({ type: 'sfu', ...message }),
       log: this.hub.deps.log,
     });
-    this.sfu.start();
   }
 
   /** SFU: the page leaves the room (its socket closed, it left, or it was removed or replaced). */

@@ -140,6 +140,8 @@ function bounded<T>(work: Promise<T>, what: string): Promise<T> {
       JANUS_TIMEOUT_MS,
     );
   });
+  // A request that fails after its time is up has been answered already.
+  work.catch(() => undefined);
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 

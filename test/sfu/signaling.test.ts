@@ -387,6 +387,14 @@ describe.skipIf(!haveJanus || !haveChromium)('SFU signaling through the page Web
           .toBe(3);
       }
 
+      // Recording and live streaming are the host's: an attendee's request is ignored; this hub has neither
+      // service (the app wires them), and the host is told so.
+      await sendFrom(pages.ann, { type: 'sfu', op: 'record', on: true });
+      await sendFrom(pages.host, { type: 'sfu', op: 'record', on: true });
+      await sendFrom(pages.host, { type: 'sfu', op: 'live', on: true });
+      await expect.poll(async () => (await view(pages.host)).errors.map((e) => e.request)).toEqual(['record', 'live']);
+      expect((await view(pages.ann)).errors).toEqual([]);
+
       // The host mutes Ann. Ann's page ignores it and keeps sending, yet nobody receives her audio any more;
       // Bob's still flows.
       await sendFrom(pages.host, { type: 'mute', id: ids.ann });
@@ -478,7 +486,8 @@ describe.skipIf(!haveJanus || !haveChromium)('SFU signaling through the page Web
       } finally {
         await janus.close();
       }
-      for (const me of everyone) expect((await view(pages[me])).errors).toEqual([]);
+      expect((await view(pages.host)).errors).toHaveLength(2);
+      for (const me of others('host')) expect((await view(pages[me])).errors).toEqual([]);
     } finally {
       await browser.close();
     }
