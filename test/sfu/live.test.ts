@@ -6,7 +6,6 @@ import path from 'node:path';
 import type { VideoRoomHandle } from 'janode/plugins/videoroom';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { watchRoutes } from '../../src/api/watch.js';
 import { MeetingStatus } from '../../src/domain/meeting-status.js';
 import type { MeetingRow, SessionRow, SiteRow } from '../../src/store/database.js';
 import { findMeetingByConfNumber, updateMeeting } from '../../src/store/meetings.repository.js';
@@ -136,10 +135,6 @@ describe.skipIf(!enabled)('live streaming', () => {
     js = await connectJanus(janus);
     control = await js.attach();
     t = await buildTestApp({ realClock: true, config: { dataDir: path.join(dir, 'data') } });
-    // The lead registers the watch routes in app.ts; until then the test does.
-    if (!t.app.registeredRoutes.some((r) => r.url === '/w/:confNumber/:secret')) {
-      await watchRoutes(t.app, { db: t.store.db, clock: () => t.clock.now, dataDir: path.join(dir, 'data') });
-    }
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     ensurePagesBuilt();
     browser = await launchChromium([...FAKE_MEDIA_ARGS, '--autoplay-policy=no-user-gesture-required']);
@@ -312,8 +307,10 @@ describe.skipIf(!enabled)('live streaming', () => {
     await viewer.goto(base + watchPath);
     await until('"not live yet"', async () => (await viewer.textContent('#notice'))?.includes('尚未开始') || undefined);
 
+    const started = Date.now();
     await live.setLive(meeting, session, true, 'host-ticket');
     await until('the stream to be live', () => stateOf(meeting.id)?.state === 'live' || undefined, 40_000);
+    const toLive = Date.now() - started;
     expect((await liveDetail(site, meeting)).liveStream).toEqual({
       state: 'live',
       rtmp: false,
@@ -329,6 +326,7 @@ describe.skipIf(!enabled)('live streaming', () => {
       async () => ((await currentTime()) > 1 ? currentTime() : undefined),
       40_000,
     );
+    console.info(`live HLS: live after ${toLive} ms, the watch page playing after ${Date.now() - started} ms`);
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect(await currentTime()).toBeGreaterThan(playedFrom + 1.5);
 
@@ -382,6 +380,7 @@ describe.skipIf(!enabled)('live streaming', () => {
       },
       40_000,
     );
+    console.info(`live RTMP refused: "${failed.error}"`);
     expect(failed.rtmp).toBe(true);
     expect(failed.error).toMatch(/refused|error/i);
     expect(logged).toContainEqual(
