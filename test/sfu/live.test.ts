@@ -41,6 +41,9 @@ const MIN = 60_000;
 interface PageVideo {
   document: { querySelector(selector: 'video'): { currentTime: number } | null };
 }
+interface PageSenders {
+  __huiguanPublishers: Record<string, { getSenders(): { track: { kind: string; enabled: boolean } | null }[] }>;
+}
 interface PagePublishers {
   __huiguanPublishers: Record<string, { connectionState: string }>;
 }
@@ -340,6 +343,18 @@ describe.skipIf(!enabled)('live streaming', () => {
       40_000,
     );
     expect(stateOf(meeting.id)?.state).toBe('live');
+
+    // A camera turned off (the track disabled, as the meeting page does): black frames, and the page plays on.
+    await second.evaluate(() => {
+      const pc = Object.values((globalThis as unknown as PageSenders).__huiguanPublishers)[0]!;
+      for (const sender of pc.getSenders()) if (sender.track?.kind === 'video') sender.track.enabled = false;
+    });
+    const cameraOff = await currentTime();
+    await until(
+      'playing on with a camera off',
+      async () => ((await currentTime()) > cameraOff + 3 ? true : undefined),
+      30_000,
+    );
 
     // The HLS files are served under the secret path only.
     const secret = watchPath.split('/')[3]!;
