@@ -282,7 +282,7 @@ describe.skipIf(!haveJanus || !haveChromium)('SFU signaling through the page Web
     return page;
   }
 
-  it('three pages publish and receive one another through Janus; talk events, the host’s mute, a Janus restart, removal and the end act on the room', async () => {
+  it('three pages publish and receive one another through Janus; talk events, the host’s mute, a Janus restart, a reload, removal and the end act on the room', async () => {
     browser = await launchChromium([...FAKE_MEDIA_ARGS, '--autoplay-policy=no-user-gesture-required']);
     try {
       const m = await reserve();
@@ -438,6 +438,28 @@ describe.skipIf(!haveJanus || !haveChromium)('SFU signaling through the page Web
         }
       }
 
+      // Ann opens the meeting again in a new page (a reload): the old page is replaced, the new one publishes
+      // under the same feed, and the others receive her again.
+      const reloaded = await open(tickets.ann);
+      await expect.poll(async () => (await view(pages.ann)).closed).toBe(true);
+      await pages.ann.context().close();
+      pages.ann = reloaded;
+      await reloaded.evaluate(() => (globalThis as unknown as InPage).sfuTest.publish());
+      await expect.poll(async () => (await view(reloaded)).answers, { timeout: 20_000 }).toBe(1);
+      for (const me of others('ann')) {
+        await expect
+          .poll(async () => (await advance(pages[me], `${ids.ann}/video`, 1000)).frames, {
+            timeout: 30_000,
+            message: `${me} sees Ann's new page`,
+          })
+          .toBeGreaterThan(0);
+        expect((await advance(pages[me], `${ids.ann}/audio`)).packets).toBeGreaterThan(10);
+      }
+      await expect.poll(async () => (await view(reloaded)).streams.length, { timeout: 15_000 }).toBe(4);
+      await expect
+        .poll(async () => (await advance(reloaded, `${ids.bob}/video`, 1000)).frames, { timeout: 30_000 })
+        .toBeGreaterThan(0);
+
       // The host removes Bob: his page is told, his streams leave the others' lists, and his token no longer
       // lets anyone into the room (while Ann's still does).
       await sendFrom(pages.host, { type: 'remove', id: ids.bob });
@@ -491,5 +513,5 @@ describe.skipIf(!haveJanus || !haveChromium)('SFU signaling through the page Web
     } finally {
       await browser.close();
     }
-  }, 240_000);
+  }, 360_000);
 });
