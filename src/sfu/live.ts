@@ -429,6 +429,16 @@ class LiveStream {
     };
     for (const delay of PLI_EARLY_MS) run.timers.push(setTimeout(ask, delay));
     run.timers.push(setInterval(ask, PLI_EVERY_MS));
+    run.timers.push(
+      setTimeout(() => {
+        if (this.run !== run || pliTargets.every((target) => target.port() !== undefined)) return;
+        // rtp_forward without the stream's rtcp_port: no keyframe can be asked, and ffmpeg waits for one.
+        this.options.log.warn(
+          { meetingId: this.meeting.id },
+          'live stream: Janus opened no RTCP port for a forwarded video; keyframes come only when the publisher sends one',
+        );
+      }, 2000),
+    );
   }
 
   private watch(run: Run): void {
