@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeArgs, filterGraph, gridOf, liveSdp, rtmpAddress } from './live-compose.js';
+import { composeArgs, ffmpegError, filterGraph, gridOf, liveSdp, rtmpAddress, withoutKey } from './live-compose.js';
 
 describe('live composition', () => {
   it('joins streamUrl and streamKey with one slash', () => {
@@ -60,5 +60,25 @@ describe('live composition', () => {
     expect(tee).toContain('[f=flv:flvflags=no_duration_filesize]rtmp\\://127.0.0.1\\:1935/live/k|[f=hls:');
     expect(tee).toContain('hls_segment_filename=/data/live/7/hls/seg-%d.ts]/data/live/7/hls/index.m3u8');
     expect(() => composeArgs({ sdpFile: undefined, inputs: [], outputs: {} })).toThrow();
+  });
+
+  it('tells why ffmpeg stopped, without the stream key', () => {
+    const lines = [
+      '[tcp @ 0x1] Connection to tcp://127.0.0.1:1?tcp_nodelay=0 failed: Connection refused',
+      "[tee @ 0x2] Slave '[f=flv]rtmp://127.0.0.1:1/live/SECRETKEY': error opening: Connection refused",
+      '[tee @ 0x2] All tee outputs failed.',
+      'Error initializing output stream 0:1 -- ',
+    ];
+    const error = ffmpegError(lines)!;
+    expect(error).toContain('error opening: Connection refused');
+    expect(withoutKey(error, 'SECRETKEY')).toBe(
+      "[tee @ 0x2] Slave '[f=flv]rtmp://127.0.0.1:1/live/***': error opening: Connection refused",
+    );
+    expect(ffmpegError(['a', 'Invalid data found when processing input', 'b'])).toBe(
+      'Invalid data found when processing input',
+    );
+    expect(ffmpegError(['just this'])).toBe('just this');
+    expect(ffmpegError([])).toBeUndefined();
+    expect(withoutKey('no key here', '')).toBe('no key here');
   });
 });

@@ -221,3 +221,22 @@ export function composeArgs(options: ComposeOptions): string[] {
   args.push('-f', 'tee', targets.join('|'));
   return args;
 }
+
+/** What ffmpeg says when a network output fails: the cause, before its generic follow-ups. */
+const CAUSE =
+  /refused|denied|unreachable|timed out|not found|no route|unauthori[sz]ed|forbidden|broken pipe|reset by peer/i;
+const FAILURE = /error|failed|invalid|could not|unable|cannot/i;
+
+/** The line of ffmpeg's output that says why it stopped, if one does. */
+export function ffmpegError(lines: readonly string[]): string | undefined {
+  return lines.findLast((line) => CAUSE.test(line)) ?? lines.findLast((line) => FAILURE.test(line)) ?? lines.at(-1);
+}
+
+/**
+ * `text` with the stream key taken out: errors go to every page of the meeting and to the log, and the
+ * key is the right to publish on the RTMP service.
+ */
+export function withoutKey(text: string, streamKey: string): string {
+  const key = streamKey.trim().replace(/^\/+/, '');
+  return key === '' ? text : text.split(key).join('***');
+}

@@ -16,7 +16,7 @@ import { ApiError, Code } from '../domain/errors.js';
 import { liveTargets } from '../domain/live-stream.js';
 import type { Db, LiveStreamState, MeetingRow, SessionRow } from '../store/database.js';
 import { isSessionEnded, setLiveState, touchLiveStream, upsertLiveStream } from '../store/live-streams.repository.js';
-import { composeArgs, liveSdp, PAYLOAD, rtmpAddress, type LiveInput } from './live-compose.js';
+import { composeArgs, ffmpegError, liveSdp, PAYLOAD, rtmpAddress, withoutKey, type LiveInput } from './live-compose.js';
 import type { SfuLiveControl, SfuRoomControl, SfuRoomRef } from './services.js';
 
 /** One stream of an rtp_forward request, as Janus's VideoRoom takes it (multistream). */
@@ -458,8 +458,7 @@ class LiveStream {
     run.ffmpeg.once('error', (err) => run.stderr.push(`ffmpeg could not run: ${err.message}`));
     run.ffmpeg.once('close', (code, signal) => {
       if (this.run !== run || this.ended) return;
-      const reason = ffmpegError(run.stderr) ?? `ffmpeg exited (${signal ?? `code ${code}`})`;
-      void this.fail(reason);
+      void this.fail(ffmpegError(run.stderr) ?? `ffmpeg exited (${signal ?? `code ${code}`})`);
     });
   }
 
@@ -485,10 +484,11 @@ class LiveStream {
     for (const socket of run.sockets) socket.close();
   }
 
-  private async fail(error: string): Promise<void> {
+  private async fail(reason: string): Promise<void> {
     if (this.ended) return;
+    const error = withoutKey(reason, this.meeting.stream_key).slice(0, 1000);
     this.options.log.warn({ meetingId: this.meeting.id, error }, 'live stream failed');
-    await this.stop('failed', error.slice(0, 1000));
+    await this.stop('failed', error);
   }
 
   /** Ends the stream in `state` (off, or failed with `error`): forwarders, ffmpeg, the listener go. */
@@ -530,14 +530,6 @@ class LiveStream {
   private announce(): void {
     this.options.onState(this.meeting.id, this.view());
   }
-}
-
-/** The line of ffmpeg's output that says why it stopped, if one does. */
-function ffmpegError(lines: readonly string[]): string | undefined {
-  const telling = lines.filter((line) =>
-    /error|refused|failed|invalid|denied|not found|unreachable|timed out|could not|unable/i.test(line),
-  );
-  return telling.at(-1) ?? lines.at(-1);
 }
 
 /** A UDP socket bound to `port`, or undefined when the port is taken. */
