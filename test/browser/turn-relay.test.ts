@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCoturn, haveCoturn, type Coturn } from '../sfu/coturn.js';
+import { haveCoturn, RELAY_ONLY, selectedPairs, startCoturn, type Coturn } from '../sfu/coturn.js';
 import { gmt, listeningTestApp, type TestAppOptions } from '../helper.js';
 import { ensurePagesBuilt, haveChromium, launchChromium } from './browser.js';
 
@@ -10,18 +10,6 @@ import { ensurePagesBuilt, haveChromium, launchChromium } from './browser.js';
 // are accepted by coturn, and the media flows through it.
 
 const MEASURE_SCRIPT = fileURLToPath(new URL('./measure-media.js', import.meta.url));
-
-/** Every RTCPeerConnection the page makes is relay-only, and kept for the test to read its stats. */
-const RELAY_ONLY = `(() => {
-  const Native = window.RTCPeerConnection;
-  window.__pcs = [];
-  window.RTCPeerConnection = function (config) {
-    const pc = new Native({ ...(config || {}), iceTransportPolicy: 'relay' });
-    window.__pcs.push(pc);
-    return pc;
-  };
-  window.RTCPeerConnection.prototype = Native.prototype;
-})();`;
 
 const enabled = haveChromium && haveCoturn;
 let coturn: Coturn | undefined;
@@ -61,28 +49,6 @@ async function open(url: string, name?: string): Promise<Page> {
   await page.getByTestId('enter-button').click();
   await page.getByTestId('media-stage').waitFor();
   return page;
-}
-
-/** The candidate types of the page's connected candidate pairs (local/remote). */
-function selectedPairs(page: Page): Promise<string[]> {
-  return page.evaluate(async () => {
-    const pcs = (globalThis as unknown as { __pcs: { getStats(): Promise<Map<string, Record<string, unknown>>> }[] })
-      .__pcs;
-    const types: string[] = [];
-    for (const pc of pcs) {
-      const stats = await pc.getStats();
-      const byId = new Map<string, Record<string, unknown>>();
-      stats.forEach((s: Record<string, unknown>) => byId.set(s.id as string, s));
-      stats.forEach((s: Record<string, unknown>) => {
-        if (s.type === 'candidate-pair' && s.state === 'succeeded' && s.nominated) {
-          const local = byId.get(s.localCandidateId as string);
-          const remote = byId.get(s.remoteCandidateId as string);
-          types.push(`${local?.candidateType}/${remote?.candidateType}`);
-        }
-      });
-    }
-    return types;
-  });
 }
 
 describe.skipIf(!enabled)('TURN: relay-only pages', () => {

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 
 /** Debian's coturn (`apt-get install coturn`). */
 export const TURNSERVER = process.env.TURNSERVER_PATH ?? '/usr/bin/turnserver';
@@ -31,11 +32,22 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * A coturn on loopback that accepts only credentials minted with its secret (the TURN REST convention,
- * `use-auth-secret`), relays to loopback peers (the tests' Janus and pages are on this machine), and
- * keeps its files in a directory of its own.
+ * This machine's own (non-loopback) IPv4 address, where Janus's candidates are (libnice leaves loopback
+ * out), else loopback.
  */
-export async function startCoturn(): Promise<Coturn> {
+export function machineAddress(): string {
+  const external = Object.values(os.networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal);
+  return external?.address ?? '127.0.0.1';
+}
+
+/**
+ * A coturn listening on loopback that accepts only credentials minted with its secret (the TURN REST
+ * convention, `use-auth-secret`), relays from this machine's address to peers on this machine (the tests'
+ * Janus and pages), loopback included, and keeps its files in a directory of its own.
+ */
+export async function startCoturn(relayIp = '127.0.0.1'): Promise<Coturn> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiguan-coturn-'));
   const port = await freePort();
   const secret = randomBytes(16).toString('hex');
@@ -44,7 +56,7 @@ export async function startCoturn(): Promise<Coturn> {
   const conf = [
     `listening-port=${port}`,
     'listening-ip=127.0.0.1',
-    'relay-ip=127.0.0.1',
+    `relay-ip=${relayIp}`,
     `min-port=${relayBase}`,
     `max-port=${relayBase + 99}`,
     'use-auth-secret',
@@ -90,4 +102,38 @@ export async function startCoturn(): Promise<Coturn> {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Every RTCPeerConnection the page makes is relay-only, and kept for the test to read its stats. */
+export const RELAY_ONLY = `(() => {
+  const Native = window.RTCPeerConnection;
+  window.__pcs = [];
+  window.RTCPeerConnection = function (config) {
+    const pc = new Native({ ...(config || {}), iceTransportPolicy: 'relay' });
+    window.__pcs.push(pc);
+    return pc;
+  };
+  window.RTCPeerConnection.prototype = Native.prototype;
+})();`;
+
+/** The candidate types of the page's connected candidate pairs (local/remote). */
+export function selectedPairs(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const pcs = (globalThis as unknown as { __pcs: { getStats(): Promise<Map<string, Record<string, unknown>>> }[] })
+      .__pcs;
+    const types: string[] = [];
+    for (const pc of pcs) {
+      const stats = await pc.getStats();
+      const byId = new Map<string, Record<string, unknown>>();
+      stats.forEach((s: Record<string, unknown>) => byId.set(s.id as string, s));
+      stats.forEach((s: Record<string, unknown>) => {
+        if (s.type === 'candidate-pair' && s.state === 'succeeded' && s.nominated) {
+          const local = byId.get(s.localCandidateId as string);
+          const remote = byId.get(s.remoteCandidateId as string);
+          types.push(`${local?.candidateType}/${remote?.candidateType}`);
+        }
+      });
+    }
+    return types;
+  });
 }
