@@ -26,7 +26,7 @@ const spawning = [
   'test/security/trusted-proxy.test.ts',
   'packages/sdk/test/example.test.ts',
 ];
-const browser = ['test/browser/**/*.test.ts', 'test/web/long-host-name.test.ts'];
+const browser = ['test/browser/**/*.test.ts', 'test/sfu/**/*.test.ts', 'test/web/long-host-name.test.ts'];
 const buildServer = ['test/build-server.ts'];
 // CI runs the suite twice, on SQLite and on PostgreSQL. Files whose behaviour does not depend on the database
 // run in the SQLite run only (as Kysely's suite picks the dialects per file): .ci/run sets
