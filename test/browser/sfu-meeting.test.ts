@@ -72,11 +72,12 @@ async function open(url: string, name?: string): Promise<Page> {
   await context.addInitScript({ path: MEASURE_SCRIPT });
   await context.addInitScript(SMALL_CAMERA);
   const page = await context.newPage();
-  await page.goto(local(url));
-  await page.getByTestId('enter-button').waitFor();
+  // Twelve pages on two cores: loading one can take a while.
+  await page.goto(local(url), { timeout: 60_000 });
+  await page.getByTestId('enter-button').waitFor({ timeout: 60_000 });
   if (name !== undefined) await page.getByTestId('name-input').fill(name);
   await page.getByTestId('enter-button').click();
-  await page.getByTestId('media-stage').waitFor();
+  await page.getByTestId('media-stage').waitFor({ timeout: 60_000 });
   return page;
 }
 
@@ -154,11 +155,11 @@ async function expectMediaEverywhere(pages: Page[], ids: string[], cameras: Set<
       .poll(
         async () => {
           const got = await measureAll(page, others, 1500);
-          return others.filter((id) => {
+          return others.flatMap((id) => {
             const m = got.get(id);
-            const seen = !cameras.has(id) || (m !== undefined && m !== null && m.frames > 0 && m.width > 0);
-            const heard = m !== undefined && m !== null && m.level > 0.005;
-            return !(seen && heard);
+            const seen = !cameras.has(id) || (!!m && m.frames > 0 && m.width > 0);
+            const heard = !!m && m.level > 0.005;
+            return seen && heard ? [] : [`${id}: ${m ? `${m.frames} frames, level ${m.level.toFixed(3)}` : 'no tile'}`];
           });
         },
         { timeout: 60_000, interval: 500, message: `${where}: cameras not seen or voices not heard` },
@@ -173,6 +174,7 @@ describe.skipIf(!haveChromium || !haveJanus)('a meeting through the SFU (Janus) 
     browser = await launchChromium([
       '--use-fake-device-for-media-stream',
       '--use-fake-ui-for-media-stream',
+      '--auto-select-desktop-capture-source=Entire screen',
       `--use-file-for-fake-audio-capture=${toneFile()}`,
       '--autoplay-policy=no-user-gesture-required',
     ]);
@@ -181,7 +183,7 @@ describe.skipIf(!haveChromium || !haveJanus)('a meeting through the SFU (Janus) 
       const pages = [await open(m.hostStartUrl)];
       for (let i = 1; i < 12; i++) pages.push(await open(m.joinUrl, `Guest ${i}`));
       const ids = await Promise.all(pages.map(idOf));
-      for (const page of pages) await expect.poll(() => page.getByTestId('tile').count()).toBe(12);
+      for (const page of pages) await expect.poll(() => page.getByTestId('tile').count(), { timeout: 30_000 }).toBe(12);
 
       // The host's camera is on; two attendees turn theirs on.
       for (const page of pages.slice(1, 3)) await page.getByTestId('camera-button').click();
@@ -201,33 +203,57 @@ describe.skipIf(!haveChromium || !haveJanus)('a meeting through the SFU (Janus) 
       await expect.poll(() => ownJanus().filter((pid) => pid !== janus).length, { timeout: 30_000 }).toBe(1);
       await expectMediaEverywhere(pages, ids, cameras);
 
-      // Everyone but the host mutes: Janus's talk events make the host the speaker on every page.
-      for (const page of pages.slice(1)) await page.getByTestId('microphone-button').click();
-      for (const page of pages)
+      // Everyone mutes; then the host speaks again. Janus's talk events (sent when talking starts or stops)
+      // make the host the speaker on every page.
+      const speaker = (page: Page) =>
+        page
+          .locator('[data-testid="tile"][data-speaking]')
+          .getAttribute('data-peer', { timeout: 500 })
+          .catch(() => null);
+      for (const page of pages) await page.getByTestId('microphone-button').click();
+      for (const [i, page] of pages.entries())
+        await expect.poll(() => speaker(page), { timeout: 30_000, message: `no speaker on page ${i}` }).toBe(null);
+      await pages[0]!.getByTestId('microphone-button').click();
+      for (const [i, page] of pages.entries())
+        await expect.poll(() => speaker(page), { timeout: 30_000, message: `the speaker on page ${i}` }).toBe(ids[0]);
+
+      // An attendee shares their screen: a second video of theirs, received large; it goes when they stop.
+      const screen = (page: Page) => page.locator(`[data-testid="tile"][data-peer="${ids[3]}"][data-kind="screen"]`);
+      await pages[3]!.getByTestId('screen-button').click();
+      for (const page of [pages[0]!, pages[1]!]) {
+        await screen(page).waitFor({ timeout: 30_000 });
         await expect
           .poll(
             () =>
-              page
-                .locator('[data-testid="tile"][data-speaking]')
-                .getAttribute('data-peer', { timeout: 500 })
-                .catch(() => null),
-            { timeout: 20_000 },
+              screen(page)
+                .locator('video')
+                .evaluate((video, ms) => (globalThis as unknown as InPage).measureMedia(video, ms), 500)
+                .then((m) => m.frames),
+            { timeout: 30_000 },
           )
-          .toBe(ids[0]);
+          .toBeGreaterThan(0);
+      }
+      await pages[3]!.getByTestId('screen-button').click();
+      for (const page of [pages[0]!, pages[1]!])
+        await expect.poll(() => screen(page).count(), { timeout: 30_000 }).toBe(0);
 
       // The host removes a participant with a camera: their tile goes from every page, and their link does
       // not bring them back.
       const removed = pages[2]!;
       await pages[0]!.locator(`[data-testid="roster-item"][data-id="${ids[2]}"]`).getByTestId('remove-button').click();
-      await expect.poll(() => removed.getByTestId('state').getAttribute('data-state')).toBe('removed');
+      await expect
+        .poll(() => removed.getByTestId('state').getAttribute('data-state'), { timeout: 15_000 })
+        .toBe('removed');
       for (const page of pages.filter((p) => p !== removed))
         await expect.poll(() => page.getByTestId('tile').count(), { timeout: 15_000 }).toBe(11);
       // Coming back through the link lands in the waiting room: no media until the host admits them again.
-      await removed.goto(removed.url());
+      await removed.goto(removed.url(), { timeout: 60_000 });
       await removed.getByTestId('name-input').fill('Guest 2');
       await removed.getByTestId('enter-button').click();
-      await expect.poll(() => removed.getByTestId('state').getAttribute('data-state')).toBe('lobby');
-      await expect.poll(() => pages[0]!.getByTestId('waiting-item').count()).toBe(1);
+      await expect
+        .poll(() => removed.getByTestId('state').getAttribute('data-state'), { timeout: 15_000 })
+        .toBe('lobby');
+      await expect.poll(() => pages[0]!.getByTestId('waiting-item').count(), { timeout: 15_000 }).toBe(1);
       expect(await removed.getByTestId('media-stage').count()).toBe(0);
       expect(await pages[1]!.getByTestId('tile').count()).toBe(11);
       // The others still see the remaining cameras.
@@ -239,5 +265,5 @@ describe.skipIf(!haveChromium || !haveJanus)('a meeting through the SFU (Janus) 
     } finally {
       await browser.close();
     }
-  }, 600_000);
+  }, 900_000);
 });

@@ -168,6 +168,10 @@ export class SfuSession implements MediaSession {
       if (this.publisher === pc && this.sent.publisher)
         this.send({ type: 'sfu', op: 'trickle', pc: 'publisher', candidate: candidate ? candidate.toJSON() : null });
     };
+    // A path that broke (a network change) is looked for again with an ICE restart on the same publisher.
+    pc.onconnectionstatechange = () => {
+      if (pc.connectionState === 'failed' && this.publisher === pc) this.restartIce(pc);
+    };
     const audio = this.camera?.getAudioTracks()[0];
     if (audio) pc.addTransceiver(audio, { direction: 'sendonly', streams: [this.camera!] });
     const video = this.camera?.getVideoTracks()[0];
@@ -194,9 +198,21 @@ export class SfuSession implements MediaSession {
     });
   }
 
+  private restartIce(pc: RTCPeerConnection): void {
+    this.publishing = this.publishing.then(async () => {
+      if (this.publisher !== pc || this.closed) return;
+      try {
+        await this.negotiate(pc, true);
+      } catch (err) {
+        console.warn('ICE restart failed', err);
+        this.republish();
+      }
+    });
+  }
+
   /** Offers what the publisher connection now carries and applies the server's answer. */
-  private async negotiate(pc: RTCPeerConnection): Promise<void> {
-    await pc.setLocalDescription(await pc.createOffer());
+  private async negotiate(pc: RTCPeerConnection, iceRestart = false): Promise<void> {
+    await pc.setLocalDescription(await pc.createOffer({ iceRestart }));
     await gathered(pc);
     if (this.publisher !== pc || this.closed) return;
     const answered = new Promise<RTCSessionDescriptionInit>((resolve, reject) => {
@@ -408,6 +424,12 @@ export class SfuSession implements MediaSession {
         const request = typeof message.request === 'string' ? message.request : undefined;
         console.warn('media server:', request ?? '', text);
         if (request === undefined || request === 'publish') this.answer?.reject(new Error(text));
+        // A refused subscription is asked for again, whole, a little later.
+        if (request === 'subscribe' || request === 'start') {
+          this.subscribed = '';
+          window.clearTimeout(this.awaitingOffer);
+          this.awaitingOffer = window.setTimeout(() => this.offerArrived(), RETRY_MS[2]);
+        }
         this.options.onError?.(text);
         break;
       }
