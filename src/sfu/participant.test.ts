@@ -20,6 +20,11 @@ describe('parseSfuRequest', () => {
     expect(parseSfuRequest({ op: 'publish', jsep: offer, sources: { '0': 'speaker' } })).toBeUndefined();
     expect(parseSfuRequest({ op: 'publish', jsep: offer })).toBeUndefined();
     expect(parseSfuRequest({ op: 'publish', jsep: offer, sources: { ['x'.repeat(33)]: 'camera' } })).toBeUndefined();
+    expect(parseSfuRequest({ op: 'publish', jsep: offer, sources: { 'a b': 'camera' } })).toBeUndefined();
+    const proto = parseSfuRequest(
+      JSON.parse('{"op":"publish","jsep":{"type":"offer","sdp":"v=0"},"sources":{"__proto__":"camera"}}'),
+    );
+    expect(proto?.op === 'publish' && Object.entries(proto.sources)).toEqual([['__proto__', 'camera']]);
   });
 
   it('keeps a candidate’s three fields, and null as the end of candidates', () => {

@@ -33,16 +33,15 @@ export type SfuRequest =
 
 /** Most streams one subscription may ask for: 100 publishers with a microphone, a camera and a screen. */
 export const MAX_SUBSCRIBED_STREAMS = 300;
-/** Longest mid accepted (browsers number them: "0", "1", …). */
-const MAX_MID = 32;
+/** A mid as browsers make them ("0", "1", …): a short token. */
+const MID = /^[\w.-]{1,32}$/;
 /** Longest ICE candidate line accepted. */
 const MAX_CANDIDATE = 1024;
 /** A Janus request that has not answered in this long has failed (janode itself never gives up). */
 export const JANUS_TIMEOUT_MS = 15_000;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
-const isMid = (value: unknown): value is string =>
-  typeof value === 'string' && value.length > 0 && value.length <= MAX_MID;
+const isMid = (value: unknown): value is string => typeof value === 'string' && MID.test(value);
 
 function jsepOf(value: unknown, type: Jsep['type']): Jsep | undefined {
   if (!isObject(value) || value.type !== type || typeof value.sdp !== 'string' || value.sdp === '') return undefined;
@@ -58,7 +57,8 @@ export function parseSfuRequest(message: Record<string, unknown>): SfuRequest | 
     case 'publish': {
       const jsep = jsepOf(message.jsep, 'offer');
       if (!jsep || !isObject(message.sources)) return undefined;
-      const sources: Record<string, Source> = {};
+      // No prototype: a mid is only ever a key of its own.
+      const sources = Object.create(null) as Record<string, Source>;
       for (const [mid, source] of Object.entries(message.sources)) {
         if (!isMid(mid) || !SOURCES.includes(source as Source)) return undefined;
         sources[mid] = source as Source;
