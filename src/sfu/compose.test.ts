@@ -161,6 +161,18 @@ describe('composeArgs', () => {
     expect(graph).toContain('[a0]apad[aout]');
   });
 
+  it('ends where the recording stopped: what Janus wrote later is cut, a stream begun later left out', () => {
+    const command = composeArgs(
+      [track('audio', '11-0', 0, 30_000), track('video', '11-1', 40, 29_000), track('video', '12-1', 12_000, 5_000)],
+      '/o.mp4',
+      { maxDurationMs: 10_000 },
+    );
+    expect(command.durationMs).toBe(10_000);
+    expect(command.tiles).toBe(1);
+    expect(command.args).toEqual(expect.arrayContaining(['-t', '10.000']));
+    expect(command.args.filter((a) => a === '-i')).toHaveLength(2);
+  });
+
   it('refuses nothing', () => {
     expect(() => composeArgs([], '/o.mp4')).toThrow(/nothing/);
   });

@@ -140,7 +140,9 @@ export interface ComposeCommand {
 const seconds = (us: number) => (us / 1_000_000).toFixed(3);
 
 /**
- * The ffmpeg arguments that compose `tracks` into `output`. Time zero is the first packet of any stream.
+ * The ffmpeg arguments that compose `all` into `output`. Time zero is the first packet of any stream; the
+ * end the last packet of any, or `maxDurationMs` after the start when that comes first (files Janus still
+ * wrote after the recording stopped: the room of an ended session lives on until it is destroyed).
  * Video: a black canvas of the whole duration, each video scaled into its tile and overlaid from its own
  * start (an overlay that has ended lets the canvas show through, so a publisher who left leaves a black
  * tile); the tiles in order of first appearance. Audio: each stream delayed to its start and mixed
@@ -148,11 +150,18 @@ const seconds = (us: number) => (us / 1_000_000).toFixed(3);
  * the index at the front (`+faststart`) so that a browser plays it before it has all of it; progress on
  * stdout (`-progress pipe:1`).
  */
-export function composeArgs(tracks: readonly Track[], output: string, canvas: Canvas = DEFAULT_CANVAS): ComposeCommand {
-  if (tracks.length === 0) throw new Error('nothing to compose');
-  const startUs = Math.min(...tracks.map((t) => t.startUs));
+export function composeArgs(
+  all: readonly Track[],
+  output: string,
+  options: { canvas?: Canvas | undefined; maxDurationMs?: number | undefined } = {},
+): ComposeCommand {
+  if (all.length === 0) throw new Error('nothing to compose');
+  const canvas = options.canvas ?? DEFAULT_CANVAS;
+  const startUs = Math.min(...all.map((t) => t.startUs));
+  const limitUs = options.maxDurationMs === undefined ? Infinity : options.maxDurationMs * 1000;
+  const tracks = all.filter((t) => t.startUs - startUs < limitUs);
   const endUs = Math.max(...tracks.map((t) => t.startUs + t.durationUs));
-  const durationUs = Math.max(endUs - startUs, 1000);
+  const durationUs = Math.max(Math.min(endUs - startUs, limitUs), 1000);
   const videos = tracks.filter((t) => t.kind === 'video').sort((a, b) => a.startUs - b.startUs);
   const audios = tracks.filter((t) => t.kind === 'audio').sort((a, b) => a.startUs - b.startUs);
   const tileNames = [...new Set(videos.map((v) => v.tile))];
@@ -297,7 +306,9 @@ export interface ComposeOptions {
   signal?: AbortSignal | undefined;
   /** Told the share done, 0–1, as it goes. */
   onProgress?: (share: number) => void;
-  canvas?: Canvas;
+  canvas?: Canvas | undefined;
+  /** How long the recording ran (start to stop): nothing after it is composed. Default: to the last packet. */
+  maxDurationMs?: number | undefined;
 }
 
 /** What was composed. */
@@ -341,7 +352,10 @@ export async function composeRecording(options: ComposeOptions): Promise<Compose
   }
   if (tracks.length === 0) throw new EmptyRecordingError(dir);
 
-  const command = composeArgs(tracks, options.output, options.canvas);
+  const command = composeArgs(tracks, options.output, {
+    canvas: options.canvas,
+    maxDurationMs: options.maxDurationMs,
+  });
   const read = progressReader(command.durationMs);
   await runTool(options.ffmpegBin, command.args, {
     signal,

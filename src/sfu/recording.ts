@@ -18,6 +18,7 @@ import {
   finishJob,
   insertLiveRecording,
   liveRecordingOf,
+  liveRecordings,
   queueRecording,
   recordingsOfEndedSessions,
   releaseJob,
@@ -93,6 +94,11 @@ export interface SfuRecording extends SfuRecordingControl {
   setRecording(meeting: MeetingRow, session: SessionRow, on: boolean, hostTicket: string): Promise<void>;
   /** The session ended: its recording, if any, stops and is composed. Call after the room was destroyed. */
   sessionEnded(sessionId: number): Promise<void>;
+  /**
+   * Turns recording on again in the rooms of sessions that are recording: a restarted Janus has the rooms
+   * made again without it (call on the instances' reset). What Janus wrote before goes into the same MP4.
+   */
+  resume(): Promise<void>;
   /** The meeting's state as pages show it (for a page that joins). */
   stateOf(meetingId: number): Promise<RecordingStatus>;
   /**
@@ -271,7 +277,9 @@ export function createSfuRecording(options: SfuRecordingOptions): SfuRecording {
         ppRecBin: options.ppRecBin,
         ffmpegBin: options.ffmpegBin,
         signal: abort.signal,
-        ...(options.canvas ? { canvas: options.canvas } : {}),
+        canvas: options.canvas,
+        // Janus's clock may not be this one: the recording's length bounds it, not the stop's instant.
+        maxDurationMs: job.stopped_at === null ? undefined : job.stopped_at - job.started_at,
         onProgress: (share) => {
           progress = Math.min(99, Math.floor(share * 100));
           if (progress - shown >= 5) {
@@ -376,6 +384,20 @@ export function createSfuRecording(options: SfuRecordingOptions): SfuRecording {
       if (!job) return;
       await stopJob(job, clock());
       await notify(job.meeting_id);
+    },
+
+    async resume() {
+      for (const job of await liveRecordings(db)) {
+        try {
+          const meeting = await findMeetingById(db, job.meeting_id);
+          const session = (await sessionsOf(db, job.meeting_id)).find((s) => s.id === job.session_id);
+          if (!meeting || !session || session.ended_at !== null) continue;
+          await rooms.setRecording(await rooms.ensureRoom(meeting, session), true);
+          log?.info({ recording: job.id, meetingId: job.meeting_id }, 'sfu recording resumed in the room made again');
+        } catch (err) {
+          log?.warn({ err, recording: job.id }, 'sfu recording: could not resume in the room made again');
+        }
+      }
     },
 
     stateOf,

@@ -47,6 +47,18 @@ export async function liveRecordingOf(db: Db, sessionId: number): Promise<SfuRec
     .executeTakeFirst();
 }
 
+/** Recordings in state `recording` whose session is still on (every meeting's). */
+export async function liveRecordings(db: Db): Promise<SfuRecordingRow[]> {
+  return db
+    .selectFrom('sfu_recordings')
+    .innerJoin('sessions', 'sessions.id', 'sfu_recordings.session_id')
+    .selectAll('sfu_recordings')
+    .where('sfu_recordings.state', '=', 'recording')
+    .where('sessions.ended_at', 'is', null)
+    .orderBy('sfu_recordings.id')
+    .execute();
+}
+
 export async function findSfuRecording(db: Db, id: number): Promise<SfuRecordingRow | undefined> {
   return db.selectFrom('sfu_recordings').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -163,6 +175,7 @@ export async function releaseJob(
       error: outcome.error.slice(0, 1000),
       lease_owner: null,
       lease_until: outcome.failed ? null : outcome.retryAt,
+      ...(outcome.failed ? {} : { progress: 0 }),
       ...(outcome.refund ? { attempts: eb('attempts', '-', 1) } : {}),
       updated_at: now,
     }))

@@ -9,7 +9,13 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverDue } from '../../src/domain/webhooks.js';
 import { JanusInstance } from '../../src/sfu/janus-client.js';
-import { createSfuRecording, jobDir, type RecordingState, type SfuRecording } from '../../src/sfu/recording.js';
+import {
+  createSfuRecording,
+  jobDir,
+  type RecordingState,
+  type SfuRecording,
+  type SfuRecordingOptions,
+} from '../../src/sfu/recording.js';
 import { SfuRooms } from '../../src/sfu/rooms.js';
 import type { MeetingRow, SessionRow, SiteRow } from '../../src/store/database.js';
 import { findMeetingById } from '../../src/store/meetings.repository.js';
@@ -67,6 +73,11 @@ let recording: SfuRecording;
 const states: { meetingId: number; state: RecordingState; detail: string | undefined }[] = [];
 const closers: (() => Promise<unknown>)[] = [];
 
+/** The service's warnings and errors, shown: a compose that fails says why. */
+const show = (obj: { err?: unknown }, message: string) =>
+  console.warn(message, obj.err instanceof Error ? obj.err.message : '');
+const testLog = { info: () => undefined, warn: show, error: show } as unknown as SfuRecordingOptions['log'];
+
 /** The service as the server makes it, with `ffmpegBin` replaceable to make composing fail. */
 function service(options: { ffmpegBin?: string; maxAttempts?: number; retryMs?: number } = {}): SfuRecording {
   return createSfuRecording({
@@ -81,6 +92,7 @@ function service(options: { ffmpegBin?: string; maxAttempts?: number; retryMs?: 
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
     ...(options.retryMs !== undefined ? { retryMs: options.retryMs } : {}),
     onState: (meetingId, state, detail) => states.push({ meetingId, state, detail }),
+    log: testLog,
   });
 }
 
@@ -182,8 +194,8 @@ async function holdMeeting(enableCloudRecord = 1): Promise<Held> {
   return { site, meeting, session, host: await enter('host'), attendee: await enter('attendee') };
 }
 
-/** Two chromium pages publishing camera and microphone into the session's room. */
-async function publishers(held: Held, feeds: number[]): Promise<Page[]> {
+/** Chromium pages publishing camera and microphone into the session's room, one per feed. */
+async function publishers(held: Held, feeds: number[], options: { simulcast?: boolean } = {}): Promise<Page[]> {
   const room = await rooms.ensureRoom(held.meeting, held.session);
   const janode = await connectJanus(janus);
   closers.push(() => janode.close());
@@ -193,7 +205,7 @@ async function publishers(held: Held, feeds: number[]): Promise<Page[]> {
     await rooms.allow(room, token);
     const page = await browser.newPage();
     closers.push(() => page.close());
-    const published = await publishFromPage(page, await janode.attach(), room.roomId, feed, { token });
+    const published = await publishFromPage(page, await janode.attach(), room.roomId, feed, { token, ...options });
     closers.push(() => published.stop());
     pages.push(page);
   }
@@ -264,18 +276,23 @@ describe.skipIf(!runs)('server-side recording of a meeting on the SFU', () => {
     expect(await recording.stateOf(held.meeting.id)).toEqual({ state: 'off' });
   });
 
-  it('records 10 s of two publishers, composes them after a killed worker’s lease ran out, and the MP4 is listed, plays and is announced', async () => {
+  it('records 10 s of three publishers (one joining late), composes them after a killed worker’s lease ran out, and the MP4 is listed, plays and is announced', async () => {
     const held = await holdMeeting();
     const endpoint = await t.call('/webhooks/v1/createEndpoint', held.site, { url: hook.url }, { subject: 'siteSign' });
     expect(endpoint.body.status, endpoint.body.message).toBe(100);
-    await publishers(held, [101, 102]);
+    await publishers(held, [101]);
+    // The SFU client's camera: three simulcast layers (Janus records the best one it gets).
+    await publishers(held, [102], { simulcast: true });
 
     const startedAt = Date.now();
     await recording.setRecording(held.meeting, held.session, true, held.host);
     // Asked twice (a second tab of the host): still one recording.
     await recording.setRecording(held.meeting, held.session, true, held.host);
     expect(await recording.stateOf(held.meeting.id)).toEqual({ state: 'recording' });
-    await sleep(10_000);
+    await sleep(4000);
+    // Someone joins while it records: recorded from then on, in a tile of their own.
+    await publishers(held, [103]);
+    await sleep(startedAt + 10_000 - Date.now());
     await recording.setRecording(held.meeting, held.session, false, held.host);
     const recordedMs = Date.now() - startedAt;
     expect(states.filter((s) => s.meetingId === held.meeting.id).map((s) => s.state)).toEqual([
@@ -294,6 +311,7 @@ describe.skipIf(!runs)('server-side recording of a meeting on the SFU', () => {
     const files = fs.readdirSync(jobDir(job!)).sort();
     expect(files.filter((f) => /-user-101-.*-audio-\d\.mjr$/.test(f))).toHaveLength(1);
     expect(files.filter((f) => /-user-102-.*-video-\d\.mjr$/.test(f))).toHaveLength(1);
+    expect(files.filter((f) => /-user-103-.*-video-\d\.mjr$/.test(f))).toHaveLength(1);
     expect(fs.readdirSync(job!.dir).filter((f) => f.endsWith('.mjr'))).toEqual([]);
 
     // A worker took the job and was killed while composing: its lease holds the job until it runs out.
@@ -307,6 +325,7 @@ describe.skipIf(!runs)('server-side recording of a meeting on the SFU', () => {
     const composeMs = Date.now() - composeStart;
 
     const done = (await findSfuRecording(t.store.db, job!.id))!;
+    expect(done.error).toBe('');
     expect(done).toMatchObject({ state: 'done', progress: 100, attempts: 2, lease_owner: null });
     expect(done.record_id).not.toBeNull();
     // The job's directory (the .mjr files and the intermediate files) is gone.
@@ -361,16 +380,32 @@ describe.skipIf(!runs)('server-side recording of a meeting on the SFU', () => {
       `sfu recording: recorded ${recordedMs} ms, listed ${listedMs} ms, file ${probed.duration.toFixed(3)} s, ` +
         `played ${played.duration.toFixed(3)} s, ${item.fileSizeBytes} bytes, composed in ${composeMs} ms`,
     );
-  }, 120_000);
+  }, 180_000);
 
-  it('stops a recording whose session ended, retries a failed compose, and fails it for good after the last attempt', async () => {
+  it('goes on after a Janus restart, stops when its session ended unseen, and a failed compose is tried again', async () => {
     const held = await holdMeeting();
     await publishers(held, [201]);
+    const startedAt = Date.now();
     await recording.setRecording(held.meeting, held.session, true, held.host);
     await sleep(3000);
+
+    // Janus dies; the server restarts it, the room is made again and the recording turned on again.
+    const reset = new Promise<void>((resolve) => {
+      const off = instance.onReset(() => {
+        off();
+        resolve();
+      });
+    });
+    process.kill(janus.janus.pid!, 'SIGKILL');
+    await reset;
+    await recording.resume();
+    await publishers(held, [201]);
+    await sleep(3000);
+
     // The session ends and nobody tells the service (the process that saw it died): the worker's round finds it.
     await closeSession(t.store.db, held.session.id, t.clock.now);
-    const broken = service({ ffmpegBin: '/bin/false', maxAttempts: 2, retryMs: 10_000 });
+    const endedMs = Date.now() - startedAt;
+    const broken = service({ ffmpegBin: '/bin/false', retryMs: 10_000 });
     closers.push(() => broken.close());
     const now = t.clock.now;
     const id = await broken.runOnce(now);
@@ -379,17 +414,70 @@ describe.skipIf(!runs)('server-side recording of a meeting on the SFU', () => {
     expect(retried).toMatchObject({ state: 'queued', attempts: 1, session_id: held.session.id });
     expect(retried.error).toMatch(/false exited 1/);
     expect(retried.stopped_at).not.toBeNull();
-    // Not before its pause is over; then the last attempt fails for good.
-    expect(await broken.runOnce(now + 5000)).toBeUndefined();
-    expect(await broken.runOnce(now + 60_000)).toBe(id);
-    const failed = (await findSfuRecording(t.store.db, id!))!;
+    expect(await recording.stateOf(held.meeting.id)).toEqual({ state: 'composing', detail: '0%' });
+    // Before and after the restart: two files each of the publisher's audio and video.
+    const files = fs.readdirSync(jobDir(retried));
+    expect(files.filter((f) => /-user-201-.*-audio-\d\.mjr$/.test(f))).toHaveLength(2);
+    expect(files.filter((f) => /-user-201-.*-video-\d\.mjr$/.test(f))).toHaveLength(2);
+    expect(files).not.toContain('work');
+
+    // Not before its pause is over; then composed, the gap of the restart included.
+    expect(retried.lease_until).toBeGreaterThanOrEqual(now + 10_000);
+    expect(await recording.runOnce(retried.lease_until! - 1)).toBeUndefined();
+    expect(await recording.runOnce(retried.lease_until! + 1)).toBe(id);
+    const done = (await findSfuRecording(t.store.db, id!))!;
+    expect(done).toMatchObject({ state: 'done', attempts: 2 });
+    const [row] = await recordingsOfMeeting(t.store.db, held.meeting.id);
+    const stored = await createFileRecordingStorage({ root: path.join(dir, 'recordings') }).localFile(row!.storage_key);
+    const probed = probe(stored!);
+    expect(probed.codecs).toEqual(['aac', 'h264']);
+    expect(probed.duration * 1000).toBeGreaterThan(5000);
+    expect(probed.duration * 1000).toBeLessThanOrEqual(endedMs + 1000);
+    console.info(`sfu recording across a Janus restart: ${endedMs} ms, file ${probed.duration.toFixed(3)} s`);
+  }, 180_000);
+
+  it('fails a recording for good when its files cannot be read after the last attempt, and keeps them', async () => {
+    const held = await holdMeeting();
+    await recording.setRecording(held.meeting, held.session, true, held.host);
+    await recording.setRecording(held.meeting, held.session, false, held.host);
+    const [job] = await t.store.db
+      .selectFrom('sfu_recordings')
+      .selectAll()
+      .where('meeting_id', '=', held.meeting.id)
+      .execute();
+    // A file cut off where Janus wrote it (a full disk, say): janus-pp-rec cannot read it.
+    const broken = path.join(jobDir(job!), `videoroom-${job!.room_id}-user-7-1796244845722628-audio-0.mjr`);
+    fs.writeFileSync(broken, 'MJR00002\0\0');
+    const worker = service({ maxAttempts: 2, retryMs: 1000 });
+    closers.push(() => worker.close());
+    const now = t.clock.now;
+    expect(await worker.runOnce(now)).toBe(job!.id);
+    const queued = (await findSfuRecording(t.store.db, job!.id))!;
+    expect(queued).toMatchObject({ state: 'queued', attempts: 1 });
+    expect(await worker.runOnce(queued.lease_until! - 1)).toBeUndefined();
+    expect(await worker.runOnce(queued.lease_until! + 1)).toBe(job!.id);
+    const failed = (await findSfuRecording(t.store.db, job!.id))!;
     expect(failed).toMatchObject({ state: 'failed', attempts: 2, lease_owner: null });
+    expect(failed.error).toMatch(/janus-pp-rec/);
+    expect(await worker.runOnce(queued.lease_until! + 60_000)).toBeUndefined();
     expect(await recording.stateOf(held.meeting.id)).toEqual({ state: 'failed', detail: failed.error });
-    // The files Janus wrote are kept (the only copy), the intermediate ones removed; nothing was listed.
-    const kept = fs.readdirSync(jobDir(failed));
-    expect(kept.filter((f) => f.endsWith('.mjr')).length).toBe(2);
-    expect(kept).not.toContain('work');
+    expect(states.filter((s) => s.meetingId === held.meeting.id).at(-1)).toMatchObject({ state: 'failed' });
+    // The file stays for an operator (the only copy of the meeting); nothing was listed.
+    expect(fs.readdirSync(jobDir(failed))).toEqual([path.basename(broken)]);
     expect(await recordingsOfMeeting(t.store.db, held.meeting.id)).toEqual([]);
-    await rooms.destroy(held.session.id);
-  }, 60_000);
+  });
+
+  it('fails a recording in which nobody published at once, without retrying', async () => {
+    const held = await holdMeeting();
+    await recording.setRecording(held.meeting, held.session, true, held.host);
+    await recording.setRecording(held.meeting, held.session, false, held.host);
+    const id = await recording.runOnce(t.clock.now);
+    const failed = (await findSfuRecording(t.store.db, id!))!;
+    expect(failed).toMatchObject({ state: 'failed', attempts: 1, meeting_id: held.meeting.id });
+    expect(failed.error).toMatch(/nothing was recorded/);
+    // A new recording of the meeting starts afresh.
+    await recording.setRecording(held.meeting, held.session, true, held.host);
+    expect(await recording.stateOf(held.meeting.id)).toEqual({ state: 'recording' });
+    await recording.setRecording(held.meeting, held.session, false, held.host);
+  });
 });
