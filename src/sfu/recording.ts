@@ -9,6 +9,7 @@ import { requireMayBeginRecording } from '../domain/recording-permission.js';
 import { planRecording } from '../domain/recordings.js';
 import { siteUsable } from '../domain/sites.js';
 import { formatDateTime } from '../domain/time.js';
+import type { MeetingBus } from '../store/bus.js';
 import type { Db, MeetingRow, SessionRow } from '../store/database.js';
 import { findMeetingById } from '../store/meetings.repository.js';
 import { findTicket, presentByTicket, sessionsOf } from '../store/presence.repository.js';
@@ -140,10 +141,25 @@ export function createSfuRecording(options: SfuRecordingOptions): SfuRecording {
   const composing = new Set<Promise<void>>();
   let closed = false;
 
-  const notify = async (meetingId: number) => {
-    if (!options.onState) return;
-    const status = await stateOf(meetingId);
-    options.onState(meetingId, status.state, status.detail);
+  const told = new Map<number, Promise<void>>();
+  /**
+   * Tells the meeting's state as it is now; one meeting's tellings run in order, so that a progress read
+   * before the end is never told after it. Never throws (the state is the database's; a page asks again).
+   */
+  const notify = (meetingId: number): Promise<void> => {
+    const onState = options.onState;
+    if (!onState) return Promise.resolve();
+    const next = (told.get(meetingId) ?? Promise.resolve())
+      .then(async () => {
+        const status = await stateOf(meetingId);
+        onState(meetingId, status.state, status.detail);
+      })
+      .catch((err: unknown) => log?.warn({ err, meetingId }, 'sfu recording: state not told'));
+    told.set(meetingId, next);
+    void next.then(() => {
+      if (told.get(meetingId) === next) told.delete(meetingId);
+    });
+    return next;
   };
 
   async function stateOf(meetingId: number): Promise<RecordingStatus> {
@@ -293,6 +309,10 @@ export function createSfuRecording(options: SfuRecordingOptions): SfuRecording {
       if (lost) throw new LostLease();
       const recordId = await store(job, owner, output, composed.durationMs);
       await fs.promises.rm(dir, { recursive: true, force: true });
+      if (await hasEnded(job)) {
+        // The room's directory, when nothing else is left in it (Janus makes it again if it must).
+        await fs.promises.rmdir(job.dir).catch(() => undefined);
+      }
       log?.info(
         {
           recording: job.id,
@@ -331,6 +351,11 @@ export function createSfuRecording(options: SfuRecordingOptions): SfuRecording {
       clearInterval(renewal);
       running.delete(abort);
     }
+  }
+
+  async function hasEnded(job: SfuRecordingRow): Promise<boolean> {
+    const session = (await sessionsOf(db, job.meeting_id)).find((s) => s.id === job.session_id);
+    return session === undefined || session.ended_at !== null;
   }
 
   async function fail(job: SfuRecordingRow, owner: string, message: string, err?: unknown): Promise<void> {
@@ -419,5 +444,21 @@ export function createSfuRecording(options: SfuRecordingOptions): SfuRecording {
       for (const abort of running) abort.abort(new Closing());
       await Promise.allSettled(composing);
     },
+  };
+}
+
+/**
+ * An `onState` that tells every page of the meeting `{"type":"sfu","op":"recording","state","detail"?}`
+ * through the meeting bus, so that pages on every server process hear what the process composing said.
+ */
+export function tellPages(
+  bus: Pick<MeetingBus, 'signal'>,
+  log?: Pick<FastifyBaseLogger, 'warn'>,
+): NonNullable<SfuRecordingOptions['onState']> {
+  return (meetingId, state, detail) => {
+    const message = { type: 'sfu', op: 'recording', state, ...(detail === undefined ? {} : { detail }) };
+    bus
+      .signal({ meetingId, to: '*', from: '', message })
+      .catch((err: unknown) => log?.warn({ err, meetingId }, 'sfu recording state not relayed'));
   };
 }

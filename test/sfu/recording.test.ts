@@ -15,8 +15,10 @@ import {
   type RecordingState,
   type SfuRecording,
   type SfuRecordingOptions,
+  tellPages,
 } from '../../src/sfu/recording.js';
 import { SfuRooms } from '../../src/sfu/rooms.js';
+import { createLocalBus, type Signal } from '../../src/store/bus.js';
 import type { MeetingRow, SessionRow, SiteRow } from '../../src/store/database.js';
 import { findMeetingById } from '../../src/store/meetings.repository.js';
 import { closeSession, insertParticipation, insertSession, insertTicket } from '../../src/store/presence.repository.js';
@@ -330,6 +332,8 @@ describe.skipIf(!runs)('server-side recording of a meeting on the SFU', () => {
     expect(done.record_id).not.toBeNull();
     // The job's directory (the .mjr files and the intermediate files) is gone.
     expect(fs.existsSync(jobDir(job!))).toBe(false);
+    // The room's directory stays while its session goes on: the host may record again.
+    expect(fs.existsSync(job!.dir)).toBe(true);
     const shown = states.filter((s) => s.meetingId === held.meeting.id);
     expect(shown.at(-1)).toEqual({ meetingId: held.meeting.id, state: 'off', detail: undefined });
     const progress = shown.filter((s) => s.state === 'composing').map((s) => Number(s.detail!.slice(0, -1)));
@@ -427,12 +431,15 @@ describe.skipIf(!runs)('server-side recording of a meeting on the SFU', () => {
     expect(await recording.runOnce(retried.lease_until! + 1)).toBe(id);
     const done = (await findSfuRecording(t.store.db, id!))!;
     expect(done).toMatchObject({ state: 'done', attempts: 2 });
+    // Its session is over: nothing of it is left on disk.
+    expect(fs.existsSync(done.dir)).toBe(false);
     const [row] = await recordingsOfMeeting(t.store.db, held.meeting.id);
     const stored = await createFileRecordingStorage({ root: path.join(dir, 'recordings') }).localFile(row!.storage_key);
     const probed = probe(stored!);
     expect(probed.codecs).toEqual(['aac', 'h264']);
     expect(probed.duration * 1000).toBeGreaterThan(5000);
     expect(probed.duration * 1000).toBeLessThanOrEqual(endedMs + 1000);
+    await rooms.destroy(held.session.id);
     console.info(`sfu recording across a Janus restart: ${endedMs} ms, file ${probed.duration.toFixed(3)} s`);
   }, 180_000);
 
@@ -479,5 +486,21 @@ describe.skipIf(!runs)('server-side recording of a meeting on the SFU', () => {
     await recording.setRecording(held.meeting, held.session, true, held.host);
     expect(await recording.stateOf(held.meeting.id)).toEqual({ state: 'recording' });
     await recording.setRecording(held.meeting, held.session, false, held.host);
+  });
+});
+
+describe('the recording state told to the pages', () => {
+  it('goes to every page of the meeting through the bus, as the page protocol has it', async () => {
+    const bus = createLocalBus();
+    const got: Signal[] = [];
+    bus.subscribeSignals((signal) => got.push(signal));
+    const tell = tellPages(bus);
+    tell(7, 'composing', '42%');
+    tell(7, 'off', undefined);
+    await bus.close();
+    expect(got).toEqual([
+      { meetingId: 7, to: '*', from: '', message: { type: 'sfu', op: 'recording', state: 'composing', detail: '42%' } },
+      { meetingId: 7, to: '*', from: '', message: { type: 'sfu', op: 'recording', state: 'off' } },
+    ]);
   });
 });
