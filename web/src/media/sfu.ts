@@ -72,7 +72,12 @@ interface Remote {
 type Incoming = { type: string; from?: unknown; [key: string]: unknown };
 
 export class SfuSession implements MediaSession {
-  private camera: MediaStream | null = null;
+  /** The microphone's track and, while the camera is on, the camera's. */
+  private camera: MediaStream = new MediaStream();
+  /** The camera chosen in the device list, taken again when the camera is turned on. */
+  private videoDevice: string | undefined;
+  /** Bumped by every camera on/off: a camera that arrives after it was turned off again is stopped. */
+  private cameraTurn = 0;
   private screen: MediaStream | null = null;
   private readonly state: MediaState;
   private publisher: RTCPeerConnection | null = null;
@@ -115,11 +120,16 @@ export class SfuSession implements MediaSession {
   }
 
   async start(): Promise<void> {
-    this.camera = await capture({ audio: true, video: CAMERA });
+    // A camera that is off is not taken at all (its light stays off); setCamera takes it when turned on.
+    const turn = this.cameraTurn;
+    const taken = await capture({ audio: true, ...(this.state.video ? { video: CAMERA } : {}) });
     if (this.closed) {
-      stopAll(this.camera);
+      stopAll(taken);
       return;
     }
+    // The camera was turned off or on meanwhile: setCamera takes it when wanted.
+    if (turn !== this.cameraTurn) for (const track of taken?.getVideoTracks() ?? []) track.stop();
+    for (const track of taken?.getTracks() ?? []) if (track.readyState === 'live') this.camera.addTrack(track);
     this.applyEnabled();
     const pending = this.pending ?? [];
     this.pending = null;
@@ -130,8 +140,7 @@ export class SfuSession implements MediaSession {
   }
 
   private applyEnabled(): void {
-    for (const t of this.camera?.getAudioTracks() ?? []) t.enabled = this.state.audio;
-    for (const t of this.camera?.getVideoTracks() ?? []) t.enabled = this.state.video;
+    for (const t of this.camera.getAudioTracks()) t.enabled = this.state.audio;
   }
 
   private announce(): void {
@@ -160,7 +169,7 @@ export class SfuSession implements MediaSession {
     this.publisher?.close();
     this.publisher = null;
     this.screenTransceiver = null;
-    if (!this.camera?.getTracks().length && !this.screen) return;
+    if (!this.camera.getTracks().length && !this.state.video && !this.screen) return;
     const pc = new RTCPeerConnection({ iceServers: this.options.config.iceServers });
     this.publisher = pc;
     this.sent.publisher = false;
@@ -172,17 +181,15 @@ export class SfuSession implements MediaSession {
     pc.onconnectionstatechange = () => {
       if (pc.connectionState === 'failed' && this.publisher === pc) this.restartIce(pc);
     };
-    const audio = this.camera?.getAudioTracks()[0];
-    if (audio) pc.addTransceiver(audio, { direction: 'sendonly', streams: [this.camera!] });
-    const video = this.camera?.getVideoTracks()[0];
-    if (video) {
-      const simulcast = this.options.config.sfu?.simulcast ?? true;
-      pc.addTransceiver(video, {
-        direction: 'sendonly',
-        streams: [this.camera!],
-        sendEncodings: simulcast ? LAYERS.map((layer) => ({ ...layer })) : [{ maxBitrate: CAMERA_BITRATE }],
-      });
-    }
+    const audio = this.camera.getAudioTracks()[0];
+    if (audio) pc.addTransceiver(audio, { direction: 'sendonly', streams: [this.camera] });
+    // The camera's m-line is there even while the camera is off: turning it on is a replaceTrack, no renegotiation.
+    const simulcast = this.options.config.sfu?.simulcast ?? true;
+    pc.addTransceiver(this.camera.getVideoTracks()[0] ?? 'video', {
+      direction: 'sendonly',
+      streams: [this.camera],
+      sendEncodings: simulcast ? LAYERS.map((layer) => ({ ...layer })) : [{ maxBitrate: CAMERA_BITRATE }],
+    });
     this.addScreen(pc);
     if (generation !== this.generation) return;
     await this.negotiate(pc);
@@ -507,11 +514,42 @@ export class SfuSession implements MediaSession {
     this.changed();
   }
 
+  /** Off stops the camera (its light goes off) and sends nothing; on takes it again into the same m-line. */
   setCamera(on: boolean): void {
     this.state.video = on;
-    this.applyEnabled();
+    const turn = ++this.cameraTurn;
+    for (const track of this.camera.getVideoTracks()) {
+      this.camera.removeTrack(track);
+      track.stop();
+    }
+    void this.cameraSender()?.replaceTrack(null);
     this.announce();
     this.changed();
+    if (on) void this.takeCamera(turn);
+  }
+
+  private async takeCamera(turn: number): Promise<void> {
+    const video = { ...CAMERA, ...(this.videoDevice ? { deviceId: { exact: this.videoDevice } } : {}) };
+    const track = (await capture({ video }))?.getVideoTracks()[0];
+    if (!track) return;
+    if (this.closed || turn !== this.cameraTurn) {
+      track.stop();
+      return;
+    }
+    this.camera.addTrack(track);
+    const sender = this.cameraSender();
+    if (sender) await sender.replaceTrack(track);
+    else this.republish();
+    this.changed();
+  }
+
+  /** The publisher's camera sender (not the screen's). */
+  private cameraSender(): RTCRtpSender | undefined {
+    return this.publisher
+      ?.getTransceivers()
+      .find(
+        (t) => t !== this.screenTransceiver && t.receiver.track.kind === 'video' && t.currentDirection !== 'stopped',
+      )?.sender;
   }
 
   async startScreenShare(): Promise<void> {
@@ -541,29 +579,30 @@ export class SfuSession implements MediaSession {
     return {
       audioInputs: all.filter((d) => d.kind === 'audioinput'),
       videoInputs: all.filter((d) => d.kind === 'videoinput'),
-      audioInput: this.camera?.getAudioTracks()[0]?.getSettings().deviceId,
-      videoInput: this.camera?.getVideoTracks()[0]?.getSettings().deviceId,
+      audioInput: this.camera.getAudioTracks()[0]?.getSettings().deviceId,
+      videoInput: this.camera.getVideoTracks()[0]?.getSettings().deviceId ?? this.videoDevice,
     };
   }
 
   async selectDevice(kind: 'audioinput' | 'videoinput', deviceId: string): Promise<void> {
     const audio = kind === 'audioinput';
-    const fresh = await navigator.mediaDevices.getUserMedia(
-      audio ? { audio: { deviceId: { exact: deviceId } } } : { video: { ...CAMERA, deviceId: { exact: deviceId } } },
-    );
-    const next = fresh.getTracks()[0]!;
-    if (!this.camera) this.camera = new MediaStream();
-    const old = audio ? this.camera.getAudioTracks()[0] : this.camera.getVideoTracks()[0];
+    if (!audio) {
+      this.videoDevice = deviceId;
+      // A camera that is off is taken from the chosen device when turned on.
+      if (this.state.video) this.setCamera(true);
+      return;
+    }
+    const fresh = await navigator.mediaDevices.getUserMedia({ audio: { deviceId: { exact: deviceId } } });
+    const next = fresh.getAudioTracks()[0]!;
+    const old = this.camera.getAudioTracks()[0];
     if (old) {
       this.camera.removeTrack(old);
       old.stop();
     }
     this.camera.addTrack(next);
     this.applyEnabled();
-    const sender = this.publisher
-      ?.getTransceivers()
-      .find((t) => t !== this.screenTransceiver && t.receiver.track.kind === next.kind)?.sender;
-    // The same m-line carries the new device; a kind the connection lacked needs a new publish.
+    const sender = this.publisher?.getTransceivers().find((t) => t.receiver.track.kind === 'audio')?.sender;
+    // The same m-line carries the new microphone; a connection without one needs a new publish.
     if (sender) await sender.replaceTrack(next);
     else this.republish();
     this.changed();
@@ -589,6 +628,7 @@ export class SfuSession implements MediaSession {
 async function capture(constraints: MediaStreamConstraints): Promise<MediaStream | null> {
   const attempts: MediaStreamConstraints[] = [constraints, { audio: constraints.audio }, { video: constraints.video }];
   for (const attempt of attempts) {
+    if (!attempt.audio && !attempt.video) continue;
     try {
       return await navigator.mediaDevices.getUserMedia(attempt);
     } catch (err) {
