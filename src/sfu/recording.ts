@@ -203,8 +203,12 @@ export function createSfuRecording(options: SfuRecordingOptions): SfuRecording {
       ownerMayRecord: owner !== undefined && owner.enable_cloud_record === 1,
     });
     if (session.ended_at !== null) throw pageRefusal(409, 'ended', 'this meeting session has ended');
-    if (await liveRecordingOf(db, session.id)) return;
     const room = await rooms.ensureRoom(meeting, session);
+    if (await liveRecordingOf(db, session.id)) {
+      // Recording already; Janus is asked again, in case it lost the room's recording (a restart).
+      await rooms.setRecording(room, true);
+      return;
+    }
     const now = clock();
     const { recording: job, inserted } = await insertLiveRecording(db, {
       site_id: meeting.site_id,
