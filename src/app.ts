@@ -152,7 +152,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const links = { publicUrl: options.config.publicUrl, protocolScheme: options.config.protocolScheme };
   await app.register(healthRoutes, { db: options.db });
   await app.register(userRoutes, deps);
-  await app.register(meetingRoutes, { ...deps, links });
+  await app.register(meetingRoutes, { ...deps, links, serverStreams: options.config.sfu !== undefined });
   await app.register(liveRoutes, { ...deps, links, bus });
   await app.register(mediaRoutes, { ...deps, bus });
   const dataDir = options.config.dataDir;

@@ -98,7 +98,13 @@ const pageParams = {
 };
 
 /** §2.1–2.10, 2.12, 2.16: booking meetings and listing them. */
-export const meetingRoutes: FastifyPluginAsync<EndpointDeps & { links: LinkConfig }> = async (app, deps) => {
+export const meetingRoutes: FastifyPluginAsync<
+  EndpointDeps & {
+    links: LinkConfig;
+    /** The server streams meetings itself (the SFU is on): `isTuiliu=1` is accepted. */
+    serverStreams: boolean;
+  }
+> = async (app, deps) => {
   const full = (
     site: SiteRow,
     m: { meeting: Parameters<typeof fullMeetingView>[0]; host: { user_id: string; user_name: string } },
@@ -112,7 +118,8 @@ export const meetingRoutes: FastifyPluginAsync<EndpointDeps & { links: LinkConfi
     summary: '预约会议 (reserve a meeting)',
     subject: 'userId',
     params: endpointParams(reservationParams),
-    handler: async ({ db, site, params, now }) => ok({ data: full(site, await reserveMeeting(db, site, params, now)) }),
+    handler: async ({ db, site, params, now }) =>
+      ok({ data: full(site, await reserveMeeting(db, site, params, now, deps.serverStreams)) }),
   });
 
   defineEndpoint(app, deps, {
@@ -134,7 +141,8 @@ export const meetingRoutes: FastifyPluginAsync<EndpointDeps & { links: LinkConfi
         }),
       ),
     }),
-    handler: async ({ db, site, params, now }) => ok({ data: full(site, await reserveMeeting(db, site, params, now)) }),
+    handler: async ({ db, site, params, now }) =>
+      ok({ data: full(site, await reserveMeeting(db, site, params, now, deps.serverStreams)) }),
   });
 
   defineEndpoint(app, deps, {
@@ -263,7 +271,8 @@ export const meetingRoutes: FastifyPluginAsync<EndpointDeps & { links: LinkConfi
       watermark: Type.Optional(flag('1 add, 0 remove the watermark; absent: unchanged')),
       ...optionParams('unchanged'),
     }),
-    handler: async ({ db, site, params, now }) => ok({ data: full(site, await modifyMeeting(db, site, params, now)) }),
+    handler: async ({ db, site, params, now }) =>
+      ok({ data: full(site, await modifyMeeting(db, site, params, now, deps.serverStreams)) }),
   });
 
   defineEndpoint(app, deps, {

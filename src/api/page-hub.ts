@@ -14,6 +14,7 @@ import {
   refusedJoinState,
   type PageState,
 } from '../domain/presence.js';
+import { liveStreamStatus } from '../domain/live-stream.js';
 import { formatDateTime } from '../domain/time.js';
 import { turnCredentials, type TurnServer, type TurnSettings } from '../domain/turn.js';
 import type { IceServer } from '../config.js';
@@ -356,6 +357,22 @@ class PageConnection {
       ...(this.hub.deps.sfu ? { sfu: { simulcast: true } } : {}),
     });
     this.sfu?.start();
+    await this.sendSfuStates(meeting);
+  }
+
+  /**
+   * SFU: the meeting's server-side recording and live stream as they are now, for a page that joins after they
+   * began (later changes reach every page from the services over the bus). The live state is sent whenever the
+   * meeting has somewhere to stream to, so that the host's page can offer "go live".
+   */
+  private async sendSfuStates(meeting: MeetingRow): Promise<void> {
+    const services = this.hub.deps.sfu;
+    if (!services) return;
+    const recording = await services.recording?.stateOf(meeting.id);
+    if (recording && recording.state !== 'off') this.send({ type: 'sfu', op: 'recording', ...recording });
+    if (!services.live) return;
+    const { error, ...live } = await liveStreamStatus(this.db, meeting, this.hub.deps.clock());
+    if (live.rtmp || live.hls) this.send({ type: 'sfu', op: 'live', ...live, ...(error ? { error } : {}) });
   }
 
   /** SFU: this page's participant in its session's room (its `start` joins; the page then learns of the others). */
@@ -564,8 +581,8 @@ class PageConnection {
           if (meeting.conf_status !== MeetingStatus.live) return;
           const session = await openSession(db, meeting.id);
           await endSession(db, meeting, now, { final: true });
-          const rooms = this.hub.deps.sfu?.rooms;
-          if (rooms && session) return () => rooms.destroy(session.id);
+          const services = this.hub.deps.sfu;
+          if (services && session) return () => services.sessionEnded(session.id);
         });
       case 'admit':
         return this.hostCommand(async (db, meeting, now) => {

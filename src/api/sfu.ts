@@ -74,5 +74,13 @@ export async function startSfu(app: FastifyInstance, deps: SfuDeps): Promise<Sfu
     await recording.close();
     await sfu.close();
   });
-  return { rooms: sfu.rooms, recording, live };
+  return {
+    rooms: sfu.rooms,
+    recording,
+    live,
+    async sessionEnded(sessionId) {
+      await sfu.rooms.destroy(sessionId);
+      await Promise.all([recording.sessionEnded(sessionId), live.stopSession(sessionId)]);
+    },
+  };
 }

@@ -7,7 +7,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Db, LiveStreamState, MeetingRow } from '../store/database.js';
 import { latestLiveStream } from '../store/live-streams.repository.js';
-import type { LinkConfig } from './meeting-view.js';
 
 type StreamColumns = Pick<MeetingRow, 'is_tuiliu' | 'stream_diy' | 'stream_url' | 'stream_key' | 'watch_url'>;
 
@@ -33,7 +32,10 @@ export function servesHls(meeting: StreamColumns): boolean {
 }
 
 /** The server's watch page of the meeting. */
-export function serverWatchUrl(meeting: Pick<MeetingRow, 'conf_number' | 'join_secret'>, links: LinkConfig): string {
+export function serverWatchUrl(
+  meeting: Pick<MeetingRow, 'conf_number' | 'join_secret'>,
+  links: { publicUrl: string },
+): string {
   return `${links.publicUrl}/w/${meeting.conf_number}/${watchSecretOf(meeting)}`;
 }
 
@@ -43,7 +45,7 @@ export function serverWatchUrl(meeting: Pick<MeetingRow, 'conf_number' | 'join_s
  */
 export function watchUrlOf(
   meeting: StreamColumns & Pick<MeetingRow, 'conf_number' | 'join_secret'>,
-  links: LinkConfig,
+  links: { publicUrl: string },
 ): string {
   if (meeting.watch_url !== '') return meeting.watch_url;
   return servesHls(meeting) ? serverWatchUrl(meeting, links) : '';

@@ -1,6 +1,7 @@
 import type { FullMeetingAnswer, SiteListItemAnswer } from '../contract/answers.js';
 import type { MeetingRow, SiteRow } from '../store/database.js';
 import { formatDateTime } from './time.js';
+import { watchUrlOf } from './live-stream.js';
 
 /** Where the links the API hands out point. */
 export interface LinkConfig {
@@ -73,7 +74,7 @@ export function fullMeetingView(meeting: MeetingRow, host: Host, site: SiteRow, 
     meetingAuthentication: effectiveAuthentication(meeting),
     videoConf: site.video_phone ? meeting.conf_number : '',
     videoPhone: site.video_phone,
-    watchUrl: meeting.watch_url,
+    watchUrl: watchUrlOf(meeting, links),
   };
 }
 
@@ -96,7 +97,7 @@ export function siteListItem(meeting: MeetingRow, host: Host, links: LinkConfig)
     userName: host.user_name,
     userId: host.user_id,
     beforeTime: meeting.before_time,
-    watchUrl: meeting.watch_url,
+    watchUrl: watchUrlOf(meeting, links),
     interpretation: meeting.interpretation,
   };
 }

@@ -109,17 +109,21 @@ function checkNotOver(window: Window, now: number): void {
   }
 }
 
-function checkStreaming(options: MeetingOptions, host: UserRow): void {
+/**
+ * The document's streaming options checked against the user and the server: `isTuiliu=1` (an automatic
+ * streaming channel) needs the server to stream itself (`serverStreams`: the SFU is on, docs/media.md).
+ */
+function checkStreaming(options: MeetingOptions, host: UserRow, serverStreams: boolean): void {
   if (options.streamDiy === 1 && host.enable_tuiliu !== 1) {
     throw new ApiError(
       Code.meetingParameter,
       `用户无自定义推流权限 (streamDiy=1 needs enableTuiliu=1 for userId "${host.user_id}", see createOrUpdateUser)`,
     );
   }
-  if (options.isTuiliu === 1 && options.streamDiy !== 1) {
+  if (options.isTuiliu === 1 && options.streamDiy !== 1 && !serverStreams) {
     throw new ApiError(
       Code.internal,
-      '系统不支持自动推流频道 (isTuiliu=1: this server has no automatic streaming channels; use streamDiy=1 with your own streamUrl)',
+      '系统不支持自动推流频道 (isTuiliu=1: this server has no automatic streaming channels without its SFU (HUIGUAN_JANUS); use streamDiy=1 with your own streamUrl)',
     );
   }
 }
@@ -254,6 +258,7 @@ export async function reserveMeeting(
   siteRow: SiteRow,
   input: ReserveInput,
   now: number,
+  serverStreams = false,
 ): Promise<MeetingWithHost> {
   const confName = checkName(input.confName);
   const confPassword = checkPassword(input.confPassword ?? '');
@@ -265,7 +270,7 @@ export async function reserveMeeting(
 
   const site = await lockSite(db, siteRow.id);
   let host = await findOrCreateUser(db, site, input, now);
-  checkStreaming(input, host);
+  checkStreaming(input, host, serverStreams);
   host = await applyUserSettings(db, site, host, input, now);
   const roomId = await checkCapacity(
     db,
@@ -388,6 +393,7 @@ export async function modifyMeeting(
   siteRow: SiteRow,
   input: ModifyInput,
   now: number,
+  serverStreams = false,
 ): Promise<MeetingWithHost> {
   const site = await lockSite(db, siteRow.id);
   const { meeting, host: owner } = await requireOwnMeeting(db, site, input.userId, input.confId, now, { lock: true });
@@ -398,7 +404,7 @@ export async function modifyMeeting(
   const beforeTime = input.beforeTime ?? meeting.before_time;
   const window = meetingWindow(startTime, input.duration, beforeTime);
   checkNotOver(window, now);
-  checkStreaming({ ...input, streamDiy: input.streamDiy ?? meeting.stream_diy }, owner);
+  checkStreaming({ ...input, streamDiy: input.streamDiy ?? meeting.stream_diy }, owner, serverStreams);
   const host = await applyUserSettings(db, site, owner, input, now);
   const roomId = await checkCapacity(
     db,

@@ -152,7 +152,15 @@ export class SfuRooms {
   async forward(
     room: RoomRef,
     feed: number,
-    streams: readonly { mid: string; port: number; pt?: number; ssrc?: number; substream?: number }[],
+    streams: readonly {
+      mid: string;
+      port: number;
+      pt?: number;
+      ssrc?: number;
+      substream?: number;
+      simulcast?: boolean;
+      rtcp_port?: number;
+    }[],
     host: string,
   ): Promise<number[]> {
     const answer = await this.request(room, {
@@ -165,6 +173,8 @@ export class SfuRooms {
         ...(s.pt !== undefined ? { pt: s.pt } : {}),
         ...(s.ssrc !== undefined ? { ssrc: s.ssrc } : {}),
         ...(s.substream !== undefined ? { substream: s.substream } : {}),
+        ...(s.simulcast !== undefined ? { simulcast: s.simulcast } : {}),
+        ...(s.rtcp_port !== undefined ? { rtcp_port: s.rtcp_port } : {}),
       })),
       ...(this.adminKey ? { admin_key: this.adminKey } : {}),
     });

@@ -53,6 +53,8 @@ export interface SfuRoomControl {
  */
 export interface SfuRecordingControl {
   setRecording(meeting: MeetingRow, session: SessionRow, on: boolean, hostTicket: string): Promise<void>;
+  /** The meeting's recording state as pages show it, for a page that joins. */
+  stateOf(meetingId: number): Promise<{ state: string; detail?: string }>;
 }
 
 /** Live streaming (live.ts), as `SfuRecordingControl`; the caller has checked the host. */
@@ -63,6 +65,12 @@ export interface SfuLiveControl {
 /** The SFU's services handed to the page hub when `config.sfu` is set. */
 export interface SfuServices {
   rooms: SfuRoomControl;
+  /**
+   * A session ended here (the host's "end for everyone"): its room is destroyed, its recording stopped and
+   * queued for composing, its live stream stopped, at once. Ends seen nowhere (endConf, the sweeper) are
+   * caught by the room sweep, the recording worker and the stream's heartbeat within seconds.
+   */
+  sessionEnded(sessionId: number): Promise<void>;
   recording?: SfuRecordingControl;
   live?: SfuLiveControl;
 }

@@ -40,7 +40,7 @@ async function startHub(rooms: SfuRooms): Promise<string> {
     clock: () => server.t.clock.now,
     log: hubServer.log,
     iceServers: [],
-    sfu: { rooms },
+    sfu: { rooms, sessionEnded: (sessionId) => rooms.destroy(sessionId) },
   });
   hubServer.addHook('preClose', async () => hub.close());
   hubServer.get('/', async (_request, reply) => reply.type('text/html').send('<!doctype html><title>SFU page</title>'));
