@@ -81,7 +81,16 @@ async function open(url: string, name?: string): Promise<Page> {
   return page;
 }
 
-const idOf = async (page: Page) => (await page.locator('[data-testid="roster-item"].is-you').getAttribute('data-id'))!;
+/** This page's participant id, as the roster marks it; a page that is not in the meeting says where it is. */
+async function idOf(page: Page): Promise<string> {
+  const id = await page
+    .locator('[data-testid="roster-item"].is-you')
+    .getAttribute('data-id', { timeout: 60_000 })
+    .catch(() => null);
+  if (id) return id;
+  const state = await page.getByTestId('state').getAttribute('data-state');
+  throw new Error(`page not in the meeting: ${state} ${await page.getByTestId('error').textContent()}`);
+}
 
 const tile = (page: Page, id: string) => page.locator(`[data-testid="tile"][data-peer="${id}"][data-kind="camera"]`);
 
