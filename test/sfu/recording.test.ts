@@ -214,6 +214,16 @@ async function publishers(held: Held, feeds: number[], options: { simulcast?: bo
   return pages;
 }
 
+/** Whether a process runs (signal 0 checks without sending anything). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function probe(file: string): { codecs: string[]; duration: number } {
@@ -322,7 +332,28 @@ describe.skipIf(!runs)('server-side recording of a meeting on the SFU', () => {
     // Of two processes taking a job at once, one gets it (here: none, the lease holds).
     expect(await takeJob(t.store.db, job!.id, 'other', now + LEASE_MS, now + 1)).toBeUndefined();
     expect(await recording.runOnce(now + 1000)).toBeUndefined();
+
+    // A server closing while it composes (its ffmpeg runs long here) gives the job back at once, the
+    // attempt not counted, and kills its ffmpeg.
+    const sleeper = path.join(dir, 'slow-ffmpeg');
+    fs.writeFileSync(sleeper, '#!/bin/sh\necho $$ > "$0.pid"\nexec sleep 60\n', { mode: 0o755 });
+    const closing = service({ ffmpegBin: sleeper });
+    const cutOff = closing.runOnce(now + LEASE_MS + 1);
+    await expect.poll(() => fs.existsSync(`${sleeper}.pid`), { timeout: 30_000 }).toBe(true);
+    await closing.close();
+    expect(await cutOff).toBe(job!.id);
+    expect(await findSfuRecording(t.store.db, job!.id)).toMatchObject({
+      state: 'queued',
+      attempts: 1,
+      lease_owner: null,
+      lease_until: 0,
+    });
+    const pid = Number(fs.readFileSync(`${sleeper}.pid`, 'utf8'));
+    await expect.poll(() => alive(pid)).toBe(false);
+    expect(fs.existsSync(path.join(jobDir(job!), 'work'))).toBe(false);
+
     const composeStart = Date.now();
+    const toldBefore = states.length;
     expect(await recording.runOnce(now + LEASE_MS + 1)).toBe(job!.id);
     const composeMs = Date.now() - composeStart;
 
@@ -334,7 +365,7 @@ describe.skipIf(!runs)('server-side recording of a meeting on the SFU', () => {
     expect(fs.existsSync(jobDir(job!))).toBe(false);
     // The room's directory stays while its session goes on: the host may record again.
     expect(fs.existsSync(job!.dir)).toBe(true);
-    const shown = states.filter((s) => s.meetingId === held.meeting.id);
+    const shown = states.slice(toldBefore).filter((s) => s.meetingId === held.meeting.id);
     expect(shown.at(-1)).toEqual({ meetingId: held.meeting.id, state: 'off', detail: undefined });
     const progress = shown.filter((s) => s.state === 'composing').map((s) => Number(s.detail!.slice(0, -1)));
     expect(progress.length).toBeGreaterThan(2);
@@ -384,7 +415,7 @@ describe.skipIf(!runs)('server-side recording of a meeting on the SFU', () => {
       `sfu recording: recorded ${recordedMs} ms, listed ${listedMs} ms, file ${probed.duration.toFixed(3)} s, ` +
         `played ${played.duration.toFixed(3)} s, ${item.fileSizeBytes} bytes, composed in ${composeMs} ms`,
     );
-  }, 180_000);
+  }, 300_000);
 
   it('goes on after a Janus restart, stops when its session ended unseen, and a failed compose is tried again', async () => {
     const held = await holdMeeting();
