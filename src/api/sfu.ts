@@ -69,9 +69,13 @@ export async function startSfu(app: FastifyInstance, deps: SfuDeps): Promise<Sfu
       recording.loop(),
     ],
   });
+  // Before the background loops' own close waits for their round: a compose under way is cut off and its job
+  // given back to the queue, not waited for (it can take minutes).
+  app.addHook('preClose', async () => {
+    await recording.close();
+  });
   app.addHook('onClose', async () => {
     await live.close();
-    await recording.close();
     await sfu.close();
   });
   return {
