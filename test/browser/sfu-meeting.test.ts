@@ -200,7 +200,7 @@ describe.skipIf(!haveChromium || !haveJanus)('a meeting through the SFU (Janus) 
       for (const page of pages) {
         for (const id of ids)
           await expect
-            .poll(() => tile(page, id).getAttribute('data-video'), { timeout: 30_000 })
+            .poll(() => tile(page, id).getAttribute('data-video'), { timeout: 90_000 })
             .toBe(cameras.has(id) ? 'on' : 'off');
       }
       await expectMediaEverywhere(pages, ids, cameras);
