@@ -322,6 +322,10 @@ export class SfuParticipant {
     this.privateId = answer.private_id;
     for (const publisher of answer.publishers) this.publishers.set(publisher.feed, publisher);
     this.streamsChanged();
+    // Janus tells of talking when it starts or stops: who is talking as this page arrives is in the list.
+    for (const publisher of answer.publishers)
+      if (publisher.talking === true && publisher.display !== undefined)
+        this.options.send({ op: 'talking', id: publisher.display, talking: true });
     return handle;
   }
 
