@@ -26,7 +26,10 @@ const spawning = [
   'test/security/trusted-proxy.test.ts',
   'packages/sdk/test/example.test.ts',
 ];
-const browser = ['test/browser/**/*.test.ts', 'test/sfu/**/*.test.ts', 'test/web/long-host-name.test.ts'];
+const browser = ['test/browser/**/*.test.ts', 'test/web/long-host-name.test.ts'];
+// The SFU's tests each run Janus, many chromium pages, ffmpeg or coturn: on two cores they run after everything
+// else, one file at a time (project `media`), so that no two of them share the machine.
+const media = ['test/sfu/**/*.test.ts', 'test/browser/sfu-*.test.ts', 'test/browser/turn-relay.test.ts'];
 const buildServer = ['test/build-server.ts'];
 // CI runs the suite twice, on SQLite and on PostgreSQL. Files whose behaviour does not depend on the database
 // run in the SQLite run only (as Kysely's suite picks the dialects per file): .ci/run sets
@@ -37,6 +40,13 @@ const databaseFree = [
   'test/browser/docs.test.ts',
   'test/web/long-host-name.test.ts',
   'packages/sdk/test/**/*.test.ts',
+  // Media through Janus and coturn: what they keep in the database is the SFU's placement (janus.test.ts, both
+  // dialects) and plain rows, so they run once.
+  'test/sfu/signaling.test.ts',
+  'test/sfu/recording.test.ts',
+  'test/sfu/live.test.ts',
+  'test/browser/sfu-*.test.ts',
+  'test/browser/turn-relay.test.ts',
 ];
 const once = process.env.HUIGUAN_SECOND_DIALECT ? databaseFree : [];
 
@@ -53,7 +63,7 @@ export default defineConfig({
         test: {
           name: 'api',
           include: ['test/**/*.test.ts', 'packages/sdk/test/**/*.test.ts'],
-          exclude: [...unit, ...spawning, ...browser, ...once],
+          exclude: [...unit, ...spawning, ...browser, ...media, ...once],
         },
       },
       // A server process starts in seconds on an idle machine and much later on a busy one: its tests' hang
@@ -69,7 +79,19 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
-      { extends: true, test: { name: 'browser', include: browser, exclude: once } },
+      { extends: true, test: { name: 'browser', include: browser, exclude: [...media, ...once] } },
+      {
+        extends: true,
+        test: {
+          name: 'media',
+          include: media,
+          exclude: once,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });
