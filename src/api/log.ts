@@ -4,9 +4,10 @@ const SECRET_PARAMS = /^(token|apiKey|api_key|tk|pwd|confPassword|ticket|sig)$/i
 
 /**
  * Link paths whose segment after the confNumber is the link's secret: `/s/<confNumber>/<secret>`,
- * `/j/…`, `/wc/join/…` and the pages' calls `/web/v1/links/<kind>/<confNumber>/<secret>[/enter]`.
+ * `/j/…`, `/wc/join/…`, the live watch page `/w/<confNumber>/<secret>[/status|/hls/…]` and the pages' calls
+ * `/web/v1/links/<kind>/<confNumber>/<secret>[/enter]`.
  */
-const SECRET_PATH = /^(\/(?:s|j|wc\/join|web\/v1\/links\/[^/?#]*)\/[^/?#]*\/)[^/?#]+/;
+const SECRET_PATH = /^(\/(?:s|j|w|wc\/join|web\/v1\/links\/[^/?#]*)\/[^/?#]*\/)[^/?#]+/;
 
 /** The URL with link secrets in its path and secret query parameters (tokens, keys, passwords) replaced by `[redacted]`. */
 export function redactUrl(url: string): string {
