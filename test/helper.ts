@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, InjectOptions } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../src/app.js';
@@ -141,6 +141,8 @@ export interface TestAppOptions {
   recordingDir?: string;
   /** Largest recording accepted, bytes. Default as in `loadConfig`. */
   recordingMaxBytes?: number;
+  /** The server's logger; default: none (a test that diagnoses passes one). */
+  logger?: FastifyBaseLogger;
   /** More configuration (rate limits, timeouts…); rate limits are off unless given here. */
   config?: Partial<
     Pick<
@@ -193,6 +195,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     checkAnswers: true,
     recordingStorage: createFileRecordingStorage({ root: recordingDir }),
     recordingUploads: createUploadStaging({ root: path.join(recordingDir, '.uploads') }),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   return {
     app,

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gmt, listeningTestApp } from '../helper.js';
@@ -21,8 +22,11 @@ const PAGES = Math.max(4, Number(process.env.SFU_MEETING_PAGES ?? 4));
 const MEASURE_SCRIPT = fileURLToPath(new URL('./measure-media.js', import.meta.url));
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiguan-sfu-meeting-'));
 /** The server runs Janus itself (HUIGUAN_JANUS=managed), its configuration under the test's data directory. */
+/** `SFU_MEETING_LOG=<file>`: each page's console and the server's log (`<file>.server`), to diagnose a failure. */
+const LOG = process.env.SFU_MEETING_LOG;
 const server = listeningTestApp({
   realClock: true,
+  ...(LOG ? { logger: pino({ level: 'debug' }, pino.destination({ dest: `${LOG}.server`, sync: true })) } : {}),
   config: {
     dataDir,
     sfu: {
@@ -73,11 +77,41 @@ function toneFile(): string {
   return file;
 }
 
+let opened = 0;
+const log = (line: string) => {
+  if (LOG) fs.appendFileSync(LOG, `${new Date().toISOString()} ${line}\n`);
+};
+
 async function open(url: string, name?: string): Promise<Page> {
   const context = await browser.newContext();
   await context.addInitScript({ path: MEASURE_SCRIPT });
   await context.addInitScript(SMALL_CAMERA);
+  if (LOG) await context.addInitScript(KEEP_PEER_CONNECTIONS);
   const page = await context.newPage();
+  const tag = `[page ${opened++}]`;
+  page.on('console', (m) => log(`${tag} ${m.type()} ${m.text()}`));
+  page.on('pageerror', (e) => log(`${tag} pageerror ${e.message}`));
+  page.on('crash', () => log(`${tag} CRASH`));
+  page.on('websocket', (ws) => {
+    if (!LOG) return;
+    const frame = (way: string) => (f: { payload: string | Buffer }) => {
+      const text = String(f.payload);
+      if (!text.includes('"sfu"') && !text.includes('"media"')) return;
+      const m = JSON.parse(text) as {
+        op?: string;
+        type?: string;
+        request?: string;
+        message?: string;
+        streams?: unknown[];
+      };
+      log(
+        `${tag} ${way} ${m.type}/${m.op ?? ''} ${m.request ?? ''} ${m.message ?? ''} ${m.streams ? `streams=${JSON.stringify(m.streams).slice(0, 4000)}` : ''}`,
+      );
+    };
+    ws.on('framesent', frame('→'));
+    ws.on('framereceived', frame('←'));
+    ws.on('close', () => log(`${tag} websocket closed`));
+  });
   // Many pages on two cores: loading one can take a while.
   await page.goto(local(url), { timeout: 60_000 });
   await page.getByTestId('enter-button').waitFor({ timeout: 60_000 });
@@ -129,6 +163,33 @@ async function measureAll(page: Page, ids: string[], ms = 1500): Promise<Map<str
   return new Map(ids.map((id, i) => [id, results[i]!]));
 }
 
+/** Diagnosing (SFU_MEETING_LOG): the page's peer connections kept, for {@link INBOUND}. */
+const KEEP_PEER_CONNECTIONS = `(() => {
+  const Native = globalThis.RTCPeerConnection;
+  globalThis.__pcs = [];
+  globalThis.RTCPeerConnection = function (...args) { const pc = new Native(...args); globalThis.__pcs.push(pc); return pc; };
+  globalThis.RTCPeerConnection.prototype = Native.prototype;
+})();`;
+
+/** Diagnosing: every inbound RTP stream of the page's peer connections, its transceivers and its tiles' tracks. */
+const INBOUND = `(async () => {
+  const out = [];
+  for (const pc of globalThis.__pcs || []) {
+    if (pc.connectionState === 'closed') continue;
+    const stats = await pc.getStats();
+    stats.forEach((s) => {
+      if (s.type === 'inbound-rtp') out.push([pc.connectionState, s.mid, s.kind, s.packetsReceived, s.audioLevel, s.framesDecoded]);
+    });
+    for (const t of pc.getTransceivers()) out.push(['tx', t.mid, t.currentDirection, t.receiver.track.kind, t.receiver.track.id.slice(0, 8), t.receiver.track.readyState, t.receiver.track.muted]);
+  }
+  for (const tile of document.querySelectorAll('[data-testid="tile"]')) {
+    const v = tile.querySelector('video');
+    const tracks = v && v.srcObject ? v.srcObject.getTracks().map((t) => t.kind + ':' + t.id.slice(0, 8) + ':' + t.readyState) : [];
+    out.push(['tile', tile.getAttribute('data-peer'), tile.getAttribute('data-kind'), tile.getAttribute('data-video'), v ? [v.paused, v.readyState, v.getVideoPlaybackQuality().totalVideoFrames] : null, tracks]);
+  }
+  return out;
+})()`;
+
 async function reserve(confName: string, confParties: number) {
   const site = await server.t.site();
   await server.t.call('createOrUpdateUser', site, { userId: 'sfuhost', userName: 'Hostess', enableCloudRecord: 1 });
@@ -174,12 +235,20 @@ async function expectMediaEverywhere(pages: Page[], ids: string[], cameras: Set<
             const m = got.get(id);
             const seen = !cameras.has(id) || (!!m && m.frames > 0 && m.width > 0);
             const heard = !!m && m.level > 0.005;
-            return seen && heard ? [] : [`${id}: ${m ? `${m.frames} frames, level ${m.level.toFixed(3)}` : 'no tile'}`];
+            return seen && heard
+              ? []
+              : [
+                  `${id}: ${m ? `${m.frames} frames, level ${m.level.toFixed(3)}, audio ${JSON.stringify(m.audio)}` : 'no tile'}`,
+                ];
           });
         },
         { timeout: 60_000, interval: 500, message: `${where}: cameras not seen or voices not heard` },
       )
-      .toEqual([]);
+      .toEqual([])
+      .catch(async (err: unknown) => {
+        if (LOG) log(`page ${i} inbound: ${JSON.stringify(await page.evaluate(INBOUND))}`);
+        throw err;
+      });
   }
 }
 
