@@ -15,6 +15,9 @@ import { pruneTokens } from './store/tokens.repository.js';
 const TOKEN_PRUNE_INTERVAL_MS = 60_000;
 const SWEEP_INTERVAL_MS = 5_000;
 const DELIVERY_INTERVAL_MS = 1_000;
+/** The log is written when this much is buffered, or every LOG_FLUSH_MS. */
+const LOG_BUFFER_BYTES = 4096;
+const LOG_FLUSH_MS = 1_000;
 
 export interface Server {
   app: FastifyInstance;
@@ -32,7 +35,8 @@ export async function serve(
   config: Config,
   out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
 ): Promise<Server> {
-  const logger = pino({ level: config.logLevel, serializers: logSerializers });
+  const log = bufferedLog();
+  const logger = pino({ level: config.logLevel, serializers: logSerializers }, log.destination);
   const store = await connect({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -92,8 +96,34 @@ export async function serve(
       await app.close();
       await bus.close();
       await store.db.destroy();
+      log.close();
     })());
   return { app, store, url, close };
+}
+
+/**
+ * The log's destination: stdout, written asynchronously from a buffer (flushed at LOG_BUFFER_BYTES, every
+ * LOG_FLUSH_MS, on close and, by pino, at exit), so a request does not wait for its access line's write. A kill -9 loses
+ * at most the last second's lines (docs/decisions.md, "Logging").
+ */
+function bufferedLog() {
+  const destination = pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER_BYTES });
+  const flush = () => {
+    try {
+      destination.flushSync();
+    } catch {
+      // Not open yet, or stdout is gone: nothing to do.
+    }
+  };
+  const timer = setInterval(() => destination.flush(), LOG_FLUSH_MS).unref();
+  // At exit pino writes what is buffered itself.
+  return {
+    destination,
+    close() {
+      clearInterval(timer);
+      flush();
+    },
+  };
 }
 
 function demoBanner(url: string, siteSign: string, apiKey: string): string {

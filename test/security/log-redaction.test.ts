@@ -37,11 +37,22 @@ describe('the request log of a running server', () => {
       [`/web/v1/ws?ticket=${s10}`],
     ];
     for (const [path, init] of requests) await (await fetch(`${server.url}${path}`, init)).arrayBuffer();
-    // Every request was logged (its "incoming request" line), with the secret replaced.
+    // Every request was logged (its one "request completed" line), with the secret replaced.
     await expect
-      .poll(() => (server.output().match(/incoming request/g) ?? []).length, { timeout: 10_000 })
+      .poll(() => (server.output().match(/request completed/g) ?? []).length, { timeout: 10_000 })
       .toBeGreaterThanOrEqual(requests.length);
     const log = server.output();
+    // One line per request, with its status and time; not Fastify's two.
+    const lines = log
+      .split('\n')
+      .filter((l) => l.includes('"request completed"'))
+      .map((l) => JSON.parse(l) as { res?: { statusCode?: number }; responseTime?: number });
+    expect(lines).toHaveLength(requests.length);
+    for (const line of lines) {
+      expect(line.res?.statusCode).toBeGreaterThanOrEqual(200);
+      expect(line.responseTime).toBeGreaterThanOrEqual(0);
+    }
+    expect(log).not.toContain('incoming request');
     expect(log).toContain('/s/1234567890/[redacted]');
     expect(log).toContain('/web/v1/links/s/1234567890/[redacted]/enter');
     for (const s of secrets) expect(log, `secret ${s} in the log`).not.toContain(s);
