@@ -1,6 +1,7 @@
 import type { SelectQueryBuilder } from 'kysely';
 import type { Database, Db, MeetingRow, MeetingUpdate, NewMeeting } from './database.js';
 import { forUpdate, skipLocked } from './dialect.js';
+import { prepared } from './prepared.js';
 
 export const MeetingStatus = { scheduled: 0, live: 2, ended: 3, cancelled: 9 } as const;
 export const DelFlag = { normal: 1, deleted: 2 } as const;
@@ -18,6 +19,14 @@ export async function insertMeeting(db: Db, meeting: NewMeeting): Promise<Meetin
     .executeTakeFirst();
 }
 
+const meetingQuery = (db: Db, p: { siteId: number; confId: number }) =>
+  db.selectFrom('meetings').selectAll().where('id', '=', p.confId).where('site_id', '=', p.siteId);
+const meetingById = prepared(meetingQuery);
+const lockedMeetingById = prepared((db, p: { siteId: number; confId: number }) => forUpdate(db, meetingQuery(db, p)));
+const meetingByNumber = prepared((db, p: { siteId: number; confNumber: string }) =>
+  db.selectFrom('meetings').selectAll().where('conf_number', '=', p.confNumber).where('site_id', '=', p.siteId),
+);
+
 /** A site's meeting by confId; `lock` holds its row for the transaction. */
 export async function findMeeting(
   db: Db,
@@ -25,17 +34,11 @@ export async function findMeeting(
   confId: number,
   { lock = false }: { lock?: boolean } = {},
 ): Promise<MeetingRow | undefined> {
-  const query = db.selectFrom('meetings').selectAll().where('id', '=', confId).where('site_id', '=', siteId);
-  return (lock ? forUpdate(db, query) : query).executeTakeFirst();
+  return (lock ? lockedMeetingById : meetingById).first(db, { siteId, confId });
 }
 
 export async function findMeetingByNumber(db: Db, siteId: number, confNumber: string): Promise<MeetingRow | undefined> {
-  return db
-    .selectFrom('meetings')
-    .selectAll()
-    .where('conf_number', '=', confNumber)
-    .where('site_id', '=', siteId)
-    .executeTakeFirst();
+  return meetingByNumber.first(db, { siteId, confNumber });
 }
 
 export async function updateMeeting(db: Db, id: number, changes: MeetingUpdate): Promise<MeetingRow> {

@@ -1,8 +1,13 @@
 import type { Db, NewSite, SiteRow, SiteUpdate } from './database.js';
 import { lockKey, LockSpace } from './dialect.js';
+import { prepared } from './prepared.js';
+
+const siteBySign = prepared((db, p: { siteSign: string }) =>
+  db.selectFrom('sites').selectAll().where('site_sign', '=', p.siteSign),
+);
 
 export async function findSiteBySign(db: Db, siteSign: string): Promise<SiteRow | undefined> {
-  return db.selectFrom('sites').selectAll().where('site_sign', '=', siteSign).executeTakeFirst();
+  return siteBySign.first(db, { siteSign });
 }
 
 export async function findSiteById(db: Db, id: number): Promise<SiteRow | undefined> {

@@ -1,5 +1,16 @@
 import type { Db, NewUser, UserRow } from './database.js';
 import { forUpdate } from './dialect.js';
+import { prepared } from './prepared.js';
+
+const userQuery = (db: Db, p: { siteId: number; userId: string }) =>
+  db
+    .selectFrom('users')
+    .selectAll()
+    .where('site_id', '=', p.siteId)
+    .where('user_id', '=', p.userId)
+    .where('deleted_at', 'is', null);
+const liveUser = prepared(userQuery);
+const lockedLiveUser = prepared((db, p: { siteId: number; userId: string }) => forUpdate(db, userQuery(db, p)));
 
 /** The live (not deleted) user `userId` of a site; `lock` holds its row for the transaction. */
 export async function findUser(
@@ -8,13 +19,7 @@ export async function findUser(
   userId: string,
   { lock = false }: { lock?: boolean } = {},
 ): Promise<UserRow | undefined> {
-  const query = db
-    .selectFrom('users')
-    .selectAll()
-    .where('site_id', '=', siteId)
-    .where('user_id', '=', userId)
-    .where('deleted_at', 'is', null);
-  return (lock ? forUpdate(db, query) : query).executeTakeFirst();
+  return (lock ? lockedLiveUser : liveUser).first(db, { siteId, userId });
 }
 
 /** Inserts a user unless the userId is already live on the site; answers undefined then. */

@@ -1,0 +1,72 @@
+import type { Compilable, CompiledQuery } from 'kysely';
+import type { Db } from './database.js';
+import { isPostgres } from './dialect.js';
+
+/** Where a prepared query takes the value named `name` at each run. */
+class Slot {
+  constructor(readonly name: string) {}
+}
+
+/**
+ * A query shape built and compiled once per dialect, run with fresh values: Kysely otherwise builds the
+ * operation tree and compiles its SQL on every call, the largest cost of a small query after the database's
+ * own (docs/benchmarks.md). The SQL and the answers are those of the same query built anew; better-sqlite3's
+ * statements are kept by SQL text (`connect.ts`), so SQLite does not parse it again either.
+ *
+ * `build` receives the values as placeholders (`p.siteId`): pass them only where Kysely takes a value (a
+ * comparison's right side, `set`, `values`, `limit`). A placeholder tested in JavaScript (`p.x ? … : …`) or put
+ * into SQL text is a mistake: `compile` refuses a shape whose placeholders did not all become parameters.
+ */
+export function prepared<P extends Record<string, unknown>, R>(build: (db: Db, p: P) => Compilable<R>): Prepared<P, R> {
+  const shapes: { sqlite?: Shape<R>; postgres?: Shape<R> } = {};
+  const shapeFor = (db: Db): Shape<R> => {
+    const dialect = isPostgres(db) ? 'postgres' : 'sqlite';
+    return (shapes[dialect] ??= compileShape(db, build));
+  };
+  const compile = (db: Db, values: P): CompiledQuery<R> => {
+    const { query, slots } = shapeFor(db);
+    const parameters = query.parameters.map((constant, i) => {
+      const name = slots[i];
+      return name === undefined ? constant : values[name];
+    });
+    return { ...query, parameters };
+  };
+  return {
+    compile,
+    async all(db, values) {
+      return (await db.executeQuery(compile(db, values))).rows;
+    },
+    async first(db, values) {
+      return (await db.executeQuery(compile(db, values))).rows[0];
+    },
+  };
+}
+
+export interface Prepared<P, R> {
+  /** The compiled query with `values` in its parameters. */
+  compile(db: Db, values: P): CompiledQuery<R>;
+  all(db: Db, values: P): Promise<R[]>;
+  first(db: Db, values: P): Promise<R | undefined>;
+}
+
+interface Shape<R> {
+  query: CompiledQuery<R>;
+  /** For each parameter, the name of the value it takes, or undefined for a constant of the shape. */
+  slots: (string | undefined)[];
+}
+
+function compileShape<P extends Record<string, unknown>, R>(db: Db, build: (db: Db, p: P) => Compilable<R>): Shape<R> {
+  const used = new Set<string>();
+  const placeholders = new Proxy({} as P, {
+    get: (_, name) => {
+      if (typeof name !== 'string') return undefined;
+      used.add(name);
+      return new Slot(name);
+    },
+  });
+  const query = build(db, placeholders).compile();
+  const slots = query.parameters.map((value) => (value instanceof Slot ? value.name : undefined));
+  const missing = [...used].filter((name) => !slots.includes(name));
+  if (missing.length > 0) throw new Error(`prepared query: ${missing.join(', ')} not passed as values`);
+  return { query, slots };
+}
