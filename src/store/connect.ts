@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kys
 import pg from 'pg';
 import type { Database, Db } from './database.js';
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
+import { statementName } from './prepared.js';
 
 /** Options of {@link connect}. */
 export interface ConnectOptions {
@@ -74,6 +75,7 @@ export async function connect(options: ConnectOptions): Promise<Store> {
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
     watchConnections(pool, options.onConnectionError ?? (() => undefined));
+    namePreparedStatements(pool);
     if (schema) await pool.query(`create schema if not exists ${schema}`);
     const current = await pool.query<{ schema: string }>('select current_schema() as schema');
     const url = new URL(options.databaseUrl);
@@ -120,6 +122,22 @@ function watchConnections(pool: pg.Pool, onError: (err: Error) => void): void {
   // The pool passes on an idle connection's error, which the connection's own listener has reported.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', onError));
+}
+
+/**
+ * The prepared query shapes (`prepared.ts`) run as named statements: each connection parses and plans one
+ * once, and later runs only bind values to it. Kysely's driver sends SQL text; every other query is sent as
+ * it comes.
+ */
+function namePreparedStatements(pool: pg.Pool): void {
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
+      const name = typeof config === 'string' && Array.isArray(values) ? statementName(config) : undefined;
+      if (name === undefined) return query(config, values, callback);
+      return query({ name, text: config, values }, callback);
+    };
+  });
 }
 
 /**

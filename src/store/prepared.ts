@@ -1,6 +1,15 @@
+import { createHash } from 'node:crypto';
 import type { Compilable, CompiledQuery } from 'kysely';
 import type { Db } from './database.js';
 import { isPostgres } from './dialect.js';
+
+/** The PostgreSQL text of every prepared shape, and the name its statement has on each connection. */
+const names = new Map<string, string>();
+
+/** The statement name of a prepared shape's PostgreSQL text; undefined for any other query. */
+export function statementName(sql: string): string | undefined {
+  return names.get(sql);
+}
 
 /** Where a prepared query takes the value named `name` at each run. */
 class Slot {
@@ -11,7 +20,8 @@ class Slot {
  * A query shape built and compiled once per dialect, run with fresh values: Kysely otherwise builds the
  * operation tree and compiles its SQL on every call, the largest cost of a small query after the database's
  * own (docs/benchmarks.md). The SQL and the answers are those of the same query built anew; better-sqlite3's
- * statements are kept by SQL text (`connect.ts`), so SQLite does not parse it again either.
+ * statements are kept by SQL text (`connect.ts`), so SQLite does not parse it again either, and on PostgreSQL
+ * the shape runs as a named prepared statement of each connection ({@link statementName}).
  *
  * `build` receives the values as placeholders (`p.siteId`): pass them only where Kysely takes a value (a
  * comparison's right side, `set`, `values`, `limit`). A placeholder tested in JavaScript (`p.x ? … : …`) or put
@@ -65,6 +75,7 @@ function compileShape<P extends Record<string, unknown>, R>(db: Db, build: (db: 
     },
   });
   const query = build(db, placeholders).compile();
+  if (isPostgres(db)) names.set(query.sql, `h${createHash('sha256').update(query.sql).digest('hex').slice(0, 24)}`);
   const slots = query.parameters.map((value) => (value instanceof Slot ? value.name : undefined));
   const missing = [...used].filter((name) => !slots.includes(name));
   if (missing.length > 0) throw new Error(`prepared query: ${missing.join(', ')} not passed as values`);

@@ -1,8 +1,9 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSite } from '../../src/domain/sites.js';
 import type { Store } from '../../src/store/connect.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
-import { prepared } from '../../src/store/prepared.js';
+import { prepared, statementName } from '../../src/store/prepared.js';
 import { createTestDatabase, type TestDatabase } from '../helper.js';
 
 let database: TestDatabase;
@@ -86,5 +87,18 @@ describe('a prepared query', () => {
       return p.all ? query : query.where('site_sign', '=', p.sign);
     });
     expect(() => wrong.compile(store.db, { sign: 'alpha', all: true })).toThrow(/all not passed as values/);
+  });
+
+  it.skipIf(!process.env.DATABASE_URL)('runs on PostgreSQL as a named statement of the connection', async () => {
+    await store.db.transaction().execute(async (trx) => {
+      expect(await bySign.first(trx, { sign: 'beta' })).toEqual({ site_sign: 'beta', created_at: 1001 });
+      expect(await bySign.first(trx, { sign: 'gamma' })).toEqual({ site_sign: 'gamma', created_at: 1002 });
+      const { sql: text } = bySign.compile(trx, { sign: 'beta' });
+      const held = await sql<{
+        name: string;
+        statement: string;
+      }>`select name, statement from pg_prepared_statements`.execute(trx);
+      expect(held.rows.filter((r) => r.statement === text)).toEqual([{ name: statementName(text), statement: text }]);
+    });
   });
 });
