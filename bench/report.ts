@@ -27,6 +27,8 @@ export interface Run {
   connections: number;
   duration: number;
   quick: boolean;
+  /** `LOG_LEVEL` of the server (`warn` unless `--log-level`). */
+  logLevel: string;
   bareBytes?: number;
   ceilings: Measured[];
   results: Measured[];
@@ -45,8 +47,23 @@ const n = (x: number) => x.toLocaleString('en-US');
 const pct = (x: number) => `${Math.round(x * 100)} %`;
 const mark = (ok: boolean) => (ok ? 'yes' : '**no**');
 
-export function sectionTitle(run: Pick<Run, 'dialect' | 'meetings' | 'participations' | 'quick'>): string {
-  return `## ${run.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${n(run.meetings)} meetings, ${n(run.participations)} participations${run.quick ? ' (--quick)' : ''}`;
+const dbName = (dialect: Run['dialect']) => (dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL');
+
+/** The title of a run's section; a log level other than the default `warn` gets sections of its own. */
+export function sectionTitle(run: Pick<Run, 'dialect' | 'meetings' | 'participations' | 'quick' | 'logLevel'>): string {
+  return `## ${dbName(run.dialect)}, ${n(run.meetings)} meetings, ${n(run.participations)} participations${run.quick ? ' (--quick)' : ''}${run.logLevel === 'warn' ? '' : `, LOG_LEVEL=${run.logLevel}`}`;
+}
+
+/** Writes `section` (starting with `title`) into `file`, replacing the section of the same title, keeping the others. */
+export function saveSection(file: string, title: string, section: string): void {
+  const existing = fs.existsSync(file)
+    ? fs.readFileSync(file, 'utf8')
+    : '# Benchmarks\n\n`npm run bench` (bench/README.md) writes its section here; earlier runs of other databases and scales stay.\n';
+  const parts = existing.split(/^(?=## )/m);
+  const at = parts.findIndex((p) => p.startsWith(`${title}\n`));
+  if (at >= 0) parts[at] = `${section}\n`;
+  else parts.push(`${parts[parts.length - 1]!.endsWith('\n\n') ? '' : '\n'}${section}\n`);
+  fs.writeFileSync(file, parts.join(''));
 }
 
 export function writeReport(run: Run): { section: string; summary: string; save(file: string): void } {
@@ -57,7 +74,7 @@ export function writeReport(run: Run): { section: string; summary: string; save(
     `- machine: ${run.machine}; node ${run.node}; client (autocannon) and server share the machine`,
     `- command: \`${run.command}\``,
     `- seeding: ${n(run.meetings)} meetings, ${n(run.participations)} participations, ${n(run.users)} users in ${(run.seedMs / 1000).toFixed(1)} s; database ${(run.dbBytes / 1e6).toFixed(0)} MB`,
-    `- load: ${run.connections} connections, ${run.duration} s per scenario after a warm-up; bare routes answer ${n(run.bareBytes ?? 0)} bytes of fixed JSON`,
+    `- load: ${run.connections} connections, ${run.duration} s per scenario after a warm-up; bare routes answer ${n(run.bareBytes ?? 0)} bytes of fixed JSON; server LOG_LEVEL=${run.logLevel}`,
     `- server peak RSS (VmHWM): ${(run.rss / 2 ** 20).toFixed(0)} MiB (target < 300 MiB: ${mark(run.rss < TARGET_RSS)})`,
     '',
     '| scenario | req/s | p50 ms | p99 ms | vs bare Fastify | not 100 | targets met |',
@@ -113,16 +130,98 @@ export function writeReport(run: Run): { section: string; summary: string; save(
   return {
     section,
     summary: section,
-    save(file: string) {
-      const title = sectionTitle(run);
-      const existing = fs.existsSync(file)
-        ? fs.readFileSync(file, 'utf8')
-        : '# Benchmarks\n\n`npm run bench` (bench/README.md) writes its section here; earlier runs of other databases and scales stay.\n';
-      const parts = existing.split(/^(?=## )/m);
-      const at = parts.findIndex((p) => p.startsWith(`${title}\n`));
-      if (at >= 0) parts[at] = `${section}\n`;
-      else parts.push(`${parts[parts.length - 1]!.endsWith('\n\n') ? '' : '\n'}${section}\n`);
-      fs.writeFileSync(file, parts.join(''));
-    },
+    save: (file: string) => saveSection(file, sectionTitle(run), section),
   };
+}
+
+/** One side of an A/B run: the server of a revision (or of the working tree). */
+export interface Side {
+  /** E.g. `working tree (HEAD 7467d19, with changes)` or `4baed89 (HEAD~2)`. */
+  label: string;
+  /** Peak resident set of its server (VmHWM), bytes. */
+  rss: number;
+}
+
+/** An A/B run: every scenario measured on both sides, interleaved A, B, A, B… `rounds` times each. */
+export interface AbRun {
+  date: string;
+  command: string;
+  machine: string;
+  node: string;
+  dialect: 'sqlite' | 'postgres';
+  meetings: number;
+  participations: number;
+  quick: boolean;
+  logLevel: string;
+  connections: number;
+  duration: number;
+  warmup: number;
+  rounds: number;
+  a: Side;
+  b: Side;
+  /** The bare Fastify route, once per round (measured before the scenarios). */
+  bare: Measured[];
+  bareBytes: number;
+  rows: { name: string; kind: Measured['kind']; a: Measured[]; b: Measured[] }[];
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length === 0 ? 0 : sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function abSectionTitle(
+  run: Pick<AbRun, 'a' | 'b' | 'dialect' | 'meetings' | 'participations' | 'quick' | 'logLevel'>,
+): string {
+  return `## A/B: ${run.a.label} against ${run.b.label}, ${dbName(run.dialect)}, ${n(run.meetings)} meetings, ${n(run.participations)} participations${run.quick ? ' (--quick)' : ''}, LOG_LEVEL=${run.logLevel}`;
+}
+
+/** The A/B section: medians of the rounds per side, their ratio, and each side against bare Fastify. */
+export function writeAbReport(run: AbRun): { section: string; summary: string; save(file: string): void } {
+  const bare = median(run.bare.map((b) => b.rps));
+  const cell = (ms: Measured[]) => `${n(Math.round(median(ms.map((m) => m.rps))))} (${median(ms.map((m) => m.p99))})`;
+  const title = abSectionTitle(run);
+  const lines: string[] = [
+    title,
+    '',
+    `- date: ${run.date}`,
+    `- machine: ${run.machine}; node ${run.node}; client (autocannon) and servers share the machine`,
+    `- command: \`${run.command}\``,
+    `- A: ${run.a.label}; B: ${run.b.label}; each its own server process on its own identical copy of the seeded database (${run.dialect === 'sqlite' ? 'one seeding, the file copied' : 'two schemas seeded by the same deterministic generator'})`,
+    `- load: ${run.connections} connections; per scenario A, B, A, B… ${run.rounds} rounds each, every round ${run.warmup} s of warm-up then ${run.duration} s measured; the cells are the medians of the rounds: req/s (p99 ms)`,
+    `- bare Fastify route (${n(run.bareBytes)} bytes of fixed JSON), once per round before the scenarios: ${run.bare.map((b) => n(Math.round(b.rps))).join(', ')} req/s, median ${n(Math.round(bare))}`,
+    `- server peak RSS (VmHWM): A ${(run.a.rss / 2 ** 20).toFixed(0)} MiB, B ${(run.b.rss / 2 ** 20).toFixed(0)} MiB`,
+    '',
+    '| scenario | A req/s (p99) | B req/s (p99) | A/B | A × bare | B × bare |',
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  const notes: string[] = [];
+  for (const row of run.rows) {
+    const a = median(row.a.map((m) => m.rps));
+    const b = median(row.b.map((m) => m.rps));
+    const ratio = (x: number, y: number) => {
+      if (y <= 0) return '–';
+      const r = x / y;
+      return r >= 10 ? r.toFixed(1) : r >= 1 ? r.toFixed(2) : r.toPrecision(2);
+    };
+    lines.push(
+      `| ${row.name} | ${cell(row.a)} | ${cell(row.b)} | ${ratio(a, b)} | ${ratio(a, bare)} | ${ratio(b, bare)} |`,
+    );
+    const rounds = (ms: Measured[]) => ms.map((m) => n(Math.round(m.rps))).join(', ');
+    notes.push(`- ${row.name}: A ${rounds(row.a)}; B ${rounds(row.b)}`);
+    for (const [side, ms] of [
+      ['A', row.a],
+      ['B', row.b],
+    ] as const) {
+      const failed = ms.reduce((sum, m) => sum + m.failed, 0);
+      if (failed > 0)
+        notes.push(
+          `  - **${side}: ${failed} answers not 100** (${ms.find((m) => m.samples.length)?.samples[0] ?? ''})`,
+        );
+    }
+  }
+  lines.push('', 'Each round, req/s:', '', ...notes, '');
+  const section = lines.join('\n');
+  return { section, summary: section, save: (file: string) => saveSection(file, title, section) };
 }

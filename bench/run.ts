@@ -1,9 +1,12 @@
 /**
  * `npm run bench -- [options]`: seeds a site, starts `bin/huiguan serve` as its own process, drives it
  * scenario by scenario with autocannon, measures the bare Fastify and `node:http` ceilings in the same
- * run, and writes the results to docs/benchmarks.md. Options: bench/README.md.
+ * run, and writes the results to docs/benchmarks.md. With `--against <rev>`, measures the working tree
+ * (A) and the server of `<rev>` (B, a temporary git worktree) interleaved, A, B, A, B…, on identical
+ * copies of one seeded database. Options: bench/README.md.
  */
 import autocannon from 'autocannon';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,8 +14,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { startBare, startServer, type Child } from './processes.js';
-import { writeReport, type Measured, type Run } from './report.js';
+import { killStarted, startBare, startServer, type Child } from './processes.js';
+import { writeAbReport, writeReport, type AbRun, type Measured, type Run } from './report.js';
 import { scenarios, Signer, type Call, type Scenario } from './scenarios.js';
 import { databaseSize, seed, type Seeded, type Target } from './seed.js';
 
@@ -34,6 +37,9 @@ const { values } = parseArgs({
     'no-write': { type: 'boolean', default: false },
     out: { type: 'string', default: 'docs/benchmarks.md' },
     'no-wait': { type: 'boolean', default: false },
+    against: { type: 'string' },
+    rounds: { type: 'string' },
+    'log-level': { type: 'string', default: 'warn' },
   },
 });
 
@@ -46,7 +52,64 @@ const warmup = Number(values.warmup ?? (quick ? 1 : 2));
 const connections = Number(values.connections);
 const growthFrom = Number(values['growth-from']);
 const only = values.only ? new RegExp(values.only, 'i') : undefined;
+const logLevel = values['log-level'];
+const rounds = Number(values.rounds ?? 3);
 const log = (line: string) => process.stdout.write(`${line}\n`);
+/** The command of this run as typed (arguments with shell characters quoted), for the report. */
+const command = `npm run bench -- ${process.argv
+  .slice(2)
+  .map((arg) => (/^[\w./:=@,+-]*$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`))
+  .join(' ')}`.trim();
+if (values.rounds !== undefined && !values.against) throw new Error('--rounds goes with --against');
+if (values.against && values.growth) throw new Error('--growth is not measured A/B: run it without --against');
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds ${values.rounds}: a whole number ≥ 1`);
+if (!/^(trace|debug|info|warn|error|fatal|silent)$/.test(logLevel)) throw new Error(`--log-level ${logLevel}?`);
+
+/** Something an interruption (Ctrl-C, SIGTERM) must still undo: a database, the worktree. */
+interface Undo {
+  run(): Promise<void> | void;
+  /** The same as a shell command, run detached on interruption: tsx may SIGKILL this process meanwhile. */
+  shell?: string;
+}
+/** Registered undos, run last-in first. */
+const cleanups: Undo[] = [];
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+/** Registers `undo`; answers a function running it once (and no more on interruption). */
+function onCleanup(run: Undo['run'], shell?: string): () => Promise<void> {
+  const undo: Undo = { run, ...(shell ? { shell } : {}) };
+  cleanups.push(undo);
+  return async () => {
+    const at = cleanups.indexOf(undo);
+    if (at < 0) return;
+    cleanups.splice(at, 1);
+    await undo.run();
+  };
+}
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  // `on`, not `once`: Ctrl-C reaches this process twice (from the terminal and relayed by tsx), and the
+  // second must not end it before the cleanup is done.
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`${signal}: stopping the servers, removing what this run made…`);
+    killStarted();
+    const undos = cleanups.splice(0).reverse();
+    // tsx kills this process when it is slow to acknowledge the signal (busy driving load): what a shell
+    // can undo is undone by a detached one, which outlives it.
+    const script = undos.flatMap((u) => (u.shell ? [u.shell] : [])).join('; ');
+    if (script) spawn('sh', ['-c', script], { cwd: root, detached: true, stdio: 'ignore' }).unref();
+    void (async () => {
+      for (const undo of undos.filter((u) => !u.shell)) {
+        try {
+          await undo.run();
+        } catch (err) {
+          log(`  cleanup failed: ${String(err)}`);
+        }
+      }
+      process.exit(130);
+    })();
+  });
 
 /** Waits while another test suite or benchmark runs: measurements on 2 shared cores mean nothing then. */
 async function waitForQuiet(): Promise<void> {
@@ -86,13 +149,14 @@ async function waitForQuiet(): Promise<void> {
 
 async function createTarget(
   label: string,
-): Promise<{ target: Target; env: Record<string, string>; drop(): Promise<void> }> {
+): Promise<{ target: Target; env: Record<string, string>; drop(): Promise<void>; dropShell?: string }> {
   if (dialect === 'sqlite') {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `huiguan-bench-${label}-`));
     return {
       target: { dialect, dataDir },
       env: { HUIGUAN_DATA_DIR: dataDir },
       drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
+      dropShell: `rm -rf ${quote(dataDir)}`,
     };
   }
   const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -194,8 +258,11 @@ async function drive(
   };
 }
 
-/** Requests per second expected of a write: the reservation's, once measured. */
-let expectedRate = 5000;
+/** Requests per second expected of a write on one server: the reservation's, once measured. */
+interface Pace {
+  expectedRate: number;
+}
+const defaultPace: Pace = { expectedRate: 5000 };
 
 async function measure(
   child: Child,
@@ -203,17 +270,27 @@ async function measure(
   signer: Signer | undefined,
   name: string,
   kind: Measured['kind'],
+  options: { pace?: Pace; roundsLeft?: number; tag?: string } = {},
 ): Promise<Measured> {
+  const { pace = defaultPace, roundsLeft = 1, tag = '' } = options;
   await waitForQuiet();
   // A scenario drawing from a pool that runs out (cancellations) gets no warm-up and at most what is left.
   const pool = scenario?.remaining?.();
   if (warmup > 0 && pool === undefined) await drive(child.url, warmup, scenario, signer);
-  // Never more than the pool (a second cancellation of a meeting is a refusal), and about twice the
-  // requests the duration would see at the reservation rate, so the run stays short.
-  const cap = pool === undefined ? undefined : Math.min(pool, Math.ceil(expectedRate * duration * 4));
+  // Never more than the pool (a second cancellation of a meeting is a refusal), shared out over the
+  // rounds still to run on this server, and about twice the requests the duration would see at the
+  // reservation rate, so the run stays short.
+  const cap =
+    pool === undefined
+      ? undefined
+      : Math.min(Math.floor(pool / roundsLeft), Math.ceil(pace.expectedRate * duration * 4));
+  if (cap !== undefined && cap < 1) {
+    log(`  ${tag}${name.padEnd(48)} nothing left to draw from: not measured`);
+    return { name, kind, rps: 0, p50: 0, p99: 0, requests: 0, failed: 1, samples: ['pool exhausted'] };
+  }
   const d = await drive(child.url, duration, scenario, signer, cap);
-  if (scenario?.name === 'confReservation') expectedRate = d.rps;
-  const line = `  ${name.padEnd(48)} ${d.rps.toFixed(0).padStart(7)} req/s  p50 ${String(d.p50).padStart(4)} ms  p99 ${String(d.p99).padStart(4)} ms${d.failed ? `  ${d.failed} NOT 100: ${d.samples[0]}` : ''}`;
+  if (scenario?.name === 'confReservation') pace.expectedRate = d.rps;
+  const line = `  ${tag}${name.padEnd(48)} ${d.rps.toFixed(0).padStart(7)} req/s  p50 ${String(d.p50).padStart(4)} ms  p99 ${String(d.p99).padStart(4)} ms${d.failed ? `  ${d.failed} NOT 100: ${d.samples[0]}` : ''}`;
   log(line);
   return { name, kind, rps: d.rps, p50: d.p50, p99: d.p99, requests: d.requests, failed: d.failed, samples: d.samples };
 }
@@ -255,7 +332,10 @@ async function seedTarget(label: string, count: number, parts: number) {
 }
 
 async function runScenarios(env: Record<string, string>, seeded: Seeded, withWrites: boolean, profileDir?: string) {
-  const server = await startServer(env, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  const server = await startServer(env, {
+    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    logLevel,
+  });
   try {
     const signer = new Signer(seeded.siteSign, seeded.apiKey);
     const set = scenarios(seeded);
@@ -266,11 +346,7 @@ async function runScenarios(env: Record<string, string>, seeded: Seeded, withWri
       results.push(await measure(server, s, signer, s.name, s.kind));
     }
     const rss = server.peakRss();
-    const errors = server
-      .output()
-      .split('\n')
-      .filter((l) => /"level":(50|60)/.test(l))
-      .slice(0, 3);
+    const errors = await server.lines(/"level":(50|60)/, 3);
     return { results, rss, size, errors };
   } finally {
     await server.stop();
@@ -284,9 +360,10 @@ async function main(): Promise<void> {
   );
   await waitForQuiet();
   const main = await seedTarget('main', meetings, participations);
+  const dropMain = onCleanup(main.drop, main.dropShell);
   const run: Run = {
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    command,
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
     node: process.version,
     dialect,
@@ -298,6 +375,7 @@ async function main(): Promise<void> {
     connections,
     duration,
     quick,
+    logLevel,
     ceilings: [],
     results: [],
     rss: 0,
@@ -329,11 +407,12 @@ async function main(): Promise<void> {
     log(`server peak RSS ${(run.rss / 2 ** 20).toFixed(0)} MiB`);
     if (profileDir) log(`CPU profiles in ${profileDir}`);
   } finally {
-    await main.drop();
+    await dropMain();
   }
 
   if (values.growth) {
     const small = await seedTarget('small', growthFrom, growthFrom * 10);
+    const dropSmall = onCleanup(small.drop, small.dropShell);
     try {
       log(`read scenarios at ${growthFrom} meetings:`);
       const smallRun = await runScenarios(small.env, small.seeded, false);
@@ -345,7 +424,7 @@ async function main(): Promise<void> {
         results: smallRun.results,
       };
     } finally {
-      await small.drop();
+      await dropSmall();
     }
   }
 
@@ -358,4 +437,177 @@ async function main(): Promise<void> {
   log(`total ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
-await main();
+/** `git` in this checkout; answers its output, trimmed. */
+function git(args: string[]): string {
+  return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+/**
+ * Checks `rev` out into a temporary worktree (detached), gives it this checkout's node_modules by a
+ * symlink and builds its server as the project does (`node scripts/build-server.mjs`). The pages
+ * (`dist/web`) are not the API's: the server starts without them, but this checkout's are linked in when
+ * built so that both servers register the same routes. `remove` undoes it all.
+ */
+async function checkoutRevision(rev: string): Promise<{ dir: string; label: string; remove(): Promise<void> }> {
+  const hash = git(['rev-parse', '--verify', `${rev}^{commit}`]);
+  const short = git(['rev-parse', '--short', hash]);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'huiguan-bench-rev-'));
+  const dir = path.join(tmp, 'tree');
+  const links = [path.join(dir, 'node_modules'), path.join(dir, 'dist', 'web')];
+  // The links first (neither rm -r nor rmSync follows them, but nothing must reach through them), then the
+  // tree, then git's record of it (`prune` forgets worktrees whose directory is gone).
+  const remove = onCleanup(
+    () => {
+      for (const link of links)
+        if (fs.lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) fs.unlinkSync(link);
+      fs.rmSync(tmp, { recursive: true, force: true });
+      git(['worktree', 'prune']);
+    },
+    `rm -f ${links.map(quote).join(' ')}; rm -rf ${quote(tmp)}; git worktree prune`,
+  );
+  try {
+    log(`B: ${rev} = ${short}, checked out in ${dir}`);
+    git(['worktree', 'add', '--detach', dir, hash]);
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+    const build = path.join(dir, 'scripts', 'build-server.mjs');
+    if (!fs.existsSync(build)) throw new Error(`${short} has no scripts/build-server.mjs: its server cannot be built`);
+    const t = Date.now();
+    execFileSync(process.execPath, [build], { cwd: dir, stdio: 'inherit' });
+    log(`  built its server in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    const web = path.join(root, 'dist', 'web');
+    if (fs.existsSync(web) && !fs.existsSync(path.join(dir, 'dist', 'web')))
+      fs.symlinkSync(web, path.join(dir, 'dist', 'web'), 'dir');
+    return { dir, label: short, remove };
+  } catch (err) {
+    await remove();
+    throw err;
+  }
+}
+
+/** A copy of a seeded SQLite database in a data directory of its own (the seeding closed it: no WAL left). */
+async function copyTarget(from: Target, label: string) {
+  const db = await createTarget(label);
+  for (const suffix of ['', '-wal', '-shm']) {
+    const file = path.join(from.dataDir!, `huiguan.db${suffix}`);
+    if (fs.existsSync(file)) fs.copyFileSync(file, path.join(db.target.dataDir!, `huiguan.db${suffix}`));
+  }
+  return db;
+}
+
+/** The A/B run: the working tree (A) against `rev` (B), each scenario interleaved A, B, A, B… `rounds` times. */
+async function abMain(rev: string): Promise<void> {
+  const started = Date.now();
+  const head = git(['rev-parse', '--short', 'HEAD']);
+  const changed = git(['status', '--porcelain', '--untracked-files=no', '--', 'src', 'bin', 'scripts', 'package.json']);
+  const aLabel = `working tree (${head}${changed ? ' + changes' : ''})`;
+  log(
+    `bench A/B: ${dialect}, ${meetings} meetings, ${participations} participations, ${connections} connections, ${duration} s per scenario, ${rounds} rounds, LOG_LEVEL=${logLevel}`,
+  );
+  const b = await checkoutRevision(rev);
+  const servers: Child[] = [];
+  const drops: (() => Promise<void>)[] = [];
+  try {
+    await waitForQuiet();
+    // SQLite: one seeding, the file copied for B. PostgreSQL: a schema each, seeded by the same
+    // deterministic generator (copying a schema is not simple); each side has its own Seeded (API key).
+    const seededA = await seedTarget('a', meetings, participations);
+    drops.push(onCleanup(seededA.drop, seededA.dropShell));
+    const seededB =
+      dialect === 'sqlite'
+        ? { ...(await copyTarget(seededA.target, 'b')), seeded: seededA.seeded, bytes: seededA.bytes }
+        : await seedTarget('b', meetings, participations);
+    drops.push(onCleanup(seededB.drop, seededB.dropShell));
+    const profileDir = values.profile ? path.join(root, 'bench', 'profiles') : undefined;
+    const side = async (seeded: typeof seededA, checkout: string | undefined, name: string) => {
+      const server = await startServer(seeded.env, {
+        ...(checkout ? { checkout } : {}),
+        logLevel,
+        nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, name)}`] : [],
+      });
+      servers.push(server);
+      const signer = new Signer(seeded.seeded.siteSign, seeded.seeded.apiKey);
+      const set = scenarios(seeded.seeded);
+      const size = await probe(server.url, set.read, signer);
+      return { server, signer, list: [...set.read, ...set.write], size, pace: { expectedRate: 5000 } };
+    };
+    const a = await side(seededA, undefined, 'A');
+    const bSide = await side(seededB, b.dir, 'B');
+    log(`A: ${aLabel} at ${a.server.url}; B: ${b.label} at ${bSide.server.url}`);
+
+    const run: AbRun = {
+      date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+      command,
+      machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+      node: process.version,
+      dialect,
+      meetings: seededA.seeded.meetings,
+      participations: seededA.seeded.participations,
+      quick,
+      logLevel,
+      connections,
+      duration,
+      warmup,
+      rounds,
+      a: { label: aLabel, rss: 0 },
+      b: { label: b.label, rss: 0 },
+      bare: [],
+      bareBytes: a.size,
+      rows: [],
+    };
+    log(`bare Fastify route, ${a.size} bytes of fixed JSON, ${rounds} rounds:`);
+    const bare = await startBare('bare-fastify.ts', a.size);
+    try {
+      for (let r = 0; r < rounds; r += 1)
+        run.bare.push(
+          await measure(bare, undefined, undefined, 'bare Fastify route', 'ceiling', { tag: `r${r + 1}   ` }),
+        );
+    } finally {
+      await bare.stop();
+    }
+    for (let i = 0; i < a.list.length; i += 1) {
+      const sa = a.list[i]!;
+      const sb = bSide.list[i]!;
+      if (only && !only.test(sa.name)) continue;
+      const row: AbRun['rows'][number] = { name: sa.name, kind: sa.kind, a: [], b: [] };
+      for (let r = 0; r < rounds; r += 1) {
+        const roundsLeft = rounds - r;
+        row.a.push(
+          await measure(a.server, sa, a.signer, sa.name, sa.kind, { pace: a.pace, roundsLeft, tag: `r${r + 1} A ` }),
+        );
+        row.b.push(
+          await measure(bSide.server, sb, bSide.signer, sb.name, sb.kind, {
+            pace: bSide.pace,
+            roundsLeft,
+            tag: `r${r + 1} B `,
+          }),
+        );
+      }
+      run.rows.push(row);
+    }
+    run.a.rss = a.server.peakRss();
+    run.b.rss = bSide.server.peakRss();
+    for (const [name, s] of [
+      ['A', a.server],
+      ['B', bSide.server],
+    ] as const) {
+      const errors = await s.lines(/"level":(50|60)/, 3);
+      if (errors.length) log(`server ${name} errors:\n${errors.join('\n')}`);
+    }
+    if (profileDir) log(`CPU profiles in ${profileDir}/A and ${profileDir}/B`);
+
+    const report = writeAbReport(run);
+    log(report.summary);
+    if (!values['no-write']) {
+      report.save(path.resolve(root, values.out));
+      log(`written to ${values.out}`);
+    }
+  } finally {
+    for (const s of servers) await s.stop();
+    for (const drop of drops.reverse()) await drop();
+    await b.remove();
+  }
+  log(`total ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+if (values.against) await abMain(values.against);
+else await main();
