@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, pageRefusal } from '../domain/errors.js';
 import { requireMayBeginRecording, requireMayUpload } from '../domain/recording-permission.js';
-import { planRecording } from '../domain/recordings.js';
+import { keepRecording, planRecording } from '../domain/recordings.js';
 import { siteUsable } from '../domain/sites.js';
 import { formatDateTime } from '../domain/time.js';
 import { applyWebmPatch, scanWebm } from '../media/webm-duration.js';
@@ -31,7 +31,7 @@ import { findSiteById } from '../store/sites.repository.js';
 import { findUserById } from '../store/users.repository.js';
 import { backgroundLoops } from './background.js';
 import { sendUploadRefusal } from './errors.js';
-import { closeUnreadBodies, keepRecording } from './recording-upload.js';
+import { closeUnreadBodies } from './recording-upload.js';
 
 /** Content types a chunk may be sent as: the recorder's bytes. */
 const CHUNK_MEDIA_TYPES = ['video/webm', 'video/mp4', 'application/octet-stream'];

@@ -2,9 +2,7 @@ import { PassThrough, Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type, { type Static } from 'typebox';
 import { parameterError } from '../domain/errors.js';
-import { finishRecording, planRecording, type RecordingPlan } from '../domain/recordings.js';
-import type { Db } from '../store/database.js';
-import type { RecordingRow } from '../store/recordings.repository.js';
+import { keepRecording, planRecording } from '../domain/recordings.js';
 import { RecordingTooLargeError, type RecordingStorage } from '../store/recording-storage.js';
 import { ok, runSigned, type EndpointDeps } from './endpoint.js';
 import { tokenSubjects } from './openapi.js';
@@ -88,31 +86,6 @@ export function closeUnreadBodies(scope: FastifyInstance): void {
   scope.addHook('onSend', async (request, reply) => {
     if (!request.raw.readableEnded && !request.raw.complete) reply.header('connection', 'close');
   });
-}
-
-/**
- * Makes the file stored at `plan.storageKey` a recording: its row and its `recording.completed` event in
- * one transaction (the outbox's rule), with whatever `also` writes beside them; when that fails (`also`
- * may refuse by throwing), the file is deleted, so nothing is half kept.
- */
-export async function keepRecording(
-  db: Db,
-  storage: RecordingStorage,
-  plan: RecordingPlan,
-  size: number,
-  now: number,
-  also?: (trx: Db, recording: RecordingRow) => Promise<void>,
-): Promise<RecordingRow> {
-  try {
-    return await db.transaction().execute(async (trx) => {
-      const recording = await finishRecording(trx, plan, size, now);
-      await also?.(trx, recording);
-      return recording;
-    });
-  } catch (err) {
-    await storage.delete(plan.storageKey);
-    throw err;
-  }
 }
 
 /**

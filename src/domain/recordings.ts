@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Answer } from '../contract/answers.js';
 import type { Db, MeetingRow, SiteRow } from '../store/database.js';
+import type { RecordingStorage } from '../store/recording-storage.js';
 import { DelFlag, MeetingStatus } from './meeting-status.js';
 import { findMeetingById } from '../store/meetings.repository.js';
 import { sessionsOf } from '../store/presence.repository.js';
@@ -224,4 +225,29 @@ export async function openRecordingLink(
     confNumber: found.meeting.conf_number,
     downloadQuery: recordingLinkQuery(found.site.api_key, recordId, 'download', expires),
   };
+}
+
+/**
+ * Makes the file stored at `plan.storageKey` a recording: its row and its `recording.completed` event in
+ * one transaction (the outbox's rule), with whatever `also` writes beside them; when that fails (`also`
+ * may refuse by throwing), the file is deleted, so nothing is half kept.
+ */
+export async function keepRecording(
+  db: Db,
+  storage: RecordingStorage,
+  plan: RecordingPlan,
+  size: number,
+  now: number,
+  also?: (trx: Db, recording: RecordingRow) => Promise<void>,
+): Promise<RecordingRow> {
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const recording = await finishRecording(trx, plan, size, now);
+      await also?.(trx, recording);
+      return recording;
+    });
+  } catch (err) {
+    await storage.delete(plan.storageKey);
+    throw err;
+  }
 }
