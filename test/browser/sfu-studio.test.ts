@@ -103,6 +103,12 @@ describe.skipIf(!enabled)('the SFU studio from the host’s page', () => {
 
     const host = await open(m.hostStartUrl);
     await open(m.joinUrl, 'Ann');
+    // Both publish before the host goes live: a publisher arriving later composes the stream again, which
+    // reconnects the RTMP push, and this receiver takes one connection only.
+    const others = host.locator('[data-testid="tile"][data-kind="camera"][data-local="false"] video');
+    await expect
+      .poll(() => others.evaluate((v: { videoWidth: number }) => v.videoWidth), { timeout: 45_000 })
+      .toBeGreaterThan(0);
 
     // Go live: the RTMP receiver and the watch page get the composed meeting.
     await host.getByTestId('live-button').click();
