@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { LiveStreams } from '../sfu/live.js';
-import { createSfuRecording } from '../sfu/recording.js';
+import { createSfuRecording, recordingStateTo } from '../sfu/recording.js';
 import { createSfu } from '../sfu/rooms.js';
 import type { SfuServices } from '../sfu/services.js';
+import { tellPages } from '../sfu/tell.js';
 import type { MeetingBus } from '../store/bus.js';
 import type { Db } from '../store/database.js';
 import type { RecordingStorage } from '../store/recording-storage.js';
@@ -33,10 +34,7 @@ export async function startSfu(app: FastifyInstance, deps: SfuDeps): Promise<Sfu
   const { config, db, bus, clock } = deps;
   if (!config.sfu) return undefined;
   const sfu = await createSfu(config, db, app.log, clock);
-  const tell = (meetingId: number, message: Record<string, unknown>) =>
-    bus
-      .signal({ meetingId, to: '*', from: '', message: { type: 'sfu', ...message } })
-      .catch((err: unknown) => app.log.warn({ err }, 'sfu state not announced'));
+  const tell = tellPages(bus, app.log);
   const recording = createSfuRecording({
     db,
     rooms: sfu.rooms,
@@ -46,8 +44,7 @@ export async function startSfu(app: FastifyInstance, deps: SfuDeps): Promise<Sfu
     maxBytes: config.recordingMaxBytes,
     clock,
     log: app.log,
-    onState: (meetingId, state, detail) =>
-      void tell(meetingId, { op: 'recording', state, ...(detail !== undefined ? { detail } : {}) }),
+    onState: recordingStateTo(tell),
   });
   const live = new LiveStreams({
     db,
@@ -56,7 +53,7 @@ export async function startSfu(app: FastifyInstance, deps: SfuDeps): Promise<Sfu
     ffmpegBin: config.sfu.ffmpegBin,
     clock,
     log: app.log,
-    onState: (meetingId, view) => void tell(meetingId, { op: 'live', ...view }),
+    onState: (meetingId, view) => tell(meetingId, { op: 'live', ...view }),
   });
   // A restarted Janus has lost its rooms: they come back as pages publish again, recording on where it was.
   for (const instance of sfu.instances)

@@ -8,7 +8,6 @@ import { requireMayBeginRecording } from '../domain/recording-permission.js';
 import { keepRecording, planRecording } from '../domain/recordings.js';
 import { siteUsable } from '../domain/sites.js';
 import { formatDateTime } from '../domain/time.js';
-import type { MeetingBus } from '../store/bus.js';
 import type { Db, MeetingRow, SessionRow } from '../store/database.js';
 import { findMeetingById } from '../store/meetings.repository.js';
 import { findTicket, presentByTicket, sessionsOf } from '../store/presence.repository.js';
@@ -31,7 +30,7 @@ import {
 import { findSiteById } from '../store/sites.repository.js';
 import { findUserById } from '../store/users.repository.js';
 import { composeRecording, EmptyRecordingError, type Canvas } from './compose.js';
-import type { SfuRecordingControl, SfuRoomRef } from './services.js';
+import type { PageTeller, SfuRecordingControl, SfuRoomRef } from './services.js';
 
 /** What the recording needs of the rooms (rooms.ts). */
 export interface RecordingRooms {
@@ -451,17 +450,10 @@ export function createSfuRecording(options: SfuRecordingOptions): SfuRecording {
 }
 
 /**
- * An `onState` that tells every page of the meeting `{"type":"sfu","op":"recording","state","detail"?}`
- * through the meeting bus, so that pages on every server process hear what the process composing said.
+ * The recording's `onState` as `{"type":"sfu","op":"recording","state","detail"?}` told to every page of the
+ * meeting by `tell` ({@link tellPages}).
  */
-export function tellPages(
-  bus: Pick<MeetingBus, 'signal'>,
-  log?: Pick<FastifyBaseLogger, 'warn'>,
-): NonNullable<SfuRecordingOptions['onState']> {
-  return (meetingId, state, detail) => {
-    const message = { type: 'sfu', op: 'recording', state, ...(detail === undefined ? {} : { detail }) };
-    bus
-      .signal({ meetingId, to: '*', from: '', message })
-      .catch((err: unknown) => log?.warn({ err, meetingId }, 'sfu recording state not relayed'));
-  };
+export function recordingStateTo(tell: PageTeller): NonNullable<SfuRecordingOptions['onState']> {
+  return (meetingId, state, detail) =>
+    tell(meetingId, { op: 'recording', state, ...(detail === undefined ? {} : { detail }) });
 }

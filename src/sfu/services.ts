@@ -7,6 +7,9 @@ import type { MeetingRow, SessionRow } from '../store/database.js';
  * than it uses.
  */
 
+/** Tells every page of meeting `meetingId` an SFU message (`{"type":"sfu", ...message}`). */
+export type PageTeller = (meetingId: number, message: Record<string, unknown>) => void;
+
 /** A Janus instance: attaches VideoRoom handles on its session, and says when that session was lost. */
 export interface SfuInstance {
   attach(): Promise<VideoRoomHandle>;

@@ -15,9 +15,10 @@ import {
   type RecordingState,
   type SfuRecording,
   type SfuRecordingOptions,
-  tellPages,
+  recordingStateTo,
 } from '../../src/sfu/recording.js';
 import { SfuRooms } from '../../src/sfu/rooms.js';
+import { tellPages } from '../../src/sfu/tell.js';
 import { createLocalBus, type Signal } from '../../src/store/bus.js';
 import type { MeetingRow, SessionRow, SiteRow } from '../../src/store/database.js';
 import { findMeetingById } from '../../src/store/meetings.repository.js';
@@ -525,7 +526,7 @@ describe('the recording state told to the pages', () => {
     const bus = createLocalBus();
     const got: Signal[] = [];
     bus.subscribeSignals((signal) => got.push(signal));
-    const tell = tellPages(bus);
+    const tell = recordingStateTo(tellPages(bus));
     tell(7, 'composing', '42%');
     tell(7, 'off', undefined);
     await bus.close();
