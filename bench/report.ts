@@ -143,18 +143,20 @@ export interface Side {
 }
 
 /** An A/B run: every scenario measured on both sides, interleaved A, B, A, B… `rounds` times each. */
-export interface AbRun {
-  date: string;
-  command: string;
-  machine: string;
-  node: string;
-  dialect: 'sqlite' | 'postgres';
-  meetings: number;
-  participations: number;
-  quick: boolean;
+export interface AbRun extends Pick<
+  Run,
+  | 'date'
+  | 'command'
+  | 'machine'
+  | 'node'
+  | 'dialect'
+  | 'meetings'
+  | 'participations'
+  | 'quick'
+  | 'connections'
+  | 'duration'
+> {
   logLevel: string;
-  connections: number;
-  duration: number;
   warmup: number;
   rounds: number;
   a: Side;

@@ -353,6 +353,16 @@ async function runScenarios(env: Record<string, string>, seeded: Seeded, withWri
   }
 }
 
+/** When, by what command and on what machine a run was made. */
+function runFacts() {
+  return {
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    command,
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    node: process.version,
+  };
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   log(
@@ -362,10 +372,7 @@ async function main(): Promise<void> {
   const main = await seedTarget('main', meetings, participations);
   const dropMain = onCleanup(main.drop, main.dropShell);
   const run: Run = {
-    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-    command,
-    machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
-    node: process.version,
+    ...runFacts(),
     dialect,
     meetings: main.seeded.meetings,
     participations: main.seeded.participations,
@@ -535,10 +542,7 @@ async function abMain(rev: string): Promise<void> {
     log(`A: ${aLabel} at ${a.server.url}; B: ${b.label} at ${bSide.server.url}`);
 
     const run: AbRun = {
-      date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-      command,
-      machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
-      node: process.version,
+      ...runFacts(),
       dialect,
       meetings: seededA.seeded.meetings,
       participations: seededA.seeded.participations,
