@@ -10,13 +10,14 @@ import { gmt, listeningTestApp } from '../helper.js';
 import { haveJanus, JANUS_BIN } from '../sfu/harness.js';
 import { ensurePagesBuilt, haveChromium, launchChromium } from './browser.js';
 
-// A meeting through the SFU: PAGES headless chromium pages with fake devices, their media carried by the
-// Janus the server manages. Three cameras at 320×180, a microphone on every page.
+// Meetings through the SFU: headless chromium pages with fake devices, their media carried by the Janus the
+// server manages. Three cameras at 320×180, a microphone on every page.
 
 /**
- * Pages in the meeting: 4 in the suite. The issue's meeting of 12 (\`SFU_MEETING_PAGES=12\`) has not passed on
- * this two-core machine: twelve chromium pages in one browser starve one another, and a page's tile goes
- * missing (docs/media.md, "Measured"). At least 4: the screen sharer is the fourth.
+ * Pages in the first test, which checks that each page plays what it receives: 4 in the suite. With 12
+ * (\`SFU_MEETING_PAGES=12\`) it has not passed on this two-core machine: twelve chromium pages in one browser
+ * starve one another and stop playing (docs/media.md, "Measured"); the second test is the meeting of 12. At
+ * least 4: the screen sharer is the fourth.
  */
 const PAGES = Math.max(4, Number(process.env.SFU_MEETING_PAGES ?? 4));
 const MEASURE_SCRIPT = fileURLToPath(new URL('./measure-media.js', import.meta.url));
@@ -71,6 +72,7 @@ const SMALL_CAMERA = `(() => {
  */
 function toneFile(): string {
   const file = path.join(dataDir, 'tone.wav');
+  if (fs.existsSync(file)) return file;
   // Long enough for the whole test: chromium plays the file once.
   const tone = 'sine=frequency=440:duration=600:sample_rate=8000';
   execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', tone, '-ac', '1', file]);
@@ -86,7 +88,7 @@ async function open(url: string, name?: string): Promise<Page> {
   const context = await browser.newContext();
   await context.addInitScript({ path: MEASURE_SCRIPT });
   await context.addInitScript(SMALL_CAMERA);
-  if (LOG) await context.addInitScript(KEEP_PEER_CONNECTIONS);
+  await context.addInitScript(KEEP_PEER_CONNECTIONS);
   const page = await context.newPage();
   const tag = `[page ${opened++}]`;
   page.on('console', (m) => log(`${tag} ${m.type()} ${m.text()}`));
@@ -163,13 +165,37 @@ async function measureAll(page: Page, ids: string[], ms = 1500): Promise<Map<str
   return new Map(ids.map((id, i) => [id, results[i]!]));
 }
 
-/** Diagnosing (SFU_MEETING_LOG): the page's peer connections kept, for {@link INBOUND}. */
+/** The page's peer connections kept, for their RTP statistics ({@link RTP_RECEIVED}, {@link INBOUND}). */
 const KEEP_PEER_CONNECTIONS = `(() => {
   const Native = globalThis.RTCPeerConnection;
   globalThis.__pcs = [];
   globalThis.RTCPeerConnection = function (...args) { const pc = new Native(...args); globalThis.__pcs.push(pc); return pc; };
   globalThis.RTCPeerConnection.prototype = Native.prototype;
 })();`;
+
+/**
+ * RTP packets received so far for each remote participant's camera tile on the page, by kind: the tile's tracks,
+ * their receivers (found among the kept peer connections) and those receivers' inbound-rtp statistics.
+ */
+const RTP_RECEIVED = `(async () => {
+  const receivers = new Map();
+  for (const pc of globalThis.__pcs || []) for (const t of pc.getTransceivers()) receivers.set(t.receiver.track, t.receiver);
+  const out = {};
+  for (const tile of document.querySelectorAll('[data-testid="tile"][data-kind="camera"][data-local="false"]')) {
+    const video = tile.querySelector('video');
+    const counts = { audio: 0, video: 0 };
+    for (const track of video && video.srcObject ? video.srcObject.getTracks() : []) {
+      const receiver = receivers.get(track);
+      if (!receiver) continue;
+      (await receiver.getStats()).forEach((s) => {
+        if (s.type === 'inbound-rtp') counts[track.kind] += s.packetsReceived;
+      });
+    }
+    out[tile.getAttribute('data-peer')] = counts;
+  }
+  return out;
+})()`;
+type Received = Record<string, { audio: number; video: number }>;
 
 /** Diagnosing: every inbound RTP stream of the page's peer connections, its transceivers and its tiles' tracks. */
 const INBOUND = `(async () => {
@@ -351,4 +377,56 @@ describe.skipIf(!haveChromium || !haveJanus)('a meeting through the SFU (Janus) 
       await browser.close();
     }
   }, 900_000);
+
+  /**
+   * The issue's meeting of 12. On this two-core machine twelve pages cannot also play everything they receive
+   * (docs/media.md, "Measured": starved pages stop decoding); what is checked here is that every microphone and
+   * camera reaches every page: RTP packets arriving, over time, at each participant's tile. Playing them is
+   * checked above, at 4 pages. Not in the suite yet (`SFU_MEETING_TWELVE=1` runs it): of two runs here one passed
+   * (284 s) and in the other the last page to join received nothing from anyone within 180 s (not diagnosed).
+   */
+  it.runIf(process.env.SFU_MEETING_TWELVE === '1')(
+    '12 pages, three cameras: every microphone and every camera reaches every page, at its participant’s tile',
+    async () => {
+      ensurePagesBuilt();
+      browser = await launchChromium([
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
+        `--use-file-for-fake-audio-capture=${toneFile()}`,
+        '--autoplay-policy=no-user-gesture-required',
+      ]);
+      try {
+        const m = await reserve('SFU meeting of 12', 20);
+        const pages = [await open(m.hostStartUrl)];
+        for (let i = 1; i < 12; i++) pages.push(await open(m.joinUrl, `Guest ${i}`));
+        const ids = await Promise.all(pages.map(idOf));
+        for (const page of pages)
+          await expect.poll(() => page.getByTestId('tile').count(), { timeout: 120_000 }).toBe(pages.length);
+        for (const page of pages.slice(1, 3)) await page.getByTestId('camera-button').click();
+        const cameras = new Set(ids.slice(0, 3));
+        for (const [i, page] of pages.entries()) {
+          const others = ids.filter((_, j) => j !== i);
+          // What has not arrived yet at this page: each voice, and each camera that is on.
+          const missing = new Set(others.flatMap((id) => [`${id} audio`, ...(cameras.has(id) ? [`${id} video`] : [])]));
+          await expect
+            .poll(
+              async () => {
+                const before = (await page.evaluate(RTP_RECEIVED)) as Received;
+                await new Promise((resolve) => setTimeout(resolve, 1500));
+                const after = (await page.evaluate(RTP_RECEIVED)) as Received;
+                for (const id of others)
+                  for (const kind of ['audio', 'video'] as const)
+                    if ((after[id]?.[kind] ?? 0) > (before[id]?.[kind] ?? 0)) missing.delete(`${id} ${kind}`);
+                return [...missing];
+              },
+              { timeout: 180_000, interval: 500, message: `page ${i} (${ids[i]}): streams not arriving` },
+            )
+            .toEqual([]);
+        }
+      } finally {
+        await browser.close();
+      }
+    },
+    900_000,
+  );
 });
