@@ -278,23 +278,33 @@ async function expectMediaEverywhere(pages: Page[], ids: string[], cameras: Set<
   }
 }
 
+/** Chromium with fake devices, the microphones playing the tone, the screen picker answered. */
+function launchMeetingBrowser(): Promise<Browser> {
+  ensurePagesBuilt();
+  return launchChromium([
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    '--auto-select-desktop-capture-source=Entire screen',
+    `--use-file-for-fake-audio-capture=${toneFile()}`,
+    '--autoplay-policy=no-user-gesture-required',
+  ]);
+}
+
+/** `count` pages in a new meeting, the host's first: each in it and showing every tile (within `tilesMs`). */
+async function joinMeeting(confName: string, count: number, tilesMs: number) {
+  const m = await reserve(confName, 20);
+  const pages = [await open(m.hostStartUrl)];
+  for (let i = 1; i < count; i++) pages.push(await open(m.joinUrl, `Guest ${i}`));
+  const ids = await Promise.all(pages.map(idOf));
+  for (const page of pages) await expect.poll(() => page.getByTestId('tile').count(), { timeout: tilesMs }).toBe(count);
+  return { pages, ids };
+}
+
 describe.skipIf(!haveChromium || !haveJanus)('a meeting through the SFU (Janus) in the room page', () => {
   it(`${PAGES} pages, three cameras: everyone sees every camera and hears everyone; Janus killed and restarted, the pages come back; the talk events mark the speaker; a removed participant is gone and waits outside`, async () => {
-    ensurePagesBuilt();
-    browser = await launchChromium([
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      '--auto-select-desktop-capture-source=Entire screen',
-      `--use-file-for-fake-audio-capture=${toneFile()}`,
-      '--autoplay-policy=no-user-gesture-required',
-    ]);
+    browser = await launchMeetingBrowser();
     try {
-      const m = await reserve('SFU room', 20);
-      const pages = [await open(m.hostStartUrl)];
-      for (let i = 1; i < PAGES; i++) pages.push(await open(m.joinUrl, `Guest ${i}`));
-      const ids = await Promise.all(pages.map(idOf));
-      for (const page of pages)
-        await expect.poll(() => page.getByTestId('tile').count(), { timeout: 30_000 }).toBe(PAGES);
+      const { pages, ids } = await joinMeeting('SFU room', PAGES, 30_000);
 
       // The host's camera is on; two attendees turn theirs on.
       for (const page of pages.slice(1, 3)) await page.getByTestId('camera-button').click();
@@ -388,20 +398,9 @@ describe.skipIf(!haveChromium || !haveJanus)('a meeting through the SFU (Janus) 
   it.runIf(process.env.SFU_MEETING_TWELVE === '1')(
     '12 pages, three cameras: every microphone and every camera reaches every page, at its participant’s tile',
     async () => {
-      ensurePagesBuilt();
-      browser = await launchChromium([
-        '--use-fake-device-for-media-stream',
-        '--use-fake-ui-for-media-stream',
-        `--use-file-for-fake-audio-capture=${toneFile()}`,
-        '--autoplay-policy=no-user-gesture-required',
-      ]);
+      browser = await launchMeetingBrowser();
       try {
-        const m = await reserve('SFU meeting of 12', 20);
-        const pages = [await open(m.hostStartUrl)];
-        for (let i = 1; i < 12; i++) pages.push(await open(m.joinUrl, `Guest ${i}`));
-        const ids = await Promise.all(pages.map(idOf));
-        for (const page of pages)
-          await expect.poll(() => page.getByTestId('tile').count(), { timeout: 120_000 }).toBe(pages.length);
+        const { pages, ids } = await joinMeeting('SFU meeting of 12', 12, 120_000);
         for (const page of pages.slice(1, 3)) await page.getByTestId('camera-button').click();
         const cameras = new Set(ids.slice(0, 3));
         for (const [i, page] of pages.entries()) {
