@@ -129,10 +129,10 @@ function bufferedLog() {
 function demoBanner(url: string, siteSign: string, apiKey: string): string {
   return [
     '',
-    `Created site "${siteSign}" on this empty database. Its API key (shown once; \`huiguan site list\` shows it again):`,
+    `Created site "${siteSign}" on this empty database. Its API key (\`./bin/huiguan site list\`, or \`npx huiguan site list\`, shows it again at any time):`,
     `  ${apiKey}`,
-    'Try it:',
-    `  TS=$(date +%s%3N); TOKEN=$(printf '%s' "u1|${apiKey}|$TS" | md5sum | cut -c1-32 | tr a-f A-F)`,
+    'Try it (from the project directory):',
+    `  eval "$(./bin/huiguan sign --key ${apiKey} u1)"   # sets TS and TOKEN`,
     `  curl -s ${url}/openapi/v2/createOrUpdateUser -d userId=u1 -d userName=Alice -d siteSign=${siteSign} -d timeStamp=$TS -d token=$TOKEN`,
     '',
   ].join('\n');

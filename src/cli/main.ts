@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { ApiError } from '../domain/errors.js';
 import { migrateToLatest } from '../store/migrate.js';
+import { signCommand } from './sign.js';
 import { siteCommands } from './site.js';
 import { processIo, withStore, type CliIo } from './store.js';
 import { userCommands } from './user.js';
@@ -28,9 +29,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       'after',
       `
 Examples:
-  $ huiguan site create --sign acme --name Acme --parties 100 --json
-  $ huiguan webhook add --site acme --url https://crm.example.com/hooks
-  $ PORT=8080 huiguan serve
+  $ ./bin/huiguan site create --sign acme --name Acme --parties 100 --json
+  $ ./bin/huiguan webhook add --site acme --url https://crm.example.com/hooks
+  $ eval "$(./bin/huiguan sign --site acme u1)"   # sets TS and TOKEN for a call by userId u1
+  $ PORT=8080 ./bin/huiguan serve
+(\`npx huiguan …\` runs the same commands from the project's directory.)
 
 Calling the API from TypeScript (packages/sdk):
   import { HuiguanClient } from '@huiguan/sdk';
@@ -79,6 +82,7 @@ Calling the API from TypeScript (packages/sdk):
   siteCommands(program, io);
   userCommands(program, io);
   webhookCommands(program, io);
+  signCommand(program, io);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config.js';
@@ -130,6 +131,42 @@ describe('huiguan CLI on the database a running server uses', () => {
     expect((await t.call('getUserByUserId', { ...before, api_key: apiKey }, { userId: 'u1' })).body.status).toBe(100);
   });
 
+  it('sign prints a timeStamp and its token, as lines for eval or as JSON, from --key or the site’s key in the database', async () => {
+    const acme = await site('acme');
+    const fromSite = await huiguan(database, ['sign', '--site', 'acme', 'u1']);
+    expect(fromSite.code).toBe(0);
+    const lines = Object.fromEntries(
+      fromSite.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('=') as [string, string]),
+    );
+    expect(Object.keys(lines)).toEqual(['TS', 'TOKEN']);
+    expect(Math.abs(Number(lines.TS) - Date.now())).toBeLessThan(60_000);
+    expect(lines.TOKEN).toBe(computeToken('u1', acme.api_key, lines.TS!));
+    const params = { userId: 'u1', siteSign: 'acme', timeStamp: lines.TS!, token: lines.TOKEN! };
+    t.clock.now = Number(lines.TS);
+    expect((await send(t.app, 'getUserByUserId', params)).body.status).toBe(100);
+
+    const json = await huiguan(database, ['sign', '--key', 'k3y', '--time', '1700000000000', '--json', '1234567890']);
+    expect(JSON.parse(json.stdout)).toEqual({
+      timeStamp: '1700000000000',
+      token: computeToken('1234567890', 'k3y', '1700000000000'),
+    });
+
+    const neither = await huiguan(database, ['sign', 'u1']);
+    expect(neither.code).toBe(1);
+    expect(neither.stderr).toContain('--key');
+    const both = await huiguan(database, ['sign', '--key', 'k', '--site', 'acme', 'u1']);
+    expect(both.code).toBe(1);
+    const unknown = await huiguan(database, ['sign', '--site', 'nosuch', 'u1']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('nosuch');
+    const badTime = await huiguan(database, ['sign', '--key', 'k', '--time', 'soon', 'u1']);
+    expect(badTime.code).not.toBe(0);
+    expect(badTime.stderr).toContain('--time');
+  });
+
   it('room add fills the site’s pool; site list shows every site', async () => {
     const res = await huiguan(database, [
       'room',
@@ -215,8 +252,15 @@ describe('huiguan serve', () => {
     const database = await createTestDatabase();
     try {
       const server = await startServer(database);
-      const key = (await server.waitForOutput(/Its API key[^\n]*\n\s+([0-9a-f]{40})/))[1];
-      await server.waitForOutput(/curl -s/);
+      const banner = await server.waitForOutput(/Its API key([^\n]*)\n\s+([0-9a-f]{40})/);
+      const key = banner[2];
+      // Says where the key is shown again, with a command that runs from the project directory.
+      expect(banner[1]).toContain('`./bin/huiguan site list`');
+      expect(banner[1]).not.toContain('once');
+      const [, recipe] = await server.waitForOutput(/Try it[^\n]*\n((?: {2}.*\n)+)/);
+      // The recipe, run as printed (POSIX sh, no GNU date or md5sum): the server accepts its call.
+      const answer = execFileSync('sh', ['-c', recipe!], { encoding: 'utf8' });
+      expect(JSON.parse(answer)).toMatchObject({ status: 100, data: { userId: 'u1', userName: 'Alice' } });
       expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: 'ok' });
       const ts = String(Date.now());
       const params = {
@@ -235,7 +279,7 @@ describe('huiguan serve', () => {
         .output()
         .split('\n')
         .filter((l) => l.startsWith('{'));
-      expect(logs.filter((l) => l.includes('request completed') && l.includes('createOrUpdateUser'))).toHaveLength(2);
+      expect(logs.filter((l) => l.includes('request completed') && l.includes('createOrUpdateUser'))).toHaveLength(3);
       // Neither the key nor the token reached the request logs.
       expect(logs.join('\n')).not.toContain(key!);
       expect(logs.join('\n')).not.toContain(params.token);
