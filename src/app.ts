@@ -9,6 +9,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { checkAnswerSerialisation } from './api/answer-check.js';
+import { consoleApiRoutes } from './api/console.js';
 import { installErrorHandling } from './api/errors.js';
 import { healthRoutes } from './api/health.js';
 import { hostAndRoomRoutes } from './api/hosts-and-rooms.js';
@@ -201,6 +202,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sfu,
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   });
+  await app.register(consoleApiRoutes, { db: options.db, clock: deps.clock, publicUrl: options.config.publicUrl });
   await watchRoutes(app, {
     db: options.db,
     clock: deps.clock,

@@ -77,10 +77,22 @@ export function clientKey(ip: string): string {
     .join(':')}::/64`;
 }
 
+/** A backoff: free failures, then a wait of `firstWaitMs` doubling with each further one, at most `maxWaitMs`. */
+export interface Backoff {
+  readonly freeFailures: number;
+  readonly firstWaitMs: number;
+  readonly maxWaitMs: number;
+}
+
 /** How long a client waits after `count` failures (0 below the free ones). */
 export function waitAfter(count: number): number {
-  if (count < ENTRY_LIMITS.freeFailures) return 0;
-  return Math.min(ENTRY_LIMITS.firstWaitMs * 2 ** (count - ENTRY_LIMITS.freeFailures), ENTRY_LIMITS.maxWaitMs);
+  return backoffWait(count, ENTRY_LIMITS);
+}
+
+/** How long to wait after `count` failures by `limits` (0 below the free ones). */
+export function backoffWait(count: number, limits: Backoff): number {
+  if (count < limits.freeFailures) return 0;
+  return Math.min(limits.firstWaitMs * 2 ** (count - limits.freeFailures), limits.maxWaitMs);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import type { ConsoleTables } from './console-tables.js';
 
 /** Times are epoch milliseconds (GMT) in both dialects; flags are 0/1 integers. */
 type Millis = number;
@@ -358,7 +359,7 @@ export interface LiveStreamsTable {
 
 export type LiveStreamState = 'starting' | 'live' | 'failed' | 'off';
 
-export interface Database {
+export interface Database extends ConsoleTables {
   sites: SitesTable;
   rooms: RoomsTable;
   users: UsersTable;
