@@ -209,9 +209,9 @@ export class SfuParticipant {
       case 'trickle':
         return this.run('trickle', (epoch) => this.trickle(epoch, request.pc, request.candidate));
       case 'subscribe':
-        return this.run('subscribe', (epoch) => this.subscribe(epoch, request.streams));
+        return this.run('subscribe', (epoch) => this.restartingOnFailure(this.subscribe(epoch, request.streams)));
       case 'start':
-        return this.run('start', (epoch) => this.startSubscription(epoch, request.jsep));
+        return this.run('start', (epoch) => this.restartingOnFailure(this.startSubscription(epoch, request.jsep)));
       default:
         return;
     }
@@ -472,6 +472,30 @@ export class SfuParticipant {
       if (mid !== undefined) streams.push({ mid, substream: stream.substream });
     }
     if (streams.length > 0) await this.call(epoch, handle.configure({ streams }), 'substream');
+  }
+
+  /**
+   * A subscription request that failed (Janus refused it, or did not answer in time and may yet act on it)
+   * leaves the subscription in a state neither side knows: Janus may hold an offer the page never saw, and
+   * would then answer every later update without one. So the subscriber handle is dropped, and the page, told
+   * `error`, drops its connection too and subscribes again from nothing.
+   */
+  private async restartingOnFailure(work: Promise<void>): Promise<void> {
+    try {
+      await work;
+    } catch (err) {
+      if (!(err instanceof Superseded)) this.dropSubscriber();
+      throw err;
+    }
+  }
+
+  private dropSubscriber(): void {
+    const handle = this.subscriber;
+    this.subscriber = undefined;
+    this.wanted = new Map();
+    this.subscription = [];
+    // Detaching hangs up the handle's PeerConnection in Janus; nothing waits for it.
+    if (handle) bounded(handle.detach(), 'detach').catch(() => undefined);
   }
 
   private listenAsSubscriber(handle: VideoRoomHandle): void {

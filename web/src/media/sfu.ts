@@ -431,9 +431,10 @@ export class SfuSession implements MediaSession {
         const request = typeof message.request === 'string' ? message.request : undefined;
         console.warn('media server:', request ?? '', text);
         if (request === undefined || request === 'publish') this.answer?.reject(new Error(text));
-        // A refused subscription is asked for again, whole, a little later.
+        // A refused subscription: the server dropped its side of it, so the page drops its connection too and
+        // subscribes again, from nothing, a little later.
         if (request === 'subscribe' || request === 'start') {
-          this.subscribed = '';
+          this.dropSubscription();
           window.clearTimeout(this.awaitingOffer);
           this.awaitingOffer = window.setTimeout(() => this.offerArrived(), RETRY_MS[2]);
         }
@@ -452,14 +453,19 @@ export class SfuSession implements MediaSession {
   private reset(): void {
     this.answer?.reject(new Error('media server reset'));
     this.answer = null;
+    this.dropSubscription();
+    this.available = [];
+    this.offerArrived();
+    this.republish();
+  }
+
+  /** Closes the subscriber connection and forgets what it carried and asked for. */
+  private dropSubscription(): void {
     this.subscriber?.close();
     this.subscriber = null;
     this.received.clear();
-    this.available = [];
     this.subscribed = '[]';
-    this.offerArrived();
     this.assemble();
-    this.republish();
   }
 
   // ---- what the page asks ----
