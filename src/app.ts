@@ -28,7 +28,7 @@ import { statisticsRoutes } from './api/statistics.js';
 import { userRoutes } from './api/users.js';
 import { startSfu } from './api/sfu.js';
 import { watchRoutes } from './api/watch.js';
-import { webRoutes } from './api/web.js';
+import { rewriteGarbledLink, webRoutes } from './api/web.js';
 import { webhookRoutes } from './api/webhooks.js';
 import type { Config } from './config.js';
 import { Code } from './domain/errors.js';
@@ -115,6 +115,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     requestIdHeader: false,
     bodyLimit: API_BODY_LIMIT,
+    // A garbled meeting link gets the page that says so, not FST_ERR_BAD_URL's JSON.
+    rewriteUrl: rewriteGarbledLink,
     ajv: { customOptions: { verbose: true, keywords: [CHOICE, IGNORE_CASE, JSON_TEXT] } },
     // Slow clients: an upload within requestTimeout (the server's own timer), any other request within
     // bodyTimeoutMs (the hook below); idle sockets closed.

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import websocket from '@fastify/websocket';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { enterMeeting, linkInfo, resolveLink, type LinkKind } from '../domain/entry.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RawRequestDefaultExpression } from 'fastify';
+import Type, { type Static } from 'typebox';
+import { enterMeeting, linkInfo, linkNotValid, resolveLink, type LinkKind } from '../domain/entry.js';
 import { clientKey } from '../domain/entry-guard.js';
-import { ApiError, Code } from '../domain/errors.js';
+import { joinLinkByNumber } from '../domain/join-by-number.js';
 import type { IceServer } from '../config.js';
 import type { MeetingBus } from '../store/bus.js';
 import type { Db } from '../store/database.js';
@@ -34,8 +35,34 @@ export interface WebDeps {
 }
 
 function linkKind(kind: string): LinkKind {
-  if (kind !== 's' && kind !== 'j') throw new ApiError(Code.meetingNotFound, '会议链接无效 (this link is not valid)');
+  if (kind !== 's' && kind !== 'j') throw linkNotValid();
   return kind;
+}
+
+/** The front door's "join by meeting ID" (docs/web-protocol.md). */
+const JoinByNumberBody = Type.Object({
+  confNumber: Type.String({ pattern: '^[0-9]{10}$', description: 'the meeting number, ten digits' }),
+  password: Type.Optional(Type.String({ maxLength: 32, description: 'the meeting password, if it has one' })),
+});
+
+/** Paths of the pages' links: a bad one of these gets the page (which says the link is not valid), not JSON. */
+const LINK_PATH = /^\/(s|j|wc)\//;
+
+/**
+ * Fastify's `rewriteUrl`: a link path whose percent-escapes do not decode (a garbled link) goes to the page's
+ * not-valid answer instead of Fastify's FST_ERR_BAD_URL JSON. The browser keeps the address it asked for, which
+ * the page reads. Anything else is left as it is.
+ */
+export function rewriteGarbledLink(request: RawRequestDefaultExpression): string {
+  const url = request.url ?? '/';
+  const path = url.split('?', 1)[0]!;
+  if (!path.includes('%') || !LINK_PATH.test(path)) return url;
+  try {
+    for (const segment of path.split('/')) decodeURIComponent(segment);
+    return url;
+  } catch {
+    return `/${path.split('/')[1]}/`;
+  }
 }
 
 /**
@@ -66,7 +93,7 @@ export async function webRoutes(app: FastifyInstance, deps: WebDeps): Promise<vo
     });
   }
 
-  const shell = async (_request: unknown, reply: FastifyReply) => {
+  const page = async (reply: FastifyReply, status: number) => {
     if (!fs.existsSync(indexFile)) {
       return reply
         .code(503)
@@ -74,13 +101,52 @@ export async function webRoutes(app: FastifyInstance, deps: WebDeps): Promise<vo
         .send('The meeting pages are not built: run `npm run build:web`.');
     }
     return reply
+      .code(status)
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
       .send(await fs.promises.readFile(indexFile));
   };
+  // The front door (web/src/home.ts).
+  app.get('/', async (_request, reply) => page(reply, 200));
+  // A link's page, whatever its secret (the page asks whether it is good); one with an empty part is none.
+  const shell = async (
+    request: FastifyRequest<{ Params: { confNumber: string; secret: string } }>,
+    reply: FastifyReply,
+  ) => page(reply, request.params.confNumber && request.params.secret ? 200 : 404);
   app.get('/s/:confNumber/:secret', shell);
   app.get('/j/:confNumber/:secret', shell);
   app.get('/wc/join/:confNumber/:secret', shell);
+  // Links cut short or garbled (rewriteGarbledLink): the page says the link is not valid.
+  const notALink = async (_request: unknown, reply: FastifyReply) => page(reply, 404);
+  app.get('/s/*', notALink);
+  app.get('/j/*', notALink);
+  app.get('/wc/*', notALink);
+
+  app.post<{ Body: Static<typeof JoinByNumberBody> }>(
+    '/web/v1/join-by-number',
+    { schema: { body: JoinByNumberBody }, attachValidation: true },
+    async (request, reply) => {
+      if (request.validationError) {
+        return reply.code(400).send({
+          error: 'bad_number',
+          message: '会议号是 10 位数字 (a meeting number is 10 digits; a password at most 32 characters)',
+        });
+      }
+      const input = {
+        confNumber: request.body.confNumber,
+        password: request.body.password ?? '',
+        client: clientKey(request.ip),
+      };
+      try {
+        const found = await deps.db.transaction().execute((trx) => joinLinkByNumber(trx, input, deps.clock()));
+        // A refused guess is answered only now that its count is committed.
+        if ('refusal' in found) throw found.refusal;
+        return { path: `/j/${found.confNumber}/${found.secret}` };
+      } catch (err) {
+        return sendPageRefusal(reply, err);
+      }
+    },
+  );
 
   app.get<{ Params: { kind: string; confNumber: string; secret: string } }>(
     '/web/v1/links/:kind/:confNumber/:secret',

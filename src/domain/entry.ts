@@ -31,20 +31,30 @@ export interface Link {
   role: ParticipantRole;
 }
 
-/** The meeting a link opens; 401 for a wrong secret or a cancelled or deleted meeting, alike. */
+/**
+ * The meeting a link opens. A wrong secret, or a deleted meeting, is 404 `not_found` ("this link is not valid"),
+ * alike; the right secret of a cancelled meeting is 410 `cancelled`: whoever holds the link was invited, and is
+ * told the meeting will not take place.
+ */
 export async function resolveLink(db: Db, kind: LinkKind, confNumber: string, secret: string): Promise<Link> {
   const meeting = /^\d{10}$/.test(confNumber) ? await findMeetingByConfNumber(db, confNumber) : undefined;
   const expected = meeting && (kind === 's' ? meeting.host_secret : meeting.join_secret);
-  if (
-    !meeting ||
-    !expected ||
-    !safeEqual(secret.toUpperCase(), expected) ||
-    meeting.conf_del_flag !== DelFlag.normal ||
-    meeting.conf_status === MeetingStatus.cancelled
-  ) {
-    throw new ApiError(Code.meetingNotFound, '会议链接无效 (this link is not valid)');
-  }
+  if (!meeting || !expected || !safeEqual(secret.toUpperCase(), expected)) throw linkNotValid();
+  // A deleted user's scheduled meetings are cancelled too (deleteUserMeetings): those say so.
+  if (meeting.conf_status === MeetingStatus.cancelled) throw meetingCancelled();
+  if (meeting.conf_del_flag !== DelFlag.normal) throw linkNotValid();
   return { meeting, role: kind === 's' ? 'host' : 'attendee' };
+}
+
+export function linkNotValid(): ApiError {
+  return new ApiError(Code.meetingNotFound, '会议链接无效 (this link is not valid)');
+}
+
+export function meetingCancelled(): ApiError {
+  return new ApiError(Code.meetingNotFound, '会议已取消 (the meeting was cancelled)', {
+    reason: 'cancelled',
+    http: 410,
+  });
 }
 
 /** What a page shows before anyone enters. */

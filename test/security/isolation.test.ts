@@ -782,8 +782,8 @@ describe('links with a wrong or missing secret', () => {
       link('s', w.bMeeting.confNumber, hostSecret!),
       link('x', w.scheduled.confNumber, hostSecret!),
       link('s', `0${w.scheduled.confNumber}`, hostSecret!),
-      link('s', w.cancelled.confNumber, secretsOf(w.cancelled)[0]!),
-      link('j', w.cancelled.confNumber, secretsOf(w.cancelled)[1]!),
+      link('s', w.cancelled.confNumber, random),
+      link('j', w.cancelled.confNumber, secretsOf(w.cancelled)[0]!),
     ];
     for (const url of wrong) {
       const res = await get(url);
@@ -794,6 +794,20 @@ describe('links with a wrong or missing secret', () => {
         payload: { name: 'Mallory', password: 'Pw9Asched' },
       });
       expect([enter.statusCode, enter.json()], `${url}/enter`).toEqual([404, JSON.parse(nonexistent.body)]);
+    }
+    // The right secret of a cancelled meeting says so (issue 17), and nothing more: not even its name.
+    for (const [kind, secret] of [
+      ['s', secretsOf(w.cancelled)[0]!],
+      ['j', secretsOf(w.cancelled)[1]!],
+    ] as const) {
+      const url = link(kind, w.cancelled.confNumber, secret);
+      const res = await get(url);
+      expect([res.statusCode, res.json()], url).toEqual([
+        410,
+        { error: 'cancelled', message: '会议已取消 (the meeting was cancelled)' },
+      ]);
+      const enter = await t.app.inject({ method: 'POST', url: `${url}/enter`, payload: { name: 'Mallory' } });
+      expect([enter.statusCode, enter.json()]).toEqual([410, res.json()]);
     }
     expect(changedTables(before, await snapshotA())).toEqual([]);
   });

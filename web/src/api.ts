@@ -94,12 +94,16 @@ export type ClientMessage =
   | { type: 'media'; audio: boolean; video: boolean; screen: boolean }
   | SfuOutgoing;
 
-/** A refusal of a JSON call: the HTTP status and the body's `error`/`message` when it had them. */
+/**
+ * A refusal of a JSON call: the HTTP status and the body's `error`/`message` when it had them; `retryAt` (epoch
+ * ms) from a 429's `Retry-After`.
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly retryAt?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -125,10 +129,12 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
   }
   if (!res.ok) {
     const b = (body ?? {}) as { error?: unknown; message?: unknown };
+    const retryAfter = Number(res.headers.get('retry-after') ?? NaN);
     throw new ApiError(
       res.status,
       typeof b.error === 'string' ? b.error : '',
       typeof b.message === 'string' ? b.message : '',
+      Number.isFinite(retryAfter) ? Date.now() + retryAfter * 1000 : undefined,
     );
   }
   if (body === null || typeof body !== 'object') throw new ApiError(res.status, 'bad_response', '');
@@ -149,6 +155,15 @@ export function enter(
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
+  });
+}
+
+/** The front door's "join by meeting ID": the meeting's join link path (`/j/<confNumber>/<secret>`). */
+export function joinByNumber(confNumber: string, password: string): Promise<{ path: string }> {
+  return call<{ path: string }>('/web/v1/join-by-number', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(password === '' ? { confNumber } : { confNumber, password }),
   });
 }
 

@@ -14,6 +14,8 @@ import {
   type SfuMessage,
 } from './api';
 import { button, h } from './dom';
+import { isFrontDoor, showFrontDoor, takeCarriedPassword } from './home';
+import { defineMessages } from './i18n';
 import { CloudRecorder, createMediaSession, SpeakerDetector, type MediaSession, type RecorderSource } from './media';
 import { MediaStage } from './media-view';
 import { parseRoute } from './route';
@@ -30,6 +32,22 @@ const CLOSED_BECAUSE: Record<number, string> = {
   4003: '消息过多，连接已断开 Too many messages: the connection was closed',
 };
 const TITLE = 'Huiguan 会管';
+
+const t = defineMessages({
+  invalid: { zh: '会议链接无效', en: 'This link is not valid' },
+  invalidHint: {
+    zh: '请确认链接完整（可与邀请中的对照），或用会议号加入。',
+    en: 'Check that the link is complete (compare it with your invitation), or join with the meeting ID.',
+  },
+  cancelled: { zh: '会议已取消', en: 'This meeting was cancelled' },
+  cancelledHint: { zh: '主持人已取消这个会议，它不会举行。', en: 'The host cancelled it: it will not take place.' },
+  ended: { zh: '会议已结束', en: 'This meeting has ended' },
+  notOpen: {
+    zh: '会议尚未开放。开放时间：{time}',
+    en: 'The meeting is not open yet. It opens at {time}.',
+  },
+  frontDoor: { zh: '用会议号加入会议', en: 'Join a meeting with its ID' },
+});
 
 const root = document.getElementById('app') ?? document.body.appendChild(h('div', { id: 'app' }));
 const shell = createShell(root);
@@ -231,22 +249,31 @@ function showLoading(): void {
   showScreen(shell, card('card-message', shell.state, shell.error));
 }
 
-function showInvalid(): void {
+/** A link that opens no meeting, or a cancelled meeting's: said so, with the way to the front door. */
+function showInvalid(state: 'invalid' | 'cancelled' = 'invalid'): void {
   leaveRoom();
   closeSocket();
   link = null;
   document.title = TITLE;
-  go('invalid');
+  go(state, t(state));
   setError(shell, '');
   showScreen(
     shell,
     card(
-      'card-message card-invalid',
+      `card-message card-${state}`,
       h('div', { class: 'icon', 'aria-hidden': 'true' }, '!'),
       shell.state,
+      h('p', { testid: 'state-hint', class: 'hint' }, t(state === 'invalid' ? 'invalidHint' : 'cancelledHint')),
       shell.error,
+      h('a', { testid: 'front-door-link', class: 'front-door-link', href: '/' }, t('frontDoor')),
     ),
   );
+}
+
+/** Before the meeting opens, when it opens (in the viewer's time), for hosts and attendees alike. */
+function opensAtNotice(): HTMLElement | null {
+  if (!link || link.meeting.status !== 'scheduled' || Date.now() >= link.meeting.opensAt) return null;
+  return h('p', { testid: 'opens-at', class: 'opens-at' }, t('notOpen', { time: formatLocal(link.meeting.opensAt) }));
 }
 
 function showLoadError(err: unknown): void {
@@ -266,15 +293,17 @@ function showForm(info: LinkInfo): void {
   );
   setError(shell, '');
   if (info.meeting.status === 'ended') {
-    go('ended');
+    go('ended', t('ended'));
     showScreen(shell, card('card-form', meetingHeader(info), shell.state, shell.error));
     return;
   }
+  const askPassword = !!info.meeting.hasPassword && !host;
   const view = enterForm({
     host,
     name: host ? (info.meeting.hostName ?? '') : entry.name,
-    askPassword: !!info.meeting.hasPassword && !host,
-    password: route?.password ?? '',
+    askPassword,
+    // From a web-client link's `pwd`, or typed at the front door.
+    password: route?.password || (askPassword ? takeCarriedPassword(info.meeting.confNumber) : ''),
   });
   view.form.addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -289,7 +318,7 @@ function showForm(info: LinkInfo): void {
       if (!ok) view.submit.disabled = false;
     });
   });
-  showScreen(shell, card('card-form', meetingHeader(info), shell.state, shell.error, view.form));
+  showScreen(shell, card('card-form', meetingHeader(info), opensAtNotice(), shell.state, shell.error, view.form));
   if (!view.name.value) view.name.focus();
 }
 
@@ -309,6 +338,7 @@ function showWaiting(state: string, text?: string): void {
       title(),
       h('div', { class: 'pulse', 'aria-hidden': 'true' }),
       shell.state,
+      state === 'host_wait' ? opensAtNotice() : null,
       shell.error,
       leave,
     ),
@@ -420,8 +450,8 @@ function enterFailed(err: unknown): void {
     setError(shell, NETWORK_ERROR);
     return;
   }
-  if (err.status === 404) {
-    showInvalid();
+  if (err.status === 404 || err.status === 410) {
+    showInvalid(err.status === 410 ? 'cancelled' : 'invalid');
     return;
   }
   let text = err.message || `请求被拒绝 Refused (${err.code || err.status})`;
@@ -520,6 +550,7 @@ async function start(): Promise<void> {
     if (!info.meeting || typeof info.meeting.confName !== 'string') throw new ApiError(0, 'bad_response', '');
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) showInvalid();
+    else if (err instanceof ApiError && err.status === 410) showInvalid('cancelled');
     else showLoadError(err);
     return;
   }
@@ -528,4 +559,5 @@ async function start(): Promise<void> {
   showForm(info);
 }
 
-void start();
+if (isFrontDoor(location.pathname)) showFrontDoor(shell, root.querySelector('header.topbar'));
+else void start();
