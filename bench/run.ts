@@ -40,6 +40,7 @@ const { values } = parseArgs({
     against: { type: 'string' },
     rounds: { type: 'string' },
     'log-level': { type: 'string', default: 'warn' },
+    processes: { type: 'string', default: '1' },
   },
 });
 
@@ -54,6 +55,7 @@ const growthFrom = Number(values['growth-from']);
 const only = values.only ? new RegExp(values.only, 'i') : undefined;
 const logLevel = values['log-level'];
 const rounds = Number(values.rounds ?? 3);
+const processes = Number(values.processes);
 const log = (line: string) => process.stdout.write(`${line}\n`);
 /** The command of this run as typed (arguments with shell characters quoted), for the report. */
 const command = `npm run bench -- ${process.argv
@@ -64,6 +66,9 @@ if (values.rounds !== undefined && !values.against) throw new Error('--rounds go
 if (values.against && values.growth) throw new Error('--growth is not measured A/B: run it without --against');
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds ${values.rounds}: a whole number ≥ 1`);
 if (!/^(trace|debug|info|warn|error|fatal|silent)$/.test(logLevel)) throw new Error(`--log-level ${logLevel}?`);
+if (!Number.isInteger(processes) || processes < 1 || processes > 8)
+  throw new Error(`--processes ${values.processes}: a whole number from 1 to 8`);
+if (processes > 1 && values.against) throw new Error('--processes is not measured A/B: run it without --against');
 
 /** Something an interruption (Ctrl-C, SIGTERM) must still undo: a database, the worktree. */
 interface Undo {
@@ -200,9 +205,38 @@ interface Drive {
   samples: string[];
 }
 
-/** Drives `url` for `seconds` with `connections`; each request built by `scenario` (or a fixed body). */
+/**
+ * Drives the servers at `urls` together for `seconds` with `connections` shared out among them (one autocannon
+ * each); each request built by `scenario` (or a fixed body). With several servers the rates add up, and p50
+ * and p99 are the highest of the servers' (autocannon keeps no histogram to merge).
+ */
 async function drive(
+  urls: string[],
+  seconds: number,
+  scenario: Scenario | undefined,
+  signer: Signer | undefined,
+  amount?: number,
+): Promise<Drive> {
+  const parts = await Promise.all(
+    urls.map((url, i) => {
+      const share = Math.floor(connections / urls.length) + (i < connections % urls.length ? 1 : 0);
+      const part = amount === undefined ? undefined : Math.ceil(amount / urls.length);
+      return driveOne(url, Math.max(1, share), seconds, scenario, signer, part);
+    }),
+  );
+  return {
+    rps: parts.reduce((sum, d) => sum + d.rps, 0),
+    p50: Math.max(...parts.map((d) => d.p50)),
+    p99: Math.max(...parts.map((d) => d.p99)),
+    requests: parts.reduce((sum, d) => sum + d.requests, 0),
+    failed: parts.reduce((sum, d) => sum + d.failed, 0),
+    samples: parts.flatMap((d) => d.samples).slice(0, 3),
+  };
+}
+
+async function driveOne(
   url: string,
+  connections: number,
   seconds: number,
   scenario: Scenario | undefined,
   signer: Signer | undefined,
@@ -265,7 +299,7 @@ interface Pace {
 const defaultPace: Pace = { expectedRate: 5000 };
 
 async function measure(
-  child: Child,
+  child: Child | Child[],
   scenario: Scenario | undefined,
   signer: Signer | undefined,
   name: string,
@@ -273,10 +307,11 @@ async function measure(
   options: { pace?: Pace; roundsLeft?: number; tag?: string } = {},
 ): Promise<Measured> {
   const { pace = defaultPace, roundsLeft = 1, tag = '' } = options;
+  const urls = (Array.isArray(child) ? child : [child]).map((c) => c.url);
   await waitForQuiet();
   // A scenario drawing from a pool that runs out (cancellations) gets no warm-up and at most what is left.
   const pool = scenario?.remaining?.();
-  if (warmup > 0 && pool === undefined) await drive(child.url, warmup, scenario, signer);
+  if (warmup > 0 && pool === undefined) await drive(urls, warmup, scenario, signer);
   // Never more than the pool (a second cancellation of a meeting is a refusal), shared out over the
   // rounds still to run on this server, and about twice the requests the duration would see at the
   // reservation rate, so the run stays short.
@@ -288,7 +323,7 @@ async function measure(
     log(`  ${tag}${name.padEnd(48)} nothing left to draw from: not measured`);
     return { name, kind, rps: 0, p50: 0, p99: 0, requests: 0, failed: 1, samples: ['pool exhausted'] };
   }
-  const d = await drive(child.url, duration, scenario, signer, cap);
+  const d = await drive(urls, duration, scenario, signer, cap);
   if (scenario?.name === 'confReservation') pace.expectedRate = d.rps;
   const line = `  ${tag}${name.padEnd(48)} ${d.rps.toFixed(0).padStart(7)} req/s  p50 ${String(d.p50).padStart(4)} ms  p99 ${String(d.p99).padStart(4)} ms${d.failed ? `  ${d.failed} NOT 100: ${d.samples[0]}` : ''}`;
   log(line);
@@ -331,25 +366,41 @@ async function seedTarget(label: string, count: number, parts: number) {
   return { ...db, seeded, bytes };
 }
 
+/**
+ * Starts the server (`--processes` of them, on one database) and measures every scenario. With more than one,
+ * each read scenario is measured on the first alone and then on all of them, in that order, so that their
+ * ratio comes from one run.
+ */
 async function runScenarios(env: Record<string, string>, seeded: Seeded, withWrites: boolean, profileDir?: string) {
-  const server = await startServer(env, {
-    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-    logLevel,
-  });
+  const servers: Child[] = [];
   try {
+    for (let i = 0; i < processes; i++)
+      servers.push(
+        await startServer(env, {
+          nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+          logLevel,
+        }),
+      );
     const signer = new Signer(seeded.siteSign, seeded.apiKey);
     const set = scenarios(seeded);
-    const size = await probe(server.url, set.read, signer);
+    const size = await probe(servers[0]!.url, set.read, signer);
     const results: Measured[] = [];
     for (const s of [...set.read, ...(withWrites ? set.write : [])]) {
       if (only && !only.test(s.name)) continue;
-      results.push(await measure(server, s, signer, s.name, s.kind));
+      const alone =
+        processes > 1 && s.kind === 'read'
+          ? await measure(servers[0]!, s, signer, s.name, s.kind, { tag: '1 process   ' })
+          : undefined;
+      const all = await measure(servers, s, signer, s.name, s.kind, {
+        ...(processes > 1 ? { tag: `${processes} processes ` } : {}),
+      });
+      results.push(alone ? { ...all, oneProcess: { rps: alone.rps, p99: alone.p99 } } : all);
     }
-    const rss = server.peakRss();
-    const errors = await server.lines(/"level":(50|60)/, 3);
+    const rss = Math.max(...servers.map((server) => server.peakRss()));
+    const errors = (await Promise.all(servers.map((server) => server.lines(/"level":(50|60)/, 3)))).flat();
     return { results, rss, size, errors };
   } finally {
-    await server.stop();
+    await Promise.all(servers.map((server) => server.stop()));
   }
 }
 
@@ -383,6 +434,7 @@ async function main(): Promise<void> {
     duration,
     quick,
     logLevel,
+    processes,
     ceilings: [],
     results: [],
     rss: 0,

@@ -181,6 +181,7 @@ export function scenarios(seeded: Seeded): ScenarioSet {
     return c < booked.length ? booked[c]! : sample.future[c - booked.length];
   };
   let joins = 0;
+  let upserts = 0;
   const write: Scenario[] = [
     {
       name: 'confReservation',
@@ -212,6 +213,24 @@ export function scenarios(seeded: Seeded): ScenarioSet {
             duration: 30,
             confParties: 5,
           });
+      },
+    },
+    {
+      name: 'createOrUpdateUser',
+      kind: 'write',
+      // An existing user's cloud-recording flag, changed on every other call: the upsert's update path.
+      next: () => {
+        const c = upserts++;
+        const userId = `u${c % sample.userCount}`;
+        return {
+          path: '/openapi/v2/createOrUpdateUser',
+          subject: userId,
+          params: {
+            userId,
+            userName: `User ${userId.slice(1)}`,
+            enableCloudRecord: Math.floor(c / sample.userCount) % 2,
+          },
+        };
       },
     },
     {
