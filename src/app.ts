@@ -10,6 +10,7 @@ import Fastify, {
 } from 'fastify';
 import { checkAnswerSerialisation } from './api/answer-check.js';
 import { consoleApiRoutes } from './api/console.js';
+import { consolePageRoutes } from './api/console-pages.js';
 import { installErrorHandling } from './api/errors.js';
 import { healthRoutes } from './api/health.js';
 import { hostAndRoomRoutes } from './api/hosts-and-rooms.js';
@@ -205,6 +206,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   });
   await app.register(consoleApiRoutes, { db: options.db, clock: deps.clock, publicUrl: options.config.publicUrl });
+  await consolePageRoutes(app, options.webRoot ? { webRoot: options.webRoot } : {});
   await watchRoutes(app, {
     db: options.db,
     clock: deps.clock,

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
+import { createDemoOwner, setPasswordUrl } from './domain/console-accounts.js';
 import { createDemoSiteIfEmpty, ensureSite } from './domain/sites.js';
 import { connect, type Store } from './store/connect.js';
 import { migrateToLatest } from './store/migrate.js';
@@ -48,6 +49,7 @@ export async function serve(
   const now = Date.now();
   if (config.bootstrapSite) await ensureSite(store.db, config.bootstrapSite.siteSign, config.bootstrapSite.apiKey, now);
   const demo = await createDemoSiteIfEmpty(store.db, now);
+  const demoOwner = demo ? await createDemoOwner(store.db, demo, now) : undefined;
 
   const bus = await createBus(store, config.databaseUrl, (err) =>
     logger.warn({ err }, 'presence bus connection lost; reconnecting'),
@@ -88,7 +90,7 @@ export async function serve(
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   app.log.info({ url, database: store.location, dialect: store.dialect, publicUrl: config.publicUrl }, 'listening');
   out(`huiguan listening on ${url} (${store.dialect})`);
-  if (demo) out(demoBanner(url, demo.site_sign, demo.api_key));
+  if (demo) out(demoBanner(url, demo.site_sign, demo.api_key, demoOwner));
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -126,7 +128,19 @@ function bufferedLog() {
   };
 }
 
-function demoBanner(url: string, siteSign: string, apiKey: string): string {
+function demoBanner(
+  url: string,
+  siteSign: string,
+  apiKey: string,
+  owner: { account: { email: string }; secret: string } | undefined,
+): string {
+  const consoleLines = owner
+    ? [
+        `Site console: ${url}/console/ — set the password of its owner, ${owner.account.email}, here (works once, for 3 days;`,
+        '`huiguan admin add` makes more accounts):',
+        `  ${setPasswordUrl(url, owner.secret)}`,
+      ]
+    : [];
   return [
     '',
     `Created site "${siteSign}" on this empty database. Its API key (\`./bin/huiguan site list\`, or \`npx huiguan site list\`, shows it again at any time):`,
@@ -134,6 +148,7 @@ function demoBanner(url: string, siteSign: string, apiKey: string): string {
     'Try it (from the project directory):',
     `  eval "$(./bin/huiguan sign --key ${apiKey} u1)"   # sets TS and TOKEN`,
     `  curl -s ${url}/openapi/v2/createOrUpdateUser -d userId=u1 -d userName=Alice -d siteSign=${siteSign} -d timeStamp=$TS -d token=$TOKEN`,
+    ...consoleLines,
     '',
   ].join('\n');
 }

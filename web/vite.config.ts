@@ -1,11 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
-// The start/join pages (docs/web-protocol.md) and the live stream's watch page (watch/index.html, for
-// /w/...). Built into dist/web, which the server serves for /s/..., /j/..., /wc/join/..., /w/... and
-// /assets/...; nothing is loaded from anywhere else.
+// The start/join pages (docs/web-protocol.md), the live stream's watch page (watch/index.html, for
+// /w/...) and the site console (console.html, for /console/...). Built into dist/web, which the server
+// serves for /s/..., /j/..., /wc/join/..., /w/..., /console/... and /assets/...; nothing is loaded from
+// anywhere else.
 // `npx vite --config web/vite.config.ts` serves the pages with live reload and passes /web/v1 (JSON and
-// WebSocket) to a running server: HUIGUAN_DEV_SERVER, default http://127.0.0.1:8080.
+// WebSocket) and /console/api to a running server: HUIGUAN_DEV_SERVER, default http://127.0.0.1:8080.
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
@@ -19,6 +20,7 @@ export default defineConfig({
       input: {
         main: fileURLToPath(new URL('index.html', import.meta.url)),
         watch: fileURLToPath(new URL('watch/index.html', import.meta.url)),
+        console: fileURLToPath(new URL('console.html', import.meta.url)),
       },
     },
   },
@@ -26,6 +28,7 @@ export default defineConfig({
     host: '127.0.0.1',
     proxy: {
       '/web/v1': { target: process.env.HUIGUAN_DEV_SERVER ?? 'http://127.0.0.1:8080', ws: true },
+      '/console/api': { target: process.env.HUIGUAN_DEV_SERVER ?? 'http://127.0.0.1:8080' },
     },
   },
 });

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { ApiError } from '../domain/errors.js';
 import { migrateToLatest } from '../store/migrate.js';
+import { adminCommands } from './admin.js';
 import { signCommand } from './sign.js';
 import { siteCommands } from './site.js';
 import { processIo, withStore, type CliIo } from './store.js';
@@ -82,6 +83,7 @@ Calling the API from TypeScript (packages/sdk):
   siteCommands(program, io);
   userCommands(program, io);
   webhookCommands(program, io);
+  adminCommands(program, io);
   signCommand(program, io);
 
   try {

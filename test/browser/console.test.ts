@@ -1,0 +1,133 @@
+/**
+ * The site console in chromium (issue 19): set a password from the one-time link, sign in, see the
+ * overview, switch the language, invite a viewer, sign out. Screenshots of each page at desktop and phone
+ * size are kept in test-results/console/ (CI's artifacts).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addConsoleAccount } from '../../src/domain/console-accounts.js';
+import { changeSite } from '../../src/domain/sites.js';
+import { listeningTestApp } from '../helper.js';
+import { ensurePagesBuilt, haveChromium, launchChromium } from './browser.js';
+
+const server = listeningTestApp({ realClock: true });
+const ARTIFACTS = path.resolve('test-results/console');
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+const PASSWORD = 'a console password';
+let browser: Browser;
+
+async function screenshots(page: Page, name: string): Promise<void> {
+  for (const [size, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    await page.setViewportSize(viewport);
+    // Nothing wider than the screen: the page scrolls down, never sideways.
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth'), `${name} ${size}`).toBeLessThanOrEqual(
+      viewport.width,
+    );
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${size}.png`), fullPage: true });
+  }
+  await page.setViewportSize(DESKTOP);
+}
+
+describe.skipIf(!haveChromium)('the site console in a browser', () => {
+  beforeAll(async () => {
+    ensurePagesBuilt();
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await launchChromium();
+  }, 120_000);
+  afterAll(async () => browser?.close());
+
+  it('sets a password, signs in, shows the overview, switches language, invites, signs out', async () => {
+    const t = server.t;
+    const created = await t.site({ siteSign: 'acme', totalNumParties: 25 });
+    const site = await changeSite(t.store.db, created.site_sign, { name: 'Acme 会议室' }, t.clock.now);
+    const { secret } = await addConsoleAccount(
+      t.store.db,
+      { site, email: 'owner@acme.example', role: 'owner' },
+      Date.now(),
+    );
+    const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-US' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
+
+    // The one-time link: the secret leaves the address bar once read.
+    const opened = await page.goto(`${server.base}/console/set-password#${secret}`);
+    // The pages' strict policy: scripts and styles from the server only, no frames.
+    const csp = opened!.headers()['content-security-policy'];
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    await page.getByText('Choose a console password for owner@acme.example.').waitFor();
+    expect(page.url()).toBe(`${server.base}/console/set-password`);
+    await screenshots(page, 'set-password');
+    await page.getByLabel('New password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('New password again').fill(PASSWORD);
+    await page.getByTestId('set-password').click();
+
+    // Signing in: the email is filled in already.
+    await page.getByTestId('notice').waitFor();
+    expect(await page.getByTestId('notice').textContent()).toBe('Your password is set. Sign in.');
+    expect(await page.getByLabel('Email').inputValue()).toBe('owner@acme.example');
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByTestId('sign-in').click();
+    await page.getByText('The email or the password is not right.').waitFor();
+    await screenshots(page, 'sign-in');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByTestId('sign-in').click();
+
+    // The overview: the site, its licence, who is signed in; pages not built are no links.
+    await page.getByTestId('overview').waitFor();
+    expect(page.url()).toBe(`${server.base}/console/sites/acme`);
+    expect(await page.getByTestId('site-name').textContent()).toBe('Acme 会议室');
+    expect(await page.getByTestId('licence').textContent()).toBe('Up to 25 concurrent parties');
+    expect(await page.getByTestId('signed-in-as').textContent()).toBe('owner@acme.example (owner)');
+    const nav = page.getByRole('navigation');
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Overview', 'Console accounts']);
+    expect(await nav.textContent()).toContain('MeetingsLiveRecordingsUsersWebhooksSettings');
+    expect(await page.getByTestId('api-key').isHidden()).toBe(true);
+    await page.getByTestId('reveal-key').click();
+    await page.getByTestId('api-key').waitFor();
+    expect(await page.getByTestId('api-key').textContent()).toBe(site.api_key);
+    await page.getByTestId('reveal-key').click();
+    expect(await page.getByTestId('api-key').isHidden()).toBe(true);
+    await screenshots(page, 'overview-en');
+
+    // 中文, kept for the next pages.
+    await page.getByTestId('lang').click();
+    await page.getByText('最多 25 方同时参会').waitFor();
+    expect(await page.evaluate<string>('document.documentElement.lang')).toBe('zh-CN');
+    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['概览', '控制台账号']);
+    await screenshots(page, 'overview-zh');
+
+    // Accounts: invite a viewer; the one-time link is shown once.
+    await page.getByRole('link', { name: '控制台账号' }).click();
+    await page.getByTestId('accounts').waitFor();
+    expect(page.url()).toBe(`${server.base}/console/sites/acme/accounts`);
+    await page.getByLabel('邮箱').fill('viewer@acme.example');
+    await page.getByTestId('invite').click();
+    await page.getByTestId('invite-link').waitFor();
+    expect(await page.getByTestId('invite-link').inputValue()).toMatch(
+      /^http:\/\/meet\.example\.test\/console\/set-password#[A-Za-z0-9_-]{43}$/,
+    );
+    expect(await page.getByTestId('accounts').textContent()).toContain('viewer@acme.example');
+    await screenshots(page, 'accounts-zh');
+    await page.getByTestId('lang').click();
+    await page.getByRole('columnheader', { name: 'Role' }).waitFor();
+
+    // Signing out: the console asks for sign-in again, also after a reload.
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('notice').waitFor();
+    expect(await page.getByTestId('notice').textContent()).toBe('You are signed out.');
+    await page.goto(`${server.base}/console/sites/acme`);
+    await page.getByTestId('sign-in').waitFor();
+    expect(page.url()).toBe(`${server.base}/console/sign-in?next=%2Fconsole%2Fsites%2Facme`);
+    expect(errors.filter((e) => !/401|Unauthorized/.test(e))).toEqual([]);
+    await context.close();
+  }, 60_000);
+});

@@ -1,0 +1,33 @@
+// The console's addresses (the server serves the same page at each: src/api/console-pages.ts).
+
+export type ConsoleRoute =
+  | { page: 'sign-in' }
+  | { page: 'set-password' }
+  | { page: 'home' }
+  | { page: 'sites' }
+  | { page: 'overview'; siteSign: string }
+  | { page: 'accounts'; siteSign: string }
+  | { page: 'not-found' };
+
+/** The route of a path under /console. */
+export function parseRoute(pathname: string): ConsoleRoute {
+  const path = pathname.replace(/\/+$/, '') || '/';
+  if (path === '/console') return { page: 'home' };
+  if (path === '/console/sign-in') return { page: 'sign-in' };
+  if (path === '/console/set-password') return { page: 'set-password' };
+  if (path === '/console/sites') return { page: 'sites' };
+  const site = /^\/console\/sites\/([^/]+)(\/accounts)?$/.exec(path);
+  if (site) {
+    const siteSign = decodeURIComponent(site[1]!);
+    return site[2] ? { page: 'accounts', siteSign } : { page: 'overview', siteSign };
+  }
+  return { page: 'not-found' };
+}
+
+export const paths = {
+  home: '/console/',
+  signIn: '/console/sign-in',
+  sites: '/console/sites',
+  overview: (siteSign: string) => `/console/sites/${encodeURIComponent(siteSign)}`,
+  accounts: (siteSign: string) => `/console/sites/${encodeURIComponent(siteSign)}/accounts`,
+};
