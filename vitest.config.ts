@@ -14,6 +14,7 @@ const unit = [
   'packages/sdk/test/time.test.ts',
   'packages/sdk/test/transport.test.ts',
   'packages/sdk/test/webhooks.test.ts',
+  'test/build-prune.test.ts',
 ];
 const spawning = [
   'test/cli/**/*.test.ts',
