@@ -37,6 +37,13 @@ export interface SfuRoomsOptions {
   clock?: () => number;
 }
 
+/** A room this process has made sure of: the room, its instance once known, the publisher limit it last set. */
+interface ReadyRoom {
+  room: Promise<RoomRef>;
+  instance?: JanusInstance;
+  publishers: number | undefined;
+}
+
 /**
  * Janus takes any positive number of publishers; a bound keeps a mistyped confParties from asking for a
  * room Janus could never serve.
@@ -69,7 +76,7 @@ export class SfuRooms {
   private readonly log: SfuLog;
   private readonly clock: () => number;
   /** Rooms this process has made sure exist since their instance's last reset (or is making sure of), by session. */
-  private readonly ready = new Map<number, { room: Promise<RoomRef>; instance?: JanusInstance }>();
+  private readonly ready = new Map<number, ReadyRoom>();
   /** Tokens this process allowed, by session: re-added when a room is created again. */
   private readonly tokens = new Map<number, Set<string>>();
   private readonly unsubscribe: (() => void)[] = [];
@@ -91,12 +98,32 @@ export class SfuRooms {
   /**
    * The session's room: its placement row (made if missing, on the instance with the fewest live rooms)
    * and the room in Janus (created if missing: first use, or the instance restarted). Concurrent calls
-   * for one session share the work.
+   * for one session share the work. The room's publisher limit follows the meeting's confParties as the
+   * caller read it: changed (confModify2 during the session), the room is edited before anyone else joins
+   * through this process.
    */
   ensureRoom(meeting: MeetingRow, session: SessionRow): Promise<RoomRef> {
     const known = this.ready.get(session.id);
-    if (known) return known.room;
-    const entry: { room: Promise<RoomRef>; instance?: JanusInstance } = { room: this.prepare(meeting, session) };
+    if (known) {
+      const limit = this.publisherLimit(meeting);
+      if (known.publishers === limit) return known.room;
+      known.publishers = limit;
+      return known.room.then(async (ref) => {
+        try {
+          await this.request(ref, { request: 'edit', new_publishers: limit });
+          this.log.info(
+            { sessionId: session.id, room: ref.roomId, publishers: limit },
+            'sfu room publisher limit changed',
+          );
+        } catch (err) {
+          // The room as it was still serves; the next join tries again.
+          if (known.publishers === limit) known.publishers = undefined;
+          this.log.warn({ err, sessionId: session.id }, 'sfu room publisher limit not changed');
+        }
+        return ref;
+      });
+    }
+    const entry: ReadyRoom = { room: this.prepare(meeting, session), publishers: this.publisherLimit(meeting) };
     this.ready.set(session.id, entry);
     entry.room.then(
       (ref) => (entry.instance = ref.instance),
@@ -271,7 +298,10 @@ export class SfuRooms {
     return ref;
   }
 
-  /** Creates the room in Janus; one that exists already (another process made it) is fine. */
+  /**
+   * Creates the room in Janus; one that exists already (another process made it, perhaps with an earlier
+   * confParties) gets this meeting's publisher limit.
+   */
   private async create(ref: RoomRef, meeting: MeetingRow): Promise<void> {
     const handle = await ref.instance.controlHandle();
     try {
@@ -299,6 +329,7 @@ export class SfuRooms {
       this.log.info({ sessionId: ref.sessionId, room: ref.roomId, janus: ref.instance.key }, 'sfu room created');
     } catch (err) {
       if (janusCode(err) !== ROOM_EXISTS) throw err;
+      await this.request(ref, { request: 'edit', new_publishers: this.publisherLimit(meeting) });
     }
   }
 

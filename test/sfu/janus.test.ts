@@ -204,6 +204,32 @@ describe.skipIf(!haveJanus)('Janus run by the server', () => {
     }
   });
 
+  it('the room’s publisher limit follows confParties changed during the session, in either process', async () => {
+    const { meeting, session } = await meetingWithSession(4);
+    const room = await rooms[0]!.ensureRoom(meeting, session);
+    const test = await connectJanus(janus);
+    try {
+      const handle = await test.attach();
+      const limit = async () =>
+        (await handle.list({ admin_key: janus.adminKey })).list.find((r) => r.room === room.roomId)?.max_publishers;
+      expect(await limit()).toBe(4);
+      // confModify2 raised confParties: the next join through either process finds the room made larger.
+      await rooms[0]!.ensureRoom({ ...meeting, conf_parties: 9 }, session);
+      expect(await limit()).toBe(9);
+      // The second process first meets the room (made by the first) with a row read before the change: the
+      // room follows the row that process holds, and again the newer one.
+      await rooms[1]!.ensureRoom(meeting, session);
+      expect(await limit()).toBe(4);
+      await rooms[1]!.ensureRoom({ ...meeting, conf_parties: 12 }, session);
+      expect(await limit()).toBe(12);
+      // Unchanged, nothing is asked of Janus.
+      await rooms[1]!.ensureRoom({ ...meeting, conf_parties: 12 }, session);
+      expect(await limit()).toBe(12);
+    } finally {
+      await test.close();
+    }
+  });
+
   it('a killed Janus is restarted; onReset fires once it answers; ensureRoom re-creates the room and its tokens', async () => {
     const { meeting, session } = await meetingWithSession();
     const before = await rooms[0]!.ensureRoom(meeting, session);
