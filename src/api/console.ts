@@ -58,6 +58,9 @@ export async function consoleApiRoutes(app: FastifyInstance, deps: ConsoleDeps):
   const { db, clock } = deps;
   app.decorateRequest('consoleSignedIn', null);
   app.setErrorHandler(consoleErrorHandler);
+  app.addHook('onRoute', (route) => {
+    route.bodyLimit ??= CONSOLE_BODY_LIMIT;
+  });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('cache-control', 'no-store');
     refuseCrossSite(request, deps.publicUrl);
@@ -72,23 +75,19 @@ export async function consoleApiRoutes(app: FastifyInstance, deps: ConsoleDeps):
     };
   };
 
-  app.post(
-    '/console/api/sign-in',
-    { bodyLimit: CONSOLE_BODY_LIMIT, schema: { body: SignInBody, response: answers(Me) } },
-    async (request, reply) => {
-      const body = request.body as Static<typeof SignInBody>;
-      const client = clientKey(request.ip);
-      try {
-        const opened = await signIn(db, { ...body, client }, clock());
-        request.log.info({ consoleAccount: opened.account.id }, 'console sign-in');
-        setSessionCookie(request, reply, opened.sessionId);
-        return await me(opened);
-      } catch (err) {
-        if (err instanceof ApiError) request.log.info({ client, reason: err.reason }, 'console sign-in refused');
-        throw err;
-      }
-    },
-  );
+  app.post('/console/api/sign-in', { schema: { body: SignInBody, response: answers(Me) } }, async (request, reply) => {
+    const body = request.body as Static<typeof SignInBody>;
+    const client = clientKey(request.ip);
+    try {
+      const opened = await signIn(db, { ...body, client }, clock());
+      request.log.info({ consoleAccount: opened.account.id }, 'console sign-in');
+      setSessionCookie(request, reply, opened.sessionId);
+      return await me(opened);
+    } catch (err) {
+      if (err instanceof ApiError) request.log.info({ client, reason: err.reason }, 'console sign-in refused');
+      throw err;
+    }
+  });
 
   app.post(
     '/console/api/sign-out',
@@ -116,7 +115,7 @@ export async function consoleApiRoutes(app: FastifyInstance, deps: ConsoleDeps):
 
   app.post(
     '/console/api/password-link',
-    { bodyLimit: CONSOLE_BODY_LIMIT, schema: { body: PasswordLinkBody, response: answers(PasswordLinkInfo) } },
+    { schema: { body: PasswordLinkBody, response: answers(PasswordLinkInfo) } },
     async (request) => {
       const { secret } = request.body as Static<typeof PasswordLinkBody>;
       const { account, expiresAt } = await accountOfPasswordLink(db, secret, clock());
@@ -127,7 +126,6 @@ export async function consoleApiRoutes(app: FastifyInstance, deps: ConsoleDeps):
   app.post(
     '/console/api/set-password',
     {
-      bodyLimit: CONSOLE_BODY_LIMIT,
       schema: { body: SetPasswordBody, response: answers(Type.Object({ email: Type.String() })) },
     },
     async (request) => {
@@ -159,7 +157,6 @@ export async function consoleApiRoutes(app: FastifyInstance, deps: ConsoleDeps):
     '/console/api/sites/:siteSign/accounts',
     {
       preHandler: session,
-      bodyLimit: CONSOLE_BODY_LIMIT,
       schema: { params: SiteParams, body: InviteBody, response: answers(Invited) },
     },
     async (request) => {

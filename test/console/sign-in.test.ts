@@ -311,6 +311,11 @@ describe('cross-site requests', () => {
       payload: JSON.stringify({ email: 'a@b.c', password: 'x'.repeat(20_000) }),
     });
     expect(huge.statusCode).toBe(413);
+    const browser = new ConsoleBrowser(t.app);
+    await browser.signIn('owner@acme.example');
+    const padded = await browser.post('/console/api/sign-out', { padding: 'x'.repeat(20_000) });
+    expect(padded.status).toBe(413);
+    expect(padded.body.error).toBe('bad_request');
     const extra = await new ConsoleBrowser(t.app).post('/console/api/sign-in', { email: 'owner@acme.example' });
     expect(extra.status).toBe(400);
     expect(extra.body.error).toBe('bad_request');
