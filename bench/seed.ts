@@ -13,6 +13,7 @@ import pg from 'pg';
 import { createSite } from '../src/domain/sites.js';
 import { splitByDay, dayOf } from '../src/domain/usage.js';
 import { connect } from '../src/store/connect.js';
+import { rebuildOccupancy } from '../src/store/meetings.repository.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { COUNT_MEETING_DAYS } from '../src/store/migrations/0007-meeting-day-counts.js';
 
@@ -617,6 +618,11 @@ export async function seed(options: SeedOptions): Promise<Seeded> {
   await usageDaily.flush();
   await writer.commit();
   await writer.close();
+  // The meetings went in around the repository, which keeps each site's occupancy timeline (migration 0016):
+  // it is built from them, as the migration builds it.
+  const built = await connect({ databaseUrl: target.databaseUrl, dataDir: target.dataDir, pgSchema: target.schema });
+  await rebuildOccupancy(built.db);
+  await built.db.destroy();
 
   // The busy window: the future weekday morning (GMT) with the most scheduled meetings starting.
   const perHour = new Map<number, number>();

@@ -5,8 +5,9 @@ import {
   findMeeting,
   findMeetingByNumber,
   insertMeeting,
+  occupancyPeak,
+  occupancyPeakWithout,
   settleFinished,
-  siteOccupations,
   updateMeeting,
   userOverlap,
 } from '../store/meetings.repository.js';
@@ -14,7 +15,7 @@ import { poolRoomsFor, siteHasPoolRooms } from '../store/pool-rooms.repository.j
 import { lockSite } from '../store/sites.repository.js';
 import { updateUser } from '../store/users.repository.js';
 import { ApiError, Code, parameterError } from './errors.js';
-import { Bounds, forbiddenNamePart, meetingWindow, peakUse, type Window } from './schedule.js';
+import { Bounds, forbiddenNamePart, meetingWindow, type Window } from './schedule.js';
 import { formatDateTime, parseDateTime } from './time.js';
 import { endSession } from './lifecycle.js';
 import { DelFlag, isPastDue, MeetingStatus, statusOnCancel } from './meeting-status.js';
@@ -157,10 +158,16 @@ async function checkCapacity(
   db: Db,
   site: SiteRow,
   host: UserRow,
-  booking: { window: Window; parties: number; upCompatible: boolean; excludeId?: number; currentRoom?: number | null },
+  booking: {
+    window: Window;
+    parties: number;
+    upCompatible: boolean;
+    exclude?: MeetingRow;
+    currentRoom?: number | null;
+  },
   now: number,
 ): Promise<number | null> {
-  const range = { ...occupiedRange(booking.window, now), excludeId: booking.excludeId };
+  const range = { ...occupiedRange(booking.window, now), excludeId: booking.exclude?.id };
   const clash = await userOverlap(db, host.id, range);
   if (clash !== undefined) {
     throw new ApiError(
@@ -168,7 +175,7 @@ async function checkCapacity(
       `会议时间冲突 (userId "${host.user_id}" already has meeting confId ${clash} in this time; one meeting per user at a time)`,
     );
   }
-  const peak = peakUse(await siteOccupations(db, site.id, range), { start: range.from, end: range.to });
+  const peak = await occupancyPeak(db, site.id, range, booking.exclude);
   if (peak + booking.parties > site.total_num_parties) {
     throw new ApiError(
       Code.noRoomResource,
@@ -414,7 +421,7 @@ export async function modifyMeeting(
       window,
       parties: input.confParties,
       upCompatible: input.upCompatible === 'y',
-      excludeId: meeting.id,
+      exclude: meeting,
       currentRoom: meeting.room_id,
     },
     now,
@@ -454,12 +461,13 @@ export async function remainingParties(
   now: number,
 ): Promise<{ remainNumPartis: number; totalNumParties: number }> {
   const window = meetingWindow(parseStart(input.startTime), input.duration, input.beforeTime ?? 0);
-  const excluded = input.confNumber ? await findMeetingByNumber(db, site.id, input.confNumber) : undefined;
-  const range = { ...occupiedRange(window, now), excludeId: excluded?.id };
-  const peak =
-    range.from < range.to
-      ? peakUse(await siteOccupations(db, site.id, range), { start: range.from, end: range.to })
-      : 0;
+  const range = occupiedRange(window, now);
+  let peak = 0;
+  if (range.from < range.to) {
+    peak = input.confNumber
+      ? await occupancyPeakWithout(db, site.id, range, input.confNumber)
+      : await occupancyPeak(db, site.id, range);
+  }
   return { remainNumPartis: Math.max(0, site.total_num_parties - peak), totalNumParties: site.total_num_parties };
 }
 
@@ -523,7 +531,7 @@ export async function extendMeeting(
     db,
     site,
     host,
-    { window, parties, upCompatible: true, excludeId: meeting.id, currentRoom: meeting.room_id },
+    { window, parties, upCompatible: true, exclude: meeting, currentRoom: meeting.room_id },
     now,
   );
   const updated = await updateMeeting(db, meeting.id, {

@@ -383,6 +383,7 @@ export interface Database extends ConsoleTables {
   webhook_deliveries: WebhookDeliveriesTable;
   meeting_day_counts: MeetingDayCountsTable;
   rate_counters: RateCountersTable;
+  occupancy_timeline: OccupancyTimelineTable;
 }
 
 /** A rate limit's count for one client address or site in its current fixed window (migration 0010). */
@@ -391,6 +392,17 @@ export interface RateCountersTable {
   name: string;
   window_start: Millis;
   hits: number;
+}
+
+/**
+ * One stored node of a site's occupancy timeline, a segment tree over time (migration 0016, layout in
+ * `occupancy-tree.ts`): `add_parties` over the node's whole span, `max_parties` the largest sum below it.
+ */
+export interface OccupancyTimelineTable {
+  site_id: number;
+  node: number;
+  add_parties: number;
+  max_parties: number;
 }
 
 /** Not-deleted meetings of a site in one state, per GMT day of their start; kept by triggers (migration 0007). */

@@ -54,7 +54,7 @@ export function withoutRowid(db: Kysely<any>) {
 }
 
 /** Namespaces of transaction-scoped locks (`lockKey`). */
-export const LockSpace = { site: 1, recordingUploadsOfMeeting: 12, consoleSignIn: 19 } as const;
+export const LockSpace = { site: 1, recordingUploadsOfMeeting: 12, occupancy: 16, consoleSignIn: 19 } as const;
 
 /**
  * A lock on (space, id) held until the transaction ends. PostgreSQL: an advisory lock, which unlike a

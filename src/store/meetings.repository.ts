@@ -1,6 +1,8 @@
 import type { SelectQueryBuilder } from 'kysely';
 import type { Database, Db, MeetingRow, MeetingUpdate, NewMeeting } from './database.js';
-import { forUpdate, skipLocked } from './dialect.js';
+import { forUpdate, isPostgres, skipLocked } from './dialect.js';
+import { changeOccupancy, moveOccupancy, sitePeak, type Occupancy } from './occupancy.repository.js';
+import { rebuildOccupancy as rebuildTimeline } from './migrations/0016-occupancy-timeline.js';
 import { prepared } from './prepared.js';
 
 export const MeetingStatus = { scheduled: 0, live: 2, ended: 3, cancelled: 9 } as const;
@@ -9,14 +11,47 @@ export const DelFlag = { normal: 1, deleted: 2 } as const;
 /** Statuses that hold a user's slot and the site's licence. */
 const OCCUPYING = [MeetingStatus.scheduled, MeetingStatus.live];
 
+/**
+ * Every write to `meetings` is in this file, and each one that can change a meeting's occupancy (its status,
+ * deletion, window or parties) moves the site's occupancy timeline in the same transaction
+ * (occupancy.repository.ts); test/store/occupancy.test.ts holds other code to that.
+ */
+type OccupancyColumns = Pick<
+  MeetingRow,
+  'site_id' | 'window_start' | 'window_end' | 'conf_parties' | 'conf_status' | 'conf_del_flag'
+>;
+const OCCUPANCY_COLUMNS = [
+  'site_id',
+  'window_start',
+  'window_end',
+  'conf_parties',
+  'conf_status',
+  'conf_del_flag',
+] as const;
+
+/** What the meeting adds to its site's occupancy: its parties over its window while scheduled or live, not deleted. */
+export function occupancyOf(row: OccupancyColumns): Occupancy | undefined {
+  if (!(OCCUPYING as number[]).includes(row.conf_status) || row.conf_del_flag !== DelFlag.normal) return undefined;
+  return { siteId: row.site_id, start: row.window_start, end: row.window_end, parties: row.conf_parties };
+}
+
+/** Runs `work` in `db` when it is a transaction, else in a transaction of its own. */
+function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
+}
+
 /** Inserts a meeting; answers undefined when its conf_number is taken (the caller draws another). */
 export async function insertMeeting(db: Db, meeting: NewMeeting): Promise<MeetingRow | undefined> {
-  return db
-    .insertInto('meetings')
-    .values(meeting)
-    .onConflict((oc) => oc.column('conf_number').doNothing())
-    .returningAll()
-    .executeTakeFirst();
+  return inTransaction(db, async (trx) => {
+    const row = await trx
+      .insertInto('meetings')
+      .values(meeting)
+      .onConflict((oc) => oc.column('conf_number').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (row) await moveOccupancy(trx, undefined, occupancyOf(row));
+    return row;
+  });
 }
 
 const meetingQuery = (db: Db, p: { siteId: number; confId: number }) =>
@@ -41,8 +76,21 @@ export async function findMeetingByNumber(db: Db, siteId: number, confNumber: st
   return meetingByNumber.first(db, { siteId, confNumber });
 }
 
+const lockedOccupancyColumns = prepared((db, p: { id: number }) =>
+  forUpdate(db, db.selectFrom('meetings').select(OCCUPANCY_COLUMNS).where('id', '=', p.id)),
+);
+
+/** Changes a meeting; a change of its status, deletion, window or parties moves its occupancy too. */
 export async function updateMeeting(db: Db, id: number, changes: MeetingUpdate): Promise<MeetingRow> {
-  return db.updateTable('meetings').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  const update = (trx: Db) =>
+    trx.updateTable('meetings').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  if (!OCCUPANCY_COLUMNS.some((column) => changes[column] !== undefined)) return update(db);
+  return inTransaction(db, async (trx) => {
+    const before = await lockedOccupancyColumns.first(trx, { id });
+    const row = await update(trx);
+    await moveOccupancy(trx, before && occupancyOf(before), occupancyOf(row));
+    return row;
+  });
 }
 
 export interface OverlapQuery {
@@ -73,8 +121,8 @@ function occupying(q: OverlapQuery) {
 
 /**
  * Windows and parties of a site's scheduled and live meetings that overlap [from, to), from the
- * occupancy index alone (migration 0009). Summing them in SQL (a running sum over window events) was
- * measured at twice the time of reading them and summing in `peakUse`.
+ * occupancy index alone (migration 0009): what the occupancy timeline holds, read from the meetings
+ * (the tests' reference for {@link occupancyPeak}).
  */
 export async function siteOccupations(db: Db, siteId: number, q: OverlapQuery) {
   const query = db
@@ -84,6 +132,37 @@ export async function siteOccupations(db: Db, siteId: number, q: OverlapQuery) {
     .$call(occupying(q));
   const rows = await query.execute();
   return rows.map((r) => ({ start: r.window_start, end: r.window_end, parties: r.conf_parties }));
+}
+
+/**
+ * The site's peak concurrent parties over [from, to) (what `peakUse` over {@link siteOccupations} answers),
+ * from the occupancy timeline: a few dozen rows whatever the number of meetings. `without` (a meeting of
+ * the site, as read in this transaction) is left out.
+ */
+export async function occupancyPeak(
+  db: Db,
+  siteId: number,
+  range: { from: number; to: number },
+  without?: MeetingRow,
+): Promise<number> {
+  return sitePeak(db, siteId, range, without && occupancyOf(without));
+}
+
+/**
+ * {@link occupancyPeak} leaving out the site's meeting `confNumber` (none when there is no such meeting): the
+ * meeting and the timeline are read in one snapshot (PostgreSQL: a repeatable-read transaction), so that what
+ * is taken away is what the timeline holds of it.
+ */
+export async function occupancyPeakWithout(
+  db: Db,
+  siteId: number,
+  range: { from: number; to: number },
+  confNumber: string,
+): Promise<number> {
+  const read = async (trx: Db) => occupancyPeak(trx, siteId, range, await findMeetingByNumber(trx, siteId, confNumber));
+  if (db.isTransaction) return read(db);
+  const transaction = db.transaction();
+  return (isPostgres(db) ? transaction.setIsolationLevel('repeatable read') : transaction).execute(read);
 }
 
 /** The confId of one of the user's scheduled or live meetings overlapping [from, to), if any. */
@@ -115,23 +194,39 @@ export async function settleFinished(
   now: number,
   scope: { userPk?: number; meetingId?: number } = {},
 ): Promise<number> {
-  let due = db
-    .selectFrom('meetings')
-    .select('id')
-    .where('conf_status', '=', MeetingStatus.scheduled)
-    .where('window_end', '<=', now);
-  if (scope.userPk !== undefined) due = due.where('user_pk', '=', scope.userPk);
-  if (scope.meetingId !== undefined) due = due.where('id', '=', scope.meetingId);
+  const due = (d: Db) => {
+    let query = d
+      .selectFrom('meetings')
+      .select('id')
+      .where('conf_status', '=', MeetingStatus.scheduled)
+      .where('window_end', '<=', now);
+    if (scope.userPk !== undefined) query = query.where('user_pk', '=', scope.userPk);
+    if (scope.meetingId !== undefined) query = query.where('id', '=', scope.meetingId);
+    return query;
+  };
   // Nearly always nothing is due: a read that finds so stays a read, and takes no write lock. In
   // window_end order, so that PostgreSQL walks meetings_status_end rather than scanning the table in
   // the hope of meeting a due row early (17 ms at 100,000 meetings, every list call).
-  if (!(await due.orderBy('window_end').limit(1).executeTakeFirst())) return 0;
-  const result = await db
-    .updateTable('meetings')
-    .set({ conf_status: MeetingStatus.ended, updated_at: now })
-    .where('id', 'in', skipLocked(db, due))
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  if (!(await due(db).orderBy('window_end').limit(1).executeTakeFirst())) return 0;
+  return inTransaction(db, async (trx) => {
+    const settled = await trx
+      .updateTable('meetings')
+      .set({ conf_status: MeetingStatus.ended, updated_at: now })
+      .where('id', 'in', skipLocked(trx, due(trx)))
+      .returning(OCCUPANCY_COLUMNS)
+      .execute();
+    // Each was scheduled: it occupied unless deleted.
+    await changeOccupancy(trx, leaving(settled.map((row) => ({ ...row, conf_status: MeetingStatus.scheduled }))));
+    return settled.length;
+  });
+}
+
+/** Changes that take the occupancy of `rows` away. */
+function leaving(rows: OccupancyColumns[]): Occupancy[] {
+  return rows.flatMap((row) => {
+    const occupancy = occupancyOf(row);
+    return occupancy ? [{ ...occupancy, parties: -occupancy.parties }] : [];
+  });
 }
 
 export interface ListQuery {
@@ -254,17 +349,38 @@ export async function countUserMeetings(db: Db, userPk: number, status: number):
  * cancelled too, so they stop holding the site's licence.
  */
 export async function deleteUserMeetings(db: Db, userPk: number, now: number): Promise<void> {
-  await db
-    .updateTable('meetings')
-    .set({ conf_status: MeetingStatus.cancelled, updated_at: now })
-    .where('user_pk', '=', userPk)
-    .where('conf_status', '=', MeetingStatus.scheduled)
-    .execute();
-  await db
-    .updateTable('meetings')
-    .set({ conf_del_flag: DelFlag.deleted, updated_at: now })
-    .where('user_pk', '=', userPk)
-    .execute();
+  await inTransaction(db, async (trx) => {
+    // Every one of them is deleted afterwards: those that occupy now stop.
+    const occupying = await forUpdate(
+      trx,
+      trx
+        .selectFrom('meetings')
+        .select(OCCUPANCY_COLUMNS)
+        .where('user_pk', '=', userPk)
+        .where('conf_status', 'in', OCCUPYING)
+        .where('conf_del_flag', '=', DelFlag.normal),
+    ).execute();
+    await trx
+      .updateTable('meetings')
+      .set({ conf_status: MeetingStatus.cancelled, updated_at: now })
+      .where('user_pk', '=', userPk)
+      .where('conf_status', '=', MeetingStatus.scheduled)
+      .execute();
+    await trx
+      .updateTable('meetings')
+      .set({ conf_del_flag: DelFlag.deleted, updated_at: now })
+      .where('user_pk', '=', userPk)
+      .execute();
+    await changeOccupancy(trx, leaving(occupying));
+  });
+}
+
+/**
+ * Builds the occupancy timeline of every site afresh from the meetings (after a bulk load that bypassed this
+ * file: bench/seed.ts), in one transaction.
+ */
+export async function rebuildOccupancy(db: Db): Promise<void> {
+  await inTransaction(db, (trx) => rebuildTimeline(trx));
 }
 
 /** A meeting by confId, whatever its site (housekeeping); `lock` holds its row. */

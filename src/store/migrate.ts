@@ -15,6 +15,7 @@ import * as recordingUploads from './migrations/0012-recording-uploads.js';
 import * as sfuRooms from './migrations/0013-sfu-rooms.js';
 import * as sfuRecordings from './migrations/0014-sfu-recordings.js';
 import * as liveStreams from './migrations/0015-live-streams.js';
+import * as occupancyTimeline from './migrations/0016-occupancy-timeline.js';
 import * as consoleAccounts from './migrations/0017-console-accounts.js';
 
 /** Every migration, in order. Names never change once released. */
@@ -34,6 +35,7 @@ export const migrations: Record<string, Migration> = {
   '0013-sfu-rooms': sfuRooms,
   '0014-sfu-recordings': sfuRecordings,
   '0015-live-streams': liveStreams,
+  '0016-occupancy-timeline': occupancyTimeline,
   '0017-console-accounts': consoleAccounts,
 };
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addRooms } from '../../src/domain/sites.js';
 import type { SiteRow } from '../../src/store/database.js';
+import { updateMeeting } from '../../src/store/meetings.repository.js';
 import { buildTestApp, gmt, send, type TestApp } from '../helper.js';
 
 let t: TestApp;
@@ -386,7 +387,7 @@ describe('room pools', () => {
 });
 
 async function setStatus(confId: number, status: number, held = 0) {
-  await t.store.db.updateTable('meetings').set({ conf_status: status, held }).where('id', '=', confId).execute();
+  await updateMeeting(t.store.db, confId, { conf_status: status, held });
 }
 
 describe('confModify2 (2.12)', () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteRow } from '../../src/store/database.js';
 import { MeetingStatus } from '../../src/domain/meeting-status.js';
+import { updateMeeting } from '../../src/store/meetings.repository.js';
 import { buildTestApp, send, type TestApp } from '../helper.js';
 
 let t: TestApp;
@@ -28,7 +29,7 @@ async function addMeeting(site: SiteRow, userId: string, status: number) {
   });
   expect(res.body.status).toBe(100);
   const confId = res.body.data.confId as number;
-  await t.store.db.updateTable('meetings').set({ conf_status: status }).where('id', '=', confId).execute();
+  await updateMeeting(t.store.db, confId, { conf_status: status });
   return { id: confId };
 }
 

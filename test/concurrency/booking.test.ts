@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { peakUse } from '../../src/domain/schedule.js';
+import { Bounds, peakUse } from '../../src/domain/schedule.js';
 import { createSite } from '../../src/domain/sites.js';
 import { computeToken } from '../../src/domain/token.js';
 import type { Store } from '../../src/store/connect.js';
 import type { SiteRow } from '../../src/store/database.js';
+import { occupancyPeak, rebuildOccupancy, siteOccupations } from '../../src/store/meetings.repository.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { createTestDatabase, gmt, type TestDatabase } from '../helper.js';
 import { postForm, startServer, type ServerProcess } from '../server-process.js';
 
+const MIN = 60_000;
 const HOUR = 3_600_000;
 
 /**
@@ -36,19 +38,20 @@ describe('bookings under concurrency, two server processes on one database', () 
     await database?.drop();
   });
 
-  function reserve(site: SiteRow, i: number, params: Record<string, string>) {
+  /** Calls `name` on server i mod 2. */
+  function call(name: string, site: SiteRow, i: number, params: Record<string, string>) {
     const timeStamp = String(Date.now() + i);
-    const token = computeToken(params.userId!, site.api_key, timeStamp);
     const server = servers[i % servers.length]!;
-    return postForm(`${server.url}/openapi/v2/confReservation`, {
-      userName: 'U',
-      confName: 'load',
-      duration: '60',
+    return postForm(`${server.url}/openapi/v2/${name}`, {
       siteSign: site.site_sign,
       timeStamp,
-      token,
+      token: computeToken(params.userId!, site.api_key, timeStamp),
       ...params,
     });
+  }
+
+  function reserve(site: SiteRow, i: number, params: Record<string, string>) {
+    return call('confReservation', site, i, { userName: 'U', confName: 'load', duration: '60', ...params });
   }
 
   it('gives exactly one of 50 simultaneous overlapping reservations of one userId a 100', async () => {
@@ -104,5 +107,59 @@ describe('bookings under concurrency, two server processes on one database', () 
     expect(peakUse(occupations, { start: base - HOUR, end: base + 10 * HOUR })).toBeLessThanOrEqual(licence);
     // The licence was used, not refused wholesale.
     expect(peakUse(occupations, { start: base - HOUR, end: base + 10 * HOUR })).toBeGreaterThan(licence - 5);
+  });
+
+  /** Meeting i: user i, one of a few overlapping windows on quarters of an hour and odd seconds. */
+  const window = (i: number, shift = 0) => ({
+    startTime: gmt(base + ((i + shift) % 9) * 15 * MIN + (i % 3) * 17_000),
+    duration: String(30 + (i % 4) * 30),
+    beforeTime: String(i % 2 === 0 ? 0 : 10),
+    confParties: String(1 + (i % 7)),
+  });
+
+  // Cancellations and changes do not queue on the site's lock as bookings do: only the occupancy lock keeps
+  // the timeline's read-modify-writes apart.
+  it('keeps the occupancy timeline exact under simultaneous bookings, changes and cancellations', async () => {
+    const site = await createSite(
+      store.db,
+      { siteSign: 'race-occupancy', name: 'Race', totalNumParties: 10_000 },
+      Date.now(),
+    );
+    const booked = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        call('confReservation', site, i, { userId: `u${i}`, userName: 'U', confName: 'first', ...window(i) }),
+      ),
+    );
+    expect(booked.map((a) => a.status)).toEqual(booked.map(() => 100));
+    const confIds = booked.map((a) => (a.data as { confId: number }).confId);
+
+    const changes = await Promise.all([
+      ...confIds.map((confId, i) =>
+        i % 2 === 0
+          ? call('cancelConf', site, i, { userId: `u${i}`, confId: String(confId) })
+          : call('confModify2', site, i, {
+              userId: `u${i}`,
+              confId: String(confId),
+              confPassword: '',
+              ...window(i, 4),
+            }),
+      ),
+      ...Array.from({ length: 20 }, (_, j) =>
+        call('confReservation', site, j, { userId: `v${j}`, userName: 'V', confName: 'second', ...window(j, 2) }),
+      ),
+    ]);
+    expect(changes.map((a) => a.status)).toEqual(changes.map(() => 100));
+
+    for (let k = 0; k < 40; k += 1) {
+      const from = base - HOUR + k * 7 * MIN;
+      const to = from + (1 + (k % 5)) * HOUR;
+      const occupations = await siteOccupations(store.db, site.id, { from, to, maxWindowMs: Bounds.maxWindowMs });
+      expect(await occupancyPeak(store.db, site.id, { from, to })).toBe(peakUse(occupations, { start: from, end: to }));
+    }
+    const rows = () =>
+      store.db.selectFrom('occupancy_timeline').selectAll().orderBy('site_id').orderBy('node').execute();
+    const kept = await rows();
+    await rebuildOccupancy(store.db);
+    expect(await rows()).toEqual(kept);
   });
 });
