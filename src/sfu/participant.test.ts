@@ -74,7 +74,7 @@ describe('parseSfuRequest', () => {
     expect(parseSfuRequest({ op: 'subscribe', streams: many })).toBeUndefined();
   });
 
-  it('keeps a start with an answer, and record and live with a boolean', () => {
+  it('keeps a start with an answer, a restart with nothing else, and record and live with a boolean', () => {
     expect(parseSfuRequest({ op: 'start', jsep: { type: 'answer', sdp: 'v=0' } })).toEqual({
       op: 'start',
       jsep: { type: 'answer', sdp: 'v=0' },
@@ -84,6 +84,7 @@ describe('parseSfuRequest', () => {
     expect(parseSfuRequest({ op: 'live', on: false })).toEqual({ op: 'live', on: false });
     expect(parseSfuRequest({ op: 'live', on: 'yes' })).toBeUndefined();
     expect(parseSfuRequest({ op: 'destroy' })).toBeUndefined();
+    expect(parseSfuRequest({ op: 'restart', pc: 'publisher', sdp: 'x' })).toEqual({ op: 'restart' });
   });
 });
 

@@ -28,6 +28,7 @@ export type SfuRequest =
   | { op: 'trickle'; pc: 'publisher' | 'subscriber'; candidate: Record<string, unknown> | null }
   | { op: 'subscribe'; streams: WantedStream[] }
   | { op: 'start'; jsep: Jsep }
+  | { op: 'restart' }
   | { op: 'record'; on: boolean }
   | { op: 'live'; on: boolean };
 
@@ -95,6 +96,8 @@ export function parseSfuRequest(message: Record<string, unknown>): SfuRequest | 
       const jsep = jsepOf(message.jsep, 'answer');
       return jsep && { op: 'start', jsep };
     }
+    case 'restart':
+      return { op: 'restart' };
     case 'record':
     case 'live':
       return typeof message.on === 'boolean' ? { op: message.op, on: message.on } : undefined;
@@ -212,6 +215,8 @@ export class SfuParticipant {
         return this.run('subscribe', (epoch) => this.restartingOnFailure(this.subscribe(epoch, request.streams)));
       case 'start':
         return this.run('start', (epoch) => this.restartingOnFailure(this.startSubscription(epoch, request.jsep)));
+      case 'restart':
+        return this.run('restart', (epoch) => this.restartingOnFailure(this.restartSubscriberIce(epoch)));
       default:
         return;
     }
@@ -531,6 +536,17 @@ export class SfuParticipant {
   private async startSubscription(epoch: number, jsep: Jsep): Promise<void> {
     if (!this.subscriber) return;
     await this.call(epoch, this.subscriber.start({ jsep }), 'start');
+  }
+
+  /**
+   * The page's subscriber connection lost its path (a network change): Janus offers the same streams again with
+   * new ICE credentials, and the page answers with `start`.
+   */
+  private async restartSubscriberIce(epoch: number): Promise<void> {
+    if (!this.subscriber) return;
+    const configured = await this.call(epoch, this.subscriber.configure({ restart: true }), 'restart');
+    // Without an SDP Janus is still waiting for the answer to its last offer; the new one follows as an event.
+    if (configured.jsep) this.sendOffer(configured.jsep);
   }
 
   /**

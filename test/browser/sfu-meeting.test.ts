@@ -446,6 +446,39 @@ describe.skipIf(!haveChromium || !haveJanus)('a meeting through the SFU (Janus) 
     }
   }, 300_000);
 
+  it('a subscriber connection that fails is restarted (new ICE credentials from Janus) and carries the media again', async () => {
+    browser = await launchMeetingBrowser();
+    try {
+      const m = await reserve('SFU subscriber ICE restart', 5);
+      const host = await open(m.hostStartUrl);
+      const guest = await open(m.joinUrl, 'Guest');
+      const ids = [await idOf(host), await idOf(guest)];
+      await expectRtpEverywhere([host, guest], ids, new Set([ids[0]!]), 60_000);
+      // The guest's subscriber connection (the one Janus offered) reports "failed", as after a network change.
+      const ufrag = () =>
+        guest.evaluate(() => {
+          const pcs = (globalThis as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
+          const pc = pcs.find((p) => p.connectionState !== 'closed' && p.remoteDescription?.type === 'offer');
+          return pc ? /a=ice-ufrag:(\S+)/.exec(pc.remoteDescription!.sdp)?.[1] : undefined;
+        });
+      const before = await ufrag();
+      expect(before).toBeDefined();
+      await guest.evaluate(() => {
+        const pcs = (globalThis as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
+        const pc = pcs.find((p) => p.connectionState !== 'closed' && p.remoteDescription?.type === 'offer')!;
+        Object.defineProperty(pc, 'connectionState', { get: () => 'failed', configurable: true });
+        pc.dispatchEvent(new Event('connectionstatechange'));
+        // Only the event is made up: the connection itself goes on with its real state.
+        delete (pc as unknown as { connectionState?: string }).connectionState;
+      });
+      await expect.poll(ufrag, { timeout: 30_000, message: 'Janus offered new ICE credentials' }).not.toBe(before);
+      // The guest (first in the list) receives the host again.
+      await expectRtpEverywhere([guest], [ids[1]!, ids[0]!], new Set([ids[0]!]), 30_000);
+    } finally {
+      await browser.close();
+    }
+  }, 300_000);
+
   /**
    * The issue's meeting of 12. On this two-core machine twelve pages cannot also play everything they receive
    * (docs/media.md, "Measured": starved pages stop decoding); what is checked here is that every microphone and

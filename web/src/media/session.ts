@@ -50,6 +50,7 @@ export type SfuOutgoing =
   | { type: 'sfu'; op: 'trickle'; pc: 'publisher' | 'subscriber'; candidate: RTCIceCandidateInit | null }
   | { type: 'sfu'; op: 'subscribe'; streams: SfuWanted[] }
   | { type: 'sfu'; op: 'start'; jsep: RTCSessionDescriptionInit }
+  | { type: 'sfu'; op: 'restart' }
   | { type: 'sfu'; op: 'record'; on: boolean }
   | { type: 'sfu'; op: 'live'; on: boolean };
 

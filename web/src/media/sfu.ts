@@ -343,6 +343,10 @@ export class SfuSession implements MediaSession {
             track.onunmute = () => this.changed();
             this.assemble();
           };
+          // A path that broke (a network change): the server has Janus offer again with new ICE credentials.
+          pc.onconnectionstatechange = () => {
+            if (own.connectionState === 'failed' && this.subscriber === own) this.send({ type: 'sfu', op: 'restart' });
+          };
         }
         await pc.setRemoteDescription(jsep);
         await pc.setLocalDescription(await pc.createAnswer());
@@ -433,7 +437,7 @@ export class SfuSession implements MediaSession {
         if (request === undefined || request === 'publish') this.answer?.reject(new Error(text));
         // A refused subscription: the server dropped its side of it, so the page drops its connection too and
         // subscribes again, from nothing, a little later.
-        if (request === 'subscribe' || request === 'start') {
+        if (request === 'subscribe' || request === 'start' || request === 'restart') {
           this.dropSubscription();
           window.clearTimeout(this.awaitingOffer);
           this.awaitingOffer = window.setTimeout(() => this.offerArrived(), RETRY_MS[2]);
