@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addConsoleAccount } from '../../src/domain/console-accounts.js';
 import { changeSite } from '../../src/domain/sites.js';
+import { consoleAccount, PASSWORD as TEST_PASSWORD } from '../console/console-client.js';
 import { listeningTestApp } from '../helper.js';
 import { ensurePagesBuilt, haveChromium, launchChromium } from './browser.js';
 
@@ -128,6 +129,52 @@ describe.skipIf(!haveChromium)('the site console in a browser', () => {
     await page.getByTestId('sign-in').waitFor();
     expect(page.url()).toBe(`${server.base}/console/sign-in?next=%2Fconsole%2Fsites%2Facme`);
     expect(errors.filter((e) => !/401|Unauthorized/.test(e))).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('shows an operator every site, and a viewer no key and no invitation', async () => {
+    const t = server.t;
+    await t.site({ siteSign: 'globex' });
+    await consoleAccount(t, null, 'ops@operator.example');
+    await consoleAccount(t, await t.site({ siteSign: 'initech' }), 'viewer@initech.example', 'viewer');
+    const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN' });
+    const page = await context.newPage();
+    const signIn = async (email: string) => {
+      await page.goto(`${server.base}/console/`);
+      await page.getByTestId('sign-in').waitFor();
+      await page.getByLabel('邮箱').fill(email);
+      await page.getByLabel('密码').fill(TEST_PASSWORD);
+      await page.getByTestId('sign-in').click();
+    };
+
+    // In Chinese, as the browser is.
+    await signIn('ops@operator.example');
+    await page.getByTestId('sites').waitFor();
+    expect(page.url()).toBe(`${server.base}/console/sites`);
+    expect(await page.getByTestId('signed-in-as').textContent()).toBe('ops@operator.example（运维）');
+    const sites = await page.getByTestId('sites').getByRole('link').count();
+    expect(sites).toBeGreaterThanOrEqual(3);
+    await screenshots(page, 'sites-zh');
+    await page.getByTestId('sites').getByRole('listitem').filter({ hasText: 'globex' }).getByRole('link').click();
+    await page.getByTestId('overview').waitFor();
+    expect(page.url()).toBe(`${server.base}/console/sites/globex`);
+    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual([
+      '全部站点',
+      '概览',
+      '控制台账号',
+    ]);
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('notice').waitFor();
+
+    await signIn('viewer@initech.example');
+    await page.getByTestId('overview').waitFor();
+    expect(await page.getByTestId('reveal-key').count()).toBe(0);
+    expect(await page.getByText('只有所有者可以查看 API 密钥。').count()).toBe(1);
+    await page.getByRole('link', { name: '控制台账号' }).click();
+    await page.getByTestId('accounts').waitFor();
+    expect(await page.getByTestId('invite').count()).toBe(0);
+    expect(await page.getByText('只有所有者可以邀请他人。').count()).toBe(1);
+    await screenshots(page, 'accounts-viewer-zh');
     await context.close();
   }, 60_000);
 });
