@@ -123,6 +123,17 @@ describe('signing in', () => {
     expect((await new ConsoleBrowser(t.app).signIn('target@acme.example')).status).toBe(200);
   });
 
+  it('counts parallel tries one by one: ten at once get five refusals and five lock-outs', async () => {
+    await consoleAccount(t, site, 'parallel@acme.example');
+    t.clock.now += 3_600_000;
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        new ConsoleBrowser(t.app, { remoteAddress: `10.4.0.${i}` }).signIn('parallel@acme.example', `guess ${i}`),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([401, 401, 401, 401, 401, 429, 429, 429, 429, 429]);
+  });
+
   it('holds one client address that fails on twenty emails, not the others', async () => {
     const sprayer = new ConsoleBrowser(t.app, { remoteAddress: '10.3.0.1' });
     for (let i = 0; i < 20; i++) {
