@@ -21,7 +21,11 @@ describe('the SFU setting', () => {
       ffmpegBin: 'ffmpeg',
       recordingsDir: path.resolve('/srv/hg/sfu-recordings'),
       rtpPorts: '20000-40000',
+      publicIps: [],
     });
+    expect(
+      loadConfig({ HUIGUAN_JANUS: 'managed', HUIGUAN_JANUS_PUBLIC_IP: '203.0.113.7, 2001:db8::7' }).sfu?.publicIps,
+    ).toEqual(['203.0.113.7', '2001:db8::7']);
   });
 
   it('HUIGUAN_JANUS_URLS: external instances with their secret and admin key; tools and ports as given', () => {
@@ -45,6 +49,7 @@ describe('the SFU setting', () => {
       ffmpegBin: '/usr/local/bin/ffmpeg',
       recordingsDir: '/shared/recordings',
       rtpPorts: '30000-30999',
+      publicIps: [],
     });
     expect(Object.isFrozen(sfu) && Object.isFrozen(sfu!.urls)).toBe(true);
   });
@@ -61,6 +66,11 @@ describe('the SFU setting', () => {
     refused({ HUIGUAN_JANUS: 'managed', HUIGUAN_JANUS_RTP_PORTS: '40000-20000' }, 'HUIGUAN_JANUS_RTP_PORTS');
     refused({ HUIGUAN_JANUS: 'managed', HUIGUAN_JANUS_RTP_PORTS: '80-1000' }, 'HUIGUAN_JANUS_RTP_PORTS');
     refused({ HUIGUAN_JANUS: 'managed', HUIGUAN_JANUS_RTP_PORTS: '20000' }, 'HUIGUAN_JANUS_RTP_PORTS');
+    refused({ HUIGUAN_JANUS: 'managed', HUIGUAN_JANUS_PUBLIC_IP: 'janus.example.com' }, 'HUIGUAN_JANUS_PUBLIC_IP');
+    refused(
+      { HUIGUAN_JANUS_URLS: 'ws://10.0.0.5:8188', HUIGUAN_JANUS_PUBLIC_IP: '203.0.113.7' },
+      'HUIGUAN_JANUS_PUBLIC_IP',
+    );
   });
 });
 

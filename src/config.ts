@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { networkList } from './domain/webhook-targets.js';
 
@@ -100,6 +101,11 @@ export interface SfuConfig {
   readonly recordingsDir: string;
   /** UDP ports Janus uses for media, `min-max`. Default `20000-40000` (`HUIGUAN_JANUS_RTP_PORTS`). */
   readonly rtpPorts: string;
+  /**
+   * A managed Janus behind NAT: the public addresses it advertises in its ICE candidates, beside its own
+   * (`nat_1_1_mapping` with `keep_private_host`). `HUIGUAN_JANUS_PUBLIC_IP`, comma-separated; default none.
+   */
+  readonly publicIps?: readonly string[];
 }
 
 /** A TURN server with the REST-API shared secret. */
@@ -267,6 +273,13 @@ function sfu(env: Env, dataDir: string): SfuConfig | undefined {
   if (!range || Number(range[1]) < 1024 || Number(range[1]) >= Number(range[2]) || Number(range[2]) > 65535) {
     throw new ConfigError(`HUIGUAN_JANUS_RTP_PORTS must be a UDP range "min-max" within 1024-65535, got "${rtpPorts}"`);
   }
+  const publicIps = commaList(env.HUIGUAN_JANUS_PUBLIC_IP);
+  for (const ip of publicIps) {
+    if (net.isIP(ip) === 0) throw new ConfigError(`HUIGUAN_JANUS_PUBLIC_IP must list IP addresses, got "${ip}"`);
+  }
+  if (publicIps.length > 0 && mode !== 'managed') {
+    throw new ConfigError('HUIGUAN_JANUS_PUBLIC_IP is for HUIGUAN_JANUS=managed; external instances have their own');
+  }
   if (mode !== 'managed' && urls.length === 0) return undefined;
   return Object.freeze({
     mode: mode === 'managed' ? 'managed' : 'external',
@@ -278,6 +291,7 @@ function sfu(env: Env, dataDir: string): SfuConfig | undefined {
     ffmpegBin: env.HUIGUAN_FFMPEG || 'ffmpeg',
     recordingsDir: path.resolve(env.HUIGUAN_JANUS_RECORDINGS_DIR || path.join(dataDir, 'sfu-recordings')),
     rtpPorts,
+    publicIps: Object.freeze(publicIps),
   } as const);
 }
 

@@ -47,6 +47,28 @@ describe('the managed Janus configuration', () => {
       expect(ws).toMatch(/ws_port = 18188\n/);
       expect(ws).toContain('ws_ip = "127.0.0.1"');
       expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      // No public address given: no mapping.
+      expect(main).not.toContain('nat_1_1_mapping');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('behind NAT advertises the public addresses besides its own', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiguan-janus-config-'));
+    try {
+      const file = writeJanusConfig({
+        dir,
+        port: 18188,
+        apiSecret: 'a',
+        adminKey: 'k',
+        rtpPorts: '20000-20100',
+        libDir: '/usr/lib/janus',
+        publicIps: ['203.0.113.7', '2001:db8::7'],
+      });
+      const main = fs.readFileSync(file, 'utf8');
+      expect(main).toContain('nat_1_1_mapping = "203.0.113.7,2001:db8::7"');
+      expect(main).toContain('keep_private_host = true');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

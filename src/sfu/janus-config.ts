@@ -15,6 +15,8 @@ export interface JanusSetup {
   adminKey: string;
   /** UDP media range, `min-max`. */
   rtpPorts: string;
+  /** Public addresses advertised besides the host's own (`nat_1_1_mapping`). Default none. */
+  publicIps?: readonly string[];
   /** Janus's library directory (plugins/, transports/…). Default: found beside the binary. */
   libDir: string;
   /** TURN server Janus itself relays through (optional: Janus normally has a public address). */
@@ -147,6 +149,8 @@ export function writeJanusConfig(setup: JanusSetup): string {
       media: { rtp_port_range: setup.rtpPorts },
       nat: {
         nice_debug: false,
+        // Behind NAT: the public address in the candidates, the private ones kept (LAN and loopback peers).
+        ...(setup.publicIps?.length ? { nat_1_1_mapping: setup.publicIps.join(','), keep_private_host: true } : {}),
         ...(setup.turn ? janusTurnEntries(setup.turn, setup.now ?? Date.now()) : {}),
       },
       plugins: { disable: DISABLED_PLUGINS.join(',') },

@@ -28,6 +28,8 @@ export interface ManagedJanusOptions {
   rtpPorts?: string;
   /** TURN server Janus relays through. Default none. */
   turn?: TurnConfig | undefined;
+  /** Public addresses Janus advertises besides its own (behind NAT). Default none. */
+  publicIps?: readonly string[];
   /** Janus's output goes here at debug (its errors at warn). Default: dropped. */
   log?: SfuLog;
   /** Longest a start may take until the WebSocket answers, ms. Default 30000. */
@@ -63,6 +65,7 @@ export class ManagedJanus {
       dir: path.resolve(options.dir),
       janusBin: options.janusBin ?? 'janus',
       rtpPorts: options.rtpPorts ?? '20000-40000',
+      publicIps: options.publicIps ?? [],
       turn: options.turn,
       log: options.log ?? silentLog,
       readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
@@ -120,6 +123,7 @@ export class ManagedJanus {
       apiSecret: this.apiSecret,
       adminKey: this.adminKey,
       rtpPorts: this.options.rtpPorts,
+      publicIps: this.options.publicIps,
       libDir: this.libDir,
       turn: this.options.turn,
     });

@@ -441,6 +441,7 @@ export async function createSfu(
       dir: path.join(config.dataDir, 'janus'),
       janusBin: sfu.janusBin,
       rtpPorts: sfu.rtpPorts,
+      ...(sfu.publicIps ? { publicIps: sfu.publicIps } : {}),
       turn: config.turn,
       log,
     });

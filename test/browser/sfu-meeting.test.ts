@@ -198,6 +198,11 @@ const RTP_RECEIVED = `(async () => {
   return out;
 })()`;
 type Received = Record<string, { audio: number; video: number }>;
+/** What the tests read of a kept RTCPeerConnection in the page (this file's types have no DOM). */
+interface KeptConnection extends EventTarget {
+  connectionState: string;
+  remoteDescription: { type: string; sdp: string } | null;
+}
 
 /** Diagnosing: every inbound RTP stream of the page's peer connections, its transceivers and its tiles' tracks. */
 const INBOUND = `(async () => {
@@ -457,14 +462,14 @@ describe.skipIf(!haveChromium || !haveJanus)('a meeting through the SFU (Janus) 
       // The guest's subscriber connection (the one Janus offered) reports "failed", as after a network change.
       const ufrag = () =>
         guest.evaluate(() => {
-          const pcs = (globalThis as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
+          const pcs = (globalThis as unknown as { __pcs: KeptConnection[] }).__pcs;
           const pc = pcs.find((p) => p.connectionState !== 'closed' && p.remoteDescription?.type === 'offer');
           return pc ? /a=ice-ufrag:(\S+)/.exec(pc.remoteDescription!.sdp)?.[1] : undefined;
         });
       const before = await ufrag();
       expect(before).toBeDefined();
       await guest.evaluate(() => {
-        const pcs = (globalThis as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
+        const pcs = (globalThis as unknown as { __pcs: KeptConnection[] }).__pcs;
         const pc = pcs.find((p) => p.connectionState !== 'closed' && p.remoteDescription?.type === 'offer')!;
         Object.defineProperty(pc, 'connectionState', { get: () => 'failed', configurable: true });
         pc.dispatchEvent(new Event('connectionstatechange'));
