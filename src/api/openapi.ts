@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, RouteOptions } from 'fastify';
+import { docsPageSpecification } from './docs/page-spec.js';
 import { errorCodesOf, successResponses } from './responses.js';
 
 /** The generated document, shaped in place: its parts are as loosely typed as JSON. */
@@ -21,7 +22,7 @@ const TOKEN_SCHEME = {
   description:
     'Each call carries `siteSign`, `timeStamp` (ms since the epoch, within ±5 minutes) and `token = upper(hex(md5("<subject>|<APIKey>|<timeStamp>")))`, ' +
     'where the subject is the value of the parameter named in the operation (userId, confNo or confNumber). A token is good for one request. ' +
-    'In /docs, type your API key into "Authorize": the page computes timeStamp and token for every call, and the key itself is never sent.',
+    'In /docs, "Authorize" takes your API key and siteSign once: the page adds siteSign, a fresh timeStamp and the token to every call, and the key itself is never sent.',
 } as const;
 
 /**
@@ -42,6 +43,11 @@ const DOCS_CSP = [
   "script-src-attr 'none'",
   "style-src 'self' 'unsafe-inline'",
 ].join('; ');
+
+/** The pages' mark (web/src/view.ts's logo) as the /docs tab's icon. */
+const FAVICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#1f6feb"/>' +
+  '<text x="16" y="22" font-size="17" font-weight="700" text-anchor="middle" fill="#fff" font-family="sans-serif">会</text></svg>';
 
 type Operation = {
   operationId?: string;
@@ -86,7 +92,7 @@ export async function openapiDocs(app: FastifyInstance): Promise<void> {
       shapeDocument((documentObject as { openapiObject: OpenApiDocument }).openapiObject),
   });
 
-  const signer = fs.readFileSync(new URL('./docs/signer.js', import.meta.url), 'utf8');
+  const file = (name: string) => fs.readFileSync(new URL(`./docs/${name}`, import.meta.url), 'utf8');
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     uiConfig: {
@@ -100,7 +106,14 @@ export async function openapiDocs(app: FastifyInstance): Promise<void> {
         return (globalThis as unknown as { huiguanSign<R>(request: R): R }).huiguanSign(req);
       },
     },
-    theme: { title: 'Huiguan API', js: [{ filename: 'signer.js', content: signer }] },
+    theme: {
+      title: 'Huiguan API',
+      js: ['signer.js', 'brand.js'].map((filename) => ({ filename, content: file(filename) })),
+      css: [{ filename: 'docs.css', content: file('docs.css') }],
+      favicon: [{ filename: 'favicon.svg', rel: 'icon', sizes: 'any', type: 'image/svg+xml', content: FAVICON }],
+    },
+    // The page's own document: each endpoint once, fields empty, signed by "Authorize" (docs/page-spec.ts).
+    transformSpecification: (document) => docsPageSpecification(document as OpenApiDocument),
     staticCSP: DOCS_CSP,
   });
 

@@ -53,6 +53,41 @@ describe('the OpenAPI document', () => {
     expect(doc.components.securitySchemes.bizconfToken).toMatchObject({ type: 'apiKey', in: 'query', name: 'token' });
   });
 
+  it('is shown at /docs once per endpoint, with the documented method, every field empty, signed by Authorize', async () => {
+    const page = (await t.app.inject('/docs/json')).json();
+    await expect(SwaggerParser.validate(structuredClone(page))).resolves.toBeTruthy();
+    for (const [path, item] of Object.entries(page.paths as Record<string, object>))
+      expect(Object.keys(item), path).toHaveLength(1);
+    expect(Object.keys(page.paths)).toEqual(Object.keys(doc.paths));
+    const get = Object.keys(page.paths).filter((p) => page.paths[p].get && /^\/(openapi|webhooks)\//.test(p));
+    expect(get).toEqual([
+      '/openapi/v2/getConfDetailByConfId',
+      '/openapi/v2/getConfLogListByConfId',
+      '/openapi/v2/getConfLogListByConfId2',
+      '/openapi/v2/getRegistrants',
+      '/webhooks/v1/events',
+    ]);
+    const reserve = page.paths['/openapi/v2/confReservation'].post;
+    expect(reserve.operationId).toBe('confReservation');
+    expect(reserve.security).toEqual([{ apiKey: [], siteSign: [] }]);
+    expect(Object.keys(page.components.securitySchemes)).toEqual(['apiKey', 'siteSign']);
+    const form = reserve.requestBody.content['application/x-www-form-urlencoded'].schema;
+    expect(form.required).toEqual(['userId', 'userName', 'confName', 'duration', 'confParties']);
+    expect(Object.keys(form.properties)).not.toContain('token');
+    // Nothing Swagger UI would fill in: no default, no example but the empty one; the default is said instead.
+    for (const [name, property] of Object.entries(form.properties as Record<string, any>)) {
+      expect(property.default, name).toBeUndefined();
+      expect(property.example, name).toBe('');
+    }
+    expect(form.properties.optionJbh.description).toMatch(/Default: 0\.$/);
+    const detail = page.paths['/openapi/v2/getConfDetailByConfId'].get;
+    expect(detail.operationId).toBe('getConfDetailByConfId');
+    expect(detail.parameters.map((p: { name: string }) => p.name)).toEqual(['userId', 'confId']);
+    expect(page.paths['/healthz'].get.security).toBeUndefined();
+    // /openapi.json itself is not changed by the page's copy.
+    expect((await t.app.inject('/openapi.json')).json().paths['/openapi/v2/confReservation'].get).toBeDefined();
+  });
+
   it('is what `npm run openapi` wrote to docs/openapi.json', () => {
     const written = JSON.parse(fs.readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8'));
     expect(written.paths).toEqual(doc.paths);

@@ -1,6 +1,8 @@
-// /docs: signs "Try it out" calls the way an integrator's code would. The API key typed into
-// "Authorize" never leaves the page: Swagger UI puts it in the `token` query parameter, and this
-// replaces it with upper(md5("<subject>|<APIKey>|<timeStamp>")) and a fresh timeStamp.
+// /docs: signs "Try it out" calls the way an integrator's code would. "Authorize" takes the site's API key and
+// siteSign once; Swagger UI puts them in the query parameters huiguanApiKey and huiguanSiteSign
+// (src/api/docs/page-spec.ts), and this takes them out and adds siteSign, a fresh timeStamp and
+// token = upper(md5("<subject>|<APIKey>|<timeStamp>")) to the call. The key never leaves the page. Fields left
+// empty are dropped: every field starts empty (page-spec.ts), and the call carries only what was typed.
 (function () {
   'use strict';
   // Path → the parameter that signs its token, from the document (`x-token-subject`).
@@ -86,9 +88,12 @@
   window.huiguanSign = function (req) {
     var url = new URL(req.url, window.location.href);
     var subject = SUBJECTS[url.pathname];
-    var apiKey = url.searchParams.get('token');
-    if (!subject || !apiKey) return req;
-    url.searchParams.delete('token');
+    var apiKey = url.searchParams.get('huiguanApiKey');
+    var siteSign = url.searchParams.get('huiguanSiteSign');
+    url.searchParams.delete('huiguanApiKey');
+    url.searchParams.delete('huiguanSiteSign');
+    req.url = url.toString();
+    if (!subject || apiKey === null) return req;
     var timeStamp = String(Date.now());
     var type = header(req, 'content-type');
     var form = null,
@@ -96,20 +101,32 @@
     if (typeof req.body === 'string' && type.indexOf('application/x-www-form-urlencoded') >= 0)
       form = new URLSearchParams(req.body);
     else if (typeof req.body === 'string' && type.indexOf('application/json') >= 0) json = JSON.parse(req.body || '{}');
-    var value = form ? form.get(subject) : json ? json[subject] : url.searchParams.get(subject);
-    var token = md5(String(value == null ? '' : value) + '|' + apiKey + '|' + timeStamp);
-    if (form) {
-      form.set('timeStamp', timeStamp);
-      form.set('token', token);
-      req.body = form.toString();
-    } else if (json) {
-      json.timeStamp = timeStamp;
-      json.token = token;
-      req.body = JSON.stringify(json);
-    } else {
-      url.searchParams.set('timeStamp', timeStamp);
-      url.searchParams.set('token', token);
+    // A POST whose fields were all left empty has no body: the signed parameters make it a form.
+    else if (req.method === 'POST' && !req.body) {
+      form = new URLSearchParams();
+      req.headers = Object.assign({}, req.headers, { 'Content-Type': 'application/x-www-form-urlencoded' });
     }
+    var params = form || json || url.searchParams;
+    // Fields left empty are not sent: "Try it out" sends what was typed (an empty value is no value here).
+    if (json) {
+      Object.keys(json).forEach(function (name) {
+        if (json[name] === '' || json[name] === null) delete json[name];
+      });
+    } else {
+      Array.from(params.keys()).forEach(function (name) {
+        if (params.get(name) === '') params.delete(name);
+      });
+    }
+    var set = function (name, value) {
+      if (json) json[name] = value;
+      else params.set(name, value);
+    };
+    if (siteSign !== null) set('siteSign', siteSign);
+    var value = json ? json[subject] : params.get(subject);
+    set('timeStamp', timeStamp);
+    set('token', md5(String(value == null ? '' : value) + '|' + apiKey + '|' + timeStamp));
+    if (form) req.body = form.toString();
+    else if (json) req.body = JSON.stringify(json);
     req.url = url.toString();
     return req;
   };
