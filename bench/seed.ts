@@ -14,6 +14,7 @@ import { createSite } from '../src/domain/sites.js';
 import { splitByDay, dayOf } from '../src/domain/usage.js';
 import { connect } from '../src/store/connect.js';
 import { rebuildOccupancy } from '../src/store/meetings.repository.js';
+import { seededRandom as random } from '../test/random.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { COUNT_MEETING_DAYS } from '../src/store/migrations/0007-meeting-day-counts.js';
 
@@ -244,18 +245,6 @@ class Table {
       this.sinceCommit = 0;
     }
   }
-}
-
-/** A small deterministic generator, so that two runs seed the same shape. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Random hex secrets and base64 uuids, cut from one large buffer at a time. */
