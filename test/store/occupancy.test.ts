@@ -199,7 +199,7 @@ describe('writes to meetings', () => {
       (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),
     );
     const writes =
-      /(updateTable|insertInto|deleteFrom|mergeInto)\(\s*['"]meetings['"]|\b(update|insert\s+into|delete\s+from)\s+meetings\b/i;
+      /(updateTable|insertInto|deleteFrom|mergeInto)\(\s*['"`]meetings(\s+as\s+\w+)?['"`]|\bupdate\s+meetings\s+set\b|\b(insert\s+into|delete\s+from|merge\s+into)\s+meetings\b/i;
     const writers = files.filter(
       (f) => !f.startsWith(`store${path.sep}migrations`) && writes.test(fs.readFileSync(path.join(root, f), 'utf8')),
     );
