@@ -67,7 +67,10 @@ async function draw(): Promise<void> {
     document.title = `${site.name} · ${t('product')}`;
     if (route.page === 'overview') overviewPage(frame.main, me, site);
     else accountsPage(frame.main, me, site.siteSign, accounts);
-    frame.main.querySelector('h1')?.setAttribute('tabindex', '-1');
+    // After an in-page move, the new page's heading takes the focus, so that a screen reader announces it.
+    const heading = frame.main.querySelector('h1');
+    heading?.setAttribute('tabindex', '-1');
+    if (mine > 1) heading?.focus();
   } catch (err) {
     if (mine !== drawing) return;
     const frame = signedInFrame(root, { me, siteSign: ownSite, siteName: me.site?.name ?? null, current: '', redraw });
