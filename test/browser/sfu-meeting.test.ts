@@ -311,6 +311,19 @@ async function expectRtpEverywhere(pages: Page[], ids: string[], cameras: Set<st
   }
 }
 
+/**
+ * A new meeting with its host (camera on) and one guest (`prepare` given the guest's page before it loads), once
+ * each receives the other.
+ */
+async function hostAndGuest(confName: string, prepare?: (page: Page) => Promise<void>) {
+  const m = await reserve(confName, 5);
+  const host = await open(m.hostStartUrl);
+  const guest = await open(m.joinUrl, 'Guest', prepare);
+  const ids = [await idOf(host), await idOf(guest)];
+  await expectRtpEverywhere([host, guest], ids, new Set([ids[0]!]), 60_000);
+  return { host, guest, ids };
+}
+
 /** Chromium with fake devices, the microphones playing the tone, the screen picker answered. */
 function launchMeetingBrowser(): Promise<Browser> {
   ensurePagesBuilt();
@@ -424,12 +437,10 @@ describe.skipIf(!haveChromium || !haveJanus)('a meeting through the SFU (Janus) 
   it('a subscription Janus refuses is dropped on both sides and made again from nothing', async () => {
     browser = await launchMeetingBrowser();
     try {
-      const m = await reserve('SFU refused subscription', 5);
-      const host = await open(m.hostStartUrl);
       // The guest's first answer to its subscription offer reaches the server spoilt: Janus refuses it. Before,
       // the server kept the subscriber handle Janus had given up on and the page never asked again.
       let spoilt = 0;
-      const guest = await open(m.joinUrl, 'Guest', (page) =>
+      await hostAndGuest('SFU refused subscription', (page) =>
         page.routeWebSocket(/\/web\/v1\/ws/, (ws) => {
           const server = ws.connectToServer();
           ws.onMessage((message) => {
@@ -443,8 +454,6 @@ describe.skipIf(!haveChromium || !haveJanus)('a meeting through the SFU (Janus) 
           });
         }),
       );
-      const ids = [await idOf(host), await idOf(guest)];
-      await expectRtpEverywhere([host, guest], ids, new Set([ids[0]!]), 60_000);
       expect(spoilt, 'the guest’s first answer was spoilt').toBe(1);
     } finally {
       await browser.close();
@@ -454,11 +463,7 @@ describe.skipIf(!haveChromium || !haveJanus)('a meeting through the SFU (Janus) 
   it('a subscriber connection that fails is restarted (new ICE credentials from Janus) and carries the media again', async () => {
     browser = await launchMeetingBrowser();
     try {
-      const m = await reserve('SFU subscriber ICE restart', 5);
-      const host = await open(m.hostStartUrl);
-      const guest = await open(m.joinUrl, 'Guest');
-      const ids = [await idOf(host), await idOf(guest)];
-      await expectRtpEverywhere([host, guest], ids, new Set([ids[0]!]), 60_000);
+      const { guest, ids } = await hostAndGuest('SFU subscriber ICE restart');
       // The guest's subscriber connection (the one Janus offered) reports "failed", as after a network change.
       const ufrag = () =>
         guest.evaluate(() => {
