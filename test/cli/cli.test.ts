@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config.js';
@@ -7,7 +7,7 @@ import { serve } from '../../src/main.js';
 import type { SiteRow } from '../../src/store/database.js';
 import { findSiteBySign } from '../../src/store/sites.repository.js';
 import { buildTestApp, createTestDatabase, send, sign, type TestApp, type TestDatabase } from '../helper.js';
-import { postForm as post, processEnv, startServer } from '../server-process.js';
+import { bin, postForm as post, processEnv, startServer } from '../server-process.js';
 
 /** Runs `huiguan <args>` in this process on the test's database (the one spawned test is `huiguan serve`'s). */
 async function huiguan(
@@ -232,6 +232,19 @@ describe('huiguan webhook', () => {
     } finally {
       await database.drop();
     }
+  });
+});
+
+describe('huiguan | a reader that stops early (head)', () => {
+  it('(spawned) ends quietly with 0 when its output pipe closes, without an EPIPE stack trace', async () => {
+    const child = spawn(bin, ['sign', '--key', 'k', 'u1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The reader is gone before the first line is written, as `head` is once it has its lines.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });
 
