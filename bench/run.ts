@@ -11,7 +11,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { killStarted, startBare, startServer, type Child } from './processes.js';
@@ -553,6 +554,43 @@ async function copyTarget(from: Target, label: string) {
   return db;
 }
 
+/**
+ * B's database was made by the working tree's migrations: those B does not have are forgotten in it (their rows
+ * in `kysely_migration`; their tables stay, unused by B), so that B's server starts on it (Kysely refuses a
+ * database with a migration it does not know).
+ */
+async function forgetUnknownMigrations(target: Target, checkout: string): Promise<void> {
+  const module = (await import(pathToFileURL(path.join(checkout, 'dist', 'store', 'migrate.js')).href)) as {
+    migrations?: Record<string, unknown>;
+  };
+  if (!module.migrations) throw new Error('B has no migration list (dist/store/migrate.js `migrations`)');
+  const known = Object.keys(module.migrations);
+  let forgotten: string[];
+  if (target.dialect === 'sqlite') {
+    const db = new Database(path.join(target.dataDir!, 'huiguan.db'));
+    try {
+      const names = (db.prepare('select name from kysely_migration').all() as { name: string }[]).map((r) => r.name);
+      forgotten = names.filter((name) => !known.includes(name));
+      for (const name of forgotten) db.prepare('delete from kysely_migration where name = ?').run(name);
+    } finally {
+      db.close();
+    }
+  } else {
+    const client = new pg.Client({ connectionString: target.databaseUrl });
+    await client.connect();
+    try {
+      const result = await client.query<{ name: string }>(
+        `delete from ${target.schema}.kysely_migration where name <> all($1::text[]) returning name`,
+        [known],
+      );
+      forgotten = result.rows.map((r) => r.name);
+    } finally {
+      await client.end();
+    }
+  }
+  if (forgotten.length > 0) log(`  B does not have migrations ${forgotten.join(', ')}: forgotten in its database`);
+}
+
 /** The A/B run: the working tree (A) against `rev` (B), each scenario interleaved A, B, A, B… `rounds` times. */
 async function abMain(rev: string): Promise<void> {
   const started = Date.now();
@@ -576,6 +614,7 @@ async function abMain(rev: string): Promise<void> {
         ? { ...(await copyTarget(seededA.target, 'b')), seeded: seededA.seeded, bytes: seededA.bytes }
         : await seedTarget('b', meetings, participations);
     drops.push(onCleanup(seededB.drop, seededB.dropShell));
+    await forgetUnknownMigrations(seededB.target, b.dir);
     const profileDir = values.profile ? path.join(root, 'bench', 'profiles') : undefined;
     const side = async (seeded: typeof seededA, checkout: string | undefined, name: string) => {
       const server = await startServer(seeded.env, {
