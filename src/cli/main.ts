@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { ApiError } from '../domain/errors.js';
 import { migrateToLatest } from '../store/migrate.js';
+import { rebuildOccupancy } from '../store/meetings.repository.js';
 import { adminCommands } from './admin.js';
 import { signCommand } from './sign.js';
 import { siteCommands } from './site.js';
@@ -78,6 +79,17 @@ Calling the API from TypeScript (packages/sdk):
         },
         { migrate: false },
       );
+    });
+
+  program
+    .command('rebuild-occupancy')
+    .description("rebuild every site's occupancy timeline (getReMainNumPartis, the licence check) from its meetings")
+    .action(async () => {
+      await withStore(io, async (store) => {
+        const started = Date.now();
+        await rebuildOccupancy(store.db);
+        io.out(`occupancy rebuilt from the meetings in ${Date.now() - started} ms`);
+      });
     });
 
   siteCommands(program, io);

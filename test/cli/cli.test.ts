@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config.js';
@@ -6,7 +7,7 @@ import { computeToken } from '../../src/domain/token.js';
 import { serve } from '../../src/main.js';
 import type { SiteRow } from '../../src/store/database.js';
 import { findSiteBySign } from '../../src/store/sites.repository.js';
-import { buildTestApp, createTestDatabase, send, sign, type TestApp, type TestDatabase } from '../helper.js';
+import { buildTestApp, createTestDatabase, gmt, send, sign, type TestApp, type TestDatabase } from '../helper.js';
 import { bin, postForm as post, processEnv, startServer } from '../server-process.js';
 
 /** Runs `huiguan <args>` in this process on the test's database (the one spawned test is `huiguan serve`'s). */
@@ -245,6 +246,39 @@ describe('huiguan | a reader that stops early (head)', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(stderr).toBe('');
     expect(code).toBe(0);
+  });
+});
+
+describe('huiguan rebuild-occupancy', () => {
+  it('rebuilds the occupancy timeline from the meetings after they were changed behind the server’s back', async () => {
+    const database = await createTestDatabase();
+    const t = await buildTestApp({ database });
+    try {
+      const site = await t.site({ totalNumParties: 100 });
+      const startTime = gmt(t.clock.now + 3_600_000);
+      const booked = await t.call('confReservation', site, {
+        userId: 'a',
+        userName: 'A',
+        confName: 'Held',
+        startTime,
+        duration: 60,
+        confParties: 30,
+      });
+      expect(booked.body.status).toBe(100);
+      const remaining = async () =>
+        (await t.call('getReMainNumPartis', site, { userId: 'a', startTime, duration: 60 })).body.remainNumPartis;
+      expect(await remaining()).toBe(70);
+      // An operator's SQL changes the meeting's parties: the timeline does not follow it.
+      await sql`update meetings set conf_parties = 60`.execute(t.store.db);
+      expect(await remaining()).toBe(70);
+      const res = await huiguan(database, ['rebuild-occupancy']);
+      expect(res.code).toBe(0);
+      expect(res.stdout).toMatch(/occupancy rebuilt from the meetings in \d+ ms/);
+      expect(await remaining()).toBe(40);
+    } finally {
+      await t.close();
+      await database.drop();
+    }
   });
 });
 
