@@ -56,6 +56,8 @@ type AfterCommit = () => Promise<void>;
 
 /** Longest participant id a page may address (cuids are 22 characters). */
 const MAX_ID = 64;
+/** The states of the host page's recorder in a mesh (web/src/media/recorder.ts), told to every page. */
+const MESH_RECORDING_STATES = new Set(['idle', 'recording', 'saving', 'saved', 'failed']);
 
 /**
  * What every page of a meeting is shown after a change, read once for all of this process's pages of it:
@@ -557,6 +559,10 @@ class PageConnection {
       case 'mute':
         if (!host || target === this.ticket.cuid) return;
         return this.relay(target, { type: 'mute' });
+      case 'recording':
+        // Mesh: the host's page records, and tells every page so that everyone knows (docs/web-protocol.md).
+        if (!host || typeof message.state !== 'string' || !MESH_RECORDING_STATES.has(message.state)) return;
+        return this.relay('*', { type: 'recording', state: message.state });
       case 'ping':
         return this.enqueue(async () => {
           const now = this.hub.deps.clock();

@@ -118,6 +118,30 @@ describe('media signaling over the page WebSocket', () => {
     expect(host.socket.messages.filter((x) => x.type === 'media')).toHaveLength(2);
   });
 
+  it('relays the host page’s recording state to every page (mesh); nobody else may claim one', async () => {
+    const site = await server.t.site();
+    const m = await openMeeting(site);
+    const host = await join(m.hostStartUrl, 'H', 1);
+    const ann = await join(m.joinUrl, 'Ann', 2);
+    const bob = await join(m.joinUrl, 'Bob', 3);
+
+    ann.socket.send({ type: 'recording', state: 'recording' });
+    host.socket.send({ type: 'recording', state: 'burning' });
+    host.socket.send({ type: 'recording', state: 'recording' });
+    for (const page of [ann, bob]) {
+      expect(await page.socket.waitFor((x) => x.type === 'recording')).toEqual({
+        type: 'recording',
+        from: host.id,
+        state: 'recording',
+      });
+    }
+    // A marker after the refused messages: had they been relayed, they would have arrived first.
+    host.socket.send({ type: 'media', audio: true, video: false, screen: false });
+    await bob.socket.waitFor((x) => x.type === 'media');
+    expect(bob.socket.messages.filter((x) => x.type === 'recording')).toHaveLength(1);
+    expect(host.socket.messages.filter((x) => x.type === 'recording')).toHaveLength(0);
+  });
+
   it('does not let a page in the waiting room signal or be signalled', async () => {
     const site = await server.t.site();
     const m = await openMeeting(site, { waitingRoom: 1 });

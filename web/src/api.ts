@@ -80,8 +80,15 @@ export interface SfuMessage {
   [key: string]: unknown;
 }
 
+/** Mesh: the host page's recorder state (`idle`, `recording`, `saving`, `saved`, `failed`), relayed to every page. */
+export interface RecordingMessage {
+  type: 'recording';
+  from: string;
+  state: string;
+}
+
 export type ServerMessage =
-  RosterMessage | StateMessage | MediaConfigMessage | MediaMessage | SfuMessage | { type: 'pong' };
+  RosterMessage | StateMessage | MediaConfigMessage | MediaMessage | SfuMessage | RecordingMessage | { type: 'pong' };
 
 export type ClientMessage =
   | { type: 'ping' }
@@ -90,6 +97,7 @@ export type ClientMessage =
   | { type: 'admit'; id: string }
   | { type: 'remove'; id: string }
   | { type: 'mute'; id: string }
+  | { type: 'recording'; state: string }
   | { type: 'signal'; to: string; data: Record<string, unknown> }
   | { type: 'media'; audio: boolean; video: boolean; screen: boolean }
   | SfuOutgoing;

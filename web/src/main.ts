@@ -15,39 +15,16 @@ import {
 } from './api';
 import { button, h } from './dom';
 import { isFrontDoor, showFrontDoor, takeCarriedPassword } from './home';
-import { defineMessages } from './i18n';
+import { languageSwitch } from './lang-switch';
 import { CloudRecorder, createMediaSession, SpeakerDetector, type MediaSession, type RecorderSource } from './media';
 import { MediaStage } from './media-view';
+import { known, t } from './room-messages';
 import { parseRoute } from './route';
 import { formatLocal, formatRemaining } from './time';
 import { card, createShell, enterForm, meetingHeader, MeetingView, setError, setState, showScreen } from './view';
 
 /** States after which the server closes the socket: the page stops there. */
 const FINAL = new Set(['full', 'removed', 'ended', 'left', 'invalid']);
-const NETWORK_ERROR = '网络错误，请稍后重试 Network error, please try again';
-/** Why the server closed the socket, by close code (docs/web-protocol.md). */
-const CLOSED_BECAUSE: Record<number, string> = {
-  4001: '会议已在另一个窗口打开 The meeting was opened in another window',
-  4002: '网络太慢，连接已断开 The connection was too slow and was closed',
-  4003: '消息过多，连接已断开 Too many messages: the connection was closed',
-};
-const TITLE = 'Huiguan 会管';
-
-const t = defineMessages({
-  invalid: { zh: '会议链接无效', en: 'This link is not valid' },
-  invalidHint: {
-    zh: '请确认链接完整（可与邀请中的对照），或用会议号加入。',
-    en: 'Check that the link is complete (compare it with your invitation), or join with the meeting ID.',
-  },
-  cancelled: { zh: '会议已取消', en: 'This meeting was cancelled' },
-  cancelledHint: { zh: '主持人已取消这个会议，它不会举行。', en: 'The host cancelled it: it will not take place.' },
-  ended: { zh: '会议已结束', en: 'This meeting has ended' },
-  notOpen: {
-    zh: '会议尚未开放。开放时间：{time}',
-    en: 'The meeting is not open yet. It opens at {time}.',
-  },
-  frontDoor: { zh: '用会议号加入会议', en: 'Join a meeting with its ID' },
-});
 
 const root = document.getElementById('app') ?? document.body.appendChild(h('div', { id: 'app' }));
 const shell = createShell(root);
@@ -81,6 +58,31 @@ let isHost = false;
 /** The SFU's last recording and live states (to every page); shown once the stage exists. */
 let sfuRecording: SfuMessage | null = null;
 let sfuLive: SfuMessage | null = null;
+/** Mesh: the host page's recorder state, as the host's page told it (to the other pages). */
+let meshRecording: string | null = null;
+/** Draws the current screen again (after a change of language). */
+let redraw: () => void = () => undefined;
+/** The error shown now, worded again after a change of language. */
+let errorWords: (() => string) | null = null;
+
+/** Shows an error or notice (none: null), in the current language and again in the next one. */
+function say(words: (() => string) | null): void {
+  errorWords = words;
+  setError(shell, words ? words() : '');
+}
+
+/** The page in the newly chosen language: the screen drawn again, with what was typed and the error kept. */
+function relabel(): void {
+  document.title = link ? `${link.meeting.confName} · ${t('title')}` : t('title');
+  const typed = new Map([...shell.content.querySelectorAll('input')].map((input) => [input.id, input.value]));
+  const words = errorWords;
+  redraw();
+  for (const input of shell.content.querySelectorAll('input')) {
+    const value = typed.get(input.id);
+    if (value !== undefined) input.value = value;
+  }
+  say(words);
+}
 
 function go(state: string, text?: string): void {
   current = state;
@@ -115,12 +117,9 @@ function startMedia(): void {
     camera: (on) => media?.setCamera(on),
     screen: (on) => {
       if (!on) media?.stopScreenShare();
-      else media?.startScreenShare().catch(() => setError(shell, '无法共享屏幕 Could not share the screen'));
+      else media?.startScreenShare().catch(() => say(() => t('screenFailed')));
     },
-    device: (kind, id) =>
-      void media
-        ?.selectDevice(kind, id)
-        .then(renderMedia, () => setError(shell, '无法使用该设备 Could not use that device')),
+    device: (kind, id) => void media?.selectDevice(kind, id).then(renderMedia, () => say(() => t('deviceFailed'))),
     // On the SFU the server records (and streams) the meeting; in a mesh the host's browser records it.
     record: (on) =>
       config.sfu
@@ -138,8 +137,8 @@ function startMedia(): void {
     config,
     send: (message) => socket?.send(message),
     onChange: renderMedia,
-    onMutedByHost: () => setError(shell, '主持人已将你静音 The host muted you'),
-    onError: (text) => setError(shell, `媒体服务器 Media server: ${text}`),
+    onMutedByHost: () => say(() => t('mutedByHost')),
+    onError: (text) => say(() => t('mediaServer', { text })),
   });
   // The SFU says who is talking (Janus's audio levels); a mesh page measures the voices itself.
   if (!config.sfu) {
@@ -181,6 +180,7 @@ function talker(participants: ReturnType<MediaSession['participants']>): string 
 
 function showSfuStates(): void {
   if (!stage) return;
+  if (meshRecording !== null && !isHost) stage.setRecording(meshRecording, '');
   if (sfuRecording) {
     stage.setRecording(String(sfuRecording.state), typeof sfuRecording.detail === 'string' ? sfuRecording.detail : '');
   }
@@ -210,14 +210,18 @@ async function startRecording(): Promise<void> {
   const current = new CloudRecorder({
     ticket,
     sources: recorderSources,
-    onState: (state, detail) => stage?.setRecording(state, detail),
+    onState: (state, detail) => {
+      stage?.setRecording(state, detail);
+      // Everyone in the meeting is told that it is being recorded (docs/web-protocol.md).
+      socket?.send({ type: 'recording', state });
+    },
   });
   recorder = current;
   try {
     await current.start();
   } catch (err) {
     stage?.setRecording('failed', err instanceof Error ? err.message : '');
-    setError(shell, '无法开始录制 Could not start recording');
+    say(() => t('recordFailed'));
   }
 }
 
@@ -244,8 +248,9 @@ function stopMedia(): void {
 // ---- screens ----
 
 function showLoading(): void {
+  redraw = showLoading;
   go('loading');
-  setError(shell, '');
+  say(null);
   showScreen(shell, card('card-message', shell.state, shell.error));
 }
 
@@ -254,9 +259,10 @@ function showInvalid(state: 'invalid' | 'cancelled' = 'invalid'): void {
   leaveRoom();
   closeSocket();
   link = null;
-  document.title = TITLE;
-  go(state, t(state));
-  setError(shell, '');
+  redraw = () => showInvalid(state);
+  document.title = t('title');
+  go(state, t(`state.${state}`));
+  say(null);
   showScreen(
     shell,
     card(
@@ -277,23 +283,20 @@ function opensAtNotice(): HTMLElement | null {
 }
 
 function showLoadError(err: unknown): void {
+  redraw = () => showLoadError(err);
   go('error');
-  setError(shell, err instanceof ApiError && err.message ? err.message : NETWORK_ERROR);
-  const retry = button('重试 Retry', { testid: 'retry-button', class: 'btn btn-secondary' }, () => void start());
+  say(() => refusal(err));
+  const retry = button(t('retry'), { testid: 'retry-button', class: 'btn btn-secondary' }, () => void start());
   showScreen(shell, card('card-message', shell.state, shell.error, retry));
 }
 
 function showForm(info: LinkInfo): void {
   const host = info.role === 'host';
-  go(
-    'form',
-    host
-      ? '确认名字后开始会议 Confirm your name to start the meeting'
-      : '输入名字后加入会议 Enter your name to join the meeting',
-  );
-  setError(shell, '');
+  redraw = () => showForm(info);
+  go('form', t(host ? 'state.formHost' : 'state.formAttendee'));
+  say(null);
   if (info.meeting.status === 'ended') {
-    go('ended', t('ended'));
+    go('ended');
     showScreen(shell, card('card-form', meetingHeader(info), shell.state, shell.error));
     return;
   }
@@ -313,7 +316,7 @@ function showForm(info: LinkInfo): void {
     if (view.hostKey?.value.trim()) entry.hostKey = view.hostKey.value.trim();
     if (route?.tk) entry.tk = route.tk;
     view.submit.disabled = true;
-    setError(shell, '');
+    say(null);
     void doEnter().then((ok) => {
       if (!ok) view.submit.disabled = false;
     });
@@ -325,12 +328,13 @@ function showForm(info: LinkInfo): void {
 /** connecting, host_wait, lobby, or a state this page does not know: the page waits for the server. */
 function showWaiting(state: string, text?: string): void {
   leaveRoom();
+  redraw = () => showWaiting(state, text);
   go(state, text);
-  setError(shell, '');
+  say(null);
   const leave =
     state === 'connecting'
       ? null
-      : button('离开 Leave', { testid: 'cancel-button', class: 'btn btn-secondary' }, (_e, el) => leaveMeeting(el));
+      : button(t('leave'), { testid: 'cancel-button', class: 'btn btn-secondary' }, (_e, el) => leaveMeeting(el));
   showScreen(
     shell,
     card(
@@ -348,24 +352,22 @@ function showWaiting(state: string, text?: string): void {
 /** full, removed, ended, left: the socket is closed; "left" may come back. */
 function showFinal(state: string, text?: string): void {
   leaveRoom();
+  redraw = () => showFinal(state, text);
   go(state, text);
-  setError(shell, '');
+  say(null);
   const again =
     state === 'left' && link
-      ? button('重新加入 Rejoin', { testid: 'rejoin-button', class: 'btn btn-primary' }, (_e, el) => void rejoin(el))
+      ? button(t('rejoin'), { testid: 'rejoin-button', class: 'btn btn-primary' }, (_e, el) => void rejoin(el))
       : null;
   showScreen(shell, card(`card-message card-${state}`, title(), shell.state, shell.error, again));
 }
 
 function showDisconnected(): void {
   leaveRoom();
+  redraw = showDisconnected;
   go('disconnected');
-  setError(shell, '');
-  const again = button(
-    '重新加入 Rejoin',
-    { testid: 'rejoin-button', class: 'btn btn-primary' },
-    (_e, el) => void rejoin(el),
-  );
+  say(null);
+  const again = button(t('rejoin'), { testid: 'rejoin-button', class: 'btn btn-primary' }, (_e, el) => void rejoin(el));
   showScreen(shell, card('card-message card-disconnected', title(), shell.state, shell.error, again));
 }
 
@@ -383,8 +385,13 @@ function showRoom(): MeetingView {
   });
   leaveRoom();
   room = view;
+  redraw = () => {
+    go('in_meeting');
+    view.relabel();
+    stage?.relabel();
+  };
   go('in_meeting');
-  setError(shell, '');
+  say(null);
   if (link) {
     view.setMeeting(link.meeting.confName, link.meeting.confNumber);
     endsAt = link.meeting.endsAt;
@@ -399,7 +406,7 @@ function showRoom(): MeetingView {
 
 function sendFrom(el: HTMLButtonElement, msg: Parameters<MeetingSocket['send']>[0]): void {
   if (!socket?.send(msg)) {
-    setError(shell, '未连接 Not connected');
+    say(() => t('error.notConnected'));
     return;
   }
   el.disabled = true;
@@ -427,7 +434,7 @@ function leaveMeeting(el: HTMLButtonElement): void {
 
 async function rejoin(el: HTMLButtonElement): Promise<void> {
   el.disabled = true;
-  setError(shell, '');
+  say(null);
   if (!(await doEnter())) el.disabled = false;
 }
 
@@ -446,20 +453,27 @@ async function doEnter(): Promise<boolean> {
 }
 
 function enterFailed(err: unknown): void {
-  if (!(err instanceof ApiError) || err.status === 0 || err.status >= 500) {
-    setError(shell, NETWORK_ERROR);
-    return;
-  }
-  if (err.status === 404 || err.status === 410) {
+  if (err instanceof ApiError && (err.status === 404 || err.status === 410)) {
     showInvalid(err.status === 410 ? 'cancelled' : 'invalid');
     return;
   }
-  let text = err.message || `请求被拒绝 Refused (${err.code || err.status})`;
-  if (err.code === 'too_early' && link) {
-    text += `\n会议开放时间 Opens at: ${formatLocal(link.meeting.opensAt)}`;
+  if (err instanceof ApiError && err.code === 'ended') showFinal('ended');
+  say(() => refusal(err));
+}
+
+/** The page's words for a refused JSON call, by its `error` code (docs/web-protocol.md). */
+function refusal(err: unknown): string {
+  if (!(err instanceof ApiError) || err.status === 0 || err.status >= 500) return t('error.network');
+  if (err.code === 'too_early') {
+    return t('error.too_early', { time: link ? formatLocal(link.meeting.opensAt) : '' });
   }
-  if (err.code === 'ended') showFinal('ended');
-  setError(shell, text);
+  if (err.code === 'too_many_attempts') {
+    return err.retryAt
+      ? t('error.too_many_attempts', { time: formatLocal(err.retryAt) })
+      : t('error.too_many_attempts_no_time');
+  }
+  const key = known(`error.${err.code}`);
+  return key ? t(key) : t('error.refused', { code: err.code || err.status });
 }
 
 function connect(entered: string, state: string): void {
@@ -469,6 +483,7 @@ function connect(entered: string, state: string): void {
   early = [];
   sfuRecording = null;
   sfuLive = null;
+  meshRecording = null;
   socket = new MeetingSocket(entered, { onMessage, onClose });
   showWaiting(state === 'host_wait' || state === 'lobby' ? state : 'connecting');
 }
@@ -484,6 +499,9 @@ function onMessage(msg: ServerMessage): void {
   } else if (msg.type === 'sfu' && (msg.op === 'recording' || msg.op === 'live')) {
     if (msg.op === 'recording') sfuRecording = msg;
     else sfuLive = msg;
+    showSfuStates();
+  } else if (msg.type === 'recording') {
+    meshRecording = String(msg.state);
     showSfuStates();
   } else if (msg.type === 'signal' || msg.type === 'media' || msg.type === 'mute' || msg.type === 'sfu') {
     if (media) media.receive(msg);
@@ -512,9 +530,12 @@ function onRoster(r: RosterMessage): void {
   view.update(r);
   const participants = Array.isArray(r.participants) ? r.participants : [];
   names = new Map(participants.map((p) => [p.id, p.name]));
+  const arrived = participants.some((p) => !participantIds.includes(p.id));
   participantIds = participants.map((p) => p.id);
   selfId = typeof r.you?.id === 'string' ? r.you.id : '';
   isHost = r.you?.role === 'host';
+  // Mesh: whoever arrives while the host's page records learns it at once.
+  if (isHost && arrived && recorder?.state === 'recording') socket?.send({ type: 'recording', state: 'recording' });
   showSfuStates();
   startMedia();
   media?.setParticipants(participantIds);
@@ -533,7 +554,8 @@ function onClose(code: number): void {
   }
   if (FINAL.has(current)) return;
   showDisconnected();
-  setError(shell, CLOSED_BECAUSE[code] ?? '');
+  const because = known(`closed.${code}`);
+  say(because && (() => t(because)));
 }
 
 // ---- start ----
@@ -555,9 +577,12 @@ async function start(): Promise<void> {
     return;
   }
   link = info;
-  document.title = `${info.meeting.confName} · ${TITLE}`;
+  document.title = `${info.meeting.confName} · ${t('title')}`;
   showForm(info);
 }
 
 if (isFrontDoor(location.pathname)) showFrontDoor(shell, root.querySelector('header.topbar'));
-else void start();
+else {
+  root.querySelector('header.topbar')?.append(languageSwitch(() => t('language'), relabel));
+  void start();
+}

@@ -2,7 +2,9 @@
 // participants on other pages, every remote voice, and the media toolbar pinned to the window's bottom.
 
 import { button, h } from './dom';
+import { icon, markIcon, type IconName } from './icons';
 import type { DeviceChoice, ParticipantMedia, TileSize } from './media';
+import { known, t, type MessageKey } from './room-messages';
 
 export interface StageActions {
   microphone(on: boolean): void;
@@ -33,22 +35,20 @@ const MIN_TILE_WIDTH = 160;
 const SMALL_TILE = 200;
 const MEDIUM_TILE = 400;
 
-const RECORD_TEXT: Record<string, string> = {
-  idle: '',
-  recording: '● 录制中 Recording',
-  saving: '正在保存录制 Saving the recording…',
-  saved: '录制已保存 Recording saved',
-  failed: '录制失败 Recording failed',
-  off: '',
-  composing: '正在合成录制 Composing the recording…',
-};
+/** A recording or live state's words (`record.recording`, `live.failed`…); none for off and idle. */
+function stateWords(prefix: 'record' | 'live', state: string): string {
+  if (state === 'off' || state === 'idle') return '';
+  const key = known(`${prefix}.${state}`);
+  return key ? t(key) : state;
+}
 
-const LIVE_TEXT: Record<string, string> = {
-  off: '',
-  starting: '正在开始直播 Going live…',
-  live: '● 直播中 Live',
-  failed: '直播失败 The live stream failed',
-};
+/** A toolbar button's content: its icon and its words (also its tooltip). */
+function tool(el: HTMLButtonElement, name: IconName, key: MessageKey): void {
+  const words = t(key);
+  el.replaceChildren(icon(name), h('span', { class: 'tool-label' }, words));
+  el.title = words;
+  el.setAttribute('aria-label', words);
+}
 
 export class MediaStage {
   readonly el: HTMLElement;
@@ -64,16 +64,19 @@ export class MediaStage {
     'data-state': 'idle',
     role: 'status',
   });
-  private readonly micSelect = h('select', {
-    testid: 'microphone-select',
-    class: 'device-select',
-    'aria-label': '麦克风 Microphone',
-  });
-  private readonly camSelect = h('select', {
-    testid: 'camera-select',
-    class: 'device-select',
-    'aria-label': '摄像头 Camera',
-  });
+  private readonly micSelect = h('select', { testid: 'microphone-select', class: 'device-select' });
+  private readonly camSelect = h('select', { testid: 'camera-select', class: 'device-select' });
+  /** For everyone on the page: the meeting is being recorded or streamed. */
+  private readonly notice = h('div', { testid: 'recording-notice', class: 'recording-notice', hidden: true });
+  private recordState = 'idle';
+  private recordDetail = '';
+  private liveState = 'off';
+  private liveOptions: { host: boolean; rtmp: boolean; hls: boolean; error?: string } = {
+    host: false,
+    rtmp: false,
+    hls: false,
+  };
+  private devices: DeviceChoice | null = null;
   private readonly live: HTMLButtonElement;
   private readonly liveStatus = h('span', {
     testid: 'live-status',
@@ -115,12 +118,8 @@ export class MediaStage {
     );
     this.micSelect.addEventListener('change', () => this.act.device('audioinput', this.micSelect.value));
     this.camSelect.addEventListener('change', () => this.act.device('videoinput', this.camSelect.value));
-    this.prev = button('‹ 上一页 Previous', { testid: 'grid-prev', class: 'btn btn-small btn-secondary' }, () =>
-      this.turn(-1),
-    );
-    this.next = button('下一页 Next ›', { testid: 'grid-next', class: 'btn btn-small btn-secondary' }, () =>
-      this.turn(1),
-    );
+    this.prev = button('', { testid: 'grid-prev', class: 'btn btn-small btn-secondary' }, () => this.turn(-1));
+    this.next = button('', { testid: 'grid-next', class: 'btn btn-small btn-secondary' }, () => this.turn(1));
     this.pager.append(this.prev, this.pageLabel, this.next);
     this.toolbar = h(
       'div',
@@ -138,6 +137,7 @@ export class MediaStage {
     this.el = h(
       'section',
       { testid: 'media-stage', class: 'media-stage' },
+      this.notice,
       this.grid,
       this.pager,
       this.cards,
@@ -152,19 +152,44 @@ export class MediaStage {
         ?.style.setProperty('--media-toolbar-height', `${Math.ceil(this.toolbar.getBoundingClientRect().height)}px`);
     }).observe(this.toolbar);
     new ResizeObserver(() => this.layout()).observe(this.grid);
-    this.setLocal({ audio: false, video: false, screen: false });
+    this.relabel();
   }
 
+  /** Words everything again in the current language. */
+  relabel(): void {
+    this.micSelect.setAttribute('aria-label', t('microphone'));
+    this.camSelect.setAttribute('aria-label', t('camera'));
+    this.prev.textContent = `‹ ${t('previous')}`;
+    this.next.textContent = `${t('next')} ›`;
+    this.setLocal(this.on);
+    this.showRecording();
+    this.showLive();
+    if (this.devices) this.setDevices(this.devices);
+    const { participants, names, speaking } = this.last;
+    if (participants.length) this.render(participants, names, speaking);
+  }
+
+  /**
+   * This page's microphone, camera and screen. A control that is off shows the crossed-out icon on a quiet,
+   * dark button (`is-off`), never an alarm's red: being muted is an ordinary state.
+   */
   setLocal(state: { audio: boolean; video: boolean; screen: boolean }): void {
     this.on = { ...this.on, ...state };
-    const toggle = (el: HTMLButtonElement, on: boolean, onText: string, offText: string) => {
-      el.textContent = on ? onText : offText;
+    const toggle = (el: HTMLButtonElement, on: boolean, name: IconName, key: MessageKey) => {
+      tool(el, name, key);
       el.setAttribute('aria-pressed', String(on));
       el.classList.toggle('is-off', !on);
     };
-    toggle(this.mic, state.audio, '🎤 静音 Mute', '🔇 取消静音 Unmute');
-    toggle(this.cam, state.video, '📷 关闭视频 Stop video', '📷 开启视频 Start video');
-    toggle(this.share, state.screen, '🖥 停止共享 Stop sharing', '🖥 共享屏幕 Share screen');
+    toggle(this.mic, state.audio, state.audio ? 'mic' : 'micOff', state.audio ? 'muteSelf' : 'unmuteSelf');
+    toggle(this.cam, state.video, state.video ? 'video' : 'videoOff', state.video ? 'stopVideo' : 'startVideo');
+    // Sharing is the exception: off is the usual state, so it is not marked.
+    toggle(
+      this.share,
+      state.screen,
+      state.screen ? 'screenOff' : 'screen',
+      state.screen ? 'stopSharing' : 'shareScreen',
+    );
+    this.share.classList.remove('is-off');
   }
 
   allowRecording(allowed: boolean): void {
@@ -177,13 +202,34 @@ export class MediaStage {
    * server's (off, recording, composing, failed) on the SFU.
    */
   setRecording(state: string, detail: string): void {
+    this.recordState = state;
+    this.recordDetail = detail;
+    this.showRecording();
+  }
+
+  private showRecording(): void {
+    const state = this.recordState;
     this.on.recording = state === 'recording';
-    this.record.textContent = this.on.recording ? '⏹ 停止录制 Stop recording' : '⏺ 云录制 Record';
+    tool(this.record, this.on.recording ? 'stop' : 'record', this.on.recording ? 'stopRecording' : 'record');
     this.record.disabled = state === 'saving';
     this.recordStatus.setAttribute('data-state', state);
-    if (state === 'saved') this.recordStatus.setAttribute('data-record-id', detail);
-    this.recordStatus.textContent = RECORD_TEXT[state] ?? state;
-    this.recordStatus.title = state === 'failed' ? detail : '';
+    if (state === 'saved') this.recordStatus.setAttribute('data-record-id', this.recordDetail);
+    this.recordStatus.textContent = stateWords('record', state);
+    this.recordStatus.title = state === 'failed' ? this.recordDetail : '';
+    this.showNotice();
+  }
+
+  /** The notice at the top of the stage, for everyone: recording, live, or both; hidden otherwise. */
+  private showNotice(): void {
+    const recording = this.recordState === 'recording';
+    const live = this.liveState === 'live';
+    this.notice.hidden = !recording && !live;
+    this.notice.setAttribute('data-recording', String(recording));
+    this.notice.setAttribute('data-live', String(live));
+    this.notice.replaceChildren(
+      ...(recording ? [h('span', { class: 'notice-item' }, icon('record'), t('record.recording'))] : []),
+      ...(live ? [h('span', { class: 'notice-item' }, icon('live'), t('live.live'))] : []),
+    );
   }
 
   /**
@@ -191,15 +237,25 @@ export class MediaStage {
    * the meeting streams somewhere (`rtmp`: its RTMP address, `hls`: its own watch page).
    */
   setLive(state: string, options: { host: boolean; rtmp: boolean; hls: boolean; error?: string }): void {
+    this.liveState = state;
+    this.liveOptions = options;
+    this.showLive();
+  }
+
+  private showLive(): void {
+    const state = this.liveState;
+    const options = this.liveOptions;
     this.on.live = state === 'live' || state === 'starting';
     this.live.hidden = !options.host || (!options.rtmp && !options.hls);
-    this.live.textContent = this.on.live ? '⏹ 停止直播 Stop live' : '📡 开始直播 Go live';
+    tool(this.live, this.on.live ? 'stop' : 'live', this.on.live ? 'stopLive' : 'goLive');
     this.liveStatus.setAttribute('data-state', state);
-    this.liveStatus.textContent = LIVE_TEXT[state] ?? state;
+    this.liveStatus.textContent = stateWords('live', state);
     this.liveStatus.title = state === 'failed' ? (options.error ?? '') : '';
+    this.showNotice();
   }
 
   setDevices(choice: DeviceChoice): void {
+    this.devices = choice;
     const fill = (
       select: HTMLSelectElement,
       devices: MediaDeviceInfo[],
@@ -213,8 +269,8 @@ export class MediaStage {
       );
       select.hidden = devices.length < 2;
     };
-    fill(this.micSelect, choice.audioInputs, choice.audioInput, '麦克风 Microphone');
-    fill(this.camSelect, choice.videoInputs, choice.videoInput, '摄像头 Camera');
+    fill(this.micSelect, choice.audioInputs, choice.audioInput, t('microphone'));
+    fill(this.camSelect, choice.videoInputs, choice.videoInput, t('camera'));
   }
 
   /**
@@ -229,7 +285,7 @@ export class MediaStage {
     const seen = new Set<string>();
     for (const p of participants) {
       if (p.screen)
-        this.tile(`${p.id}/screen`, p, 'screen', p.screen, `${nameOf(names, p.id)} · 屏幕 screen`, false, seen);
+        this.tile(`${p.id}/screen`, p, 'screen', p.screen, t('screenOf', { name: nameOf(names, p.id) }), false, seen);
     }
     for (const p of shown)
       this.tile(`${p.id}/camera`, p, 'camera', p.camera, nameOf(names, p.id), speaking === p.id, seen);
@@ -273,7 +329,8 @@ export class MediaStage {
     const el = h(
       'span',
       { testid: 'name-card', class: 'name-card', 'data-peer': p.id, 'data-audio': p.state.audio ? 'on' : 'off' },
-      `${p.state.audio ? '' : '🔇 '}${name}`,
+      p.state.audio ? null : markIcon('micOff', t('microphoneMuted')),
+      name,
     );
     el.toggleAttribute('data-speaking', speaking);
     return el;
@@ -369,7 +426,10 @@ export class MediaStage {
       tile.video.srcObject = stream;
       if (stream) void tile.video.play().catch(() => undefined);
     }
-    tile.label.textContent = `${kind === 'camera' && !p.state.audio ? '🔇 ' : ''}${name}`;
+    tile.label.replaceChildren(
+      ...(kind === 'camera' && !p.state.audio ? [markIcon('micOff', t('microphoneMuted'))] : []),
+      name,
+    );
     tile.el.setAttribute('data-audio', p.state.audio ? 'on' : 'off');
     tile.el.setAttribute(
       'data-video',

@@ -2,22 +2,15 @@
 
 import type { LinkInfo, Participant, RosterMessage, Waiting } from './api';
 import { button, h } from './dom';
+import { icon, markIcon } from './icons';
+import { known, t } from './room-messages';
 import { formatGmtRange, formatLocalRange } from './time';
 
-export const STATE_TEXT: Record<string, string> = {
-  loading: '正在加载… Loading…',
-  invalid: '会议链接无效 This link is not valid',
-  error: '无法加载会议信息 Could not load the meeting',
-  connecting: '正在连接… Connecting…',
-  host_wait: '等待主持人开始会议 Waiting for the host to start the meeting',
-  lobby: '等候室：请等待主持人允许入会 Waiting room: the host will let you in',
-  in_meeting: '会议中 In the meeting',
-  full: '会议人数已满 The meeting is full',
-  removed: '你已被主持人移出会议 The host removed you',
-  ended: '会议已结束 The meeting has ended',
-  left: '你已离开会议 You left the meeting',
-  disconnected: '连接已断开 Connection lost',
-};
+/** The words for a state the server or the page names (docs/web-protocol.md); the code itself when unknown. */
+export function stateText(state: string): string {
+  const key = known(`state.${state}`);
+  return key ? t(key) : state;
+}
 
 export interface Shell {
   /** Where each screen goes. */
@@ -51,7 +44,7 @@ export function createShell(root: HTMLElement): Shell {
 
 export function setState(shell: Shell, state: string, text?: string): void {
   shell.state.setAttribute('data-state', state);
-  shell.state.textContent = text ?? STATE_TEXT[state] ?? state;
+  shell.state.textContent = text ?? stateText(state);
 }
 
 export function setError(shell: Shell, text: string): void {
@@ -78,7 +71,9 @@ function meetingId(confNumber: string): string {
 /** The meeting's name, number and times. */
 export function meetingHeader(link: LinkInfo): HTMLElement {
   const m = link.meeting;
-  const statusLabel = m.status === 'live' ? '进行中 Live' : m.status === 'ended' ? '已结束 Ended' : '未开始 Scheduled';
+  const statusLabel = t(
+    m.status === 'live' ? 'status.live' : m.status === 'ended' ? 'status.ended' : 'status.scheduled',
+  );
   const local = formatLocalRange(m.opensAt, m.endsAt);
   return h(
     'div',
@@ -87,17 +82,17 @@ export function meetingHeader(link: LinkInfo): HTMLElement {
       'div',
       { class: 'chips' },
       h('span', { class: `chip chip-${m.status}` }, statusLabel),
-      h('span', { class: 'chip' }, link.role === 'host' ? '主持人 Host' : '参会者 Attendee'),
+      h('span', { class: 'chip' }, t(link.role === 'host' ? 'roleHost' : 'roleAttendee')),
     ),
     h('h1', { testid: 'meeting-name', class: 'meeting-name' }, m.confName),
     h(
       'dl',
       { class: 'facts' },
-      h('dt', {}, '会议号 Meeting ID'),
+      h('dt', {}, t('meetingId')),
       h('dd', { class: 'mono' }, meetingId(m.confNumber)),
-      h('dt', {}, '会议时间 Time'),
+      h('dt', {}, t('time')),
       h('dd', { testid: 'meeting-time' }, formatGmtRange(m.startTime, m.endTime)),
-      local && h('dt', {}, '可入会时段（本地时间）Open to join, your time'),
+      local && h('dt', {}, t('localTime')),
       local && h('dd', { testid: 'meeting-local-time' }, local),
     ),
   );
@@ -122,7 +117,7 @@ export function enterForm(opts: { host: boolean; name: string; askPassword: bool
         type: 'password',
         inputmode: 'numeric',
         autocomplete: 'off',
-        placeholder: '主持人密钥（可选）Host key (optional)',
+        placeholder: t('hostKeyPlaceholder'),
       });
   const name = h('input', {
     testid: 'name-input',
@@ -130,7 +125,7 @@ export function enterForm(opts: { host: boolean; name: string; askPassword: bool
     name: 'name',
     type: 'text',
     autocomplete: 'name',
-    placeholder: '你的名字 Your name',
+    placeholder: t('namePlaceholder'),
     enterkeyhint: 'go',
     // 64 characters, or the host's own userName as it is (the server accepts that too).
     maxlength: String(Math.max(64, opts.name.length)),
@@ -143,43 +138,45 @@ export function enterForm(opts: { host: boolean; name: string; askPassword: bool
         name: 'password',
         type: 'password',
         autocomplete: 'off',
-        placeholder: '会议密码 Meeting password',
+        placeholder: t('passwordPlaceholder'),
       })
     : null;
   if (password) password.value = opts.password;
   const submit = h(
     'button',
     { testid: 'enter-button', type: 'submit', class: 'btn btn-primary btn-block' },
-    opts.host ? '开始会议 Start meeting' : '加入会议 Join meeting',
+    t(opts.host ? 'start' : 'join'),
   );
   const form = h(
     'form',
     { class: 'enter-form', novalidate: true },
-    h('label', { for: 'name' }, '名字 Name'),
+    h('label', { for: 'name' }, t('name')),
     name,
-    password && h('label', { for: 'password' }, '密码 Password'),
+    password && h('label', { for: 'password' }, t('password')),
     password,
-    hostKey && h('label', { for: 'host-key' }, '主持人密钥 Host key'),
+    hostKey && h('label', { for: 'host-key' }, t('hostKey')),
     hostKey,
     submit,
   );
   return { form, name, password, hostKey, submit };
 }
 
-const DEVICE: Record<string, string> = {
-  pc: '电脑 PC',
-  web: '网页 Web',
-  browser: '网页 Web',
-  mobile: '手机 Mobile',
-  phone: '手机 Phone',
-  tablet: '平板 Tablet',
-  pad: '平板 Tablet',
-  tel: '电话 Phone',
+/** deviceType as the reports give it, by the catalogue's device words. */
+const DEVICE: Record<string, 'device.pc' | 'device.web' | 'device.mobile' | 'device.phone' | 'device.tablet'> = {
+  pc: 'device.pc',
+  web: 'device.web',
+  browser: 'device.web',
+  mobile: 'device.mobile',
+  phone: 'device.mobile',
+  tablet: 'device.tablet',
+  pad: 'device.tablet',
+  tel: 'device.phone',
 };
 
 function deviceLabel(type: string | null | undefined): string {
   if (!type) return '';
-  return DEVICE[type.toLowerCase()] ?? type;
+  const key = DEVICE[type.toLowerCase()];
+  return key ? t(key) : type;
 }
 
 function initial(name: string): string {
@@ -200,18 +197,23 @@ export class MeetingView {
   readonly el: HTMLElement;
   private readonly name = h('h1', { testid: 'meeting-name', class: 'meeting-name' });
   private readonly number = h('span', { class: 'mono' });
+  private readonly idLabel = h('span', {});
+  private readonly remainingLabel = h('span', { class: 'label' });
   private readonly remaining = h('strong', { testid: 'remaining', class: 'remaining mono' }, '–:––:––');
   private readonly count = h('span', { testid: 'roster-count', class: 'count' }, '0');
+  private readonly rosterTitle = h('span', {});
   private readonly roster = h('ul', { testid: 'roster', class: 'list roster' });
   private readonly waitingCount = h('span', { class: 'count' }, '0');
+  private readonly waitingTitle = h('span', {});
   private readonly waitingList = h('ul', { class: 'list waiting' });
   private readonly waitingPanel = h(
     'section',
     { class: 'panel waiting-panel', hidden: true },
-    h('h2', {}, '等候室 Waiting room ', this.waitingCount),
+    h('h2', {}, this.waitingTitle, ' ', this.waitingCount),
     this.waitingList,
   );
   private readonly actions = h('div', { class: 'room-actions' });
+  private readonly leaveButton: HTMLButtonElement;
   /** Where the media stage goes (media-view.ts). */
   readonly stage = h('div', { class: 'room-stage' });
   /** Participants' microphone and camera states, shown in the roster. */
@@ -220,16 +222,18 @@ export class MeetingView {
   private endButton: HTMLButtonElement | null = null;
   private watermark: HTMLElement | null = null;
   private watermarkText: string | null = null;
+  private last: RosterMessage | null = null;
 
   constructor(
     shell: Shell,
     private readonly act: MeetingActions,
   ) {
-    this.actions.appendChild(
-      button('离开 Leave', { testid: 'leave-button', class: 'btn btn-secondary' }, (_e, el) => this.act.leave(el)),
+    this.leaveButton = button('', { testid: 'leave-button', class: 'btn btn-secondary' }, (_e, el) =>
+      this.act.leave(el),
     );
+    this.actions.appendChild(this.leaveButton);
     this.body.append(
-      h('section', { class: 'panel roster-panel' }, h('h2', {}, '参会者 Participants ', this.count), this.roster),
+      h('section', { class: 'panel roster-panel' }, h('h2', {}, this.rosterTitle, ' ', this.count), this.roster),
       this.waitingPanel,
     );
     this.el = h(
@@ -242,15 +246,27 @@ export class MeetingView {
           'div',
           { class: 'room-title' },
           this.name,
-          h('div', { class: 'room-sub' }, shell.state, h('span', { class: 'room-id' }, '会议号 ', this.number)),
+          h('div', { class: 'room-sub' }, shell.state, h('span', { class: 'room-id' }, this.idLabel, ' ', this.number)),
         ),
-        h('div', { class: 'room-clock' }, h('span', { class: 'label' }, '剩余时间 Time left'), this.remaining),
+        h('div', { class: 'room-clock' }, this.remainingLabel, this.remaining),
       ),
       shell.error,
       this.stage,
       this.body,
       this.actions,
     );
+    this.relabel();
+  }
+
+  /** Words everything again in the current language. */
+  relabel(): void {
+    this.idLabel.textContent = t('meetingId');
+    this.remainingLabel.textContent = t('timeLeft');
+    this.rosterTitle.textContent = t('participants');
+    this.waitingTitle.textContent = t('waitingRoom');
+    this.leaveButton.textContent = t('leave');
+    if (this.endButton) this.endButton.textContent = t('end');
+    if (this.last) this.update(this.last);
   }
 
   setMeeting(confName: string, confNumber: string): void {
@@ -263,6 +279,7 @@ export class MeetingView {
   }
 
   update(r: RosterMessage): void {
+    this.last = r;
     this.setMeeting(r.meeting.confName, r.meeting.confNumber);
     const isHost = r.you.role === 'host';
     const participants = Array.isArray(r.participants) ? r.participants : [];
@@ -277,7 +294,7 @@ export class MeetingView {
     this.body.classList.toggle('has-waiting', !this.waitingPanel.hidden);
 
     if (isHost && !this.endButton) {
-      this.endButton = button('结束会议 End meeting', { testid: 'end-button', class: 'btn btn-danger' }, (_e, el) =>
+      this.endButton = button(t('end'), { testid: 'end-button', class: 'btn btn-danger' }, (_e, el) =>
         this.act.end(el),
       );
       this.actions.appendChild(this.endButton);
@@ -295,10 +312,29 @@ export class MeetingView {
     for (const item of this.roster.querySelectorAll<HTMLElement>('[data-testid="roster-item"]')) this.showMedia(item);
   }
 
+  /**
+   * A roster line's microphone and camera marks; the host's mute control says "muted" (and rests) while the
+   * participant's microphone is off, so a mute the host asked for shows once the page has done it.
+   */
   private showMedia(item: HTMLElement): void {
     const state = this.media.get(item.getAttribute('data-id') ?? '');
-    item.setAttribute('data-audio', state ? (state.audio ? 'on' : 'off') : 'unknown');
-    item.setAttribute('data-video', state ? (state.video ? 'on' : 'off') : 'unknown');
+    const audio = state ? (state.audio ? 'on' : 'off') : 'unknown';
+    const video = state ? (state.video ? 'on' : 'off') : 'unknown';
+    if (item.getAttribute('data-audio') === audio && item.getAttribute('data-video') === video) return;
+    item.setAttribute('data-audio', audio);
+    item.setAttribute('data-video', video);
+    const marks = item.querySelector('.media-marks');
+    marks?.replaceChildren(
+      ...(audio === 'off' ? [markIcon('micOff', t('microphoneMuted'))] : []),
+      ...(video === 'off' ? [markIcon('videoOff', t('cameraOff'))] : []),
+    );
+    const mute = item.querySelector<HTMLButtonElement>('[data-testid="mute-button"]');
+    if (mute) {
+      const muted = audio === 'off';
+      mute.replaceChildren(icon(muted ? 'micOff' : 'mic'), t(muted ? 'mutedOther' : 'mute'));
+      mute.disabled = muted;
+      mute.setAttribute('data-muted', String(muted));
+    }
   }
 
   private participant(p: Participant, you: string, isHost: boolean): HTMLElement {
@@ -321,22 +357,22 @@ export class MeetingView {
         h(
           'span',
           { class: 'tags' },
-          host && h('span', { class: 'badge badge-host' }, '主持人 host'),
-          self && h('span', { class: 'badge' }, '你 you'),
+          host && h('span', { class: 'badge badge-host' }, t('badgeHost')),
+          self && h('span', { class: 'badge' }, t('badgeYou')),
           device && h('span', { class: 'device' }, device),
         ),
       ),
-      h('span', { class: 'media-marks', 'aria-hidden': 'true' }),
+      h('span', { class: 'media-marks' }),
       isHost &&
         !self &&
         h(
           'span',
           { class: 'item-actions' },
-          button('静音 Mute', { testid: 'mute-button', class: 'btn btn-small btn-secondary' }, (_e, el) =>
+          button('', { testid: 'mute-button', class: 'btn btn-small btn-secondary' }, (_e, el) =>
             this.act.mute(p.id, el),
           ),
           !host &&
-            button('移除 Remove', { testid: 'remove-button', class: 'btn btn-small btn-ghost-danger' }, (_e, el) =>
+            button(t('remove'), { testid: 'remove-button', class: 'btn btn-small btn-ghost-danger' }, (_e, el) =>
               this.act.remove(p.id, el),
             ),
         ),
@@ -354,10 +390,10 @@ export class MeetingView {
       h(
         'span',
         { class: 'item-actions' },
-        button('允许 Admit', { testid: 'admit-button', class: 'btn btn-small btn-primary' }, (_e, el) =>
+        button(t('admit'), { testid: 'admit-button', class: 'btn btn-small btn-primary' }, (_e, el) =>
           this.act.admit(w.id, el),
         ),
-        button('移除 Remove', { testid: 'remove-button', class: 'btn btn-small btn-ghost-danger' }, (_e, el) =>
+        button(t('remove'), { testid: 'remove-button', class: 'btn btn-small btn-ghost-danger' }, (_e, el) =>
           this.act.remove(w.id, el),
         ),
       ),

@@ -1,0 +1,221 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, gmt, type TestApp } from '../helper.js';
+import { ensurePagesBuilt, haveChromium, launchChromium } from './browser.js';
+
+// Issue 17, items 3 and 4, in the room (a mesh): the page in Chinese or English with a switch, refusals worded by
+// their code, icons instead of emoji, the host's mute control showing the mute, and the recording notice on every
+// page. Screenshots at desktop and phone size are kept in test-results/room/ (CI's artifacts).
+
+const ARTIFACTS = path.resolve('test-results/room');
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 800 };
+
+let t: TestApp;
+let base: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!haveChromium) return;
+  ensurePagesBuilt();
+  t = await buildTestApp({ realClock: true });
+  base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  browser = await launchChromium([
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    '--autoplay-policy=no-user-gesture-required',
+  ]);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+const local = (url: string) => url.replace('http://meet.example.test', base);
+
+async function reserve(confName: string, params: Record<string, unknown> = {}) {
+  const site = await t.site();
+  await t.call('createOrUpdateUser', site, { userId: 'roomhost', userName: 'Hostess', enableCloudRecord: 1 });
+  const res = await t.call('confReservation', site, {
+    userId: 'roomhost',
+    userName: 'Hostess',
+    confName,
+    startTime: gmt(Math.floor(Date.now() / 1000) * 1000 - 60_000),
+    duration: 60,
+    confParties: 10,
+    optionJbh: 1,
+    ...params,
+  });
+  expect(res.body.status, res.body.message).toBe(100);
+  return res.body.data as { hostStartUrl: string; joinUrl: string; confNumber: string };
+}
+
+async function open(url: string, locale = 'en-US'): Promise<Page> {
+  const context = await browser.newContext({ locale, viewport: DESKTOP });
+  const page = await context.newPage();
+  await page.goto(local(url));
+  await page.getByTestId('enter-button').waitFor();
+  return page;
+}
+
+async function enter(page: Page, name?: string): Promise<void> {
+  if (name !== undefined) await page.getByTestId('name-input').fill(name);
+  await page.getByTestId('enter-button').click();
+  await page.getByTestId('media-stage').waitFor();
+}
+
+async function screenshots(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  for (const [size, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    await page.setViewportSize(viewport);
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${size}.png`) });
+  }
+  await page.setViewportSize(DESKTOP);
+}
+
+const state = (page: Page) => page.getByTestId('state');
+const idOf = (page: Page) => page.locator('[data-testid="roster-item"].is-you').getAttribute('data-id');
+/** Any emoji in the page's visible text (they show as boxes without an emoji font). */
+const emoji = (page: Page) =>
+  page.evaluate<string>(String.raw`(document.body.innerText.match(/\p{Extended_Pictographic}/gu) ?? []).join('')`);
+const htmlLang = (page: Page) => page.evaluate<string>('document.documentElement.lang');
+
+describe.skipIf(!haveChromium)('the room in Chinese and English, with icons', () => {
+  it('follows the browser’s language, switches with what was typed kept, and words refusals by their code', async () => {
+    const m = await reserve('Language room', { confPassword: '1234' });
+    const guest = await open(m.joinUrl, 'zh-CN');
+    await expect.poll(() => state(guest).textContent()).toBe('输入名字后加入会议');
+    expect(await htmlLang(guest)).toBe('zh-CN');
+    expect(await guest.getByTestId('lang-zh').getAttribute('aria-pressed')).toBe('true');
+    await guest.getByTestId('name-input').fill('Ann');
+    await guest.getByTestId('password-input').fill('9999');
+    await guest.getByTestId('enter-button').click();
+    await expect.poll(() => guest.getByTestId('error').textContent()).toBe('会议密码不正确');
+
+    await guest.getByTestId('lang-en').click();
+    expect(await state(guest).textContent()).toBe('Enter your name to join the meeting');
+    expect(await guest.getByTestId('error').textContent()).toBe('The meeting password is wrong');
+    expect(await guest.getByTestId('name-input').inputValue()).toBe('Ann');
+    expect(await guest.getByTestId('enter-button').textContent()).toBe('Join meeting');
+    expect(await htmlLang(guest)).toBe('en');
+
+    await guest.getByTestId('password-input').fill('1234');
+    await enter(guest);
+    await expect.poll(() => state(guest).getAttribute('data-state')).toBe('in_meeting');
+    expect(await state(guest).textContent()).toBe('In the meeting');
+    expect(await guest.getByTestId('leave-button').textContent()).toBe('Leave');
+
+    // The choice is kept for the next page, and the room switches in place.
+    const again = await guest.context().newPage();
+    await again.goto(local(m.joinUrl));
+    await expect.poll(() => state(again).textContent()).toBe('Enter your name to join the meeting');
+    await again.close();
+    await guest.getByTestId('lang-zh').click();
+    expect(await state(guest).textContent()).toBe('会议中');
+    expect(await guest.getByTestId('leave-button').textContent()).toBe('离开');
+    await expect.poll(() => guest.getByTestId('microphone-button').getAttribute('aria-label')).toBe('静音');
+    expect(await emoji(guest)).toBe('');
+    await guest.context().close();
+  }, 60_000);
+
+  it('draws the toolbar with SVG icons, and a muted microphone as a quiet state, not an alarm', async () => {
+    const m = await reserve('Icon room');
+    const host = await open(m.hostStartUrl);
+    await enter(host);
+    const mic = host.getByTestId('microphone-button');
+    await expect.poll(() => mic.getAttribute('aria-pressed')).toBe('true');
+    for (const control of ['microphone-button', 'camera-button', 'screen-button', 'record-button']) {
+      expect(await host.getByTestId(control).locator('svg[data-icon]').count(), control).toBe(1);
+      expect(await host.getByTestId(control).getAttribute('title'), control).toBeTruthy();
+    }
+    expect(await mic.locator('svg').getAttribute('data-icon')).toBe('mic');
+    expect(await mic.getAttribute('aria-label')).toBe('Mute');
+    await mic.click();
+    await expect.poll(() => mic.getAttribute('aria-pressed')).toBe('false');
+    expect(await mic.locator('svg').getAttribute('data-icon')).toBe('micOff');
+    expect(await mic.getAttribute('aria-label')).toBe('Unmute');
+    // Muted is an ordinary state: a neutral (grey) button, never a red one.
+    const background = await host.evaluate<string>(
+      `getComputedStyle(document.querySelector('[data-testid="microphone-button"]')).backgroundColor`,
+    );
+    const [r, g, b] = background.match(/\d+/g)!.map(Number);
+    expect(Math.max(r!, g!, b!) - Math.min(r!, g!, b!), 'a grey, not a colour').toBeLessThan(40);
+    expect(await emoji(host)).toBe('');
+    await screenshots(host, 'host-muted-en');
+
+    // On a phone the toolbar shows its icons; the controls keep their names.
+    await host.setViewportSize(PHONE);
+    const bar = (await host.getByTestId('media-toolbar').boundingBox())!;
+    expect(bar.y + bar.height).toBeLessThanOrEqual(PHONE.height);
+    expect(bar.y).toBeGreaterThanOrEqual(0);
+    expect(await mic.getAttribute('aria-label')).toBe('Unmute');
+    await host.context().close();
+  }, 60_000);
+
+  it('shows the host that a participant’s microphone is off after the host muted them', async () => {
+    const m = await reserve('Mute room');
+    const host = await open(m.hostStartUrl);
+    await enter(host);
+    const ann = await open(m.joinUrl);
+    await enter(ann, 'Ann');
+    const annId = (await idOf(ann))!;
+    await expect.poll(() => ann.getByTestId('microphone-button').getAttribute('aria-pressed')).toBe('true');
+    const item = host.locator(`[data-testid="roster-item"][data-id="${annId}"]`);
+    const mute = item.getByTestId('mute-button');
+    await expect.poll(() => item.getAttribute('data-audio'), { timeout: 15_000 }).toBe('on');
+    expect(await mute.textContent()).toBe('Mute');
+    await mute.click();
+    await expect.poll(() => ann.getByTestId('microphone-button').getAttribute('aria-pressed')).toBe('false');
+    await expect.poll(() => item.getAttribute('data-audio'), { timeout: 15_000 }).toBe('off');
+    expect(await mute.getAttribute('data-muted')).toBe('true');
+    expect(await mute.textContent()).toBe('Muted');
+    expect(await mute.isDisabled()).toBe(true);
+    expect(await item.locator('[data-mark="micOff"]').getAttribute('aria-label')).toBe('Microphone off');
+    // Ann unmutes herself: the host's control is a mute button again.
+    await ann.getByTestId('microphone-button').click();
+    await expect.poll(() => mute.getAttribute('data-muted'), { timeout: 15_000 }).toBe('false');
+    expect(await mute.isEnabled()).toBe(true);
+    await screenshots(host, 'host-roster-en');
+    await host.context().close();
+    await ann.context().close();
+  }, 60_000);
+
+  it('tells every page, late joiners too, that the host’s page is recording the meeting (mesh)', async () => {
+    const m = await reserve('Recorded room');
+    const host = await open(m.hostStartUrl);
+    await enter(host);
+    const ann = await open(m.joinUrl);
+    await enter(ann, 'Ann');
+    const notice = (page: Page) => page.getByTestId('recording-notice');
+    expect(await notice(ann).isHidden()).toBe(true);
+    expect(await ann.getByTestId('record-button').isHidden()).toBe(true);
+
+    await host.getByTestId('record-button').click();
+    await expect
+      .poll(() => host.getByTestId('record-status').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('recording');
+    await expect.poll(() => notice(ann).isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await notice(ann).getAttribute('data-recording')).toBe('true');
+    expect(await notice(ann).textContent()).toBe('Recording');
+    expect(await notice(host).isVisible()).toBe(true);
+    await screenshots(ann, 'guest-recording-notice-en');
+
+    const bob = await open(m.joinUrl, 'zh-CN');
+    await enter(bob, 'Bob');
+    await expect.poll(() => notice(bob).isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await notice(bob).textContent()).toBe('录制中');
+
+    await host.getByTestId('record-button').click();
+    await expect
+      .poll(() => host.getByTestId('record-status').getAttribute('data-state'), { timeout: 20_000 })
+      .toBe('saved');
+    for (const page of [ann, bob]) await expect.poll(() => notice(page).isHidden(), { timeout: 10_000 }).toBe(true);
+    for (const page of [host, ann, bob]) await page.context().close();
+  }, 90_000);
+});
