@@ -20,6 +20,7 @@ import { formatDateTime, parseDateTime } from './time.js';
 import { endSession } from './lifecycle.js';
 import { DelFlag, isPastDue, MeetingStatus, statusOnCancel } from './meeting-status.js';
 import { enableTuiliu, findOrCreateUser, requireUser } from './users.js';
+import { emitEvent, type EventType } from './webhooks.js';
 
 /** Options a meeting carries as given (2.1, 2.2, 2.12); absent ones keep their default or old value. */
 export interface MeetingOptions {
@@ -306,7 +307,10 @@ export async function reserveMeeting(
       created_at: now,
       updated_at: now,
     });
-    if (meeting) return { meeting, host };
+    if (meeting) {
+      await announce(db, 'meeting.created', meeting, host, now);
+      return { meeting, host };
+    }
   }
   throw new Error('could not draw a free conference number in 20 attempts');
 }
@@ -436,7 +440,9 @@ export async function modifyMeeting(
     updated_at: now,
   };
   if (confPassword !== meeting.conf_password) changes.h323pwd = newH323Password(confPassword);
-  return { meeting: await updateMeeting(db, meeting.id, changes), host };
+  const updated = await updateMeeting(db, meeting.id, changes);
+  await announce(db, 'meeting.updated', updated, host, now);
+  return { meeting: updated, host };
 }
 
 /** 2.4: cancels a scheduled meeting: 9, or 3 when a session was held. Its slot and licence are free at once. */
@@ -447,10 +453,41 @@ export async function cancelMeeting(
   confId: number,
   now: number,
 ): Promise<MeetingRow> {
-  const { meeting } = await requireOwnMeeting(db, site, userId, confId, now, { lock: true });
+  const { meeting, host } = await requireOwnMeeting(db, site, userId, confId, now, { lock: true });
   requireScheduled(meeting, '取消');
   const status = statusOnCancel(meeting.held !== 0);
-  return updateMeeting(db, meeting.id, { conf_status: status, updated_at: now });
+  const cancelled = await updateMeeting(db, meeting.id, { conf_status: status, updated_at: now });
+  await announce(db, 'meeting.cancelled', cancelled, host, now);
+  return cancelled;
+}
+
+/**
+ * Tells the site's webhooks that a meeting was booked, changed or cancelled (docs/webhooks.md), in the caller's
+ * transaction: a refused call announces nothing.
+ */
+async function announce(
+  db: Db,
+  type: Extract<EventType, 'meeting.created' | 'meeting.updated' | 'meeting.cancelled'>,
+  meeting: MeetingRow,
+  host: UserRow,
+  now: number,
+): Promise<void> {
+  await emitEvent(
+    db,
+    meeting.site_id,
+    type,
+    {
+      confId: meeting.id,
+      confNumber: meeting.conf_number,
+      userId: host.user_id,
+      confName: meeting.conf_name,
+      startTime: formatDateTime(meeting.start_time),
+      duration: meeting.duration,
+      confParties: meeting.conf_parties,
+      confStatus: meeting.conf_status,
+    },
+    now,
+  );
 }
 
 /** 2.16: the licence minus the peak concurrent use in the window, leaving out `confNumber`. */
@@ -540,5 +577,6 @@ export async function extendMeeting(
     room_id: roomId,
     updated_at: now,
   });
+  await announce(db, 'meeting.updated', updated, host, now);
   return { meeting: updated, host };
 }

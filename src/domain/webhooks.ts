@@ -24,6 +24,9 @@ import { formatDateTime } from './time.js';
 import { checkTarget, postChecked, TargetRefused, type WebhookTargetPolicy } from './webhook-targets.js';
 
 export const EVENT_TYPES = [
+  'meeting.created',
+  'meeting.updated',
+  'meeting.cancelled',
   'meeting.started',
   'meeting.ended',
   'participant.joined',

@@ -104,6 +104,7 @@ describe('webhooks (extension)', () => {
       verifyWebhook({ body: r.body, signatureHeader: String(r.headers['huiguan-signature']), secret: endpoint.secret }),
     );
     expect(events.map((e) => e.type)).toEqual([
+      'meeting.created',
       'meeting.started',
       'participant.joined',
       'participant.joined',
@@ -111,20 +112,30 @@ describe('webhooks (extension)', () => {
       'participant.left',
       'meeting.ended',
     ]);
-    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(events[0]).toMatchObject({
       siteSign: site.site_sign,
-      data: { confId: m.confId, confNumber: m.confNumber, userId: 'h' },
+      data: {
+        confId: m.confId,
+        confNumber: m.confNumber,
+        userId: 'h',
+        confName: 'hooked',
+        startTime: gmt(t.clock.now - MIN),
+        duration: 60,
+        confParties: 5,
+        confStatus: 0,
+      },
     });
-    expect(events[2]!.data).toMatchObject({
+    expect(events[1]).toMatchObject({ data: { confId: m.confId, confNumber: m.confNumber, userId: 'h' } });
+    expect(events[3]!.data).toMatchObject({
       cuid: 'a',
       participantName: 'Ann',
       role: 'attendee',
       deviceType: 'mobile',
     });
-    expect(events[5]!.data).toMatchObject({ final: true });
+    expect(events[6]!.data).toMatchObject({ final: true });
     expect(hook.got[0]!.headers['huiguan-event-id']).toBe(events[0]!.id);
-    expect(hook.got[0]!.headers['huiguan-event-type']).toBe('meeting.started');
+    expect(hook.got[0]!.headers['huiguan-event-type']).toBe('meeting.created');
     expect(() =>
       verifyWebhook({
         body: hook.got[0]!.body,
@@ -185,6 +196,68 @@ describe('webhooks (extension)', () => {
     expect(last.attempts).toBeGreaterThan(5);
   });
 
+  it('tell of a booking changed, extended and cancelled, as it is after each change; a refused change tells nothing', async () => {
+    const site = await t.site();
+    await register(site, 'meeting.created,meeting.updated,meeting.cancelled');
+    const book = (startTime: string) =>
+      t.call('confReservation', site, {
+        userId: 'h',
+        userName: 'H',
+        confName: 'Plan',
+        startTime,
+        duration: 60,
+        confParties: 5,
+      });
+    const later = (await book(gmt(t.clock.now + 60 * MIN))).body.data;
+    const modify = (params: Record<string, unknown>) =>
+      t.call('confModify2', site, {
+        userId: 'h',
+        confId: later.confId,
+        confName: 'Plan B',
+        confPassword: '',
+        startTime: gmt(t.clock.now + 120 * MIN),
+        duration: 30,
+        confParties: 4,
+        ...params,
+      });
+    const modified = await modify({});
+    expect(modified.body.status, modified.body.message).toBe(100);
+    expect((await modify({ duration: 5000 })).body.status).not.toBe(100);
+    expect((await t.call('cancelConf', site, { userId: 'h', confId: later.confId })).body.status).toBe(100);
+    const now = (await book(gmt(t.clock.now - MIN))).body.data;
+    await t.call(
+      '/media/v1/events',
+      site,
+      {
+        confNumber: now.confNumber,
+        events: [{ type: 'participant.joined', participant: { cuid: 'h', name: 'H', role: 'host' } }],
+      },
+      { subject: 'confNumber', encoding: 'json' },
+    );
+    expect(
+      (await t.call('openingconfModify', site, { userId: 'h', confId: now.confId, addDuration: 15 })).body.status,
+    ).toBe(100);
+    hook.got.length = 0;
+    await drain();
+    const events = hook.got.map((r) => JSON.parse(r.body));
+    expect(events.map((e) => [e.type, e.data.confId])).toEqual([
+      ['meeting.created', later.confId],
+      ['meeting.updated', later.confId],
+      ['meeting.cancelled', later.confId],
+      ['meeting.created', now.confId],
+      ['meeting.updated', now.confId],
+    ]);
+    expect(events[1].data).toMatchObject({
+      confName: 'Plan B',
+      startTime: gmt(t.clock.now + 120 * MIN),
+      duration: 30,
+      confParties: 4,
+      confStatus: 0,
+    });
+    expect(events[2].data).toMatchObject({ confName: 'Plan B', confStatus: 9 });
+    expect(events[4].data).toMatchObject({ duration: 75, confStatus: 2 });
+  });
+
   it('send each delivery once when two processes deliver at the same time', async () => {
     const site = await t.site();
     await register(site);
@@ -196,16 +269,16 @@ describe('webhooks (extension)', () => {
         deliverDue(t.store.db, t.clock.now, { targets: webhookTargets }),
       ]);
     const ids = hook.got.map((r) => String(r.headers['huiguan-event-id']));
-    expect(ids).toHaveLength(6);
-    expect(new Set(ids).size).toBe(6);
+    expect(ids).toHaveLength(7);
+    expect(new Set(ids).size).toBe(7);
   });
 
   it('let a receiver that was down catch up through the signed feed', async () => {
     const site = await t.site();
     await holdMeeting(site);
-    const feed = await t.call('/webhooks/v1/events', site, { after: 2, limit: 3 }, { subject: 'siteSign' });
-    expect(feed.body).toMatchObject({ status: 100, lastSeq: 6 });
-    expect(feed.body.data.map((e: { seq: number }) => e.seq)).toEqual([3, 4, 5]);
+    const feed = await t.call('/webhooks/v1/events', site, { after: 3, limit: 3 }, { subject: 'siteSign' });
+    expect(feed.body).toMatchObject({ status: 100, lastSeq: 7 });
+    expect(feed.body.data.map((e: { seq: number }) => e.seq)).toEqual([4, 5, 6]);
     expect(feed.body.data[0]).toMatchObject({ type: 'participant.joined', siteSign: site.site_sign });
     expect((await t.call('/webhooks/v1/events', site, { after: 0 }, { subject: 'userId' })).body.status).toBe(102);
     const other = await t.site();

@@ -15,6 +15,12 @@ export type { StatusCode } from './errors.js';
 export { formatDate, formatDateTime, meetingTimes, parseDate, parseDateTime, parseOptionalDateTime } from './time.js';
 export type { MeetingTimes, TimeInput } from './time.js';
 export { SIGNATURE_HEADER, signWebhook, verifyWebhook, WebhookVerificationError } from './webhooks.js';
-export type { VerifyWebhookOptions, WebhookEvent, WebhookEventType, WebhookPayloads } from './webhooks.js';
+export type {
+  MeetingBooking,
+  VerifyWebhookOptions,
+  WebhookEvent,
+  WebhookEventType,
+  WebhookPayloads,
+} from './webhooks.js';
 export { ConfStatus } from './types.js';
 export type * from './types.js';

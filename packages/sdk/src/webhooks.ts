@@ -3,8 +3,25 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /** The header that carries a delivery's signature. */
 export const SIGNATURE_HEADER = 'Huiguan-Signature';
 
+/** A booked meeting as `meeting.created`, `meeting.updated` and `meeting.cancelled` carry it (after the change). */
+export interface MeetingBooking {
+  confId: number;
+  confNumber: string;
+  userId: string;
+  confName: string;
+  startTime: string;
+  /** Minutes. */
+  duration: number;
+  confParties: number;
+  /** 0 scheduled, 2 live, 3 ended, 9 cancelled (a cancelled meeting that was held is 3). */
+  confStatus: number;
+}
+
 /** Payloads by event type (docs/webhooks.md); times are GMT `yyyy-MM-dd HH:mm:ss`. */
 export interface WebhookPayloads {
+  'meeting.created': MeetingBooking;
+  'meeting.updated': MeetingBooking;
+  'meeting.cancelled': MeetingBooking;
   'meeting.started': { confId: number; confNumber: string; userId: string; uuid: string; startTime: string };
   'meeting.ended': {
     confId: number;

@@ -39,10 +39,13 @@ describe('WebhookClient', () => {
       email: 'b@example.com',
     });
     const all = await client.webhooks.events();
-    expect(all.lastSeq).toBe(2);
-    expect(all.data.map((e) => e.type)).toEqual(['registrant.created', 'registrant.created']);
-    const later = await client.webhooks.events({ after: 1 });
-    expect(later.data.map((e) => e.seq)).toEqual([2]);
+    expect(all.lastSeq).toBe(3);
+    expect(all.data.map((e) => e.type)).toEqual(['meeting.created', 'registrant.created', 'registrant.created']);
+    const booked = all.data[0]!;
+    if (booked.type !== 'meeting.created') throw new Error(booked.type);
+    expect(booked.data).toMatchObject({ confId: meeting.data.confId, confName: 'feed', duration: 30, confStatus: 0 });
+    const later = await client.webhooks.events({ after: 2 });
+    expect(later.data.map((e) => e.seq)).toEqual([3]);
 
     await client.webhooks.deleteEndpoint({ id: created.data.id });
     await expect(client.webhooks.deleteEndpoint({ id: created.data.id })).rejects.toBeInstanceOf(ApiError);
