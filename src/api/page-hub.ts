@@ -528,6 +528,7 @@ class PageConnection {
       audio?: unknown;
       video?: unknown;
       screen?: unknown;
+      raised?: unknown;
     };
     try {
       message = JSON.parse(raw) as typeof message;
@@ -559,6 +560,13 @@ class PageConnection {
       case 'mute':
         if (!host || target === this.ticket.cuid) return;
         return this.relay(target, { type: 'mute' });
+      case 'hand': {
+        // Raise hand: a page raises or lowers its own; the host may lower anyone's (docs/web-protocol.md).
+        if (typeof message.raised !== 'boolean') return;
+        const whose = target === '' ? this.ticket.cuid : target;
+        if (whose !== this.ticket.cuid && (!host || message.raised || whose.length > MAX_ID)) return;
+        return this.relay('*', { type: 'hand', id: whose, raised: message.raised });
+      }
       case 'recording':
         // Mesh: the host's page records, and tells every page so that everyone knows (docs/web-protocol.md).
         if (!host || typeof message.state !== 'string' || !MESH_RECORDING_STATES.has(message.state)) return;

@@ -57,12 +57,18 @@ export function meetingCancelled(): ApiError {
   });
 }
 
-/** What a page shows before anyone enters. */
+/**
+ * What a page shows before anyone enters. The host's link also carries the invitation the host may pass on (the
+ * join link's path and the meeting password), as confReservation gave them to the host.
+ */
 export function linkInfo(link: Link, host: UserRow, now: number) {
   const m = link.meeting;
   const ended = isOver(m, now);
   return {
     role: link.role,
+    ...(link.role === 'host'
+      ? { invitation: { joinPath: `/j/${m.conf_number}/${m.join_secret}`, password: m.conf_password } }
+      : {}),
     meeting: {
       confNumber: m.conf_number,
       confName: m.conf_name,

@@ -26,6 +26,7 @@ beforeAll(async () => {
     '--use-fake-device-for-media-stream',
     '--use-fake-ui-for-media-stream',
     '--autoplay-policy=no-user-gesture-required',
+    '--auto-select-desktop-capture-source=Entire screen',
   ]);
 }, 60_000);
 
@@ -218,4 +219,83 @@ describe.skipIf(!haveChromium)('the room in Chinese and English, with icons', ()
     for (const page of [ann, bob]) await expect.poll(() => notice(page).isHidden(), { timeout: 10_000 }).toBe(true);
     for (const page of [host, ann, bob]) await page.context().close();
   }, 90_000);
+
+  it('raises a hand that everyone sees, late joiners too, and the host can lower', async () => {
+    const m = await reserve('Hand room');
+    const host = await open(m.hostStartUrl);
+    await enter(host);
+    const ann = await open(m.joinUrl);
+    await enter(ann, 'Ann');
+    const annId = (await idOf(ann))!;
+    const hand = ann.getByTestId('hand-button');
+    expect(await hand.getAttribute('aria-pressed')).toBe('false');
+    expect(await hand.getAttribute('aria-label')).toBe('Raise hand');
+    await hand.click();
+    expect(await hand.getAttribute('aria-pressed')).toBe('true');
+    expect(await hand.getAttribute('aria-label')).toBe('Lower hand');
+
+    const item = (page: Page) => page.locator(`[data-testid="roster-item"][data-id="${annId}"]`);
+    const annTile = (page: Page) => page.locator(`[data-testid="tile"][data-peer="${annId}"][data-kind="camera"]`);
+    await expect.poll(() => item(host).getAttribute('data-hand'), { timeout: 10_000 }).toBe('up');
+    expect(await item(host).locator('[data-mark="hand"]').getAttribute('aria-label')).toBe('Hand raised');
+    await expect.poll(() => annTile(host).getAttribute('data-hand'), { timeout: 10_000 }).toBe('');
+    await screenshots(host, 'host-raised-hand-en');
+
+    const bob = await open(m.joinUrl);
+    await enter(bob, 'Bob');
+    await expect.poll(() => item(bob).getAttribute('data-hand'), { timeout: 10_000 }).toBe('up');
+    expect(await item(bob).getByTestId('lower-hand-button').count()).toBe(0);
+
+    await item(host).getByTestId('lower-hand-button').click();
+    await expect.poll(() => hand.getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('false');
+    for (const page of [host, ann, bob]) {
+      await expect.poll(() => item(page).getAttribute('data-hand'), { timeout: 10_000 }).toBeNull();
+    }
+    for (const page of [host, ann, bob]) await page.context().close();
+  }, 60_000);
+
+  it('copies the invitation: the join link, the meeting ID and the password, for the host and for an attendee', async () => {
+    const m = await reserve('Invited room', { confPassword: '2468' });
+    const host = await open(m.hostStartUrl);
+    await host.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await enter(host);
+    await host.getByTestId('copy-invitation').click();
+    await expect.poll(() => host.getByTestId('copy-invitation').getAttribute('data-copied')).toBe('true');
+    const number = m.confNumber.replace(/^(\d{3})(\d{3})(\d{4})$/, '$1 $2 $3');
+    const expected = [
+      'You are invited to a meeting: Invited room',
+      `Join: ${local(m.joinUrl)}`,
+      `Meeting ID: ${number}`,
+      'Password: 2468',
+    ].join('\n');
+    expect(await host.evaluate<string>('navigator.clipboard.readText()')).toBe(expected);
+
+    const ann = await open(m.joinUrl, 'zh-CN');
+    await ann.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await ann.getByTestId('password-input').fill('2468');
+    await enter(ann, 'Ann');
+    await ann.getByTestId('copy-invitation').click();
+    await expect.poll(() => ann.getByTestId('copy-invitation').textContent()).toBe('已复制');
+    expect(await ann.evaluate<string>('navigator.clipboard.readText()')).toBe(
+      ['邀请你参加会议：Invited room', `加入会议：${local(m.joinUrl)}`, `会议号：${number}`, '会议密码：2468'].join(
+        '\n',
+      ),
+    );
+    await host.context().close();
+    await ann.context().close();
+  }, 60_000);
+
+  it('mirrors one’s own camera only, never one’s shared screen', async () => {
+    const m = await reserve('Mirror room', { optionVideoHost: 1 });
+    const host = await open(m.hostStartUrl);
+    await enter(host);
+    await host.getByTestId('screen-button').click();
+    const video = (kind: string) => `[data-testid="tile"][data-local="true"][data-kind="${kind}"] video`;
+    await host.locator(video('screen')).waitFor({ timeout: 15_000 });
+    const transform = (selector: string) =>
+      host.evaluate<string>(`getComputedStyle(document.querySelector('${selector}')).transform`);
+    expect(await transform(video('camera'))).toBe('matrix(-1, 0, 0, 1, 0, 0)');
+    expect(await transform(video('screen'))).toBe('none');
+    await host.context().close();
+  }, 60_000);
 });

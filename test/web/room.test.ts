@@ -76,7 +76,12 @@ describe('start and join links', () => {
       },
     });
     expect(JSON.stringify(info.json())).not.toContain(m.hostStartUrl.slice(-32));
-    expect((await t.app.inject(linkPath(m.hostStartUrl))).json().role).toBe('host');
+    expect(info.json().invitation).toBeUndefined();
+    // The host's link carries the invitation to pass on: the join link's path and the password.
+    expect((await t.app.inject(linkPath(m.hostStartUrl))).json()).toMatchObject({
+      role: 'host',
+      invitation: { joinPath: new URL(m.joinUrl).pathname, password: '1234' },
+    });
 
     const wrong = linkPath(m.joinUrl).replace(/[0-9A-F]{32}$/, 'A'.repeat(32));
     const bad = await t.app.inject(wrong);

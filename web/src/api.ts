@@ -23,6 +23,8 @@ export interface LinkMeeting {
 export interface LinkInfo {
   role: Role;
   meeting: LinkMeeting;
+  /** The host's link only: what the host may pass on (the join link's path, the meeting password). */
+  invitation?: { joinPath: string; password: string };
 }
 
 export interface EnterResult {
@@ -87,8 +89,23 @@ export interface RecordingMessage {
   state: string;
 }
 
+/** Raise hand: participant `id`'s hand is up or down (`from` raised or lowered it: they, or the host). */
+export interface HandMessage {
+  type: 'hand';
+  from: string;
+  id: string;
+  raised: boolean;
+}
+
 export type ServerMessage =
-  RosterMessage | StateMessage | MediaConfigMessage | MediaMessage | SfuMessage | RecordingMessage | { type: 'pong' };
+  | RosterMessage
+  | StateMessage
+  | MediaConfigMessage
+  | MediaMessage
+  | SfuMessage
+  | RecordingMessage
+  | HandMessage
+  | { type: 'pong' };
 
 export type ClientMessage =
   | { type: 'ping' }
@@ -98,6 +115,7 @@ export type ClientMessage =
   | { type: 'remove'; id: string }
   | { type: 'mute'; id: string }
   | { type: 'recording'; state: string }
+  | { type: 'hand'; raised: boolean; id?: string }
   | { type: 'signal'; to: string; data: Record<string, unknown> }
   | { type: 'media'; audio: boolean; video: boolean; screen: boolean }
   | SfuOutgoing;

@@ -21,7 +21,17 @@ import { MediaStage } from './media-view';
 import { known, t } from './room-messages';
 import { parseRoute } from './route';
 import { formatLocal, formatRemaining } from './time';
-import { card, createShell, enterForm, meetingHeader, MeetingView, setError, setState, showScreen } from './view';
+import {
+  card,
+  createShell,
+  enterForm,
+  meetingHeader,
+  meetingId,
+  MeetingView,
+  setError,
+  setState,
+  showScreen,
+} from './view';
 
 /** States after which the server closes the socket: the page stops there. */
 const FINAL = new Set(['full', 'removed', 'ended', 'left', 'invalid']);
@@ -60,6 +70,8 @@ let sfuRecording: SfuMessage | null = null;
 let sfuLive: SfuMessage | null = null;
 /** Mesh: the host page's recorder state, as the host's page told it (to the other pages). */
 let meshRecording: string | null = null;
+/** Participants whose hand is raised, as their pages (or the host, lowering one) told. */
+let hands = new Set<string>();
 /** Draws the current screen again (after a change of language). */
 let redraw: () => void = () => undefined;
 /** The error shown now, worded again after a change of language. */
@@ -128,6 +140,10 @@ function startMedia(): void {
           ? void startRecording()
           : void stopRecording(),
     live: (on) => void socket?.send({ type: 'sfu', op: 'live', on }),
+    hand: (up) => {
+      if (!socket?.send({ type: 'hand', raised: up })) return say(() => t('error.notConnected'));
+      setHand(selfId, up);
+    },
     view: (cameras) => media?.setView?.(cameras),
   });
   room.stage.replaceChildren(stage.el);
@@ -148,6 +164,7 @@ function startMedia(): void {
     });
   }
   showSfuStates();
+  stage.setHands(hands, selfId);
   for (const message of early) media.receive(message);
   early = [];
   media.setParticipants(participantIds);
@@ -191,6 +208,47 @@ function showSfuStates(): void {
       hls: sfuLive.hls === true,
       ...(typeof sfuLive.error === 'string' ? { error: sfuLive.error } : {}),
     });
+  }
+}
+
+/** Raises or lowers participant `id`'s hand on this page. */
+function setHand(id: string, up: boolean): void {
+  if (up) hands.add(id);
+  else hands.delete(id);
+  room?.setHands(hands);
+  stage?.setHands(hands, selfId);
+}
+
+/** The invitation to pass on: the meeting's name, its join link, number, and password when it has one. */
+function invitation(): string | null {
+  if (!link || !route) return null;
+  const given =
+    link.invitation ??
+    (route.kind === 'j'
+      ? { joinPath: `/j/${route.confNumber}/${route.secret}`, password: entry.password ?? '' }
+      : null);
+  if (!given) return null;
+  const m = link.meeting;
+  const text = t('invitation', {
+    meeting: m.confName,
+    url: `${location.origin}${given.joinPath}`,
+    id: meetingId(m.confNumber),
+  });
+  return given.password ? `${text}\n${t('invitationPassword', { password: given.password })}` : text;
+}
+
+async function copyInvitation(el: HTMLButtonElement): Promise<void> {
+  const text = invitation();
+  if (text === null) return;
+  el.disabled = true;
+  try {
+    await navigator.clipboard.writeText(text);
+    room?.showCopied(true);
+    window.setTimeout(() => room?.showCopied(false), 3000);
+  } catch {
+    say(() => t('copyFailed'));
+  } finally {
+    el.disabled = false;
   }
 }
 
@@ -382,6 +440,11 @@ function showRoom(): MeetingView {
     admit: (id, el) => sendFrom(el, { type: 'admit', id }),
     remove: (id, el) => sendFrom(el, { type: 'remove', id }),
     mute: (id, el) => sendFrom(el, { type: 'mute', id }),
+    lowerHand: (id, el) => {
+      sendFrom(el, { type: 'hand', id, raised: false });
+      setHand(id, false);
+    },
+    invite: (el) => void copyInvitation(el),
   });
   leaveRoom();
   room = view;
@@ -484,6 +547,7 @@ function connect(entered: string, state: string): void {
   sfuRecording = null;
   sfuLive = null;
   meshRecording = null;
+  hands = new Set();
   socket = new MeetingSocket(entered, { onMessage, onClose });
   showWaiting(state === 'host_wait' || state === 'lobby' ? state : 'connecting');
 }
@@ -500,6 +564,8 @@ function onMessage(msg: ServerMessage): void {
     if (msg.op === 'recording') sfuRecording = msg;
     else sfuLive = msg;
     showSfuStates();
+  } else if (msg.type === 'hand') {
+    if (typeof msg.id === 'string' && typeof msg.raised === 'boolean') setHand(msg.id, msg.raised);
   } else if (msg.type === 'recording') {
     meshRecording = String(msg.state);
     showSfuStates();
@@ -536,6 +602,11 @@ function onRoster(r: RosterMessage): void {
   isHost = r.you?.role === 'host';
   // Mesh: whoever arrives while the host's page records learns it at once.
   if (isHost && arrived && recorder?.state === 'recording') socket?.send({ type: 'recording', state: 'recording' });
+  // Whoever arrives learns of the hands already raised: each raised hand is announced again.
+  if (arrived && hands.has(selfId)) socket?.send({ type: 'hand', raised: true });
+  hands = new Set([...hands].filter((id) => participantIds.includes(id)));
+  view.setHands(hands);
+  stage?.setHands(hands, selfId);
   showSfuStates();
   startMedia();
   media?.setParticipants(participantIds);

@@ -12,6 +12,8 @@ export interface StageActions {
   screen(on: boolean): void;
   device(kind: 'audioinput' | 'videoinput', deviceId: string): void;
   record(on: boolean): void;
+  /** Raise or lower this page's hand. */
+  hand(up: boolean): void;
   /** Go live or stop (the host, on the SFU). */
   live(on: boolean): void;
   /** The remote cameras the grid shows now and how large; called when that changes. */
@@ -58,6 +60,10 @@ export class MediaStage {
   private readonly cam: HTMLButtonElement;
   private readonly share: HTMLButtonElement;
   private readonly record: HTMLButtonElement;
+  private readonly hand: HTMLButtonElement;
+  /** Participants whose hand is raised (their tiles say so). */
+  private hands = new Set<string>();
+  private handUp = false;
   private readonly recordStatus = h('span', {
     testid: 'record-status',
     class: 'record-status',
@@ -116,6 +122,7 @@ export class MediaStage {
     this.live = button('', { testid: 'live-button', class: 'btn btn-tool', hidden: true }, () =>
       this.act.live(!this.on.live),
     );
+    this.hand = button('', { testid: 'hand-button', class: 'btn btn-tool' }, () => this.act.hand(!this.handUp));
     this.micSelect.addEventListener('change', () => this.act.device('audioinput', this.micSelect.value));
     this.camSelect.addEventListener('change', () => this.act.device('videoinput', this.camSelect.value));
     this.prev = button('', { testid: 'grid-prev', class: 'btn btn-small btn-secondary' }, () => this.turn(-1));
@@ -127,6 +134,7 @@ export class MediaStage {
       this.mic,
       this.cam,
       this.share,
+      this.hand,
       this.record,
       this.live,
       this.micSelect,
@@ -162,6 +170,7 @@ export class MediaStage {
     this.prev.textContent = `‹ ${t('previous')}`;
     this.next.textContent = `${t('next')} ›`;
     this.setLocal(this.on);
+    this.showHand();
     this.showRecording();
     this.showLive();
     if (this.devices) this.setDevices(this.devices);
@@ -190,6 +199,20 @@ export class MediaStage {
       state.screen ? 'stopSharing' : 'shareScreen',
     );
     this.share.classList.remove('is-off');
+  }
+
+  /** Raised hands: `self`'s own shows on the hand button, everyone's on their tiles. */
+  setHands(hands: Set<string>, self: string): void {
+    this.hands = new Set(hands);
+    this.handUp = hands.has(self);
+    this.showHand();
+    const { participants, names, speaking } = this.last;
+    if (participants.length) this.render(participants, names, speaking);
+  }
+
+  private showHand(): void {
+    tool(this.hand, 'hand', this.handUp ? 'lowerHand' : 'raiseHand');
+    this.hand.setAttribute('aria-pressed', String(this.handUp));
   }
 
   allowRecording(allowed: boolean): void {
@@ -426,10 +449,13 @@ export class MediaStage {
       tile.video.srcObject = stream;
       if (stream) void tile.video.play().catch(() => undefined);
     }
+    const hand = kind === 'camera' && this.hands.has(p.id);
     tile.label.replaceChildren(
+      ...(hand ? [markIcon('hand', t('handRaised'))] : []),
       ...(kind === 'camera' && !p.state.audio ? [markIcon('micOff', t('microphoneMuted'))] : []),
       name,
     );
+    tile.el.toggleAttribute('data-hand', hand);
     tile.el.setAttribute('data-audio', p.state.audio ? 'on' : 'off');
     tile.el.setAttribute(
       'data-video',

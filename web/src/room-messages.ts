@@ -107,6 +107,18 @@ const messages = {
   microphoneMuted: { zh: '麦克风已关闭', en: 'Microphone off' },
   cameraOff: { zh: '摄像头已关闭', en: 'Camera off' },
 
+  raiseHand: { zh: '举手', en: 'Raise hand' },
+  lowerHand: { zh: '放下手', en: 'Lower hand' },
+  handRaised: { zh: '已举手', en: 'Hand raised' },
+  copyInvitation: { zh: '复制邀请', en: 'Copy invitation' },
+  copied: { zh: '已复制', en: 'Copied' },
+  copyFailed: { zh: '无法复制到剪贴板', en: 'Could not copy to the clipboard' },
+  invitation: {
+    zh: '邀请你参加会议：{meeting}\n加入会议：{url}\n会议号：{id}',
+    en: 'You are invited to a meeting: {meeting}\nJoin: {url}\nMeeting ID: {id}',
+  },
+  invitationPassword: { zh: '会议密码：{password}', en: 'Password: {password}' },
+
   // The media toolbar.
   microphone: { zh: '麦克风', en: 'Microphone' },
   camera: { zh: '摄像头', en: 'Camera' },

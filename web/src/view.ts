@@ -64,7 +64,8 @@ export function card(className: string, ...children: (Node | null | false)[]): H
   return el;
 }
 
-function meetingId(confNumber: string): string {
+/** A meeting number as people read it: `123 456 7890`. */
+export function meetingId(confNumber: string): string {
   return confNumber.replace(/^(\d{3})(\d{3})(\d{4})$/, '$1 $2 $3');
 }
 
@@ -190,6 +191,10 @@ export interface MeetingActions {
   admit(id: string, el: HTMLButtonElement): void;
   remove(id: string, el: HTMLButtonElement): void;
   mute(id: string, el: HTMLButtonElement): void;
+  /** The host lowers a participant's raised hand. */
+  lowerHand(id: string, el: HTMLButtonElement): void;
+  /** Copies the invitation to the clipboard. */
+  invite(el: HTMLButtonElement): void;
 }
 
 /** The in-meeting screen: built once, then updated by every roster message and every second. */
@@ -214,6 +219,9 @@ export class MeetingView {
   );
   private readonly actions = h('div', { class: 'room-actions' });
   private readonly leaveButton: HTMLButtonElement;
+  private readonly inviteButton: HTMLButtonElement;
+  /** Participants whose hand is raised. */
+  private hands = new Set<string>();
   /** Where the media stage goes (media-view.ts). */
   readonly stage = h('div', { class: 'room-stage' });
   /** Participants' microphone and camera states, shown in the roster. */
@@ -232,6 +240,9 @@ export class MeetingView {
       this.act.leave(el),
     );
     this.actions.appendChild(this.leaveButton);
+    this.inviteButton = button('', { testid: 'copy-invitation', class: 'btn btn-small btn-secondary' }, (_e, el) =>
+      this.act.invite(el),
+    );
     this.body.append(
       h('section', { class: 'panel roster-panel' }, h('h2', {}, this.rosterTitle, ' ', this.count), this.roster),
       this.waitingPanel,
@@ -246,7 +257,13 @@ export class MeetingView {
           'div',
           { class: 'room-title' },
           this.name,
-          h('div', { class: 'room-sub' }, shell.state, h('span', { class: 'room-id' }, this.idLabel, ' ', this.number)),
+          h(
+            'div',
+            { class: 'room-sub' },
+            shell.state,
+            h('span', { class: 'room-id' }, this.idLabel, ' ', this.number),
+            this.inviteButton,
+          ),
         ),
         h('div', { class: 'room-clock' }, this.remainingLabel, this.remaining),
       ),
@@ -265,6 +282,7 @@ export class MeetingView {
     this.rosterTitle.textContent = t('participants');
     this.waitingTitle.textContent = t('waitingRoom');
     this.leaveButton.textContent = t('leave');
+    this.showCopied(false);
     if (this.endButton) this.endButton.textContent = t('end');
     if (this.last) this.update(this.last);
   }
@@ -272,6 +290,18 @@ export class MeetingView {
   setMeeting(confName: string, confNumber: string): void {
     this.name.textContent = confName;
     this.number.textContent = meetingId(confNumber);
+  }
+
+  /** The invitation button says "Copied" for a while after a copy. */
+  showCopied(copied: boolean): void {
+    this.inviteButton.replaceChildren(icon('copy'), t(copied ? 'copied' : 'copyInvitation'));
+    this.inviteButton.setAttribute('data-copied', String(copied));
+  }
+
+  /** Participants whose hand is raised: marked in the roster, and the host can lower each. */
+  setHands(hands: Set<string>): void {
+    this.hands = new Set(hands);
+    if (this.last) this.update(this.last);
   }
 
   setRemaining(text: string): void {
@@ -341,6 +371,7 @@ export class MeetingView {
     const host = p.role === 'host';
     const self = p.id === you;
     const device = deviceLabel(p.deviceType);
+    const hand = this.hands.has(p.id);
     const item = h(
       'li',
       {
@@ -348,6 +379,7 @@ export class MeetingView {
         class: `item${self ? ' is-you' : ''}`,
         'data-role': host ? 'host' : 'attendee',
         'data-id': p.id,
+        'data-hand': hand ? 'up' : null,
       },
       h('span', { class: `avatar${host ? ' avatar-host' : ''}`, 'aria-hidden': 'true' }, initial(p.name)),
       h(
@@ -362,12 +394,17 @@ export class MeetingView {
           device && h('span', { class: 'device' }, device),
         ),
       ),
+      hand && h('span', { class: 'hand-mark' }, markIcon('hand', t('handRaised'))),
       h('span', { class: 'media-marks' }),
       isHost &&
         !self &&
         h(
           'span',
           { class: 'item-actions' },
+          hand &&
+            button(t('lowerHand'), { testid: 'lower-hand-button', class: 'btn btn-small btn-secondary' }, (_e, el) =>
+              this.act.lowerHand(p.id, el),
+            ),
           button('', { testid: 'mute-button', class: 'btn btn-small btn-secondary' }, (_e, el) =>
             this.act.mute(p.id, el),
           ),
