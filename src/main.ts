@@ -137,7 +137,7 @@ function demoBanner(
   const consoleLines = owner
     ? [
         `Site console: ${url}/console/ — set the password of its owner, ${owner.account.email}, here (works once, for 3 days;`,
-        '`huiguan admin add` makes more accounts):',
+        '`./bin/huiguan admin add` makes more accounts):',
         `  ${setPasswordUrl(url, owner.secret)}`,
       ]
     : [];
