@@ -34,6 +34,7 @@ import { clientKey, EntryLocked } from '../domain/entry-guard.js';
 import { ApiError } from '../domain/errors.js';
 import type { Db } from '../store/database.js';
 import { clearSessionCookie, needSession, refuseCrossSite, setSessionCookie, signedIn } from './console-guard.js';
+import { consoleOverviewRoutes } from './console-overview.js';
 import { validationMessage } from './validation-message.js';
 
 export interface ConsoleDeps {
@@ -66,6 +67,7 @@ export async function consoleApiRoutes(app: FastifyInstance, deps: ConsoleDeps):
     refuseCrossSite(request, deps.publicUrl);
   });
   const session = needSession(db, clock);
+  await app.register(consoleOverviewRoutes, deps);
   const me = async ({ account, sessionId }: ConsoleSignedIn): Promise<MeView> => {
     const site = await siteOfAccount(db, account);
     return {

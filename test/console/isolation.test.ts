@@ -25,6 +25,7 @@ const SITE_CALLS: Record<string, { method: 'GET' | 'POST'; body?: unknown }> = {
     body: { email: 'intruder@a.example', role: 'owner' },
   },
   'POST /console/api/sites/:siteSign/api-key': { method: 'POST' },
+  'GET /console/api/sites/:siteSign/overview': { method: 'GET' },
 };
 /** Console calls that name no site: what they answer is checked below. */
 const OWN_CALLS = [

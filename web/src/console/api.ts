@@ -6,6 +6,7 @@ import type {
   ConsoleSiteView as Site,
   MeView as Me,
 } from '../../../src/contract/console';
+import type { OverviewView } from '../../../src/contract/console-site';
 
 export type { Account, Me, Site };
 
@@ -66,4 +67,5 @@ export const consoleApi = {
       role,
     }),
   revealApiKey: (siteSign: string) => call<{ apiKey: string }>('POST', `${site(siteSign)}/api-key`),
+  overview: (siteSign: string, days: number) => call<OverviewView>('GET', `${site(siteSign)}/overview?days=${days}`),
 };

@@ -4,6 +4,7 @@ import { button, h } from '../dom';
 import { formatLocal } from '../time';
 import { consoleApi, type Account, type Me, type Site } from './api';
 import { t } from './messages';
+import { overviewDashboard } from './overview';
 import { paths } from './route';
 import { roleText } from './shell';
 import { alertLine, errorText, field, link, whileBusy } from './ui';
@@ -50,7 +51,9 @@ export function overviewPage(main: HTMLElement, me: Me, site: Site): void {
       [t('you'), `${me.account.email} (${roleText(me)})`],
     ]),
   );
-  main.append(h('h1', {}, t('overviewTitle')), siteCard, apiKeyPanel(site, owner));
+  main.append(h('h1', {}, t('overviewTitle')));
+  overviewDashboard(main, site.siteSign);
+  main.append(siteCard, apiKeyPanel(site, owner));
 }
 
 /** The API key, hidden until an owner asks (the server logs the asking). */

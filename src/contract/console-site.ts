@@ -1,0 +1,69 @@
+/**
+ * The site console's pages about one site's use (issue 19, item 2): what their calls take and answer. The
+ * routes validate and serialise with these schemas and the console's page reads the same shapes.
+ */
+import Type, { type Static } from 'typebox';
+
+/** Days the overview's charts cover: 30 unless asked, at most 90. */
+export const OverviewQuery = Type.Object(
+  { days: Type.Optional(Type.Integer({ minimum: 7, maximum: 90, default: 30 })) },
+  { additionalProperties: false },
+);
+
+/** A meeting in the overview's lists. */
+export const OverviewMeeting = Type.Object({
+  confId: Type.Integer(),
+  confNumber: Type.String(),
+  confName: Type.String(),
+  hostName: Type.String(),
+  /** ISO 8601. */
+  startTime: Type.String(),
+  /** Minutes. */
+  duration: Type.Integer(),
+  confParties: Type.Integer(),
+});
+
+/** A meeting in progress, with the parties present in it now. */
+export const OverviewLiveMeeting = Type.Object({ ...OverviewMeeting.properties, present: Type.Integer() });
+
+/** One GMT day of the charts. */
+export const OverviewDay = Type.Object({
+  /** yyyy-MM-dd, GMT, as 2.27 and 2.28 count days. */
+  day: Type.String(),
+  /** 2.27: minutes of meetings held (closed sessions). */
+  meetingMinutes: Type.Integer(),
+  /** 2.28: minutes of participants present (closed participations). */
+  participantMinutes: Type.Integer(),
+  /** 2.24: participations that began that day. */
+  joins: Type.Integer(),
+  /** The most parties present at once that day, over all the site's meetings. */
+  peakParties: Type.Integer(),
+});
+
+export const Overview = Type.Object({
+  /** ISO 8601, the server's time of the answer. */
+  now: Type.String(),
+  licence: Type.Object({
+    /** Concurrent parties the site may book. */
+    totalNumParties: Type.Integer(),
+    /** Parties booked now by scheduled and live meetings (what the 205 check counts). */
+    bookedNow: Type.Integer(),
+    /** Parties present now in the site's meetings. */
+    presentNow: Type.Integer(),
+  }),
+  /** Meetings in progress (at most 20), and how many there are. */
+  live: Type.Array(OverviewLiveMeeting),
+  liveTotal: Type.Integer(),
+  /** Scheduled meetings from a day before now on, in start order (at most 20), and how many there are. */
+  upcoming: Type.Array(OverviewMeeting),
+  upcomingTotal: Type.Integer(),
+  /** Every day of the range, oldest first, today (GMT) last. */
+  days: Type.Array(OverviewDay),
+  /** 2.24 over the range: participations by device. */
+  devices: Type.Object({ pc: Type.Integer(), mobile: Type.Integer(), other: Type.Integer() }),
+});
+
+export type OverviewView = Static<typeof Overview>;
+export type OverviewMeetingView = Static<typeof OverviewMeeting>;
+export type OverviewLiveMeetingView = Static<typeof OverviewLiveMeeting>;
+export type OverviewDayView = Static<typeof OverviewDay>;

@@ -1,0 +1,176 @@
+/**
+ * The console's pages about a site's use in chromium (issue 19): the Overview's day chart changes after a
+ * meeting is held, a viewer changes nothing, the page logs no error (a CSP refusal is one). Screenshots of
+ * each page at desktop and phone size are kept in test-results/console/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SiteRow } from '../../src/store/database.js';
+import { consoleAccount, PASSWORD } from '../console/console-client.js';
+import { gmt, listeningTestApp } from '../helper.js';
+import { ensurePagesBuilt, haveChromium, launchChromium } from './browser.js';
+
+const server = listeningTestApp({ realClock: true });
+const ARTIFACTS = path.resolve('test-results/console');
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+let browser: Browser;
+let site: SiteRow;
+
+async function screenshots(page: Page, name: string): Promise<void> {
+  for (const [size, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    await page.setViewportSize(viewport);
+    // Nothing wider than the screen: the page scrolls down, never sideways.
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth'), `${name} ${size}`).toBeLessThanOrEqual(
+      viewport.width,
+    );
+    // The charts follow their width (a ResizeObserver): let them draw again.
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${size}.png`), fullPage: true });
+  }
+  await page.setViewportSize(DESKTOP);
+}
+
+/** A page signed in as `email`, collecting what it logs as errors. */
+async function signedInPage(email: string, locale = 'en-US'): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: DESKTOP, locale });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
+  await page.goto(`${server.base}/console/sign-in`);
+  await page.getByTestId('sign-in').waitFor();
+  await page.getByTestId('lang').waitFor();
+  await page.locator('#f-email').fill(email);
+  await page.locator('#f-password').fill(PASSWORD);
+  await page.getByTestId('sign-in').click();
+  await page.getByTestId('overview').waitFor();
+  return { page, errors };
+}
+
+/** Today's row of the usage table: meeting minutes, participant minutes, participants, peak parties. */
+async function todaysRow(page: Page): Promise<string[]> {
+  const today = new Date(server.t.clock.now).toISOString().slice(0, 10);
+  return page.locator(`[data-testid="usage-table"] tr[data-day="${today}"] td`).allTextContents();
+}
+
+async function mediaEvent(confNumber: string, type: string, participant: Record<string, unknown>) {
+  const res = await server.t.call(
+    '/media/v1/events',
+    site,
+    { confNumber, events: [{ type, participant }] },
+    { subject: 'confNumber', encoding: 'json' },
+  );
+  expect(res.body.status, res.body.message).toBe(100);
+}
+
+describe.skipIf(!haveChromium)('the console’s site pages in a browser', () => {
+  beforeAll(async () => {
+    ensurePagesBuilt();
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await launchChromium();
+    site = await server.t.site({ siteSign: 'acme', totalNumParties: 25 });
+    await consoleAccount(server.t, site, 'owner@acme.example');
+    await consoleAccount(server.t, site, 'viewer@acme.example', 'viewer');
+  }, 120_000);
+  afterAll(async () => browser?.close());
+
+  it('overview: empty at first; after a meeting is held today its day shows it, in the charts and the table', async () => {
+    const { page, errors } = await signedInPage('owner@acme.example');
+    await page.getByTestId('usage-empty').waitFor();
+    expect(await page.getByTestId('live-now').textContent()).toContain('No meeting is in progress.');
+    expect(await page.getByTestId('upcoming').textContent()).toContain('No meetings are scheduled.');
+    expect(await page.getByTestId('booked-now').textContent()).toBe('0 of 25 parties');
+    await screenshots(page, 'overview-empty');
+
+    // A meeting held 40 minutes ago (the server's clock set back while it is held), one coming tomorrow.
+    const t = server.t;
+    const now = Date.now();
+    const booked = await t.call('confReservation', site, {
+      userId: 'h1',
+      userName: 'Wang Fang',
+      confName: 'Weekly sync',
+      startTime: gmt(now - 45 * 60_000),
+      duration: 60,
+      confParties: 10,
+    });
+    expect(booked.body.status, booked.body.message).toBe(100);
+    const coming = await t.call('confReservation', site, {
+      userId: 'h1',
+      userName: 'Wang Fang',
+      confName: 'Planning',
+      startTime: gmt(now + 26 * 3_600_000),
+      duration: 30,
+      confParties: 5,
+    });
+    expect(coming.body.status, coming.body.message).toBe(100);
+    const confNumber = booked.body.data.confNumber as string;
+    t.clock.now = now - 40 * 60_000;
+    await mediaEvent(confNumber, 'participant.joined', {
+      cuid: 'host',
+      name: 'Wang Fang',
+      role: 'host',
+      deviceType: 'pc',
+    });
+    await mediaEvent(confNumber, 'participant.joined', {
+      cuid: 'a1',
+      name: 'Li Lei',
+      role: 'attendee',
+      deviceType: 'mobile',
+    });
+    t.clock.now = Date.now();
+    await mediaEvent(confNumber, 'participant.left', { cuid: 'a1' });
+    await mediaEvent(confNumber, 'participant.left', { cuid: 'host' });
+
+    // The range buttons load the charts again; 90 days, then 30.
+    await page.getByTestId('range-90').click();
+    await page.locator('[data-testid="chart-minutes"] canvas').waitFor();
+    expect(await page.getByTestId('range-90').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.evaluate<string | null>("document.activeElement?.getAttribute('data-testid') ?? null")).toBe(
+      'range-90',
+    );
+    expect(await page.locator('[data-testid="usage-table"] tbody tr').count()).toBe(90);
+    await page.getByTestId('range-30').click();
+    await page.locator('[data-testid="usage-table"] tbody tr').nth(29).waitFor({ state: 'attached' });
+    expect(await page.locator('[data-testid="usage-table"] tbody tr').count()).toBe(30);
+    for (const chart of ['chart-minutes', 'chart-joins', 'chart-devices', 'chart-peak'])
+      expect(await page.locator(`[data-testid="${chart}"] canvas`).count(), chart).toBeGreaterThan(0);
+    await page.getByText('Show as a table').click();
+    expect(await todaysRow(page)).toEqual(['40', '80', '2', '2']);
+    expect(await page.getByTestId('chart-minutes').textContent()).toContain(
+      '40 meeting minutes and 80 participant minutes in 30 days.',
+    );
+    expect(await page.getByTestId('chart-devices').textContent()).toContain('Computer 1, phone 1, other 0.');
+    expect(await page.getByTestId('chart-peak').textContent()).toContain('the licence allows 25');
+    expect(await page.getByTestId('upcoming').textContent()).toContain('Planning');
+    // The meeting's window has 15 minutes to run: its parties stay booked, as the 205 check counts them.
+    expect(await page.getByTestId('booked-now').textContent()).toBe('10 of 25 parties');
+    await screenshots(page, 'overview');
+
+    await page.getByTestId('lang').click();
+    await page.getByText('每天的会议时长与参会人时长（分钟）').waitFor();
+    await screenshots(page, 'overview-zh');
+    // No error logged: a script or style refused by the pages' CSP would be one.
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 90_000);
+
+  it('a viewer sees the overview with no control that changes anything', async () => {
+    const { page, errors } = await signedInPage('viewer@acme.example');
+    await page.locator('[data-testid="chart-peak"] canvas').waitFor();
+    expect(await page.getByTestId('reveal-key').count()).toBe(0);
+    // What a viewer can press only reads: the range and the language.
+    const buttons = await page
+      .locator('main button')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+    expect(buttons.sort()).toEqual(['range-30', 'range-90']);
+    await screenshots(page, 'overview-viewer');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+});
