@@ -15,6 +15,7 @@ const unit = [
   'packages/sdk/test/transport.test.ts',
   'packages/sdk/test/webhooks.test.ts',
   'test/build-prune.test.ts',
+  'test/engines.test.ts',
 ];
 const spawning = [
   'test/cli/**/*.test.ts',

@@ -1,0 +1,20 @@
+import fs from 'node:fs';
+import semver from 'semver';
+import { describe, expect, it } from 'vitest';
+
+// `npm install` on the Node the README names (20) must print no EBADENGINE: every package the lock file
+// installs accepts it. A newer release of a dependency that drops Node 20 is pinned (package.json `overrides`).
+describe('the installed packages and Node 20', () => {
+  it('every package in package-lock.json accepts this Node, and package.json says Node 20 or later', () => {
+    const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { engines: { node: string } };
+    expect(semver.satisfies('20.0.0', pkg.engines.node)).toBe(true);
+    const lock = JSON.parse(fs.readFileSync('package-lock.json', 'utf8')) as {
+      packages: Record<string, { version?: string; engines?: { node?: string } | string[] }>;
+    };
+    const refusing = Object.entries(lock.packages)
+      .filter(([, p]) => !Array.isArray(p.engines) && p.engines?.node !== undefined)
+      .filter(([, p]) => !semver.satisfies(process.version, (p.engines as { node: string }).node))
+      .map(([name, p]) => `${name}@${p.version}: node ${(p.engines as { node: string }).node}`);
+    expect(refusing).toEqual([]);
+  });
+});
