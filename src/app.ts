@@ -205,7 +205,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sfu,
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   });
-  await app.register(consoleApiRoutes, { db: options.db, clock: deps.clock, publicUrl: options.config.publicUrl });
+  await app.register(consoleApiRoutes, {
+    db: options.db,
+    clock: deps.clock,
+    publicUrl: options.config.publicUrl,
+    links,
+    recordingLinkTtlMs: options.config.recordingLinkTtlMs,
+    serverStreams: options.config.sfu !== undefined,
+    bus,
+  });
   await consolePageRoutes(app, options.webRoot ? { webRoot: options.webRoot } : {});
   await watchRoutes(app, {
     db: options.db,

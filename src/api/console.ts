@@ -35,9 +35,11 @@ import { ApiError } from '../domain/errors.js';
 import type { Db } from '../store/database.js';
 import { clearSessionCookie, needSession, refuseCrossSite, setSessionCookie, signedIn } from './console-guard.js';
 import { consoleOverviewRoutes } from './console-overview.js';
+import { consoleLiveRoutes } from './console-live.js';
+import { consoleMeetingRoutes, type ConsoleMeetingDeps } from './console-meetings.js';
 import { validationMessage } from './validation-message.js';
 
-export interface ConsoleDeps {
+export interface ConsoleDeps extends ConsoleMeetingDeps {
   db: Db;
   clock: () => number;
   /** `config.publicUrl`: the base of the set-password links an owner's invitation answers, and an own origin. */
@@ -68,6 +70,8 @@ export async function consoleApiRoutes(app: FastifyInstance, deps: ConsoleDeps):
   });
   const session = needSession(db, clock);
   await app.register(consoleOverviewRoutes, deps);
+  await app.register(consoleMeetingRoutes, deps);
+  await app.register(consoleLiveRoutes, deps);
   const me = async ({ account, sessionId }: ConsoleSignedIn): Promise<MeView> => {
     const site = await siteOfAccount(db, account);
     return {

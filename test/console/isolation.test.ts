@@ -15,9 +15,12 @@ let A: SiteRow;
 let B: SiteRow;
 /** Texts of B's that no answer to A's accounts may contain. */
 let markers: string[];
+/** A meeting of B's (with a registrant), which A's accounts name on the meeting calls. */
+let meetingOfB: number;
+let registrantOfB: string;
 
 /** Every console call naming a site, with a body it would accept. */
-const SITE_CALLS: Record<string, { method: 'GET' | 'POST'; body?: unknown }> = {
+const SITE_CALLS: Record<string, { method: 'GET' | 'POST'; body?: unknown; query?: string }> = {
   'GET /console/api/sites/:siteSign': { method: 'GET' },
   'GET /console/api/sites/:siteSign/accounts': { method: 'GET' },
   'POST /console/api/sites/:siteSign/accounts': {
@@ -25,6 +28,30 @@ const SITE_CALLS: Record<string, { method: 'GET' | 'POST'; body?: unknown }> = {
     body: { email: 'intruder@a.example', role: 'owner' },
   },
   'POST /console/api/sites/:siteSign/api-key': { method: 'POST' },
+  'GET /console/api/sites/:siteSign/meetings': {
+    method: 'GET',
+    query: '?from=2026-06-01T00:00:00Z&to=2026-07-01T00:00:00Z',
+  },
+  'POST /console/api/sites/:siteSign/meetings': {
+    method: 'POST',
+    body: { userId: 'u1', confName: 'x', startTime: '2026-06-10T10:00:00Z', duration: 30, confParties: 2 },
+  },
+  'GET /console/api/sites/:siteSign/meetings/:confId': { method: 'GET' },
+  'POST /console/api/sites/:siteSign/meetings/:confId': {
+    method: 'POST',
+    body: { confName: 'x', confPassword: '', startTime: '2026-06-10T10:00:00Z', duration: 30, confParties: 2 },
+  },
+  'POST /console/api/sites/:siteSign/meetings/:confId/cancel': { method: 'POST' },
+  'POST /console/api/sites/:siteSign/meetings/:confId/registrants/:registrantId': {
+    method: 'POST',
+    body: { status: 'approved' },
+  },
+  'GET /console/api/sites/:siteSign/meetings/:confId/attendance': { method: 'GET' },
+  'GET /console/api/sites/:siteSign/meetings/:confId/attendance.csv': { method: 'GET' },
+  'GET /console/api/sites/:siteSign/live': { method: 'GET' },
+  'GET /console/api/sites/:siteSign/live/events': { method: 'GET' },
+  'POST /console/api/sites/:siteSign/meetings/:confId/end': { method: 'POST' },
+  'POST /console/api/sites/:siteSign/meetings/:confId/extend': { method: 'POST', body: { addDuration: 10 } },
   'GET /console/api/sites/:siteSign/overview': { method: 'GET' },
 };
 /** Console calls that name no site: what they answer is checked below. */
@@ -45,7 +72,25 @@ beforeAll(async () => {
   await consoleAccount(t, A, 'owner@a.example');
   await consoleAccount(t, A, 'viewer@a.example', 'viewer');
   await consoleAccount(t, B, 'owner@b.example');
-  markers = [B.api_key, 'Globex B', 'owner@b.example'];
+  const booked = await t.call('confReservation', B, {
+    userId: 'hb',
+    userName: 'Host of B',
+    confName: 'Secret of B',
+    startTime: '2026-06-20 10:00:00',
+    duration: 60,
+    confParties: 2,
+    registrationType: 1,
+  });
+  meetingOfB = booked.body.data.confId;
+  const added = await t.call('addRegistrant', B, {
+    userId: 'hb',
+    confId: meetingOfB,
+    first_name: 'Registrant of B',
+    email: 'r@b.example',
+  });
+  registrantOfB = added.body.data.registrant_id;
+  expect(registrantOfB).toBeTruthy();
+  markers = [B.api_key, 'Globex B', 'owner@b.example', 'Secret of B', 'Host of B', booked.body.data.confNumber];
 });
 afterAll(async () => t?.close());
 
@@ -67,7 +112,12 @@ describe('a site account of A', () => {
       expect((await browser.signIn(email)).status).toBe(200);
       for (const [route, call] of Object.entries(SITE_CALLS)) {
         for (const sign of [B.site_sign, B.site_sign.toUpperCase(), ` ${B.site_sign}`]) {
-          const url = route.split(' ')[1]!.replace(':siteSign', encodeURIComponent(sign));
+          const url =
+            route
+              .split(' ')[1]!
+              .replace(':siteSign', encodeURIComponent(sign))
+              .replace(':confId', String(meetingOfB))
+              .replace(':registrantId', registrantOfB) + (call.query ?? '');
           const res = await browser.send(call.method, url, call.body);
           expect([400, 404], `${route} ${sign}: ${res.status}`).toContain(res.status);
           for (const m of markers) expect(JSON.stringify(res.body), route).not.toContain(m);
