@@ -23,7 +23,8 @@ beforeAll(async () => {
   t = await buildTestApp({ realClock: true });
   base = await t.app.listen({ port: 0, host: '127.0.0.1' });
   browser = await launchChromium([
-    '--use-fake-device-for-media-stream',
+    // Two fake cameras and microphones, so that choosing one is a choice.
+    '--use-fake-device-for-media-stream=device-count=2',
     '--use-fake-ui-for-media-stream',
     '--autoplay-policy=no-user-gesture-required',
     '--auto-select-desktop-capture-source=Entire screen',
@@ -297,5 +298,51 @@ describe.skipIf(!haveChromium)('the room in Chinese and English, with icons', ()
     expect(await transform(video('camera'))).toBe('matrix(-1, 0, 0, 1, 0, 0)');
     expect(await transform(video('screen'))).toBe('none');
     await host.context().close();
+  }, 60_000);
+
+  it('checks camera and microphone before joining: a level, the devices, and joining muted', async () => {
+    const m = await reserve('Preview room', { optionVideoParticipants: 1 });
+    const host = await open(m.hostStartUrl);
+    await enter(host);
+    const ann = await open(m.joinUrl);
+    await ann.getByTestId('preview').waitFor();
+    // The fake microphone beeps: the meter moves.
+    await expect
+      .poll(async () => Number(await ann.getByTestId('level-meter').getAttribute('data-level')), { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    await expect.poll(() => ann.getByTestId('preview-camera-select').locator('option').count()).toBeGreaterThan(0);
+    expect(await ann.getByTestId('preview-microphone-select').locator('option').count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => ann.evaluate<number>(`document.querySelector('[data-testid="preview-video"]').videoWidth`))
+      .toBeGreaterThan(0);
+    // Unmuted unless chosen: the meeting's options say nothing of the microphone.
+    const mic = ann.getByTestId('preview-microphone');
+    expect(await mic.getAttribute('aria-pressed')).toBe('true');
+    await mic.click();
+    expect(await mic.getAttribute('aria-pressed')).toBe('false');
+    expect(await mic.textContent()).toBe('Join muted');
+    await ann.getByTestId('lang-zh').click();
+    expect(await ann.getByTestId('preview-microphone').textContent()).toBe('入会时静音');
+    await ann.getByTestId('lang-en').click();
+    const camera = ann.getByTestId('preview-camera-select');
+    const chosen = await camera.locator('option').last().getAttribute('value');
+    expect(await camera.locator('option').count()).toBe(2);
+    expect(chosen).not.toBe(await camera.inputValue());
+    await camera.selectOption(chosen!);
+    await expect
+      .poll(() => ann.evaluate<number>(`document.querySelector('[data-testid="preview-video"]').videoWidth`))
+      .toBeGreaterThan(0);
+    await screenshots(ann, 'preview-en');
+
+    await enter(ann, 'Ann');
+    const annId = (await idOf(ann))!;
+    await expect.poll(() => ann.getByTestId('microphone-button').getAttribute('aria-pressed')).toBe('false');
+    const item = host.locator(`[data-testid="roster-item"][data-id="${annId}"]`);
+    await expect.poll(() => item.getAttribute('data-audio'), { timeout: 15_000 }).toBe('off');
+    expect(await ann.getByTestId('preview').count()).toBe(0);
+    // The camera chosen before joining is the one the room uses.
+    await expect.poll(() => ann.getByTestId('camera-select').inputValue(), { timeout: 10_000 }).toBe(chosen);
+    await host.context().close();
+    await ann.context().close();
   }, 60_000);
 });

@@ -19,6 +19,7 @@ import { languageSwitch } from './lang-switch';
 import { CloudRecorder, createMediaSession, SpeakerDetector, type MediaSession, type RecorderSource } from './media';
 import { MediaStage } from './media-view';
 import { known, t } from './room-messages';
+import { Preview, type JoinChoice } from './preview';
 import { parseRoute } from './route';
 import { formatLocal, formatRemaining } from './time';
 import {
@@ -70,6 +71,9 @@ let sfuRecording: SfuMessage | null = null;
 let sfuLive: SfuMessage | null = null;
 /** Mesh: the host page's recorder state, as the host's page told it (to the other pages). */
 let meshRecording: string | null = null;
+/** The camera and microphone check on the form; what was chosen there, for the room. */
+let preview: Preview | null = null;
+let joinChoice: JoinChoice = { microphone: true };
 /** Participants whose hand is raised, as their pages (or the host, lowering one) told. */
 let hands = new Set<string>();
 /** Draws the current screen again (after a change of language). */
@@ -97,6 +101,8 @@ function relabel(): void {
 }
 
 function go(state: string, text?: string): void {
+  preview?.close();
+  preview = null;
   current = state;
   setState(shell, state, text);
 }
@@ -150,7 +156,8 @@ function startMedia(): void {
   stage.allowRecording(config.cloudRecord);
   media = createMediaSession({
     selfId,
-    config,
+    // The microphone as chosen before joining (docs/decisions.md); the camera as the meeting's options say.
+    config: { ...config, microphone: config.microphone && joinChoice.microphone },
     send: (message) => socket?.send(message),
     onChange: renderMedia,
     onMutedByHost: () => say(() => t('mutedByHost')),
@@ -170,6 +177,8 @@ function startMedia(): void {
   media.setParticipants(participantIds);
   const session = media;
   void session.start().then(async () => {
+    if (media !== session) return;
+    await useChosenDevices(session);
     if (media !== session) return;
     stage?.setDevices(await session.devices());
     renderMedia();
@@ -208,6 +217,17 @@ function showSfuStates(): void {
       hls: sfuLive.hls === true,
       ...(typeof sfuLive.error === 'string' ? { error: sfuLive.error } : {}),
     });
+  }
+}
+
+/** The devices chosen before joining, where the session took others (the browser's defaults). */
+async function useChosenDevices(session: MediaSession): Promise<void> {
+  const now = await session.devices();
+  for (const [kind, wanted, taken] of [
+    ['audioinput', joinChoice.audioInput, now.audioInput],
+    ['videoinput', joinChoice.videoInput, now.videoInput],
+  ] as const) {
+    if (wanted && taken && wanted !== taken) await session.selectDevice(kind, wanted).catch(() => undefined);
   }
 }
 
@@ -350,6 +370,8 @@ function showLoadError(err: unknown): void {
 
 function showForm(info: LinkInfo): void {
   const host = info.role === 'host';
+  // Drawn again (another language), the check keeps the microphone choice made so far.
+  const microphone = preview?.choice().microphone ?? joinChoice.microphone;
   redraw = () => showForm(info);
   go('form', t(host ? 'state.formHost' : 'state.formAttendee'));
   say(null);
@@ -374,12 +396,20 @@ function showForm(info: LinkInfo): void {
     if (view.hostKey?.value.trim()) entry.hostKey = view.hostKey.value.trim();
     if (route?.tk) entry.tk = route.tk;
     view.submit.disabled = true;
+    if (preview) joinChoice = preview.choice();
     say(null);
     void doEnter().then((ok) => {
       if (!ok) view.submit.disabled = false;
     });
   });
-  showScreen(shell, card('card-form', meetingHeader(info), opensAtNotice(), shell.state, shell.error, view.form));
+  // Unmuted unless chosen otherwise: the meeting's options say nothing of the microphone (docs/decisions.md).
+  const check = navigator.mediaDevices ? new Preview(microphone) : null;
+  showScreen(
+    shell,
+    card('card-form', meetingHeader(info), opensAtNotice(), shell.state, shell.error, check?.el ?? null, view.form),
+  );
+  preview = check;
+  void check?.start();
   if (!view.name.value) view.name.focus();
 }
 

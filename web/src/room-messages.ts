@@ -119,6 +119,15 @@ const messages = {
   },
   invitationPassword: { zh: '会议密码：{password}', en: 'Password: {password}' },
 
+  // Before joining.
+  previewMicOn: { zh: '入会时开启麦克风', en: 'Join with microphone on' },
+  previewMicOff: { zh: '入会时静音', en: 'Join muted' },
+  level: { zh: '麦克风音量', en: 'Microphone level' },
+  noDevices: {
+    zh: '没有可用的摄像头或麦克风：你仍可加入会议，收听收看。',
+    en: 'No camera or microphone available: you can still join, to listen and watch.',
+  },
+
   // The media toolbar.
   microphone: { zh: '麦克风', en: 'Microphone' },
   camera: { zh: '摄像头', en: 'Camera' },
