@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, gmt, type TestApp } from '../helper.js';
 import { ensurePagesBuilt, haveChromium, launchChromium } from './browser.js';
@@ -61,6 +61,24 @@ async function open(url: string, locale = 'en-US'): Promise<Page> {
   await page.goto(local(url));
   await page.getByTestId('enter-button').waitFor();
   return page;
+}
+
+/** A page whose meeting connections pass through the test, which can cut them as a network would. */
+async function openCuttable(url: string): Promise<{ page: Page; cut: () => Promise<void> }> {
+  const context = await browser.newContext({ viewport: DESKTOP });
+  const open: WebSocketRoute[] = [];
+  await context.routeWebSocket(/\/web\/v1\/ws/, (ws) => {
+    const server = ws.connectToServer();
+    open.push(ws);
+    ws.onClose(() => void server.close());
+  });
+  const page = await context.newPage();
+  await page.goto(local(url));
+  await page.getByTestId('enter-button').waitFor();
+  const cut = async () => {
+    for (const ws of open.splice(0)) await ws.close({ code: 4000, reason: 'cut' });
+  };
+  return { page, cut };
 }
 
 async function enter(page: Page, name?: string): Promise<void> {
@@ -344,5 +362,41 @@ describe.skipIf(!haveChromium)('the room in Chinese and English, with icons', ()
     await expect.poll(() => ann.getByTestId('camera-select').inputValue(), { timeout: 10_000 }).toBe(chosen);
     await host.context().close();
     await ann.context().close();
+  }, 60_000);
+
+  it('says "reconnecting…" when the connection drops, and comes back into the meeting by itself', async () => {
+    const m = await reserve('Dropped room');
+    const host = await open(m.hostStartUrl);
+    await enter(host);
+    const { page: ann, cut } = await openCuttable(m.joinUrl);
+    await enter(ann, 'Ann');
+    await expect.poll(() => host.getByTestId('roster-count').textContent(), { timeout: 10_000 }).toBe('2');
+
+    await cut();
+    await expect.poll(() => state(ann).getAttribute('data-state')).toBe('reconnecting');
+    expect(await state(ann).textContent()).toBe('Connection lost: reconnecting…');
+    expect(await ann.getByTestId('room').count()).toBe(1);
+    await expect.poll(() => state(ann).getAttribute('data-state'), { timeout: 15_000 }).toBe('in_meeting');
+    expect(await ann.getByTestId('rejoin-button').count()).toBe(0);
+    await expect.poll(() => host.getByTestId('roster-count').textContent(), { timeout: 10_000 }).toBe('2');
+    await expect.poll(() => ann.getByTestId('roster-count').textContent(), { timeout: 10_000 }).toBe('2');
+    // The media starts afresh: the toolbar is back and the host's camera tile reaches the page again.
+    await ann.getByTestId('media-toolbar').waitFor({ timeout: 10_000 });
+    await expect.poll(() => ann.getByTestId('tile').count(), { timeout: 15_000 }).toBe(2);
+    await host.context().close();
+    await ann.context().close();
+  }, 60_000);
+
+  it('a host alone whose connection drops comes back too (the session had ended with the last one in it)', async () => {
+    const m = await reserve('Alone room');
+    const { page: host, cut } = await openCuttable(m.hostStartUrl);
+    await enter(host);
+    await expect.poll(() => state(host).getAttribute('data-state')).toBe('in_meeting');
+    await cut();
+    await expect.poll(() => state(host).getAttribute('data-state')).toBe('reconnecting');
+    await expect.poll(() => state(host).getAttribute('data-state'), { timeout: 15_000 }).toBe('in_meeting');
+    await host.getByTestId('end-button').waitFor();
+    expect(await host.getByTestId('roster-count').textContent()).toBe('1');
+    await host.context().close();
   }, 60_000);
 });

@@ -203,12 +203,21 @@ export interface SocketHandlers {
 }
 
 const PING_INTERVAL_MS = 10_000;
+/** Nothing heard from the server for this long (every ping is answered): the connection is taken as lost. */
+const SILENCE_MS = 25_000;
+/** The close code the page gives a connection it found silent (never sent by the server). */
+export const SILENT_CLOSE = 4900;
 
-/** One WebSocket for one ticket, with the 10-second heartbeat while it is open. */
+/**
+ * One WebSocket for one ticket, with the 10-second heartbeat while it is open. A connection that stays silent
+ * for {@link SILENCE_MS} (a network gone without a close, as after a laptop's sleep) is closed as
+ * {@link SILENT_CLOSE}.
+ */
 export class MeetingSocket {
   private ws: WebSocket;
   private ping: number | undefined;
   private closed = false;
+  private heard = Date.now();
 
   constructor(
     ticket: string,
@@ -217,9 +226,18 @@ export class MeetingSocket {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     this.ws = new WebSocket(`${scheme}://${location.host}/web/v1/ws?ticket=${encodeURIComponent(ticket)}`);
     this.ws.addEventListener('open', () => {
-      this.ping = window.setInterval(() => this.send({ type: 'ping' }), PING_INTERVAL_MS);
+      this.heard = Date.now();
+      this.ping = window.setInterval(() => {
+        if (Date.now() - this.heard > SILENCE_MS) {
+          this.finish(SILENT_CLOSE);
+          this.ws.close();
+          return;
+        }
+        this.send({ type: 'ping' });
+      }, PING_INTERVAL_MS);
     });
     this.ws.addEventListener('message', (ev) => {
+      this.heard = Date.now();
       if (typeof ev.data !== 'string') return;
       let msg: unknown;
       try {

@@ -6,6 +6,7 @@ import {
   enter,
   getLink,
   MeetingSocket,
+  SILENT_CLOSE,
   type LinkInfo,
   type MediaConfigMessage,
   type MediaMessage,
@@ -34,6 +35,11 @@ import {
   showScreen,
 } from './view';
 
+/**
+ * After a lost connection the page connects again by itself, after each of these waits in turn (ms), then gives
+ * up and offers "Rejoin".
+ */
+const RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 15_000, 15_000, 15_000, 15_000];
 /** States after which the server closes the socket: the page stops there. */
 const FINAL = new Set(['full', 'removed', 'ended', 'left', 'invalid']);
 
@@ -71,6 +77,9 @@ let sfuRecording: SfuMessage | null = null;
 let sfuLive: SfuMessage | null = null;
 /** Mesh: the host page's recorder state, as the host's page told it (to the other pages). */
 let meshRecording: string | null = null;
+/** Reconnecting: the tries made since the connection was lost (0: connected, or not trying). */
+let reconnectTries = 0;
+let reconnectTimer: number | undefined;
 /** The camera and microphone check on the form; what was chosen there, for the room. */
 let preview: Preview | null = null;
 let joinChoice: JoinChoice = { microphone: true };
@@ -112,6 +121,7 @@ function title(): HTMLElement | null {
 }
 
 function closeSocket(): void {
+  window.clearTimeout(reconnectTimer);
   socket?.dispose();
   socket = null;
   leaving = false;
@@ -606,6 +616,20 @@ function onMessage(msg: ServerMessage): void {
 }
 
 function onState(state: string, message: string): void {
+  if (state === 'in_meeting' || state === 'host_wait' || state === 'lobby') reconnectTries = 0;
+  // Gone without leaving (the server missed this page's heartbeat): the ticket still holds, come back with it.
+  if (state === 'left' && !leaving && current !== 'left') {
+    closeSocket();
+    dropped();
+    return;
+  }
+  // Back after the last one left (oneself): the session ended with its tickets. Enter afresh, as the form did;
+  // a meeting that is over says so then.
+  if (state === 'ended' && reconnectTries > 0) {
+    closeSocket();
+    void enterAgain();
+    return;
+  }
   if (state === 'in_meeting') {
     if (!room) showRoom();
     else go('in_meeting');
@@ -654,9 +678,54 @@ function onClose(code: number): void {
     return;
   }
   if (FINAL.has(current)) return;
-  showDisconnected();
-  const because = known(`closed.${code}`);
-  say(because && (() => t(because)));
+  // Opened in another window: that window has the meeting now; this one says so and waits to be asked.
+  if (code === 4001) {
+    showDisconnected();
+    say(() => t('closed.4001'));
+    return;
+  }
+  if (code !== SILENT_CLOSE) console.warn('meeting connection closed', code);
+  dropped();
+}
+
+/**
+ * The connection was lost: "reconnecting…", and the page connects again with its ticket after a wait that grows
+ * (RECONNECT_DELAYS_MS); the media starts afresh once it is back in. After the last wait, "Rejoin".
+ */
+function dropped(): void {
+  const delay = RECONNECT_DELAYS_MS[reconnectTries];
+  if (delay === undefined) {
+    reconnectTries = 0;
+    showDisconnected();
+    return;
+  }
+  reconnectTries++;
+  // The media belonged to the lost connection; others' hands are told again when this page arrives.
+  stopMedia();
+  mediaConfig = null;
+  early = [];
+  participantIds = [];
+  hands = new Set();
+  if (room) {
+    room.stage.replaceChildren();
+    go('reconnecting');
+    redraw = () => {
+      go('reconnecting');
+      room?.relabel();
+    };
+  } else {
+    showWaiting('reconnecting');
+  }
+  window.clearTimeout(reconnectTimer);
+  reconnectTimer = window.setTimeout(() => {
+    socket = new MeetingSocket(ticket, { onMessage, onClose });
+  }, delay);
+}
+
+/** Enters again with what the form gave (a fresh ticket); while that fails for the network, keeps trying. */
+async function enterAgain(): Promise<void> {
+  if (await doEnter()) return;
+  if (current === 'reconnecting') dropped();
 }
 
 // ---- start ----

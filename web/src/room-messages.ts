@@ -21,6 +21,7 @@ const messages = {
   'state.ended': { zh: '会议已结束', en: 'This meeting has ended' },
   'state.left': { zh: '你已离开会议', en: 'You left the meeting' },
   'state.disconnected': { zh: '连接已断开', en: 'Connection lost' },
+  'state.reconnecting': { zh: '连接中断，正在重新连接…', en: 'Connection lost: reconnecting…' },
   'state.formHost': { zh: '确认名字后开始会议', en: 'Confirm your name to start the meeting' },
   'state.formAttendee': { zh: '输入名字后加入会议', en: 'Enter your name to join the meeting' },
 
@@ -78,8 +79,6 @@ const messages = {
 
   // Why the server closed the socket, by close code.
   'closed.4001': { zh: '会议已在另一个窗口打开', en: 'The meeting was opened in another window' },
-  'closed.4002': { zh: '网络太慢，连接已断开', en: 'The connection was too slow and was closed' },
-  'closed.4003': { zh: '消息过多，连接已断开', en: 'Too many messages: the connection was closed' },
 
   // Media.
   screenFailed: { zh: '无法共享屏幕', en: 'Could not share the screen' },
