@@ -211,6 +211,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     publicUrl: options.config.publicUrl,
     links,
     recordingLinkTtlMs: options.config.recordingLinkTtlMs,
+    recordingStorage: storage,
     serverStreams: options.config.sfu !== undefined,
     bus,
   });

@@ -11,6 +11,7 @@ export const CONSOLE_PAGES = [
   '/console/sites',
   '/console/sites/:siteSign',
   '/console/sites/:siteSign/accounts',
+  '/console/sites/:siteSign/recordings',
 ] as const;
 
 /**

@@ -33,8 +33,10 @@ import { csrfToken, signIn, signOut, signOutEverywhere, type ConsoleSignedIn } f
 import { clientKey, EntryLocked } from '../domain/entry-guard.js';
 import { ApiError } from '../domain/errors.js';
 import type { Db } from '../store/database.js';
+import type { RecordingStorage } from '../store/recording-storage.js';
 import { clearSessionCookie, needSession, refuseCrossSite, setSessionCookie, signedIn } from './console-guard.js';
 import { consoleOverviewRoutes } from './console-overview.js';
+import { consoleRecordingRoutes } from './console-recordings.js';
 import { consoleLiveRoutes } from './console-live.js';
 import { consoleMeetingRoutes, type ConsoleMeetingDeps } from './console-meetings.js';
 import { validationMessage } from './validation-message.js';
@@ -44,6 +46,10 @@ export interface ConsoleDeps extends ConsoleMeetingDeps {
   clock: () => number;
   /** `config.publicUrl`: the base of the set-password links an owner's invitation answers, and an own origin. */
   publicUrl: string;
+  /** `config.recordingLinkTtlMs`: how long the recordings' signed links work. */
+  recordingLinkTtlMs: number;
+  /** Where recording files are, for deleting them. */
+  recordingStorage: RecordingStorage;
 }
 
 /** The console's requests are small: an email, a password, a link's secret. */
@@ -70,6 +76,7 @@ export async function consoleApiRoutes(app: FastifyInstance, deps: ConsoleDeps):
   });
   const session = needSession(db, clock);
   await app.register(consoleOverviewRoutes, deps);
+  await app.register(consoleRecordingRoutes, deps);
   await app.register(consoleMeetingRoutes, deps);
   await app.register(consoleLiveRoutes, deps);
   const me = async ({ account, sessionId }: ConsoleSignedIn): Promise<MeView> => {

@@ -67,3 +67,33 @@ export type OverviewView = Static<typeof Overview>;
 export type OverviewMeetingView = Static<typeof OverviewMeeting>;
 export type OverviewLiveMeetingView = Static<typeof OverviewLiveMeeting>;
 export type OverviewDayView = Static<typeof OverviewDay>;
+
+export const RecordingParams = Type.Object(
+  {
+    siteSign: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' }),
+    recordId: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }),
+  },
+  { additionalProperties: false },
+);
+
+/** A cloud recording as getCloudFileList (2.19) lists it, with its meeting. */
+export const ConsoleRecording = Type.Object({
+  recordId: Type.Integer(),
+  confNumber: Type.String(),
+  confName: Type.String(),
+  topic: Type.String(),
+  /** ISO 8601. */
+  recordStart: Type.String(),
+  recordEnd: Type.String(),
+  fileSizeBytes: Type.Integer(),
+  fileType: Type.String(),
+  /** Signed links, good for `HUIGUAN_RECORDING_LINK_TTL_SECONDS` as 2.19's. */
+  playUrl: Type.String(),
+  downloadUrl: Type.String(),
+});
+
+/** The site's recordings, newest first (at most 200), and how many there are. */
+export const RecordingList = Type.Object({ recordings: Type.Array(ConsoleRecording), total: Type.Integer() });
+
+export type ConsoleRecordingView = Static<typeof ConsoleRecording>;
+export type RecordingListView = Static<typeof RecordingList>;

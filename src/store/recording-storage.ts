@@ -25,6 +25,11 @@ export interface RecordingStorage {
   localFile(key: string): Promise<string | undefined>;
   /** Removes the stored file; a key with nothing stored is no error. */
   delete(key: string): Promise<void>;
+  /**
+   * Takes the file away from `key` at once (it is no longer served), to be removed by `purge` or put back by
+   * `restore`; what a process killed in between leaves is removed as `removeStale` removes cut-off writes.
+   */
+  discard(key: string): Promise<{ restore(): Promise<void>; purge(): Promise<void> }>;
   /** Removes what writes cut off by a killed process left, untouched for `olderThanMs`. */
   removeStale(olderThanMs: number): Promise<void>;
 }
@@ -145,6 +150,30 @@ export function createFileRecordingStorage(options: { root: string }): Recording
 
     async delete(key) {
       await fs.promises.rm(fileOf(key), { force: true });
+    },
+
+    async discard(key) {
+      const file = fileOf(key);
+      // A name of writeWhole's temporary files: never a key, so never served, and removed once stale.
+      const trash = path.join(
+        path.dirname(file),
+        `.${path.basename(file)}.${randomBytes(6).toString('hex')}${PARTIAL}`,
+      );
+      const moved = await fs.promises.rename(file, trash).then(
+        () => true,
+        (err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOENT') return false;
+          throw err;
+        },
+      );
+      return {
+        restore: async () => {
+          if (moved) await fs.promises.rename(trash, file);
+        },
+        purge: async () => {
+          if (moved) await fs.promises.rm(trash, { force: true });
+        },
+      };
     },
 
     removeStale: (olderThanMs) => removeStalePartials(root, olderThanMs),

@@ -9,15 +9,17 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteRow } from '../../src/store/database.js';
 import { consoleAccount, PASSWORD } from '../console/console-client.js';
-import { gmt, listeningTestApp } from '../helper.js';
+import { gmt, listeningTestApp, sign } from '../helper.js';
 import { ensurePagesBuilt, haveChromium, launchChromium } from './browser.js';
 
 const server = listeningTestApp({ realClock: true });
 const ARTIFACTS = path.resolve('test-results/console');
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
+const AUDIO = fs.readFileSync(path.resolve('test/fixtures/tone-3s.m4a'));
 let browser: Browser;
 let site: SiteRow;
+let recorders = 0;
 
 async function screenshots(page: Page, name: string): Promise<void> {
   for (const [size, viewport] of [
@@ -68,6 +70,39 @@ async function mediaEvent(confNumber: string, type: string, participant: Record<
   );
   expect(res.body.status, res.body.message).toBe(100);
 }
+
+/** A recording of the last ten minutes of a meeting of `site` that began 30 minutes ago, uploaded as 2.18 does. */
+async function uploadRecording(confName: string): Promise<{ confNumber: string; recordId: number }> {
+  const t = server.t;
+  const userId = `rec-${++recorders}`;
+  expect(
+    (await t.call('createOrUpdateUser', site, { userId, userName: 'Recorder', enableCloudRecord: 1 })).body.status,
+  ).toBe(100);
+  const now = Math.floor(Date.now() / 1000) * 1000;
+  const booked = await t.call('confReservation', site, {
+    userId,
+    userName: 'Recorder',
+    confName,
+    startTime: gmt(now - 30 * 60_000),
+    duration: 120,
+    confParties: 5,
+  });
+  expect(booked.body.status, booked.body.message).toBe(100);
+  const confNumber = booked.body.data.confNumber as string;
+  const params = { confNumber, fileType: 'M4A', recordStart: gmt(now - 10 * 60_000), recordEnd: gmt(now - 5 * 60_000) };
+  const up = await t.app.inject({
+    method: 'POST',
+    url: '/media/v1/recordings',
+    query: sign(site, params, Date.now(), { subject: 'confNumber' }),
+    headers: { 'content-type': 'audio/mp4' },
+    payload: AUDIO,
+  });
+  expect(up.json().status, up.json().message).toBe(100);
+  return { confNumber, recordId: up.json().data.recordId };
+}
+
+const cloudFiles = async (confNo: string) =>
+  (await server.t.call('getCloudFileList', site, { confNo }, { subject: 'confNo' })).body.data as { topic: string }[];
 
 describe.skipIf(!haveChromium)('the console’s site pages in a browser', () => {
   beforeAll(async () => {
@@ -160,7 +195,33 @@ describe.skipIf(!haveChromium)('the console’s site pages in a browser', () => 
     await page.context().close();
   }, 90_000);
 
-  it('a viewer sees the overview with no control that changes anything', async () => {
+  it('recordings: play and download links, and an owner deletes one; getCloudFileList drops it', async () => {
+    const kept = await uploadRecording('Board meeting');
+    const gone = await uploadRecording('Design review');
+    expect((await cloudFiles(gone.confNumber)).map((f) => f.topic)).toEqual(['Design review']);
+    const { page, errors } = await signedInPage('owner@acme.example');
+    await page.getByRole('navigation').getByRole('link', { name: 'Recordings' }).click();
+    await page.getByTestId('recordings').waitFor();
+    expect(page.url()).toBe(`${server.base}/console/sites/acme/recordings`);
+    const row = (id: number) => page.locator(`[data-testid="recordings"] tr[data-record-id="${id}"]`);
+    expect(await row(gone.recordId).textContent()).toContain('Design review');
+    // The play link is the signed link 2.19 answers: it plays the file.
+    const play = await row(kept.recordId).getByRole('link', { name: 'Play' }).getAttribute('href');
+    const played = await page.request.get(play!.replace('http://meet.example.test', server.base));
+    expect(played.status()).toBe(200);
+    await screenshots(page, 'recordings');
+
+    await row(gone.recordId).getByTestId('delete-recording').click();
+    await row(gone.recordId).getByTestId('confirm-delete').click();
+    await row(gone.recordId).waitFor({ state: 'detached' });
+    expect(await row(kept.recordId).count()).toBe(1);
+    expect(await cloudFiles(gone.confNumber)).toEqual([]);
+    expect((await cloudFiles(kept.confNumber)).map((f) => f.topic)).toEqual(['Board meeting']);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  it('a viewer sees the overview and the recordings with no control that changes anything', async () => {
     const { page, errors } = await signedInPage('viewer@acme.example');
     await page.locator('[data-testid="chart-peak"] canvas').waitFor();
     expect(await page.getByTestId('reveal-key').count()).toBe(0);
@@ -170,6 +231,12 @@ describe.skipIf(!haveChromium)('the console’s site pages in a browser', () => 
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
     expect(buttons.sort()).toEqual(['range-30', 'range-90']);
     await screenshots(page, 'overview-viewer');
+    await page.getByRole('navigation').getByRole('link', { name: 'Recordings' }).click();
+    await page.getByTestId('recordings').waitFor();
+    expect(await page.locator('main button').count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Play' }).count()).toBeGreaterThan(0);
+    await page.getByText('You are a viewer: you can look, not change.').waitFor();
+    await screenshots(page, 'recordings-viewer');
     expect(errors).toEqual([]);
     await page.context().close();
   }, 60_000);

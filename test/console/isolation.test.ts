@@ -53,6 +53,9 @@ const SITE_CALLS: Record<string, { method: 'GET' | 'POST'; body?: unknown; query
   'POST /console/api/sites/:siteSign/meetings/:confId/end': { method: 'POST' },
   'POST /console/api/sites/:siteSign/meetings/:confId/extend': { method: 'POST', body: { addDuration: 10 } },
   'GET /console/api/sites/:siteSign/overview': { method: 'GET' },
+  'GET /console/api/sites/:siteSign/recordings': { method: 'GET' },
+  // B's own recordings are tried by id in test/console/recordings.test.ts.
+  'POST /console/api/sites/:siteSign/recordings/:recordId/delete': { method: 'POST' },
 };
 /** Console calls that name no site: what they answer is checked below. */
 const OWN_CALLS = [

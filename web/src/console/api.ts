@@ -6,7 +6,7 @@ import type {
   ConsoleSiteView as Site,
   MeView as Me,
 } from '../../../src/contract/console';
-import type { OverviewView } from '../../../src/contract/console-site';
+import type { OverviewView, RecordingListView } from '../../../src/contract/console-site';
 
 export type { Account, Me, Site };
 
@@ -68,4 +68,7 @@ export const consoleApi = {
     }),
   revealApiKey: (siteSign: string) => call<{ apiKey: string }>('POST', `${site(siteSign)}/api-key`),
   overview: (siteSign: string, days: number) => call<OverviewView>('GET', `${site(siteSign)}/overview?days=${days}`),
+  recordings: (siteSign: string) => call<RecordingListView>('GET', `${site(siteSign)}/recordings`),
+  deleteRecording: (siteSign: string, recordId: number) =>
+    call<{ ok: true }>('POST', `${site(siteSign)}/recordings/${recordId}/delete`),
 };

@@ -10,6 +10,7 @@ import { setPasswordPage, signInPage } from './auth-pages';
 import { t } from './messages';
 import { parseRoute, paths } from './route';
 import { publicFrame, signedInFrame } from './shell';
+import { recordingsPage } from './recordings';
 import { accountsPage, overviewPage, sitesPage } from './site-pages';
 import { errorText, link, setNavigate } from './ui';
 
@@ -66,6 +67,7 @@ async function draw(): Promise<void> {
     });
     document.title = `${site.name} · ${t('product')}`;
     if (route.page === 'overview') overviewPage(frame.main, me, site);
+    else if (route.page === 'recordings') recordingsPage(frame.main, me, site.siteSign);
     else accountsPage(frame.main, me, site.siteSign, accounts);
     // After an in-page move, the new page's heading takes the focus, so that a screen reader announces it.
     const heading = frame.main.querySelector('h1');

@@ -7,6 +7,7 @@ export type ConsoleRoute =
   | { page: 'sites' }
   | { page: 'overview'; siteSign: string }
   | { page: 'accounts'; siteSign: string }
+  | { page: 'recordings'; siteSign: string }
   | { page: 'not-found' };
 
 /** The route of a path under /console. */
@@ -16,6 +17,8 @@ export function parseRoute(pathname: string): ConsoleRoute {
   if (path === '/console/sign-in') return { page: 'sign-in' };
   if (path === '/console/set-password') return { page: 'set-password' };
   if (path === '/console/sites') return { page: 'sites' };
+  const recordings = /^\/console\/sites\/([^/]+)\/recordings$/.exec(path);
+  if (recordings) return { page: 'recordings', siteSign: decodeURIComponent(recordings[1]!) };
   const site = /^\/console\/sites\/([^/]+)(\/accounts)?$/.exec(path);
   if (site) {
     const siteSign = decodeURIComponent(site[1]!);
@@ -30,4 +33,6 @@ export const paths = {
   sites: '/console/sites',
   overview: (siteSign: string) => `/console/sites/${encodeURIComponent(siteSign)}`,
   accounts: (siteSign: string) => `/console/sites/${encodeURIComponent(siteSign)}/accounts`,
+  /** A site's page under its own name (`accounts`, `recordings`, …). */
+  sitePage: (siteSign: string, page: string) => `/console/sites/${encodeURIComponent(siteSign)}/${page}`,
 };

@@ -49,7 +49,7 @@ const NAV: { key: MessageKey; id: string; built: boolean }[] = [
   { key: 'navOverview', id: 'overview', built: true },
   { key: 'navMeetings', id: 'meetings', built: false },
   { key: 'navLive', id: 'live', built: false },
-  { key: 'navRecordings', id: 'recordings', built: false },
+  { key: 'navRecordings', id: 'recordings', built: true },
   { key: 'navUsers', id: 'users', built: false },
   { key: 'navWebhooks', id: 'webhooks', built: false },
   { key: 'navSettings', id: 'settings', built: false },
@@ -114,7 +114,7 @@ export function signedInFrame(
         items.push(h('li', {}, h('span', { class: 'nav-later', 'aria-disabled': 'true', title: t('notBuilt') }, text)));
         continue;
       }
-      const path = item.id === 'overview' ? paths.overview(siteSign) : paths.accounts(siteSign);
+      const path = item.id === 'overview' ? paths.overview(siteSign) : paths.sitePage(siteSign, item.id);
       items.push(h('li', {}, navLink(path, text, options.current === item.id)));
     }
   }
