@@ -11,6 +11,9 @@ export const CONSOLE_PAGES = [
   '/console/sites',
   '/console/sites/:siteSign',
   '/console/sites/:siteSign/accounts',
+  '/console/sites/:siteSign/meetings',
+  '/console/sites/:siteSign/meetings/:confId',
+  '/console/sites/:siteSign/live',
   '/console/sites/:siteSign/recordings',
 ] as const;
 

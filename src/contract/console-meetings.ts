@@ -68,6 +68,8 @@ export const MeetingList = Type.Object({
   pageSize: Type.Integer(),
 });
 
+export type MeetingListView = Static<typeof MeetingList>;
+
 export const MeetingLinks = Type.Object({
   hostStartUrl: Type.String(),
   joinUrl: Type.String(),
@@ -145,6 +147,8 @@ export const Attendance = Type.Object({
   page: Type.Integer(),
   pageSize: Type.Integer(),
 });
+
+export type AttendanceView = Static<typeof Attendance>;
 
 /** Booking from the console: the fields of 2.1 the form offers; the host is a user of the site (created when new). */
 export const ScheduleBody = Type.Object(

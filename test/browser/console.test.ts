@@ -89,7 +89,13 @@ describe.skipIf(!haveChromium)('the site console in a browser', () => {
     expect(await page.getByTestId('licence').textContent()).toBe('Up to 25 concurrent parties');
     expect(await page.getByTestId('signed-in-as').textContent()).toBe('owner@acme.example (owner)');
     const nav = page.getByRole('navigation');
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Overview', 'Recordings', 'Console accounts']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual([
+      'Overview',
+      'Meetings',
+      'Live',
+      'Recordings',
+      'Console accounts',
+    ]);
     expect(await nav.textContent()).toContain('MeetingsLiveRecordingsUsersWebhooksSettings');
     expect(await page.getByTestId('api-key').isHidden()).toBe(true);
     await page.getByTestId('reveal-key').click();
@@ -103,7 +109,13 @@ describe.skipIf(!haveChromium)('the site console in a browser', () => {
     await page.getByTestId('lang').click();
     await page.getByText('最多 25 方同时参会').waitFor();
     expect(await page.evaluate<string>('document.documentElement.lang')).toBe('zh-CN');
-    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['概览', '录制', '控制台账号']);
+    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual([
+      '概览',
+      '会议',
+      '进行中',
+      '录制',
+      '控制台账号',
+    ]);
     await screenshots(page, 'overview-zh');
 
     // Accounts: invite a viewer; the one-time link is shown once.
@@ -161,6 +173,8 @@ describe.skipIf(!haveChromium)('the site console in a browser', () => {
     expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual([
       '全部站点',
       '概览',
+      '会议',
+      '进行中',
       '录制',
       '控制台账号',
     ]);

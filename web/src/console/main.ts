@@ -10,6 +10,9 @@ import { setPasswordPage, signInPage } from './auth-pages';
 import { t } from './messages';
 import { parseRoute, paths } from './route';
 import { publicFrame, signedInFrame } from './shell';
+import { livePage } from './live';
+import { meetingPage } from './meeting-page';
+import { meetingsPage } from './meetings';
 import { recordingsPage } from './recordings';
 import { accountsPage, overviewPage, sitesPage } from './site-pages';
 import { errorText, link, setNavigate } from './ui';
@@ -62,12 +65,15 @@ async function draw(): Promise<void> {
       me,
       siteSign: site.siteSign,
       siteName: site.name,
-      current: route.page,
+      current: route.page === 'meeting' ? 'meetings' : route.page,
       redraw,
     });
     document.title = `${site.name} · ${t('product')}`;
     if (route.page === 'overview') overviewPage(frame.main, me, site);
     else if (route.page === 'recordings') recordingsPage(frame.main, me, site.siteSign);
+    else if (route.page === 'meetings') meetingsPage(frame.main, me, site);
+    else if (route.page === 'meeting') await meetingPage(frame.main, me, site.siteSign, route.confId);
+    else if (route.page === 'live') livePage(frame.main, me, site.siteSign);
     else accountsPage(frame.main, me, site.siteSign, accounts);
     // After an in-page move, the new page's heading takes the focus, so that a screen reader announces it.
     const heading = frame.main.querySelector('h1');

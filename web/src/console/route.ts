@@ -8,6 +8,9 @@ export type ConsoleRoute =
   | { page: 'overview'; siteSign: string }
   | { page: 'accounts'; siteSign: string }
   | { page: 'recordings'; siteSign: string }
+  | { page: 'meetings'; siteSign: string }
+  | { page: 'meeting'; siteSign: string; confId: number }
+  | { page: 'live'; siteSign: string }
   | { page: 'not-found' };
 
 /** The route of a path under /console. */
@@ -17,6 +20,12 @@ export function parseRoute(pathname: string): ConsoleRoute {
   if (path === '/console/sign-in') return { page: 'sign-in' };
   if (path === '/console/set-password') return { page: 'set-password' };
   if (path === '/console/sites') return { page: 'sites' };
+  const meetings = /^\/console\/sites\/([^/]+)\/(meetings|live)(?:\/([1-9][0-9]{0,9}))?$/.exec(path);
+  if (meetings) {
+    const siteSign = decodeURIComponent(meetings[1]!);
+    if (meetings[2] === 'live') return meetings[3] ? { page: 'not-found' } : { page: 'live', siteSign };
+    return meetings[3] ? { page: 'meeting', siteSign, confId: Number(meetings[3]) } : { page: 'meetings', siteSign };
+  }
   const recordings = /^\/console\/sites\/([^/]+)\/recordings$/.exec(path);
   if (recordings) return { page: 'recordings', siteSign: decodeURIComponent(recordings[1]!) };
   const site = /^\/console\/sites\/([^/]+)(\/accounts)?$/.exec(path);
@@ -35,4 +44,7 @@ export const paths = {
   accounts: (siteSign: string) => `/console/sites/${encodeURIComponent(siteSign)}/accounts`,
   /** A site's page under its own name (`accounts`, `recordings`, …). */
   sitePage: (siteSign: string, page: string) => `/console/sites/${encodeURIComponent(siteSign)}/${page}`,
+  meetings: (siteSign: string) => `/console/sites/${encodeURIComponent(siteSign)}/meetings`,
+  meeting: (siteSign: string, confId: number) => `/console/sites/${encodeURIComponent(siteSign)}/meetings/${confId}`,
+  live: (siteSign: string) => `/console/sites/${encodeURIComponent(siteSign)}/live`,
 };

@@ -47,8 +47,8 @@ export function publicFrame(root: HTMLElement, redraw: () => void): HTMLElement 
 /** Issue 19's pages in navigation order; `built` ones are links. */
 const NAV: { key: MessageKey; id: string; built: boolean }[] = [
   { key: 'navOverview', id: 'overview', built: true },
-  { key: 'navMeetings', id: 'meetings', built: false },
-  { key: 'navLive', id: 'live', built: false },
+  { key: 'navMeetings', id: 'meetings', built: true },
+  { key: 'navLive', id: 'live', built: true },
   { key: 'navRecordings', id: 'recordings', built: true },
   { key: 'navUsers', id: 'users', built: false },
   { key: 'navWebhooks', id: 'webhooks', built: false },
