@@ -102,7 +102,8 @@ describe.skipIf(!enabled)('the SFU studio from the host’s page', () => {
     expect(watchUrl).toMatch(/\/w\/\d{10}\/[0-9A-F]{32}$/);
 
     const host = await open(m.hostStartUrl);
-    await open(m.joinUrl, 'Ann');
+    const ann = await open(m.joinUrl, 'Ann');
+    const notice = ann.getByTestId('recording-notice');
     // Both publish before the host goes live: a publisher arriving later composes the stream again, which
     // reconnects the RTMP push, and this receiver takes one connection only.
     const others = host.locator('[data-testid="tile"][data-kind="camera"][data-local="false"] video');
@@ -115,6 +116,9 @@ describe.skipIf(!enabled)('the SFU studio from the host’s page', () => {
     await expect
       .poll(async () => host.getByTestId('live-status').getAttribute('data-state'), { timeout: 45_000 })
       .toBe('live');
+    // Everyone in the meeting sees that it is streamed, not only the host.
+    await expect.poll(() => notice.getAttribute('data-live'), { timeout: 10_000 }).toBe('true');
+    expect(await notice.isVisible()).toBe(true);
     const viewer = await (await browser.newContext()).newPage();
     await viewer.goto(local(watchUrl));
     await expect
@@ -139,6 +143,8 @@ describe.skipIf(!enabled)('the SFU studio from the host’s page', () => {
     await expect
       .poll(async () => host.getByTestId('record-status').getAttribute('data-state'), { timeout: 20_000 })
       .toBe('recording');
+    await expect.poll(() => notice.getAttribute('data-recording'), { timeout: 10_000 }).toBe('true');
+    expect(await notice.textContent()).toBe('RecordingLive');
     await new Promise((resolve) => setTimeout(resolve, 10_000));
     await host.getByTestId('record-button').click();
     await host.getByTestId('live-button').click();
