@@ -130,4 +130,83 @@ describe.skipIf(!haveChromium)('the console’s Meetings and Live pages in a bro
     expect(errors).toEqual([]);
     await context.close();
   }, 90_000);
+
+  it('books through the form with the licence’s refusal in words, edits, and shows a viewer no control', async () => {
+    const t = server.t;
+    const site = await t.site({ siteSign: 'initech', totalNumParties: 5 });
+    await consoleAccount(t, site, 'owner@initech.example');
+    await consoleAccount(t, site, 'viewer@initech.example', 'viewer');
+    const signedIn = async (email: string, locale: string) => {
+      const context = await browser.newContext({ viewport: DESKTOP, locale });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (err) => errors.push(err.message));
+      page.on('console', (msg) => msg.type() === 'error' && !/409/.test(msg.text()) && errors.push(msg.text()));
+      await page.goto(`${server.base}/console/sign-in`);
+      await page.locator('#f-email').fill(email);
+      await page.locator('#f-password').fill(PASSWORD);
+      await page.getByTestId('sign-in').click();
+      await page.getByTestId('overview').waitFor();
+      return { context, page, errors };
+    };
+
+    // A meeting of 4 parties holds most of the licence of 5 at that hour.
+    const hour = Math.ceil((t.clock.now + 7_200_000) / 3_600_000) * 3_600_000;
+    const held = await t.call('confReservation', site, {
+      userId: 'other',
+      userName: 'Other',
+      confName: 'Busy',
+      startTime: gmt(hour),
+      duration: 60,
+      confParties: 4,
+    });
+    expect(held.body.status, held.body.message).toBe(100);
+    const d = new Date(hour);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const local = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:00`;
+
+    // In Chinese, as the browser is: 2 more parties at that hour are over the licence: 205, in words.
+    const { context, page, errors } = await signedIn('owner@initech.example', 'zh-CN');
+    await page.goto(`${server.base}/console/sites/initech/meetings`);
+    await page.getByTestId('book-open').click();
+    await page.getByLabel('主持人 userId').fill('h1');
+    await page.getByLabel('主持人姓名（新用户）').fill('李四');
+    await page.getByLabel('会议名称').fill('项目评审');
+    await page.getByLabel('开始时间（本地时间）').fill(local);
+    await page.getByLabel('方数').fill('2');
+    await page.getByTestId('book').click();
+    const refusal = page.getByTestId('booking-form').getByTestId('error');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toBe('超出站点许可：这段时间可用的同时参会方数不足。');
+    await screenshots(page, 'meetings-book-refused-zh');
+    await page.getByLabel('方数').fill('1');
+    await page.getByTestId('book').click();
+    await page.getByTestId('meeting-details').waitFor();
+    expect(await page.getByTestId('meeting-name').textContent()).toBe('项目评审');
+    expect(await page.getByTestId('meeting-details').textContent()).toContain('李四 (h1)');
+
+    // Editing: the new name is saved through 2.12's rules and the API sees it.
+    await page.getByTestId('edit-meeting').click();
+    await page.getByTestId('edit-form').getByLabel('会议名称').fill('项目评审（改）');
+    await page.getByTestId('save-meeting').click();
+    await page.getByText('项目评审（改）').first().waitFor();
+    const confId = Number(page.url().split('/').pop());
+    const api = await t.call('getConfDetailByConfId', site, { userId: 'h1', confId });
+    expect(api.body.data.confName).toBe('项目评审（改）');
+    expect(errors).toEqual([]);
+    await context.close();
+
+    // A viewer: the meeting, its links and attendance, but no booking, edit, cancel or end.
+    const viewer = await signedIn('viewer@initech.example', 'en-US');
+    await viewer.page.goto(`${server.base}/console/sites/initech/meetings/${confId}`);
+    await viewer.page.getByTestId('meeting-details').waitFor();
+    expect(await viewer.page.getByText('Viewers look only; they cannot change anything.').count()).toBe(1);
+    expect(await viewer.page.getByTestId('edit-meeting').count()).toBe(0);
+    expect(await viewer.page.getByTestId('cancel-meeting').count()).toBe(0);
+    await viewer.page.goto(`${server.base}/console/sites/initech/meetings`);
+    await viewer.page.getByTestId('calendar').waitFor();
+    expect(await viewer.page.getByTestId('book-open').count()).toBe(0);
+    expect(viewer.errors).toEqual([]);
+    await viewer.context.close();
+  }, 90_000);
 });
