@@ -15,6 +15,7 @@ export const CONSOLE_PAGES = [
   '/console/sites/:siteSign/meetings/:confId',
   '/console/sites/:siteSign/live',
   '/console/sites/:siteSign/recordings',
+  '/console/sites/:siteSign/users',
 ] as const;
 
 /**

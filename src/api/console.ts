@@ -37,6 +37,7 @@ import type { RecordingStorage } from '../store/recording-storage.js';
 import { clearSessionCookie, needSession, refuseCrossSite, setSessionCookie, signedIn } from './console-guard.js';
 import { consoleOverviewRoutes } from './console-overview.js';
 import { consoleRecordingRoutes } from './console-recordings.js';
+import { consoleUserRoutes } from './console-users.js';
 import { consoleLiveRoutes } from './console-live.js';
 import { consoleMeetingRoutes, type ConsoleMeetingDeps } from './console-meetings.js';
 import { validationMessage } from './validation-message.js';
@@ -77,6 +78,7 @@ export async function consoleApiRoutes(app: FastifyInstance, deps: ConsoleDeps):
   const session = needSession(db, clock);
   await app.register(consoleOverviewRoutes, deps);
   await app.register(consoleRecordingRoutes, deps);
+  await app.register(consoleUserRoutes, deps);
   await app.register(consoleMeetingRoutes, deps);
   await app.register(consoleLiveRoutes, deps);
   const me = async ({ account, sessionId }: ConsoleSignedIn): Promise<MeView> => {

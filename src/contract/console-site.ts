@@ -97,3 +97,47 @@ export const RecordingList = Type.Object({ recordings: Type.Array(ConsoleRecordi
 
 export type ConsoleRecordingView = Static<typeof ConsoleRecording>;
 export type RecordingListView = Static<typeof RecordingList>;
+
+export const UserParams = Type.Object(
+  {
+    siteSign: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' }),
+    userId: Type.String({ minLength: 1, maxLength: 32 }),
+  },
+  { additionalProperties: false },
+);
+
+/** Adding (`create`) or changing a user, as createOrUpdateUser (2.17) does. */
+export const UserBody = Type.Object(
+  {
+    userId: Type.String({ minLength: 1, maxLength: 32 }),
+    userName: Type.String({ minLength: 1, maxLength: 200 }),
+    enableCloudRecord: Type.Union([Type.Literal(0), Type.Literal(1)]),
+    /** true: add (2.17 isNeedCreate=1: an existing user is changed); false: change only (101 when there is none). */
+    create: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
+/** Deleting a user as delUserByUserId (2.20): `force` cancels its scheduled meetings too. */
+export const DeleteUserBody = Type.Object({ force: Type.Boolean() }, { additionalProperties: false });
+
+/** A user of the site; `hostKey` only for owners (it lets anyone start the user's meetings), null for viewers. */
+export const ConsoleUser = Type.Object({
+  userId: Type.String(),
+  userName: Type.String(),
+  loginName: Type.String(),
+  phone: Type.String(),
+  enableCloudRecord: Type.Integer(),
+  enableTuiliu: Type.Integer(),
+  region: Type.String(),
+  hostKey: Type.Union([Type.String(), Type.Null()]),
+  /** ISO 8601. */
+  createdAt: Type.String(),
+});
+
+/** The site's users by userId (at most 500), and how many there are. */
+export const UserList = Type.Object({ users: Type.Array(ConsoleUser), total: Type.Integer() });
+export const HostKeyAnswer = Type.Object({ hostKey: Type.String() });
+
+export type ConsoleUserView = Static<typeof ConsoleUser>;
+export type UserListView = Static<typeof UserList>;

@@ -267,7 +267,8 @@ function named(err: unknown): unknown {
   return new ApiError(err.code, err.message, { reason: `code_${err.code}`, http });
 }
 
-async function asApi<T>(work: () => Promise<T>): Promise<T> {
+/** Runs `work`, its API refusals named for the console (`code_<status>`). */
+export async function asApi<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {

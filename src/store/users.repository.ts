@@ -65,3 +65,11 @@ export async function countTuiliuUsers(db: Db, siteId: number, exceptId?: number
 export async function findUserById(db: Db, id: number): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+/** The site's users not deleted, by userId, at most `limit`, and how many there are. */
+export async function siteUsers(db: Db, siteId: number, limit: number): Promise<{ rows: UserRow[]; total: number }> {
+  const live = db.selectFrom('users').where('site_id', '=', siteId).where('deleted_at', 'is', null);
+  const rows = await live.selectAll().orderBy('user_id').limit(limit).execute();
+  const { n } = await live.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return { rows, total: Number(n) };
+}

@@ -221,6 +221,42 @@ describe.skipIf(!haveChromium)('the console’s site pages in a browser', () => 
     await page.context().close();
   }, 60_000);
 
+  it('users: an owner adds one, changes it, gives it a new host key and deletes it, as the API sees it', async () => {
+    const { page, errors } = await signedInPage('owner@acme.example');
+    await page.getByRole('navigation').getByRole('link', { name: 'Users' }).click();
+    await page.getByTestId('users').waitFor();
+    await page.getByLabel('User ID (userId)').fill('zhang');
+    await page.getByLabel('Name').fill('Zhang Wei');
+    await page.getByLabel('May record to the cloud').check();
+    await page.getByTestId('save-user').click();
+    const row = page.locator('[data-testid="users"] tr[data-user-id="zhang"]');
+    await row.waitFor();
+    const apiUser = async () => (await server.t.call('getUserByUserId', site, { userId: 'zhang' })).body;
+    expect((await apiUser()).userInfo).toMatchObject({ username: 'Zhang Wei', hasCloudRecord: 1 });
+    await screenshots(page, 'users');
+
+    await row.getByTestId('edit-user').click();
+    await page.getByLabel('Name').fill('Zhang Wei (Ops)');
+    await page.getByLabel('May record to the cloud').uncheck();
+    await page.getByTestId('save-user').click();
+    await row.getByText('Zhang Wei (Ops)').waitFor();
+    expect((await apiUser()).userInfo).toMatchObject({ username: 'Zhang Wei (Ops)', hasCloudRecord: 0 });
+
+    const oldKey = await row.getByTestId('host-key').textContent();
+    await row.getByTestId('new-host-key').click();
+    await page.getByTestId('status').getByText('the old one no longer works').waitFor();
+    const newKey = await row.getByTestId('host-key').textContent();
+    expect(newKey).not.toBe(oldKey);
+    expect(String((await apiUser()).userInfo.hostKey).padStart(6, '0')).toBe(newKey);
+
+    await row.getByTestId('delete-user').click();
+    await row.getByTestId('confirm-delete').click();
+    await row.waitFor({ state: 'detached' });
+    expect((await apiUser()).status).toBe(101);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
   it('a viewer sees the overview and the recordings with no control that changes anything', async () => {
     const { page, errors } = await signedInPage('viewer@acme.example');
     await page.locator('[data-testid="chart-peak"] canvas').waitFor();
@@ -237,6 +273,11 @@ describe.skipIf(!haveChromium)('the console’s site pages in a browser', () => 
     expect(await page.getByRole('link', { name: 'Play' }).count()).toBeGreaterThan(0);
     await page.getByText('You are a viewer: you can look, not change.').waitFor();
     await screenshots(page, 'recordings-viewer');
+    await page.getByRole('navigation').getByRole('link', { name: 'Users' }).click();
+    await page.getByTestId('users').waitFor();
+    expect(await page.locator('main button').count()).toBe(0);
+    expect(await page.locator('main input').count()).toBe(0);
+    await screenshots(page, 'users-viewer');
     expect(errors).toEqual([]);
     await page.context().close();
   }, 60_000);

@@ -94,6 +94,7 @@ describe.skipIf(!haveChromium)('the site console in a browser', () => {
       'Meetings',
       'Live',
       'Recordings',
+      'Users',
       'Console accounts',
     ]);
     expect(await nav.textContent()).toContain('MeetingsLiveRecordingsUsersWebhooksSettings');
@@ -114,6 +115,7 @@ describe.skipIf(!haveChromium)('the site console in a browser', () => {
       '会议',
       '进行中',
       '录制',
+      '用户',
       '控制台账号',
     ]);
     await screenshots(page, 'overview-zh');
@@ -176,6 +178,7 @@ describe.skipIf(!haveChromium)('the site console in a browser', () => {
       '会议',
       '进行中',
       '录制',
+      '用户',
       '控制台账号',
     ]);
     await page.getByTestId('sign-out').click();

@@ -56,6 +56,13 @@ const SITE_CALLS: Record<string, { method: 'GET' | 'POST'; body?: unknown; query
   'GET /console/api/sites/:siteSign/recordings': { method: 'GET' },
   // B's own recordings are tried by id in test/console/recordings.test.ts.
   'POST /console/api/sites/:siteSign/recordings/:recordId/delete': { method: 'POST' },
+  'GET /console/api/sites/:siteSign/users': { method: 'GET' },
+  'POST /console/api/sites/:siteSign/users': {
+    method: 'POST',
+    body: { userId: 'intruder', userName: 'Intruder', enableCloudRecord: 1, create: true },
+  },
+  'POST /console/api/sites/:siteSign/users/:userId/delete': { method: 'POST', body: { force: true } },
+  'POST /console/api/sites/:siteSign/users/:userId/host-key': { method: 'POST' },
 };
 /** Console calls that name no site: what they answer is checked below. */
 const OWN_CALLS = [
@@ -120,7 +127,8 @@ describe('a site account of A', () => {
               .split(' ')[1]!
               .replace(':siteSign', encodeURIComponent(sign))
               .replace(':confId', String(meetingOfB))
-              .replace(':registrantId', registrantOfB) + (call.query ?? '');
+              .replace(':registrantId', registrantOfB)
+              .replace(':userId', 'hb') + (call.query ?? '');
           const res = await browser.send(call.method, url, call.body);
           expect([400, 404], `${route} ${sign}: ${res.status}`).toContain(res.status);
           for (const m of markers) expect(JSON.stringify(res.body), route).not.toContain(m);

@@ -6,7 +6,12 @@ import type {
   ConsoleSiteView as Site,
   MeView as Me,
 } from '../../../src/contract/console';
-import type { OverviewView, RecordingListView } from '../../../src/contract/console-site';
+import type {
+  ConsoleUserView,
+  OverviewView,
+  RecordingListView,
+  UserListView,
+} from '../../../src/contract/console-site';
 
 export type { Account, Me, Site };
 
@@ -71,4 +76,11 @@ export const consoleApi = {
   recordings: (siteSign: string) => call<RecordingListView>('GET', `${site(siteSign)}/recordings`),
   deleteRecording: (siteSign: string, recordId: number) =>
     call<{ ok: true }>('POST', `${site(siteSign)}/recordings/${recordId}/delete`),
+  users: (siteSign: string) => call<UserListView>('GET', `${site(siteSign)}/users`),
+  saveUser: (siteSign: string, user: { userId: string; userName: string; enableCloudRecord: 0 | 1; create: boolean }) =>
+    call<ConsoleUserView>('POST', `${site(siteSign)}/users`, user),
+  deleteUser: (siteSign: string, userId: string, force: boolean) =>
+    call<{ ok: true }>('POST', `${site(siteSign)}/users/${encodeURIComponent(userId)}/delete`, { force }),
+  newHostKey: (siteSign: string, userId: string) =>
+    call<{ hostKey: string }>('POST', `${site(siteSign)}/users/${encodeURIComponent(userId)}/host-key`),
 };

@@ -14,6 +14,7 @@ import { livePage } from './live';
 import { meetingPage } from './meeting-page';
 import { meetingsPage } from './meetings';
 import { recordingsPage } from './recordings';
+import { usersPage } from './users';
 import { accountsPage, overviewPage, sitesPage } from './site-pages';
 import { errorText, link, setNavigate } from './ui';
 
@@ -71,6 +72,7 @@ async function draw(): Promise<void> {
     document.title = `${site.name} · ${t('product')}`;
     if (route.page === 'overview') overviewPage(frame.main, me, site);
     else if (route.page === 'recordings') recordingsPage(frame.main, me, site.siteSign);
+    else if (route.page === 'users') usersPage(frame.main, me, site.siteSign);
     else if (route.page === 'meetings') meetingsPage(frame.main, me, site);
     else if (route.page === 'meeting') await meetingPage(frame.main, me, site.siteSign, route.confId);
     else if (route.page === 'live') livePage(frame.main, me, site.siteSign);

@@ -8,6 +8,7 @@ export type ConsoleRoute =
   | { page: 'overview'; siteSign: string }
   | { page: 'accounts'; siteSign: string }
   | { page: 'recordings'; siteSign: string }
+  | { page: 'users'; siteSign: string }
   | { page: 'meetings'; siteSign: string }
   | { page: 'meeting'; siteSign: string; confId: number }
   | { page: 'live'; siteSign: string }
@@ -28,6 +29,8 @@ export function parseRoute(pathname: string): ConsoleRoute {
   }
   const recordings = /^\/console\/sites\/([^/]+)\/recordings$/.exec(path);
   if (recordings) return { page: 'recordings', siteSign: decodeURIComponent(recordings[1]!) };
+  const users = /^\/console\/sites\/([^/]+)\/users$/.exec(path);
+  if (users) return { page: 'users', siteSign: decodeURIComponent(users[1]!) };
   const site = /^\/console\/sites\/([^/]+)(\/accounts)?$/.exec(path);
   if (site) {
     const siteSign = decodeURIComponent(site[1]!);

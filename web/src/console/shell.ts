@@ -50,7 +50,7 @@ const NAV: { key: MessageKey; id: string; built: boolean }[] = [
   { key: 'navMeetings', id: 'meetings', built: true },
   { key: 'navLive', id: 'live', built: true },
   { key: 'navRecordings', id: 'recordings', built: true },
-  { key: 'navUsers', id: 'users', built: false },
+  { key: 'navUsers', id: 'users', built: true },
   { key: 'navWebhooks', id: 'webhooks', built: false },
   { key: 'navSettings', id: 'settings', built: false },
   { key: 'navAccounts', id: 'accounts', built: true },
