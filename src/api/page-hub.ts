@@ -416,7 +416,9 @@ class PageConnection {
     if (!this.inMeeting || signal.meetingId !== this.ticket.meeting_id || signal.from === this.ticket.cuid) return;
     if (signal.to !== '*' && signal.to !== this.ticket.cuid) return;
     // SFU: the host's mute is enforced here, by the target's own connection, on whichever process holds it.
-    if (signal.message.type === 'mute' && signal.to === this.ticket.cuid) this.sfu?.moderate(true);
+    if (signal.message.type === 'mute' && (signal.to === this.ticket.cuid || signal.to === '*')) {
+      this.sfu?.moderate(true);
+    }
     this.send(signal.message);
   }
 
@@ -558,8 +560,13 @@ class PageConnection {
       case 'sfu':
         return this.sfuMessage(message);
       case 'mute':
+        // `id` "*" mutes everyone else in the meeting.
         if (!host || target === this.ticket.cuid) return;
         return this.relay(target, { type: 'mute' });
+      case 'unmute-ask':
+        // The host asks; only the participant's own page unmutes, if they agree.
+        if (!host || target === this.ticket.cuid || target === '*') return;
+        return this.relay(target, { type: 'unmute-ask' });
       case 'hand': {
         // Raise hand: a page raises or lowers its own; the host may lower anyone's (docs/web-protocol.md).
         if (typeof message.raised !== 'boolean') return;

@@ -257,6 +257,7 @@ describe.skipIf(!haveChromium)('audio, video, screen sharing and cloud recording
       await expect.poll(() => bob.getByTestId('state').getAttribute('data-state')).toBe('removed');
       await expect.poll(() => host.getByTestId('tile').count()).toBe(2);
       await host.getByTestId('end-button').click();
+      await host.getByTestId('end-confirm-button').click();
       for (const page of [host, ann])
         await expect.poll(() => page.getByTestId('state').getAttribute('data-state')).toBe('ended');
     } finally {

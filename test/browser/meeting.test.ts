@@ -89,6 +89,7 @@ describe.skipIf(!haveChromium)('a meeting held in the browser from the links con
       await expect.poll(() => rosterCount(page).textContent(), { timeout: 10_000 }).toBe('2');
 
     await host.getByTestId('end-button').click();
+    await host.getByTestId('end-confirm-button').click();
     await expect.poll(() => bob.getByTestId('state').getAttribute('data-state'), { timeout: 10_000 }).toBe('ended');
     await expect.poll(() => host.getByTestId('state').getAttribute('data-state'), { timeout: 10_000 }).toBe('ended');
 

@@ -399,4 +399,65 @@ describe.skipIf(!haveChromium)('the room in Chinese and English, with icons', ()
     expect(await host.getByTestId('roster-count').textContent()).toBe('1');
     await host.context().close();
   }, 60_000);
+
+  it('asks the host to confirm before ending the meeting for everyone', async () => {
+    const m = await reserve('Ending room');
+    const host = await open(m.hostStartUrl);
+    await enter(host);
+    const ann = await open(m.joinUrl);
+    await enter(ann, 'Ann');
+    await host.getByTestId('end-button').click();
+    const dialog = host.getByTestId('end-dialog');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('End the meeting for everyone?');
+    await screenshots(host, 'end-confirm-en');
+    await host.getByTestId('end-cancel-button').click();
+    expect(await dialog.isVisible()).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await state(ann).getAttribute('data-state')).toBe('in_meeting');
+
+    await host.getByTestId('end-button').click();
+    await host.getByTestId('end-confirm-button').click();
+    for (const page of [host, ann])
+      await expect.poll(() => state(page).getAttribute('data-state'), { timeout: 10_000 }).toBe('ended');
+    await host.context().close();
+    await ann.context().close();
+  }, 60_000);
+
+  it('the host mutes all and asks one to unmute, which happens only when that person agrees', async () => {
+    const m = await reserve('Mute all room');
+    const host = await open(m.hostStartUrl);
+    await enter(host);
+    const ann = await open(m.joinUrl);
+    await enter(ann, 'Ann');
+    const bob = await open(m.joinUrl);
+    await enter(bob, 'Bob');
+    const annId = (await idOf(ann))!;
+    const mic = (page: Page) => page.getByTestId('microphone-button');
+    for (const page of [host, ann, bob]) await expect.poll(() => mic(page).getAttribute('aria-pressed')).toBe('true');
+
+    await host.getByTestId('mute-all-button').click();
+    for (const page of [ann, bob])
+      await expect.poll(() => mic(page).getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('false');
+    expect(await mic(host).getAttribute('aria-pressed')).toBe('true');
+    const item = host.locator(`[data-testid="roster-item"][data-id="${annId}"]`);
+    await expect.poll(() => item.getAttribute('data-audio'), { timeout: 10_000 }).toBe('off');
+
+    // Asked, Ann stays muted until she answers; she declines once, then accepts.
+    await item.getByTestId('ask-unmute-button').click();
+    await ann.getByTestId('unmute-ask').waitFor({ timeout: 10_000 });
+    expect(await ann.getByTestId('unmute-ask').textContent()).toContain('The host asks you to unmute');
+    await screenshots(ann, 'unmute-ask-en');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await mic(ann).getAttribute('aria-pressed')).toBe('false');
+    await ann.getByTestId('unmute-decline').click();
+    expect(await ann.getByTestId('unmute-ask').isHidden()).toBe(true);
+    expect(await mic(ann).getAttribute('aria-pressed')).toBe('false');
+    await item.getByTestId('ask-unmute-button').click();
+    await ann.getByTestId('unmute-accept').click();
+    await expect.poll(() => mic(ann).getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => item.getAttribute('data-audio'), { timeout: 10_000 }).toBe('on');
+    expect(await item.getByTestId('ask-unmute-button').count()).toBe(0);
+    for (const page of [host, ann, bob]) await page.context().close();
+  }, 60_000);
 });

@@ -118,6 +118,29 @@ describe('media signaling over the page WebSocket', () => {
     expect(host.socket.messages.filter((x) => x.type === 'media')).toHaveLength(2);
   });
 
+  it('lets the host mute everyone at once and ask one page to unmute; nobody else may', async () => {
+    const site = await server.t.site();
+    const m = await openMeeting(site);
+    const host = await join(m.hostStartUrl, 'H', 1);
+    const ann = await join(m.joinUrl, 'Ann', 2);
+    const bob = await join(m.joinUrl, 'Bob', 3);
+
+    ann.socket.send({ type: 'mute', id: '*' });
+    ann.socket.send({ type: 'unmute-ask', id: bob.id });
+    host.socket.send({ type: 'unmute-ask', id: '*' });
+    host.socket.send({ type: 'mute', id: '*' });
+    for (const page of [ann, bob])
+      expect(await page.socket.waitFor((x) => x.type === 'mute')).toEqual({ type: 'mute', from: host.id });
+    host.socket.send({ type: 'unmute-ask', id: bob.id });
+    expect(await bob.socket.waitFor((x) => x.type === 'unmute-ask')).toEqual({ type: 'unmute-ask', from: host.id });
+    // A marker after everything: the refused messages would have arrived before it.
+    host.socket.send({ type: 'media', audio: true, video: false, screen: false });
+    for (const page of [ann, bob]) await page.socket.waitFor((x) => x.type === 'media');
+    expect(bob.socket.messages.filter((x) => x.type === 'mute' || x.type === 'unmute-ask')).toHaveLength(2);
+    expect(ann.socket.messages.filter((x) => x.type === 'unmute-ask')).toHaveLength(0);
+    expect(host.socket.messages.filter((x) => x.type === 'mute')).toHaveLength(0);
+  });
+
   it('relays the host page’s recording state to every page (mesh); nobody else may claim one', async () => {
     const site = await server.t.site();
     const m = await openMeeting(site);

@@ -97,6 +97,12 @@ export interface HandMessage {
   raised: boolean;
 }
 
+/** The host asks this page to unmute (it never unmutes it). */
+export interface UnmuteAskMessage {
+  type: 'unmute-ask';
+  from: string;
+}
+
 export type ServerMessage =
   | RosterMessage
   | StateMessage
@@ -105,6 +111,7 @@ export type ServerMessage =
   | SfuMessage
   | RecordingMessage
   | HandMessage
+  | UnmuteAskMessage
   | { type: 'pong' };
 
 export type ClientMessage =
@@ -116,6 +123,7 @@ export type ClientMessage =
   | { type: 'mute'; id: string }
   | { type: 'recording'; state: string }
   | { type: 'hand'; raised: boolean; id?: string }
+  | { type: 'unmute-ask'; id: string }
   | { type: 'signal'; to: string; data: Record<string, unknown> }
   | { type: 'media'; audio: boolean; video: boolean; screen: boolean }
   | SfuOutgoing;

@@ -203,6 +203,7 @@ function renderMedia(): void {
   stage.render(participants, names, speaking);
   const self = participants.find((p) => p.local);
   if (self) stage.setLocal(self.state);
+  if (self?.state.audio) room?.unmuted();
   room?.setMediaStates(new Map(participants.map((p) => [p.id, p.state])));
   // A muted participant is never the speaker, not even during the detector's hold after their last word.
   speaker?.update(new Map(participants.map((p) => [p.id, p.state.audio ? p.camera : null])));
@@ -485,6 +486,8 @@ function showRoom(): MeetingView {
       setHand(id, false);
     },
     invite: (el) => void copyInvitation(el),
+    muteAll: (el) => sendFrom(el, { type: 'mute', id: '*' }),
+    askUnmute: (id, el) => sendFrom(el, { type: 'unmute-ask', id }),
   });
   leaveRoom();
   room = view;
@@ -604,6 +607,11 @@ function onMessage(msg: ServerMessage): void {
     if (msg.op === 'recording') sfuRecording = msg;
     else sfuLive = msg;
     showSfuStates();
+  } else if (msg.type === 'unmute-ask') {
+    // Asked, never done silently: the person answers, and only then is the microphone turned on.
+    if (media?.participants().find((p) => p.local)?.state.audio === false) {
+      room?.askToUnmute(() => media?.setMicrophone(true));
+    }
   } else if (msg.type === 'hand') {
     if (typeof msg.id === 'string' && typeof msg.raised === 'boolean') setHand(msg.id, msg.raised);
   } else if (msg.type === 'recording') {

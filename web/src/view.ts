@@ -195,6 +195,10 @@ export interface MeetingActions {
   lowerHand(id: string, el: HTMLButtonElement): void;
   /** Copies the invitation to the clipboard. */
   invite(el: HTMLButtonElement): void;
+  /** The host mutes everyone else. */
+  muteAll(el: HTMLButtonElement): void;
+  /** The host asks a muted participant to unmute (their page asks them; nobody is unmuted silently). */
+  askUnmute(id: string, el: HTMLButtonElement): void;
 }
 
 /** The in-meeting screen: built once, then updated by every roster message and every second. */
@@ -207,6 +211,15 @@ export class MeetingView {
   private readonly remaining = h('strong', { testid: 'remaining', class: 'remaining mono' }, '–:––:––');
   private readonly count = h('span', { testid: 'roster-count', class: 'count' }, '0');
   private readonly rosterTitle = h('span', {});
+  private readonly muteAllButton: HTMLButtonElement;
+  /** The host asked this page to unmute: the person answers here. */
+  private readonly unmuteAsk = h('div', {
+    testid: 'unmute-ask',
+    class: 'unmute-ask',
+    role: 'alertdialog',
+    hidden: true,
+  });
+  private unmuteAccept: (() => void) | null = null;
   private readonly roster = h('ul', { testid: 'roster', class: 'list roster' });
   private readonly waitingCount = h('span', { class: 'count' }, '0');
   private readonly waitingTitle = h('span', {});
@@ -228,6 +241,11 @@ export class MeetingView {
   private media = new Map<string, { audio: boolean; video: boolean }>();
   private readonly body = h('div', { class: 'room-body' });
   private endButton: HTMLButtonElement | null = null;
+  /** Ending is for everyone: the host confirms it here first. */
+  private readonly endDialog = h('dialog', { testid: 'end-dialog', class: 'end-dialog' });
+  private readonly endQuestion = h('p', { class: 'end-question' });
+  private readonly endConfirm: HTMLButtonElement;
+  private readonly endCancel: HTMLButtonElement;
   private watermark: HTMLElement | null = null;
   private watermarkText: string | null = null;
   private last: RosterMessage | null = null;
@@ -240,11 +258,29 @@ export class MeetingView {
       this.act.leave(el),
     );
     this.actions.appendChild(this.leaveButton);
+    this.endConfirm = button('', { testid: 'end-confirm-button', class: 'btn btn-danger' }, () => {
+      this.endDialog.close();
+      if (this.endButton) this.act.end(this.endButton);
+    });
+    this.endCancel = button('', { testid: 'end-cancel-button', class: 'btn btn-secondary' }, () =>
+      this.endDialog.close(),
+    );
+    this.endDialog.append(this.endQuestion, h('div', { class: 'end-dialog-actions' }, this.endCancel, this.endConfirm));
     this.inviteButton = button('', { testid: 'copy-invitation', class: 'btn btn-small btn-secondary' }, (_e, el) =>
       this.act.invite(el),
     );
+    this.muteAllButton = button(
+      '',
+      { testid: 'mute-all-button', class: 'btn btn-small btn-secondary', hidden: true },
+      (_e, el) => this.act.muteAll(el),
+    );
     this.body.append(
-      h('section', { class: 'panel roster-panel' }, h('h2', {}, this.rosterTitle, ' ', this.count), this.roster),
+      h(
+        'section',
+        { class: 'panel roster-panel' },
+        h('div', { class: 'panel-head' }, h('h2', {}, this.rosterTitle, ' ', this.count), this.muteAllButton),
+        this.roster,
+      ),
       this.waitingPanel,
     );
     this.el = h(
@@ -268,9 +304,11 @@ export class MeetingView {
         h('div', { class: 'room-clock' }, this.remainingLabel, this.remaining),
       ),
       shell.error,
+      this.unmuteAsk,
       this.stage,
       this.body,
       this.actions,
+      this.endDialog,
     );
     this.relabel();
   }
@@ -283,7 +321,12 @@ export class MeetingView {
     this.waitingTitle.textContent = t('waitingRoom');
     this.leaveButton.textContent = t('leave');
     this.showCopied(false);
+    this.muteAllButton.replaceChildren(icon('micOff'), t('muteAll'));
+    if (this.unmuteAccept) this.drawUnmuteAsk();
     if (this.endButton) this.endButton.textContent = t('end');
+    this.endQuestion.textContent = t('endQuestion');
+    this.endConfirm.textContent = t('endForAll');
+    this.endCancel.textContent = t('cancel');
     if (this.last) this.update(this.last);
   }
 
@@ -296,6 +339,33 @@ export class MeetingView {
   showCopied(copied: boolean): void {
     this.inviteButton.replaceChildren(icon('copy'), t(copied ? 'copied' : 'copyInvitation'));
     this.inviteButton.setAttribute('data-copied', String(copied));
+  }
+
+  /** Asks this page's person to unmute: `accept` unmutes them if they agree; a later ask replaces it. */
+  askToUnmute(accept: () => void): void {
+    this.unmuteAccept = accept;
+    this.drawUnmuteAsk();
+  }
+
+  /** The microphone is on again (by the person's own hand): the ask is answered. */
+  unmuted(): void {
+    this.unmuteAccept = null;
+    this.unmuteAsk.hidden = true;
+  }
+
+  private drawUnmuteAsk(): void {
+    const accept = this.unmuteAccept;
+    this.unmuteAsk.hidden = accept === null;
+    this.unmuteAsk.replaceChildren(
+      h('span', {}, t('unmuteAsked')),
+      button(t('unmuteAccept'), { testid: 'unmute-accept', class: 'btn btn-small btn-primary' }, () => {
+        this.unmuted();
+        accept?.();
+      }),
+      button(t('unmuteDecline'), { testid: 'unmute-decline', class: 'btn btn-small btn-secondary' }, () =>
+        this.unmuted(),
+      ),
+    );
   }
 
   /** Participants whose hand is raised: marked in the roster, and the host can lower each. */
@@ -321,11 +391,12 @@ export class MeetingView {
     this.waitingCount.textContent = String(waiting.length);
     this.waitingList.replaceChildren(...waiting.map((w) => this.waiting(w)));
     this.waitingPanel.hidden = !isHost || waiting.length === 0;
+    this.muteAllButton.hidden = !isHost || participants.length < 2;
     this.body.classList.toggle('has-waiting', !this.waitingPanel.hidden);
 
     if (isHost && !this.endButton) {
-      this.endButton = button(t('end'), { testid: 'end-button', class: 'btn btn-danger' }, (_e, el) =>
-        this.act.end(el),
+      this.endButton = button(t('end'), { testid: 'end-button', class: 'btn btn-danger' }, () =>
+        this.endDialog.showModal(),
       );
       this.actions.appendChild(this.endButton);
     } else if (!isHost && this.endButton) {
@@ -364,6 +435,16 @@ export class MeetingView {
       mute.replaceChildren(icon(muted ? 'micOff' : 'mic'), t(muted ? 'mutedOther' : 'mute'));
       mute.disabled = muted;
       mute.setAttribute('data-muted', String(muted));
+      // Muted: the host may ask them to unmute, never unmute them.
+      item.querySelector('[data-testid="ask-unmute-button"]')?.remove();
+      if (muted) {
+        const id = item.getAttribute('data-id') ?? '';
+        mute.after(
+          button(t('askUnmute'), { testid: 'ask-unmute-button', class: 'btn btn-small btn-secondary' }, (_e, el) =>
+            this.act.askUnmute(id, el),
+          ),
+        );
+      }
     }
   }
 
