@@ -103,6 +103,11 @@ describe.skipIf(!haveChromium)('the console’s Meetings and Live pages in a bro
     await page.getByTestId(`roster-${confNumber}`).getByText('Smith, Jo').waitFor();
     expect(await page.getByTestId(`live-count-${confNumber}`).textContent()).toBe('2 in the meeting');
     await screenshots(page, 'live');
+    // Extending by 15 minutes (2.14's rule): the meeting now lasts 75.
+    await page.getByTestId(`extend-${confId}`).click();
+    await page.getByText(/^Changed: it now ends at .*, for up to 10 parties\.$/).waitFor();
+    const extended = await t.call('getConfDetailByConfId', site, { userId: 'host1', confId });
+    expect(extended.body.data.duration).toBe(75);
     await page.getByTestId(`end-${confId}`).click();
     await page.getByText('No meeting is live now.').waitFor();
     const api = await t.call('getConfDetailByConfId', site, { userId: 'host1', confId });

@@ -134,23 +134,33 @@ function ownerControls(
   const minutes = field(tm('extendMinutes'), {
     name: `extend-${confId}`,
     type: 'number',
-    min: '1',
+    min: '0',
     max: '1440',
     value: '15',
+  });
+  const parties = field(tm('extendParties'), {
+    name: `extend-parties-${confId}`,
+    type: 'number',
+    min: '0',
+    max: '10000',
+    value: '0',
   });
   const extend = h(
     'button',
     { type: 'submit', class: 'btn btn-secondary btn-small', testid: `extend-${confId}` },
     tm('extend'),
   );
-  const form = h('form', { class: 'console-form inline-form' }, minutes.wrap, extend);
+  const form = h('form', { class: 'console-form inline-form' }, minutes.wrap, parties.wrap, extend);
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     void whileBusy(extend, t('loading'), async () => {
       try {
-        const m = await meetingsApi.extend(siteSign, confId, { addDuration: Number(minutes.input.value) });
+        const m = await meetingsApi.extend(siteSign, confId, {
+          addDuration: Number(minutes.input.value) || 0,
+          addNumParties: Number(parties.input.value) || 0,
+        });
         alert.show(null);
-        done.textContent = tm('extended', { time: formatLocal(Date.parse(m.endTime)) });
+        done.textContent = tm('extended', { time: formatLocal(Date.parse(m.endTime)), parties: m.confParties });
         done.hidden = false;
       } catch (err) {
         alert.show(meetingErrorText(err));

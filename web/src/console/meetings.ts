@@ -353,6 +353,14 @@ function bookingForm(site: Site, close: () => void): HTMLElement {
       value: '60',
       required: true,
     }),
+    beforeTime: field(tm('beforeTime'), {
+      name: 'beforeTime',
+      type: 'number',
+      min: '0',
+      max: '1440',
+      value: '0',
+      required: true,
+    }),
     parties: field(tm('parties'), {
       name: 'confParties',
       type: 'number',
@@ -389,6 +397,7 @@ function bookingForm(site: Site, close: () => void): HTMLElement {
           startTime: new Date(f.start.input.value).toISOString(),
           duration: Number(f.duration.input.value),
           confParties: Number(f.parties.input.value),
+          beforeTime: Number(f.beforeTime.input.value),
           optionJbh: jbh.input.checked ? 1 : 0,
           waitingRoom: waiting.input.checked ? 1 : 0,
           registrationType: registration.input.checked ? 1 : 0,

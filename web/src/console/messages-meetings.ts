@@ -69,7 +69,6 @@ export const tm = defineMessages({
   },
   edit: { zh: '修改', en: 'Edit' },
   save: { zh: '保存', en: 'Save' },
-  saved: { zh: '已保存。', en: 'Saved.' },
   cancelMeeting: { zh: '取消会议', en: 'Cancel the meeting' },
   confirmCancel: { zh: '确定取消会议“{name}”？', en: 'Cancel the meeting “{name}”?' },
   cancelled: { zh: '会议已取消。', en: 'The meeting is cancelled.' },
@@ -123,7 +122,10 @@ export const tm = defineMessages({
   extend: { zh: '延长', en: 'Extend' },
   extendMinutes: { zh: '延长分钟数', en: 'Minutes to add' },
   extendParties: { zh: '增加方数', en: 'Parties to add' },
-  extended: { zh: '已延长，现在到 {time} 结束。', en: 'Extended: it now ends at {time}.' },
+  extended: {
+    zh: '已修改：现在到 {time} 结束，最多 {parties} 方。',
+    en: 'Changed: it now ends at {time}, for up to {parties} parties.',
+  },
   since: { zh: '开始于 {time}', en: 'since {time}' },
 
   // The API's refusals (the document's status codes), as the console shows them.
