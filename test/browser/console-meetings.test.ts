@@ -99,9 +99,12 @@ describe.skipIf(!haveChromium)('the console’s Meetings and Live pages in a bro
       { type: 'participant.joined', participant: { cuid: 'p1', name: '张三', role: 'host', deviceType: 'pc' } },
     ]);
     await page.getByTestId(`roster-${confNumber}`).getByText('张三').waitFor();
+    // The focus stays where it is while the roster changes.
+    await page.getByLabel('Minutes to add').focus();
     await events([{ type: 'participant.joined', participant: { cuid: 'p2', name: 'Smith, Jo', role: 'attendee' } }]);
     await page.getByTestId(`roster-${confNumber}`).getByText('Smith, Jo').waitFor();
     expect(await page.getByTestId(`live-count-${confNumber}`).textContent()).toBe('2 in the meeting');
+    expect(await page.evaluate<string>('document.activeElement?.getAttribute("name") ?? ""')).toBe(`extend-${confId}`);
     await screenshots(page, 'live');
     // Extending by 15 minutes (2.14's rule): the meeting now lasts 75.
     await page.getByTestId(`extend-${confId}`).click();

@@ -34,7 +34,7 @@ export function livePage(main: HTMLElement, me: Me, siteSign: string): void {
 
   const show = (live: LiveListView) => {
     const seen = new Set<number>();
-    for (const m of live.meetings) {
+    for (const [index, m] of live.meetings.entries()) {
       seen.add(m.meeting.confId);
       let card = cards.get(m.meeting.confId);
       if (!card) {
@@ -42,7 +42,9 @@ export function livePage(main: HTMLElement, me: Me, siteSign: string): void {
         cards.set(m.meeting.confId, card);
       }
       card.update(m);
-      list.append(card.el);
+      // Moved only when out of place: moving a node takes the focus from whatever is in it.
+      const there = list.children[index] ?? null;
+      if (there !== card.el) list.insertBefore(card.el, there);
     }
     for (const [confId, card] of cards) {
       if (seen.has(confId)) continue;
