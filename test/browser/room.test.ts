@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,7 +54,30 @@ async function reserve(confName: string, params: Record<string, unknown> = {}) {
     ...params,
   });
   expect(res.body.status, res.body.message).toBe(100);
-  return res.body.data as { hostStartUrl: string; joinUrl: string; confNumber: string };
+  return { ...(res.body.data as { hostStartUrl: string; joinUrl: string; confNumber: string }), site };
+}
+
+/**
+ * The first frame of a recording as grey levels (1280×720, one byte a pixel), read by ffmpeg; undefined where
+ * ffmpeg is not installed (never in CI).
+ */
+async function firstFrame(url: string): Promise<Buffer | undefined> {
+  if (!fs.existsSync('/usr/bin/ffmpeg') && !process.env.CI) return undefined;
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'huiguan-room-')), 'recording.webm');
+  try {
+    fs.writeFileSync(file, Buffer.from(await (await fetch(url)).arrayBuffer()));
+    const args = ['-v', 'error', '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'];
+    return execFileSync('ffmpeg', args, { maxBuffer: 8 << 20 });
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+}
+
+/** How many pixels of rows `top`…`bottom` and columns `left`…`right` of a 1280-wide grey frame are near white. */
+function whitePixels(frame: Buffer, top: number, bottom: number, left: number, right: number): number {
+  let n = 0;
+  for (let y = top; y < bottom; y++) for (let x = left; x < right; x++) if (frame[y * 1280 + x]! > 200) n++;
+  return n;
 }
 
 async function open(url: string, locale = 'en-US'): Promise<Page> {
@@ -237,6 +262,15 @@ describe.skipIf(!haveChromium)('the room in Chinese and English, with icons', ()
       .toBe('saved');
     for (const page of [ann, bob]) await expect.poll(() => notice(page).isHidden(), { timeout: 10_000 }).toBe(true);
     for (const page of [host, ann, bob]) await page.context().close();
+
+    // The recording's names sit at the top of each picture, where a player's control bar does not cover them.
+    const list = await t.call('getCloudFileList', m.site, { confNo: m.confNumber }, { subject: 'confNo' });
+    const frame = await firstFrame(local((list.body.data[0] as { downloadUrl: string }).downloadUrl));
+    if (frame) {
+      expect(frame.length).toBe(1280 * 720);
+      expect(whitePixels(frame, 8, 40, 8, 400), 'a name at the top').toBeGreaterThan(20);
+      expect(whitePixels(frame, 640, 720, 0, 1280), 'nothing written at the bottom').toBe(0);
+    }
   }, 90_000);
 
   it('raises a hand that everyone sees, late joiners too, and the host can lower', async () => {

@@ -172,11 +172,12 @@ export class CloudRecorder {
         g.fillStyle = '#374151';
         g.fillRect(x + 4, y + 4, w - 8, h - 8);
       }
-      g.fillStyle = 'rgba(0,0,0,0.55)';
-      g.fillRect(x + 8, y + h - 40, Math.min(w - 16, 16 + 12 * s.name.length), 32);
-      g.fillStyle = '#fff';
+      // The name at the tile's top: a player's control bar covers the bottom of the picture.
       g.font = '20px sans-serif';
-      g.fillText(s.name, x + 16, y + h - 17, w - 32);
+      g.fillStyle = 'rgba(0,0,0,0.55)';
+      g.fillRect(x + 8, y + 8, Math.min(w - 16, 16 + g.measureText(s.name).width), 32);
+      g.fillStyle = '#fff';
+      g.fillText(s.name, x + 16, y + 31, w - 32);
     });
   }
 
