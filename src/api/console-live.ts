@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import { ConsoleRefusal, Done, SiteParams } from '../contract/console.js';
@@ -29,6 +30,11 @@ export async function consoleLiveRoutes(app: FastifyInstance, deps: ConsoleMeeti
   const { db, clock, bus } = deps;
   const session = needSession(db, clock);
   const streams = new Map<string, number>();
+  const open = new Set<ServerResponse>();
+  // A stream never ends by itself: closing the server ends them, else it would wait for every browser to leave.
+  app.addHook('preClose', async () => {
+    for (const raw of open) raw.end();
+  });
   const siteOf = (request: FastifyRequest) =>
     requireVisibleSite(db, signedIn(request).account, (request.params as { siteSign: string }).siteSign);
   const confIdOf = (request: FastifyRequest) => (request.params as Static<typeof MeetingParams>).confId;
@@ -49,13 +55,14 @@ export async function consoleLiveRoutes(app: FastifyInstance, deps: ConsoleMeeti
         throw pageRefusal(403, 'bad_origin', '跨站请求被拒绝 (cross-site requests are refused)');
       const site = await siteOf(request);
       const { sessionId } = signedIn(request);
-      const open = streams.get(sessionId) ?? 0;
-      if (open >= MAX_STREAMS_PER_SESSION)
+      const held = streams.get(sessionId) ?? 0;
+      if (held >= MAX_STREAMS_PER_SESSION)
         throw pageRefusal(429, 'too_many_streams', '打开的实时连接过多 (too many live views open for this session)');
-      streams.set(sessionId, open + 1);
+      streams.set(sessionId, held + 1);
 
       reply.hijack();
       const raw = reply.raw;
+      open.add(raw);
       raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-store',
@@ -99,6 +106,7 @@ export async function consoleLiveRoutes(app: FastifyInstance, deps: ConsoleMeeti
       }, SESSION_CHECK_MS);
       raw.on('close', () => {
         closed = true;
+        open.delete(raw);
         unsubscribe();
         clearInterval(keepalive);
         clearInterval(check);

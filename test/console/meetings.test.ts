@@ -335,6 +335,10 @@ describe('live meetings', () => {
       }),
     );
     expect(signedOut).toBe(401);
-    for (const s of [first, ...more]) s.res.destroy();
+    for (const s of more) s.res.destroy();
+    // Closing the server ends the streams still open, rather than waiting for their browsers.
+    const ended = new Promise<void>((resolve) => first.res.on('end', resolve));
+    await t.app.close();
+    await ended;
   });
 });
