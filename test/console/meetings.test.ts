@@ -4,10 +4,12 @@
  * page), registrants, live rosters as Server-Sent Events, ending and extending. Owners change; viewers
  * only look.
  */
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteRow } from '../../src/store/database.js';
-import { buildTestApp, type TestApp } from '../helper.js';
+import { buildTestApp, sign, type TestApp } from '../helper.js';
 import { ConsoleBrowser, consoleAccount } from './console-client.js';
 
 let t: TestApp;
@@ -217,6 +219,42 @@ describe('a meeting’s page, attendance and CSV', () => {
     expect((await viewer.get(url)).body.registrants[0].status).toBe('approved');
     const unknown = await owner.post(`${url}/registrants/nobody`, { status: 'approved' });
     expect(unknown.body.error).toBe('code_109');
+  });
+
+  it('lists the meeting’s recordings with getCloudFileList’s play and download links', async () => {
+    const user = await t.call('createOrUpdateUser', site, { userId: 'h1', userName: '王小明', enableCloudRecord: 1 });
+    expect(user.body.status, user.body.message).toBe(100);
+    const file = fs.readFileSync(path.resolve('test/fixtures/tone-3s.m4a'));
+    const params = {
+      confNumber: m.confNumber,
+      fileType: 'M4A',
+      recordStart: '2026-06-01 08:05:00',
+      recordEnd: '2026-06-01 08:30:00',
+    };
+    const uploaded = await t.app.inject({
+      method: 'POST',
+      url: '/media/v1/recordings',
+      query: sign(site, params, ++t.clock.now, { subject: 'confNumber' }),
+      headers: { 'content-type': 'audio/mp4' },
+      payload: file,
+    });
+    expect(uploaded.json().status, uploaded.body).toBe(100);
+    const detail = await viewer.get(`${base()}/meetings/${m.confId}`);
+    const api = await t.call('getCloudFileList', site, { confNo: m.confNumber }, { subject: 'confNo' });
+    expect(detail.body.recordings).toHaveLength(1);
+    expect(detail.body.recordings[0]).toMatchObject({
+      topic: 'Held',
+      fileType: 'M4A',
+      recordStart: '2026-06-01 08:05:00',
+      recordEnd: '2026-06-01 08:30:00',
+      fileSize: api.body.data[0].fileSize,
+    });
+    const { downloadUrl, playUrl } = detail.body.recordings[0];
+    expect(downloadUrl).toMatch(/^http:\/\/meet\.example\.test\//);
+    expect(playUrl).toMatch(/^http:\/\/meet\.example\.test\//);
+    const download = await t.app.inject({ url: downloadUrl.replace('http://meet.example.test', '') });
+    expect(download.statusCode).toBe(200);
+    expect(download.rawPayload.equals(file)).toBe(true);
   });
 
   it('pages the attendance: join and leave per person per session', async () => {
