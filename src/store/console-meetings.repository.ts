@@ -23,7 +23,12 @@ function listed(db: Db, q: ConsoleMeetingQuery) {
     .where('meetings.conf_del_flag', '=', DelFlag.normal)
     .where('meetings.start_time', '>=', q.from)
     .where('meetings.start_time', '<', q.to);
-  if (q.status !== undefined) query = query.where('meetings.conf_status', '=', q.status);
+  // Every state named when none is asked for, so that the range is read on meetings_site_list (site, state,
+  // deleted, start) one state at a time, not over all the site's meetings.
+  query =
+    q.status !== undefined
+      ? query.where('meetings.conf_status', '=', q.status)
+      : query.where('meetings.conf_status', 'in', Object.values(MeetingStatus));
   if (q.userPk !== undefined) query = query.where('meetings.user_pk', '=', q.userPk);
   return query;
 }
