@@ -212,6 +212,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     links,
     recordingLinkTtlMs: options.config.recordingLinkTtlMs,
     recordingStorage: storage,
+    webhookTargets: options.config.webhookTargets,
     serverStreams: options.config.sfu !== undefined,
     bus,
   });

@@ -16,6 +16,7 @@ export const CONSOLE_PAGES = [
   '/console/sites/:siteSign/live',
   '/console/sites/:siteSign/recordings',
   '/console/sites/:siteSign/users',
+  '/console/sites/:siteSign/webhooks',
 ] as const;
 
 /**

@@ -32,12 +32,14 @@ import {
 import { csrfToken, signIn, signOut, signOutEverywhere, type ConsoleSignedIn } from '../domain/console-sessions.js';
 import { clientKey, EntryLocked } from '../domain/entry-guard.js';
 import { ApiError } from '../domain/errors.js';
+import type { WebhookTargetPolicy } from '../domain/webhook-targets.js';
 import type { Db } from '../store/database.js';
 import type { RecordingStorage } from '../store/recording-storage.js';
 import { clearSessionCookie, needSession, refuseCrossSite, setSessionCookie, signedIn } from './console-guard.js';
 import { consoleOverviewRoutes } from './console-overview.js';
 import { consoleRecordingRoutes } from './console-recordings.js';
 import { consoleUserRoutes } from './console-users.js';
+import { consoleWebhookRoutes } from './console-webhooks.js';
 import { consoleLiveRoutes } from './console-live.js';
 import { consoleMeetingRoutes, type ConsoleMeetingDeps } from './console-meetings.js';
 import { validationMessage } from './validation-message.js';
@@ -51,6 +53,8 @@ export interface ConsoleDeps extends ConsoleMeetingDeps {
   recordingLinkTtlMs: number;
   /** Where recording files are, for deleting them. */
   recordingStorage: RecordingStorage;
+  /** `config.webhookTargets`: where webhook endpoints may point. */
+  webhookTargets: WebhookTargetPolicy;
 }
 
 /** The console's requests are small: an email, a password, a link's secret. */
@@ -79,6 +83,7 @@ export async function consoleApiRoutes(app: FastifyInstance, deps: ConsoleDeps):
   await app.register(consoleOverviewRoutes, deps);
   await app.register(consoleRecordingRoutes, deps);
   await app.register(consoleUserRoutes, deps);
+  await app.register(consoleWebhookRoutes, deps);
   await app.register(consoleMeetingRoutes, deps);
   await app.register(consoleLiveRoutes, deps);
   const me = async ({ account, sessionId }: ConsoleSignedIn): Promise<MeView> => {

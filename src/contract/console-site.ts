@@ -141,3 +141,66 @@ export const HostKeyAnswer = Type.Object({ hostKey: Type.String() });
 
 export type ConsoleUserView = Static<typeof ConsoleUser>;
 export type UserListView = Static<typeof UserList>;
+
+export const EndpointParams = Type.Object(
+  {
+    siteSign: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' }),
+    endpointId: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }),
+  },
+  { additionalProperties: false },
+);
+export const DeliveryParams = Type.Object(
+  {
+    siteSign: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' }),
+    deliveryId: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }),
+  },
+  { additionalProperties: false },
+);
+
+/** A webhook endpoint as createEndpoint takes it: `events` `*` or event types, comma-separated. */
+export const EndpointBody = Type.Object(
+  { url: Type.String({ minLength: 1, maxLength: 2000 }), events: Type.String({ minLength: 1, maxLength: 1000 }) },
+  { additionalProperties: false },
+);
+
+export const ConsoleEndpoint = Type.Object({
+  id: Type.Integer(),
+  url: Type.String(),
+  events: Type.String(),
+  /** ISO 8601. */
+  createdAt: Type.String(),
+});
+
+/** A new endpoint with its signing secret, shown this once. */
+export const NewEndpoint = Type.Object({ ...ConsoleEndpoint.properties, secret: Type.String() });
+
+/** A delivery of an event to an endpoint, as the delivery log shows it. */
+export const ConsoleDelivery = Type.Object({
+  id: Type.Integer(),
+  url: Type.String(),
+  type: Type.String(),
+  seq: Type.Integer(),
+  eventId: Type.String(),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')]),
+  attempts: Type.Integer(),
+  /** The last attempt's HTTP status, null when none answered. */
+  lastStatusCode: Type.Union([Type.Integer(), Type.Null()]),
+  lastError: Type.String(),
+  /** ISO 8601. */
+  createdAt: Type.String(),
+  deliveredAt: Type.Union([Type.String(), Type.Null()]),
+  nextAttemptAt: Type.String(),
+});
+
+/** The site's endpoints, its last 100 deliveries (newest first), the limit and the event types. */
+export const WebhookOverview = Type.Object({
+  endpoints: Type.Array(ConsoleEndpoint),
+  deliveries: Type.Array(ConsoleDelivery),
+  maxEndpoints: Type.Integer(),
+  eventTypes: Type.Array(Type.String()),
+});
+
+export type ConsoleEndpointView = Static<typeof ConsoleEndpoint>;
+export type NewEndpointView = Static<typeof NewEndpoint>;
+export type ConsoleDeliveryView = Static<typeof ConsoleDelivery>;
+export type WebhookOverviewView = Static<typeof WebhookOverview>;

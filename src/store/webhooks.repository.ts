@@ -225,3 +225,14 @@ export async function listDeliveries(db: Db, filter: { siteId?: number; status?:
   if (filter.status) query = query.where('d.status', '=', filter.status as 'pending');
   return query.execute();
 }
+
+/** The delivery `id` when it goes to an endpoint of the site, with its endpoint's state. */
+export async function findSiteDelivery(db: Db, siteId: number, id: number) {
+  return db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
+    .select(['d.id', 'd.status', 'd.event_pk', 'd.endpoint_id', 'e.active'])
+    .where('d.id', '=', id)
+    .where('e.site_id', '=', siteId)
+    .executeTakeFirst();
+}

@@ -173,8 +173,9 @@ describe.skipIf(!haveChromium)('the console’s site pages in a browser', () => 
     await page.getByTestId('range-30').click();
     await page.locator('[data-testid="usage-table"] tbody tr').nth(29).waitFor({ state: 'attached' });
     expect(await page.locator('[data-testid="usage-table"] tbody tr').count()).toBe(30);
+    // uPlot draws once its box has a width (a ResizeObserver): each chart's canvas appears.
     for (const chart of ['chart-minutes', 'chart-joins', 'chart-devices', 'chart-peak'])
-      expect(await page.locator(`[data-testid="${chart}"] canvas`).count(), chart).toBeGreaterThan(0);
+      await page.locator(`[data-testid="${chart}"] canvas`).first().waitFor();
     await page.getByText('Show as a table').click();
     expect(await todaysRow(page)).toEqual(['40', '80', '2', '2']);
     expect(await page.getByTestId('chart-minutes').textContent()).toContain(
@@ -257,6 +258,47 @@ describe.skipIf(!haveChromium)('the console’s site pages in a browser', () => 
     await page.context().close();
   }, 60_000);
 
+  it('webhooks: an owner adds an endpoint, sees a delivery refused with its status, sends it again', async () => {
+    // The test server's endpoint is on 127.0.0.1, which the default rules refuse: the console says so.
+    const { page, errors } = await signedInPage('owner@acme.example');
+    await page.getByRole('navigation').getByRole('link', { name: 'Webhooks' }).click();
+    await page.getByTestId('endpoints-empty').waitFor();
+    await page.getByLabel('Address (URL)').fill('http://127.0.0.1:9/hook');
+    await page.getByTestId('add-endpoint').click();
+    await page.getByTestId('error').getByText('Not added:').waitFor();
+    // One the rules allow: its secret is shown once.
+    await page.getByLabel('Address (URL)').fill('https://hooks.example.com/huiguan');
+    await page.getByTestId('add-endpoint').click();
+    await page.getByTestId('endpoint-secret').waitFor();
+    expect(await page.getByTestId('endpoint-secret').inputValue()).toMatch(/^[0-9a-f]{64}$/);
+    expect(await page.getByTestId('endpoints').textContent()).toContain('https://hooks.example.com/huiguan');
+    // A delivery that was refused (HTTP 503) and given up, as the worker leaves it.
+    const t = server.t;
+    const booked = await t.call('confReservation', site, {
+      userId: 'hooked',
+      userName: 'Hooked',
+      confName: 'Hooked',
+      startTime: gmt(Date.now() + 3 * 86_400_000),
+      duration: 30,
+      confParties: 2,
+    });
+    expect(booked.body.status).toBe(100);
+    await t.store.db
+      .updateTable('webhook_deliveries')
+      .set({ status: 'failed', attempts: 9, last_status_code: 503, last_error: 'HTTP 503' })
+      .execute();
+    await page.reload();
+    await page.getByTestId('deliveries').waitFor();
+    expect(await page.getByTestId('delivery-status').first().textContent()).toContain('Failed · HTTP 503');
+    await screenshots(page, 'webhooks');
+    await page.getByTestId('resend').first().click();
+    await page.getByTestId('status').getByText('Queued to be sent again.').waitFor();
+    expect(await page.getByTestId('delivery-status').first().textContent()).toContain('Retrying');
+    // The refused address was answered 400, which the browser logs; nothing else.
+    expect(errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
   it('a viewer sees the overview and the recordings with no control that changes anything', async () => {
     const { page, errors } = await signedInPage('viewer@acme.example');
     await page.locator('[data-testid="chart-peak"] canvas').waitFor();
@@ -278,6 +320,11 @@ describe.skipIf(!haveChromium)('the console’s site pages in a browser', () => 
     expect(await page.locator('main button').count()).toBe(0);
     expect(await page.locator('main input').count()).toBe(0);
     await screenshots(page, 'users-viewer');
+    await page.getByRole('navigation').getByRole('link', { name: 'Webhooks' }).click();
+    await page.getByTestId('deliveries').waitFor();
+    expect(await page.locator('main button').count()).toBe(0);
+    expect(await page.locator('main input').count()).toBe(0);
+    await screenshots(page, 'webhooks-viewer');
     expect(errors).toEqual([]);
     await page.context().close();
   }, 60_000);

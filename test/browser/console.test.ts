@@ -95,6 +95,7 @@ describe.skipIf(!haveChromium)('the site console in a browser', () => {
       'Live',
       'Recordings',
       'Users',
+      'Webhooks',
       'Console accounts',
     ]);
     expect(await nav.textContent()).toContain('MeetingsLiveRecordingsUsersWebhooksSettings');
@@ -116,6 +117,7 @@ describe.skipIf(!haveChromium)('the site console in a browser', () => {
       '进行中',
       '录制',
       '用户',
+      'Webhooks',
       '控制台账号',
     ]);
     await screenshots(page, 'overview-zh');
@@ -179,6 +181,7 @@ describe.skipIf(!haveChromium)('the site console in a browser', () => {
       '进行中',
       '录制',
       '用户',
+      'Webhooks',
       '控制台账号',
     ]);
     await page.getByTestId('sign-out').click();

@@ -63,6 +63,13 @@ const SITE_CALLS: Record<string, { method: 'GET' | 'POST'; body?: unknown; query
   },
   'POST /console/api/sites/:siteSign/users/:userId/delete': { method: 'POST', body: { force: true } },
   'POST /console/api/sites/:siteSign/users/:userId/host-key': { method: 'POST' },
+  'GET /console/api/sites/:siteSign/webhooks': { method: 'GET' },
+  'POST /console/api/sites/:siteSign/webhooks': {
+    method: 'POST',
+    body: { url: 'https://a.example/hook', events: '*' },
+  },
+  'POST /console/api/sites/:siteSign/webhooks/:endpointId/delete': { method: 'POST' },
+  'POST /console/api/sites/:siteSign/webhook-deliveries/:deliveryId/resend': { method: 'POST' },
 };
 /** Console calls that name no site: what they answer is checked below. */
 const OWN_CALLS = [
@@ -128,7 +135,9 @@ describe('a site account of A', () => {
               .replace(':siteSign', encodeURIComponent(sign))
               .replace(':confId', String(meetingOfB))
               .replace(':registrantId', registrantOfB)
-              .replace(':userId', 'hb') + (call.query ?? '');
+              .replace(':userId', 'hb')
+              .replace(':endpointId', '1')
+              .replace(':deliveryId', '1') + (call.query ?? '');
           const res = await browser.send(call.method, url, call.body);
           expect([400, 404], `${route} ${sign}: ${res.status}`).toContain(res.status);
           for (const m of markers) expect(JSON.stringify(res.body), route).not.toContain(m);

@@ -8,9 +8,11 @@ import type {
 } from '../../../src/contract/console';
 import type {
   ConsoleUserView,
+  NewEndpointView,
   OverviewView,
   RecordingListView,
   UserListView,
+  WebhookOverviewView,
 } from '../../../src/contract/console-site';
 
 export type { Account, Me, Site };
@@ -83,4 +85,11 @@ export const consoleApi = {
     call<{ ok: true }>('POST', `${site(siteSign)}/users/${encodeURIComponent(userId)}/delete`, { force }),
   newHostKey: (siteSign: string, userId: string) =>
     call<{ hostKey: string }>('POST', `${site(siteSign)}/users/${encodeURIComponent(userId)}/host-key`),
+  webhooks: (siteSign: string) => call<WebhookOverviewView>('GET', `${site(siteSign)}/webhooks`),
+  addEndpoint: (siteSign: string, url: string, events: string) =>
+    call<NewEndpointView>('POST', `${site(siteSign)}/webhooks`, { url, events }),
+  deleteEndpoint: (siteSign: string, endpointId: number) =>
+    call<{ ok: true }>('POST', `${site(siteSign)}/webhooks/${endpointId}/delete`),
+  resendDelivery: (siteSign: string, deliveryId: number) =>
+    call<{ ok: true }>('POST', `${site(siteSign)}/webhook-deliveries/${deliveryId}/resend`),
 };

@@ -15,6 +15,7 @@ import { meetingPage } from './meeting-page';
 import { meetingsPage } from './meetings';
 import { recordingsPage } from './recordings';
 import { usersPage } from './users';
+import { webhooksPage } from './webhooks';
 import { accountsPage, overviewPage, sitesPage } from './site-pages';
 import { errorText, link, setNavigate } from './ui';
 
@@ -73,6 +74,7 @@ async function draw(): Promise<void> {
     if (route.page === 'overview') overviewPage(frame.main, me, site);
     else if (route.page === 'recordings') recordingsPage(frame.main, me, site.siteSign);
     else if (route.page === 'users') usersPage(frame.main, me, site.siteSign);
+    else if (route.page === 'webhooks') webhooksPage(frame.main, me, site.siteSign);
     else if (route.page === 'meetings') meetingsPage(frame.main, me, site);
     else if (route.page === 'meeting') await meetingPage(frame.main, me, site.siteSign, route.confId);
     else if (route.page === 'live') livePage(frame.main, me, site.siteSign);

@@ -7,6 +7,7 @@ import { formatLocal } from '../time';
 import { consoleApi, type Me } from './api';
 import { ts } from './messages-site';
 import './recordings.css';
+import { dataTable } from './table';
 import { alertLine, errorText } from './ui';
 
 function sizeText(bytes: number): string {
@@ -64,44 +65,34 @@ function recordingTable(
   alert: (text: string | null) => void,
 ) {
   const heads = [ts('recTopic'), ts('recStart'), ts('recLength'), ts('recSize'), ts('recActions')];
-  return h(
-    'table',
-    { class: 'console-table', testid: 'recordings' },
-    h('thead', {}, h('tr', {}, ...heads.map((c) => h('th', { scope: 'col' }, c)))),
-    h(
-      'tbody',
-      {},
-      ...list.map((r) =>
+  return dataTable(
+    'recordings',
+    heads,
+    list.map((r) => ({
+      attrs: { 'data-record-id': String(r.recordId) },
+      cells: [
         h(
-          'tr',
-          { 'data-record-id': String(r.recordId) },
-          h(
-            'td',
-            { 'data-label': heads[0] },
-            h('span', { class: 'rec-topic' }, r.topic),
-            h('span', { class: 'muted rec-meeting' }, ts('recMeeting', { number: r.confNumber, type: r.fileType })),
-          ),
-          h('td', { 'data-label': heads[1] }, formatLocal(Date.parse(r.recordStart))),
-          h('td', { 'data-label': heads[2] }, lengthText(r)),
-          h('td', { 'data-label': heads[3] }, sizeText(r.fileSizeBytes)),
-          h(
-            'td',
-            { 'data-label': heads[4] },
-            h(
-              'span',
-              { class: 'row-actions' },
-              h(
-                'a',
-                { href: r.playUrl, target: '_blank', rel: 'noopener', class: 'btn btn-secondary btn-small' },
-                ts('play'),
-              ),
-              h('a', { href: r.downloadUrl, download: '', class: 'btn btn-secondary btn-small' }, ts('download')),
-              owner ? deleteControl(siteSign, r, reload, alert) : null,
-            ),
-          ),
+          'span',
+          {},
+          h('span', { class: 'rec-topic' }, r.topic),
+          h('span', { class: 'muted rec-meeting' }, ts('recMeeting', { number: r.confNumber, type: r.fileType })),
         ),
-      ),
-    ),
+        formatLocal(Date.parse(r.recordStart)),
+        lengthText(r),
+        sizeText(r.fileSizeBytes),
+        h(
+          'span',
+          { class: 'row-actions' },
+          h(
+            'a',
+            { href: r.playUrl, target: '_blank', rel: 'noopener', class: 'btn btn-secondary btn-small' },
+            ts('play'),
+          ),
+          h('a', { href: r.downloadUrl, download: '', class: 'btn btn-secondary btn-small' }, ts('download')),
+          owner ? deleteControl(siteSign, r, reload, alert) : null,
+        ),
+      ],
+    })),
   );
 }
 

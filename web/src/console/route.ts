@@ -9,6 +9,7 @@ export type ConsoleRoute =
   | { page: 'accounts'; siteSign: string }
   | { page: 'recordings'; siteSign: string }
   | { page: 'users'; siteSign: string }
+  | { page: 'webhooks'; siteSign: string }
   | { page: 'meetings'; siteSign: string }
   | { page: 'meeting'; siteSign: string; confId: number }
   | { page: 'live'; siteSign: string }
@@ -31,6 +32,8 @@ export function parseRoute(pathname: string): ConsoleRoute {
   if (recordings) return { page: 'recordings', siteSign: decodeURIComponent(recordings[1]!) };
   const users = /^\/console\/sites\/([^/]+)\/users$/.exec(path);
   if (users) return { page: 'users', siteSign: decodeURIComponent(users[1]!) };
+  const webhooks = /^\/console\/sites\/([^/]+)\/webhooks$/.exec(path);
+  if (webhooks) return { page: 'webhooks', siteSign: decodeURIComponent(webhooks[1]!) };
   const site = /^\/console\/sites\/([^/]+)(\/accounts)?$/.exec(path);
   if (site) {
     const siteSign = decodeURIComponent(site[1]!);

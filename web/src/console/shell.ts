@@ -51,7 +51,7 @@ const NAV: { key: MessageKey; id: string; built: boolean }[] = [
   { key: 'navLive', id: 'live', built: true },
   { key: 'navRecordings', id: 'recordings', built: true },
   { key: 'navUsers', id: 'users', built: true },
-  { key: 'navWebhooks', id: 'webhooks', built: false },
+  { key: 'navWebhooks', id: 'webhooks', built: true },
   { key: 'navSettings', id: 'settings', built: false },
   { key: 'navAccounts', id: 'accounts', built: true },
 ];

@@ -6,6 +6,7 @@ import { button, h } from '../dom';
 import { consoleApi, ConsoleError, type Me } from './api';
 import { ts } from './messages-site';
 import './recordings.css';
+import { dataTable } from './table';
 import { alertLine, errorText, field, whileBusy } from './ui';
 
 /** A refusal of the API's rules in the reader's words; others as every console page says them. */
@@ -97,26 +98,22 @@ function userTable(p: Page, users: User[]): HTMLElement {
     ts('hostKey'),
     ...(p.owner ? [ts('recActions')] : []),
   ];
-  return h(
-    'table',
-    { class: 'console-table', testid: 'users' },
-    h('thead', {}, h('tr', {}, ...heads.map((c) => h('th', { scope: 'col' }, c)))),
-    h(
-      'tbody',
-      {},
-      ...users.map((u) => {
-        const hostKey = h('span', { class: 'mono', testid: 'host-key' }, u.hostKey ?? ts('ownersOnly'));
-        return h(
-          'tr',
-          { 'data-user-id': u.userId },
-          h('td', { 'data-label': heads[0] }, h('span', { class: 'mono' }, u.userId)),
-          h('td', { 'data-label': heads[1] }, u.userName),
-          h('td', { 'data-label': heads[2] }, u.enableCloudRecord === 1 ? ts('yes') : ts('no')),
-          h('td', { 'data-label': heads[3] }, hostKey),
-          p.owner ? h('td', { 'data-label': heads[4] }, actions(p, u, hostKey)) : null,
-        );
-      }),
-    ),
+  return dataTable(
+    'users',
+    heads,
+    users.map((u) => {
+      const hostKey = h('span', { class: 'mono', testid: 'host-key' }, u.hostKey ?? ts('ownersOnly'));
+      return {
+        attrs: { 'data-user-id': u.userId },
+        cells: [
+          h('span', { class: 'mono' }, u.userId),
+          u.userName,
+          u.enableCloudRecord === 1 ? ts('yes') : ts('no'),
+          hostKey,
+          ...(p.owner ? [actions(p, u, hostKey)] : []),
+        ],
+      };
+    }),
   );
 }
 
