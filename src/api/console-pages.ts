@@ -17,6 +17,7 @@ export const CONSOLE_PAGES = [
   '/console/sites/:siteSign/recordings',
   '/console/sites/:siteSign/users',
   '/console/sites/:siteSign/webhooks',
+  '/console/sites/:siteSign/settings',
 ] as const;
 
 /**

@@ -40,6 +40,7 @@ import { consoleOverviewRoutes } from './console-overview.js';
 import { consoleRecordingRoutes } from './console-recordings.js';
 import { consoleUserRoutes } from './console-users.js';
 import { consoleWebhookRoutes } from './console-webhooks.js';
+import { consoleSettingsRoutes } from './console-settings.js';
 import { consoleLiveRoutes } from './console-live.js';
 import { consoleMeetingRoutes, type ConsoleMeetingDeps } from './console-meetings.js';
 import { validationMessage } from './validation-message.js';
@@ -84,6 +85,7 @@ export async function consoleApiRoutes(app: FastifyInstance, deps: ConsoleDeps):
   await app.register(consoleRecordingRoutes, deps);
   await app.register(consoleUserRoutes, deps);
   await app.register(consoleWebhookRoutes, deps);
+  await app.register(consoleSettingsRoutes, deps);
   await app.register(consoleMeetingRoutes, deps);
   await app.register(consoleLiveRoutes, deps);
   const me = async ({ account, sessionId }: ConsoleSignedIn): Promise<MeView> => {

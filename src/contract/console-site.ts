@@ -204,3 +204,31 @@ export type ConsoleEndpointView = Static<typeof ConsoleEndpoint>;
 export type NewEndpointView = Static<typeof NewEndpoint>;
 export type ConsoleDeliveryView = Static<typeof ConsoleDelivery>;
 export type WebhookOverviewView = Static<typeof WebhookOverview>;
+
+/** The site's limits and access facts, read-only in the console (the operator's CLI sets them). */
+export const SiteSettings = Type.Object({
+  totalNumParties: Type.Integer(),
+  /** Users who may have custom streaming (enableTuiliu); null: no limit. */
+  maxTuiliuUsers: Type.Union([Type.Integer(), Type.Null()]),
+  /** Data-center regions users may be moved to (2.18). */
+  regions: Type.Array(Type.String()),
+  /** Hardware-room (H.323/SIP) access addresses, as `rcIps` shows them. */
+  rcIps: Type.Array(Type.String()),
+  /** Audio dial-in numbers, as `videoPhone` shows them. */
+  videoPhones: Type.Array(Type.String()),
+  maxWebhookEndpoints: Type.Integer(),
+  state: Type.String(),
+  /** Last day it works (GMT, yyyy-MM-dd), or null for never. */
+  expires: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** A changed meeting's rcPort, as changeRcPort (2.25) takes it. */
+export const RcPortBody = Type.Object(
+  {
+    confNumber: Type.String({ minLength: 1, maxLength: 32 }),
+    rcPort: Type.Union([Type.Literal(0), Type.Literal(1)]),
+  },
+  { additionalProperties: false },
+);
+
+export type SiteSettingsView = Static<typeof SiteSettings>;

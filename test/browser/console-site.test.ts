@@ -299,7 +299,48 @@ describe.skipIf(!haveChromium)('the console’s site pages in a browser', () => 
     await page.context().close();
   }, 60_000);
 
-  it('a viewer sees the overview and the recordings with no control that changes anything', async () => {
+  it('settings: an owner rotates the API key; the API refuses the old one at once and takes the new one', async () => {
+    const { page, errors } = await signedInPage('owner@acme.example');
+    await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
+    await page.getByTestId('limits').waitFor();
+    expect(await page.getByTestId('limits').textContent()).toContain('25 concurrent parties');
+    const ask = (apiKey: string) =>
+      server.t.call('getUserByUserId', { ...site, api_key: apiKey }, { userId: 'nobody' });
+    expect((await ask(site.api_key)).body.status).toBe(101);
+    await screenshots(page, 'settings');
+    await page.getByTestId('rotate-key').click();
+    await page.getByTestId('confirm-rotate').click();
+    await page.getByTestId('new-api-key').waitFor();
+    const newKey = await page.getByTestId('new-api-key').inputValue();
+    expect(newKey).not.toBe(site.api_key);
+    const old = await ask(site.api_key);
+    expect(old.body.status, old.body.message).toBe(102);
+    expect((await ask(newKey)).body.status).toBe(101);
+    site = { ...site, api_key: newKey };
+    // A meeting held to one room device, as changeRcPort.
+    const booked = await server.t.call('confReservation', site, {
+      userId: 'roomy',
+      userName: 'Roomy',
+      confName: 'Room',
+      startTime: gmt(Date.now() + 5 * 86_400_000),
+      duration: 30,
+      confParties: 2,
+    });
+    expect(booked.body.status).toBe(100);
+    await page.getByLabel('Meeting number').fill(booked.body.data.confNumber);
+    await page.getByTestId('save-rc-port').click();
+    await page.getByTestId('rc-done').getByText('is updated').waitFor();
+    const row = await server.t.store.db
+      .selectFrom('meetings')
+      .select('rc_port')
+      .where('conf_number', '=', booked.body.data.confNumber)
+      .executeTakeFirstOrThrow();
+    expect(row.rc_port).toBe(1);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  it('a viewer sees every page with no control that changes anything', async () => {
     const { page, errors } = await signedInPage('viewer@acme.example');
     await page.locator('[data-testid="chart-peak"] canvas').waitFor();
     expect(await page.getByTestId('reveal-key').count()).toBe(0);
@@ -325,6 +366,11 @@ describe.skipIf(!haveChromium)('the console’s site pages in a browser', () => 
     expect(await page.locator('main button').count()).toBe(0);
     expect(await page.locator('main input').count()).toBe(0);
     await screenshots(page, 'webhooks-viewer');
+    await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
+    await page.getByTestId('limits').waitFor();
+    expect(await page.locator('main button').count()).toBe(0);
+    expect(await page.locator('main input, main select').count()).toBe(0);
+    await screenshots(page, 'settings-viewer');
     expect(errors).toEqual([]);
     await page.context().close();
   }, 60_000);

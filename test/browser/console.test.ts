@@ -96,6 +96,7 @@ describe.skipIf(!haveChromium)('the site console in a browser', () => {
       'Recordings',
       'Users',
       'Webhooks',
+      'Settings',
       'Console accounts',
     ]);
     expect(await nav.textContent()).toContain('MeetingsLiveRecordingsUsersWebhooksSettings');
@@ -118,6 +119,7 @@ describe.skipIf(!haveChromium)('the site console in a browser', () => {
       '录制',
       '用户',
       'Webhooks',
+      '设置',
       '控制台账号',
     ]);
     await screenshots(page, 'overview-zh');
@@ -182,6 +184,7 @@ describe.skipIf(!haveChromium)('the site console in a browser', () => {
       '录制',
       '用户',
       'Webhooks',
+      '设置',
       '控制台账号',
     ]);
     await page.getByTestId('sign-out').click();

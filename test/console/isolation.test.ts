@@ -70,6 +70,9 @@ const SITE_CALLS: Record<string, { method: 'GET' | 'POST'; body?: unknown; query
   },
   'POST /console/api/sites/:siteSign/webhooks/:endpointId/delete': { method: 'POST' },
   'POST /console/api/sites/:siteSign/webhook-deliveries/:deliveryId/resend': { method: 'POST' },
+  'GET /console/api/sites/:siteSign/settings': { method: 'GET' },
+  'POST /console/api/sites/:siteSign/api-key/rotate': { method: 'POST' },
+  'POST /console/api/sites/:siteSign/rc-port': { method: 'POST', body: { confNumber: '1', rcPort: 1 } },
 };
 /** Console calls that name no site: what they answer is checked below. */
 const OWN_CALLS = [

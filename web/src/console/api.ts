@@ -11,6 +11,7 @@ import type {
   NewEndpointView,
   OverviewView,
   RecordingListView,
+  SiteSettingsView,
   UserListView,
   WebhookOverviewView,
 } from '../../../src/contract/console-site';
@@ -92,4 +93,8 @@ export const consoleApi = {
     call<{ ok: true }>('POST', `${site(siteSign)}/webhooks/${endpointId}/delete`),
   resendDelivery: (siteSign: string, deliveryId: number) =>
     call<{ ok: true }>('POST', `${site(siteSign)}/webhook-deliveries/${deliveryId}/resend`),
+  settings: (siteSign: string) => call<SiteSettingsView>('GET', `${site(siteSign)}/settings`),
+  rotateApiKey: (siteSign: string) => call<{ apiKey: string }>('POST', `${site(siteSign)}/api-key/rotate`),
+  changeRcPort: (siteSign: string, confNumber: string, rcPort: 0 | 1) =>
+    call<{ ok: true }>('POST', `${site(siteSign)}/rc-port`, { confNumber, rcPort }),
 };

@@ -16,6 +16,7 @@ import { meetingsPage } from './meetings';
 import { recordingsPage } from './recordings';
 import { usersPage } from './users';
 import { webhooksPage } from './webhooks';
+import { settingsPage } from './settings';
 import { accountsPage, overviewPage, sitesPage } from './site-pages';
 import { errorText, link, setNavigate } from './ui';
 
@@ -75,6 +76,7 @@ async function draw(): Promise<void> {
     else if (route.page === 'recordings') recordingsPage(frame.main, me, site.siteSign);
     else if (route.page === 'users') usersPage(frame.main, me, site.siteSign);
     else if (route.page === 'webhooks') webhooksPage(frame.main, me, site.siteSign);
+    else if (route.page === 'settings') settingsPage(frame.main, me, site.siteSign);
     else if (route.page === 'meetings') meetingsPage(frame.main, me, site);
     else if (route.page === 'meeting') await meetingPage(frame.main, me, site.siteSign, route.confId);
     else if (route.page === 'live') livePage(frame.main, me, site.siteSign);

@@ -10,6 +10,7 @@ export type ConsoleRoute =
   | { page: 'recordings'; siteSign: string }
   | { page: 'users'; siteSign: string }
   | { page: 'webhooks'; siteSign: string }
+  | { page: 'settings'; siteSign: string }
   | { page: 'meetings'; siteSign: string }
   | { page: 'meeting'; siteSign: string; confId: number }
   | { page: 'live'; siteSign: string }
@@ -34,6 +35,8 @@ export function parseRoute(pathname: string): ConsoleRoute {
   if (users) return { page: 'users', siteSign: decodeURIComponent(users[1]!) };
   const webhooks = /^\/console\/sites\/([^/]+)\/webhooks$/.exec(path);
   if (webhooks) return { page: 'webhooks', siteSign: decodeURIComponent(webhooks[1]!) };
+  const settings = /^\/console\/sites\/([^/]+)\/settings$/.exec(path);
+  if (settings) return { page: 'settings', siteSign: decodeURIComponent(settings[1]!) };
   const site = /^\/console\/sites\/([^/]+)(\/accounts)?$/.exec(path);
   if (site) {
     const siteSign = decodeURIComponent(site[1]!);

@@ -52,7 +52,7 @@ const NAV: { key: MessageKey; id: string; built: boolean }[] = [
   { key: 'navRecordings', id: 'recordings', built: true },
   { key: 'navUsers', id: 'users', built: true },
   { key: 'navWebhooks', id: 'webhooks', built: true },
-  { key: 'navSettings', id: 'settings', built: false },
+  { key: 'navSettings', id: 'settings', built: true },
   { key: 'navAccounts', id: 'accounts', built: true },
 ];
 
