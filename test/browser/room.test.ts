@@ -494,4 +494,42 @@ describe.skipIf(!haveChromium)('the room in Chinese and English, with icons', ()
     expect(await item.getByTestId('ask-unmute-button').count()).toBe(0);
     for (const page of [host, ann, bob]) await page.context().close();
   }, 60_000);
+
+  it('switches between gallery and speaker view, the speaker view showing one tile large', async () => {
+    const m = await reserve('Views room', { optionVideoHost: 1, optionVideoParticipants: 1 });
+    const host = await open(m.hostStartUrl);
+    await enter(host);
+    const guests = [await open(m.joinUrl), await open(m.joinUrl)];
+    for (const [i, guest] of guests.entries()) await enter(guest, ['Ann', 'Bob'][i]);
+    await expect.poll(() => host.getByTestId('tile').count(), { timeout: 15_000 }).toBe(3);
+    const grid = host.getByTestId('media-grid');
+    const view = host.getByTestId('view-button');
+    expect(await grid.getAttribute('data-view')).toBe('gallery');
+    expect(await view.getAttribute('aria-label')).toBe('Gallery view');
+    expect(await host.locator('[data-testid="tile"][data-main]').count()).toBe(0);
+
+    await view.click();
+    expect(await view.getAttribute('aria-pressed')).toBe('true');
+    expect(await view.getAttribute('aria-label')).toBe('Speaker view');
+    expect(await grid.getAttribute('data-view')).toBe('speaker');
+    const main = host.locator('[data-testid="tile"][data-main]');
+    await expect.poll(() => main.count()).toBe(1);
+    // Another's camera, never one's own while others are there.
+    expect(await main.getAttribute('data-local')).toBe('false');
+    // Measured at one moment: the large tile follows whoever speaks (every fake microphone beeps).
+    const tiles = await host.evaluate<{ main: boolean; width: number }[]>(`[...document.querySelectorAll(
+      '[data-testid="tile"]')].map((el) => ({ main: el.hasAttribute('data-main'), width: el.clientWidth }))`);
+    const width = (await grid.boundingBox())!.width;
+    expect(tiles.filter((tile) => tile.main)).toHaveLength(1);
+    for (const tile of tiles) {
+      if (tile.main) expect(tile.width).toBeGreaterThan(width * 0.9);
+      else expect(tile.width).toBeLessThan(width * 0.5);
+    }
+    await screenshots(host, 'speaker-view-en');
+
+    await view.click();
+    expect(await grid.getAttribute('data-view')).toBe('gallery');
+    await expect.poll(() => main.count()).toBe(0);
+    for (const page of [host, ...guests]) await page.context().close();
+  }, 60_000);
 });

@@ -6,12 +6,14 @@ import {
   Copy,
   createElement,
   Hand,
+  LayoutGrid,
   Mic,
   MicOff,
   Monitor,
   MonitorOff,
   Radio,
   Square,
+  SquareUser,
   Video,
   VideoOff,
   type IconNode,
@@ -30,6 +32,8 @@ export const Icons = {
   live: Radio,
   hand: Hand,
   copy: Copy,
+  gallery: LayoutGrid,
+  speaker: SquareUser,
 } satisfies Record<string, IconNode>;
 
 export type IconName = keyof typeof Icons;

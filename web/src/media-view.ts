@@ -61,6 +61,10 @@ export class MediaStage {
   private readonly share: HTMLButtonElement;
   private readonly record: HTMLButtonElement;
   private readonly hand: HTMLButtonElement;
+  /** Gallery (every camera alike) or speaker view (one large: a shared screen, else who speaks or spoke last). */
+  private readonly viewButton: HTMLButtonElement;
+  private speakerView = false;
+  private lastSpeaker: string | null = null;
   /** Participants whose hand is raised (their tiles say so). */
   private hands = new Set<string>();
   private handUp = false;
@@ -123,6 +127,12 @@ export class MediaStage {
       this.act.live(!this.on.live),
     );
     this.hand = button('', { testid: 'hand-button', class: 'btn btn-tool' }, () => this.act.hand(!this.handUp));
+    this.viewButton = button('', { testid: 'view-button', class: 'btn btn-tool' }, () => {
+      this.speakerView = !this.speakerView;
+      this.showView();
+      const { participants, names, speaking } = this.last;
+      this.render(participants, names, speaking);
+    });
     this.micSelect.addEventListener('change', () => this.act.device('audioinput', this.micSelect.value));
     this.camSelect.addEventListener('change', () => this.act.device('videoinput', this.camSelect.value));
     this.prev = button('', { testid: 'grid-prev', class: 'btn btn-small btn-secondary' }, () => this.turn(-1));
@@ -135,6 +145,7 @@ export class MediaStage {
       this.cam,
       this.share,
       this.hand,
+      this.viewButton,
       this.record,
       this.live,
       this.micSelect,
@@ -171,6 +182,7 @@ export class MediaStage {
     this.next.textContent = `${t('next')} ›`;
     this.setLocal(this.on);
     this.showHand();
+    this.showView();
     this.showRecording();
     this.showLive();
     if (this.devices) this.setDevices(this.devices);
@@ -208,6 +220,13 @@ export class MediaStage {
     this.showHand();
     const { participants, names, speaking } = this.last;
     if (participants.length) this.render(participants, names, speaking);
+  }
+
+  /** The view button names the view it is in, pressed in speaker view. */
+  private showView(): void {
+    tool(this.viewButton, this.speakerView ? 'speaker' : 'gallery', this.speakerView ? 'speakerView' : 'galleryView');
+    this.viewButton.setAttribute('aria-pressed', String(this.speakerView));
+    this.grid.setAttribute('data-view', this.speakerView ? 'speaker' : 'gallery');
   }
 
   private showHand(): void {
@@ -328,6 +347,9 @@ export class MediaStage {
       if (el && this.grid.children[i] !== el) this.grid.insertBefore(el, this.grid.children[i] ?? null);
     });
     this.grid.setAttribute('data-count', String(this.tiles.size));
+    if (speaking !== null) this.lastSpeaker = speaking;
+    const main = this.speakerView ? this.mainTile(participants, shown) : null;
+    for (const [key, tile] of this.tiles) tile.el.toggleAttribute('data-main', key === main);
 
     const off = participants.filter((p) => !shown.includes(p));
     this.cards.hidden = off.length === 0;
@@ -339,6 +361,17 @@ export class MediaStage {
 
     this.playVoices(participants);
     this.layout();
+  }
+
+  /**
+   * Speaker view's large tile: the first shared screen, else the camera of whoever else speaks or spoke last (on
+   * this page of the grid), else the first other participant's; one's own only when alone.
+   */
+  private mainTile(participants: ParticipantMedia[], shown: ParticipantMedia[]): string | null {
+    const screen = participants.find((p) => p.screen);
+    if (screen) return `${screen.id}/screen`;
+    const speaker = shown.find((p) => p.id === this.lastSpeaker && !p.local) ?? shown.find((p) => !p.local) ?? shown[0];
+    return speaker ? `${speaker.id}/camera` : null;
   }
 
   private turn(by: number): void {
@@ -396,13 +429,16 @@ export class MediaStage {
     const width = this.grid.clientWidth;
     const cameras = [...this.tiles.entries()].filter(([key]) => key.endsWith('/camera'));
     const fit = Math.max(1, Math.floor((width + 8) / (MIN_TILE_WIDTH + 8)));
-    const columns = Math.max(1, Math.min(Math.ceil(Math.sqrt(cameras.length)), fit));
+    // Speaker view: the large tile on a row of its own, the others in a strip of small ones.
+    const strip = this.speakerView ? Math.max(1, Math.floor((width + 8) / (SMALL_TILE * 0.75 + 8))) : 0;
+    const columns = this.speakerView ? strip : Math.max(1, Math.min(Math.ceil(Math.sqrt(cameras.length)), fit));
     this.grid.style.setProperty('--columns', String(columns));
     const tileWidth = width > 0 ? width / columns : MEDIUM_TILE;
     const size: TileSize = tileWidth <= SMALL_TILE ? 0 : tileWidth <= MEDIUM_TILE ? 1 : 2;
     const view = new Map<string, TileSize>();
     for (const [key, tile] of cameras)
-      if (tile.el.getAttribute('data-local') !== 'true') view.set(key.slice(0, -'/camera'.length), size);
+      if (tile.el.getAttribute('data-local') !== 'true')
+        view.set(key.slice(0, -'/camera'.length), tile.el.hasAttribute('data-main') ? 2 : size);
     const json = JSON.stringify([...view]);
     if (json === this.viewed) return;
     this.viewed = json;

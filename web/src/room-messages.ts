@@ -151,6 +151,8 @@ const messages = {
   stopRecording: { zh: '停止录制', en: 'Stop recording' },
   goLive: { zh: '开始直播', en: 'Go live' },
   stopLive: { zh: '停止直播', en: 'Stop live' },
+  speakerView: { zh: '演讲者视图', en: 'Speaker view' },
+  galleryView: { zh: '宫格视图', en: 'Gallery view' },
   previous: { zh: '上一页', en: 'Previous' },
   next: { zh: '下一页', en: 'Next' },
   screenOf: { zh: '{name} · 屏幕', en: '{name} · screen' },
