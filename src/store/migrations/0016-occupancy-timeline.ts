@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { withoutRowid } from '../dialect.js';
 import { buildNodes, slotRange } from '../occupancy-tree.js';
 
@@ -65,4 +65,8 @@ export async function rebuildOccupancy(db: Kysely<any>): Promise<void> {
         .values(rows.slice(i, i + 500))
         .execute();
   }
+  // The planner's picture of the table as it now is. Without it PostgreSQL took the table filled here for the
+  // empty one it had seen, and read a site's every node (the primary key by site_id alone, then a filter)
+  // for each peak: 9.7 ms instead of 0.3 ms at 20,000 meetings.
+  await sql`analyze occupancy_timeline`.execute(db);
 }
