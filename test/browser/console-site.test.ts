@@ -11,32 +11,17 @@ import type { SiteRow } from '../../src/store/database.js';
 import { consoleAccount, PASSWORD } from '../console/console-client.js';
 import { gmt, listeningTestApp, sign } from '../helper.js';
 import { ensurePagesBuilt, haveChromium, launchChromium } from './browser.js';
+import { DESKTOP, screenshots } from './screenshots.js';
 
 const server = listeningTestApp({ realClock: true });
 const ARTIFACTS = path.resolve('test-results/console');
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 const AUDIO = fs.readFileSync(path.resolve('test/fixtures/tone-3s.m4a'));
 let browser: Browser;
 let site: SiteRow;
 let recorders = 0;
 
-async function screenshots(page: Page, name: string): Promise<void> {
-  for (const [size, viewport] of [
-    ['desktop', DESKTOP],
-    ['phone', PHONE],
-  ] as const) {
-    await page.setViewportSize(viewport);
-    // Nothing wider than the screen: the page scrolls down, never sideways.
-    expect(await page.evaluate<number>('document.documentElement.scrollWidth'), `${name} ${size}`).toBeLessThanOrEqual(
-      viewport.width,
-    );
-    // The charts follow their width (a ResizeObserver): let them draw again.
-    await page.waitForTimeout(200);
-    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${size}.png`), fullPage: true });
-  }
-  await page.setViewportSize(DESKTOP);
-}
+// The charts follow their width (a ResizeObserver): they draw again after each resize.
+const shoot = (page: Page, name: string) => screenshots(page, ARTIFACTS, name, { settleMs: 200 });
 
 /** A page signed in as `email`, collecting what it logs as errors. */
 async function signedInPage(email: string, locale = 'en-US'): Promise<{ page: Page; errors: string[] }> {
@@ -121,7 +106,7 @@ describe.skipIf(!haveChromium)('the console’s site pages in a browser', () => 
     expect(await page.getByTestId('live-now').textContent()).toContain('No meeting is in progress.');
     expect(await page.getByTestId('upcoming').textContent()).toContain('No meetings are scheduled.');
     expect(await page.getByTestId('booked-now').textContent()).toBe('0 of 25 parties');
-    await screenshots(page, 'overview-empty');
+    await shoot(page, 'overview-empty');
 
     // A meeting held for the last 40 minutes (the server's clock set back while it is held), all of it today (GMT),
     // and one coming tomorrow.
@@ -188,11 +173,11 @@ describe.skipIf(!haveChromium)('the console’s site pages in a browser', () => 
     expect(await page.getByTestId('upcoming').textContent()).toContain('Planning');
     // The meeting's window has 15 minutes to run: its parties stay booked, as the 205 check counts them.
     expect(await page.getByTestId('booked-now').textContent()).toBe('10 of 25 parties');
-    await screenshots(page, 'overview');
+    await shoot(page, 'overview');
 
     await page.getByTestId('lang').click();
     await page.getByText('每天的会议时长与参会人时长（分钟）').waitFor();
-    await screenshots(page, 'overview-zh');
+    await shoot(page, 'overview-zh');
     // No error logged: a script or style refused by the pages' CSP would be one.
     expect(errors).toEqual([]);
     await page.context().close();
@@ -212,7 +197,7 @@ describe.skipIf(!haveChromium)('the console’s site pages in a browser', () => 
     const play = await row(kept.recordId).getByRole('link', { name: 'Play' }).getAttribute('href');
     const played = await page.request.get(play!.replace('http://meet.example.test', server.base));
     expect(played.status()).toBe(200);
-    await screenshots(page, 'recordings');
+    await shoot(page, 'recordings');
 
     await row(gone.recordId).getByTestId('delete-recording').click();
     await row(gone.recordId).getByTestId('confirm-delete').click();
@@ -236,7 +221,7 @@ describe.skipIf(!haveChromium)('the console’s site pages in a browser', () => 
     await row.waitFor();
     const apiUser = async () => (await server.t.call('getUserByUserId', site, { userId: 'zhang' })).body;
     expect((await apiUser()).userInfo).toMatchObject({ username: 'Zhang Wei', hasCloudRecord: 1 });
-    await screenshots(page, 'users');
+    await shoot(page, 'users');
 
     await row.getByTestId('edit-user').click();
     await page.getByLabel('Name').fill('Zhang Wei (Ops)');
@@ -292,10 +277,10 @@ describe.skipIf(!haveChromium)('the console’s site pages in a browser', () => 
     await page.reload();
     await page.getByTestId('deliveries').waitFor();
     expect(await page.getByTestId('delivery-status').first().textContent()).toContain('Failed · HTTP 503');
-    await screenshots(page, 'webhooks');
+    await shoot(page, 'webhooks');
     await page.getByTestId('resend').first().click();
     await page.getByTestId('status').getByText('Queued to be sent again.').waitFor();
-    expect(await page.getByTestId('delivery-status').first().textContent()).toContain('Retrying');
+    await expect.poll(() => page.getByTestId('delivery-status').first().textContent()).toContain('Retrying');
     // The refused address was answered 400, which the browser logs; nothing else.
     expect(errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
     await page.context().close();
@@ -309,7 +294,7 @@ describe.skipIf(!haveChromium)('the console’s site pages in a browser', () => 
     const ask = (apiKey: string) =>
       server.t.call('getUserByUserId', { ...site, api_key: apiKey }, { userId: 'nobody' });
     expect((await ask(site.api_key)).body.status).toBe(101);
-    await screenshots(page, 'settings');
+    await shoot(page, 'settings');
     await page.getByTestId('rotate-key').click();
     await page.getByTestId('confirm-rotate').click();
     await page.getByTestId('new-api-key').waitFor();
@@ -351,28 +336,28 @@ describe.skipIf(!haveChromium)('the console’s site pages in a browser', () => 
       .locator('main button')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
     expect(buttons.sort()).toEqual(['range-30', 'range-90']);
-    await screenshots(page, 'overview-viewer');
+    await shoot(page, 'overview-viewer');
     await page.getByRole('navigation').getByRole('link', { name: 'Recordings' }).click();
     await page.getByTestId('recordings').waitFor();
     expect(await page.locator('main button').count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Play' }).count()).toBeGreaterThan(0);
     await page.getByText('You are a viewer: you can look, not change.').waitFor();
-    await screenshots(page, 'recordings-viewer');
+    await shoot(page, 'recordings-viewer');
     await page.getByRole('navigation').getByRole('link', { name: 'Users' }).click();
     await page.getByTestId('users').waitFor();
     expect(await page.locator('main button').count()).toBe(0);
     expect(await page.locator('main input').count()).toBe(0);
-    await screenshots(page, 'users-viewer');
+    await shoot(page, 'users-viewer');
     await page.getByRole('navigation').getByRole('link', { name: 'Webhooks' }).click();
     await page.getByTestId('deliveries').waitFor();
     expect(await page.locator('main button').count()).toBe(0);
     expect(await page.locator('main input').count()).toBe(0);
-    await screenshots(page, 'webhooks-viewer');
+    await shoot(page, 'webhooks-viewer');
     await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
     await page.getByTestId('limits').waitFor();
     expect(await page.locator('main button').count()).toBe(0);
     expect(await page.locator('main input, main select').count()).toBe(0);
-    await screenshots(page, 'settings-viewer');
+    await shoot(page, 'settings-viewer');
     expect(errors).toEqual([]);
     await page.context().close();
   }, 60_000);

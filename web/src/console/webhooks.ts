@@ -85,8 +85,9 @@ function resendButton(p: Page, d: Delivery): HTMLButtonElement {
       void whileBusy(resend, ts('saving'), async () => {
         try {
           await consoleApi.resendDelivery(p.siteSign, d.id);
-          p.announce(ts('resent'));
+          // Said once the log shows the new delivery.
           await p.reload();
+          p.announce(ts('resent'));
         } catch (err) {
           p.alert(hookError(err));
         }
