@@ -12,28 +12,14 @@ import { changeSite } from '../../src/domain/sites.js';
 import { consoleAccount, PASSWORD as TEST_PASSWORD } from '../console/console-client.js';
 import { listeningTestApp } from '../helper.js';
 import { ensurePagesBuilt, haveChromium, launchChromium } from './browser.js';
+import { DESKTOP, screenshots } from './screenshots.js';
 
 const server = listeningTestApp({ realClock: true });
 const ARTIFACTS = path.resolve('test-results/console');
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 const PASSWORD = 'a console password';
 let browser: Browser;
 
-async function screenshots(page: Page, name: string): Promise<void> {
-  for (const [size, viewport] of [
-    ['desktop', DESKTOP],
-    ['phone', PHONE],
-  ] as const) {
-    await page.setViewportSize(viewport);
-    // Nothing wider than the screen: the page scrolls down, never sideways.
-    expect(await page.evaluate<number>('document.documentElement.scrollWidth'), `${name} ${size}`).toBeLessThanOrEqual(
-      viewport.width,
-    );
-    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${size}.png`), fullPage: true });
-  }
-  await page.setViewportSize(DESKTOP);
-}
+const shoot = (page: Page, name: string) => screenshots(page, ARTIFACTS, name);
 
 describe.skipIf(!haveChromium)('the site console in a browser', () => {
   beforeAll(async () => {
@@ -66,7 +52,7 @@ describe.skipIf(!haveChromium)('the site console in a browser', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     await page.getByText('Choose a console password for owner@acme.example.').waitFor();
     expect(page.url()).toBe(`${server.base}/console/set-password`);
-    await screenshots(page, 'set-password');
+    await shoot(page, 'set-password');
     await page.getByLabel('New password', { exact: true }).fill(PASSWORD);
     await page.getByLabel('New password again').fill(PASSWORD);
     await page.getByTestId('set-password').click();
@@ -78,11 +64,11 @@ describe.skipIf(!haveChromium)('the site console in a browser', () => {
     await page.getByLabel('Password').fill('not the password');
     await page.getByTestId('sign-in').click();
     await page.getByText('The email or the password is not right.').waitFor();
-    await screenshots(page, 'sign-in');
+    await shoot(page, 'sign-in');
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByTestId('sign-in').click();
 
-    // The overview: the site, its licence, who is signed in; pages not built are no links.
+    // The overview: the site, its licence, who is signed in; every page of the console in the navigation.
     await page.getByTestId('overview').waitFor();
     expect(page.url()).toBe(`${server.base}/console/sites/acme`);
     expect(await page.getByTestId('site-name').textContent()).toBe('Acme 会议室');
@@ -106,7 +92,7 @@ describe.skipIf(!haveChromium)('the site console in a browser', () => {
     expect(await page.getByTestId('api-key').textContent()).toBe(site.api_key);
     await page.getByTestId('reveal-key').click();
     expect(await page.getByTestId('api-key').isHidden()).toBe(true);
-    await screenshots(page, 'overview-en');
+    await shoot(page, 'overview-en');
 
     // 中文, kept for the next pages.
     await page.getByTestId('lang').click();
@@ -122,7 +108,7 @@ describe.skipIf(!haveChromium)('the site console in a browser', () => {
       '设置',
       '控制台账号',
     ]);
-    await screenshots(page, 'overview-zh');
+    await shoot(page, 'overview-zh');
 
     // Accounts: invite a viewer; the one-time link is shown once.
     await page.getByRole('link', { name: '控制台账号' }).click();
@@ -135,7 +121,7 @@ describe.skipIf(!haveChromium)('the site console in a browser', () => {
       /^http:\/\/meet\.example\.test\/console\/set-password#[A-Za-z0-9_-]{43}$/,
     );
     expect(await page.getByTestId('accounts').textContent()).toContain('viewer@acme.example');
-    await screenshots(page, 'accounts-zh');
+    await shoot(page, 'accounts-zh');
     await page.getByTestId('lang').click();
     await page.getByRole('columnheader', { name: 'Role' }).waitFor();
 
@@ -172,7 +158,7 @@ describe.skipIf(!haveChromium)('the site console in a browser', () => {
     expect(await page.getByTestId('signed-in-as').textContent()).toBe('ops@operator.example（运维）');
     const sites = await page.getByTestId('sites').getByRole('link').count();
     expect(sites).toBeGreaterThanOrEqual(3);
-    await screenshots(page, 'sites-zh');
+    await shoot(page, 'sites-zh');
     await page.getByTestId('sites').getByRole('listitem').filter({ hasText: 'globex' }).getByRole('link').click();
     await page.getByTestId('overview').waitFor();
     expect(page.url()).toBe(`${server.base}/console/sites/globex`);
@@ -198,7 +184,31 @@ describe.skipIf(!haveChromium)('the site console in a browser', () => {
     await page.getByTestId('accounts').waitFor();
     expect(await page.getByTestId('invite').count()).toBe(0);
     expect(await page.getByText('只有所有者可以邀请他人。').count()).toBe(1);
-    await screenshots(page, 'accounts-viewer-zh');
+    await shoot(page, 'accounts-viewer-zh');
+    await context.close();
+  }, 60_000);
+
+  it('locks an account out after five wrong passwords: the right one waits too, and the page says until when', async () => {
+    const t = server.t;
+    await consoleAccount(t, await t.site({ siteSign: 'umbrella' }), 'owner@umbrella.example');
+    const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${server.base}/console/`);
+    await page.getByTestId('sign-in').waitFor();
+    await page.getByLabel('Email').fill('owner@umbrella.example');
+    const attempt = async (password: string) => {
+      await page.getByLabel('Password').fill(password);
+      await page.getByTestId('sign-in').click();
+    };
+    for (let i = 1; i <= 5; i++) {
+      await attempt(`wrong password ${i}`);
+      // The click empties the alert line at once: what it shows next is this try's answer.
+      await expect.poll(() => page.getByTestId('error').textContent()).toBe('The email or the password is not right.');
+    }
+    await attempt(TEST_PASSWORD);
+    await expect.poll(() => page.getByTestId('error').textContent()).toMatch(/^Too many attempts\. Try again after /);
+    expect(await page.getByTestId('overview').count()).toBe(0);
+    await shoot(page, 'sign-in-locked');
     await context.close();
   }, 60_000);
 });

@@ -47,7 +47,6 @@ export const t = defineMessages({
   navSettings: { zh: '设置', en: 'Settings' },
   navAccounts: { zh: '控制台账号', en: 'Console accounts' },
   navAllSites: { zh: '全部站点', en: 'All sites' },
-  notBuilt: { zh: '尚未提供', en: 'Not available yet' },
   menu: { zh: '菜单', en: 'Menu' },
   signOut: { zh: '退出登录', en: 'Sign out' },
   signOutEverywhere: { zh: '在所有设备上退出', en: 'Sign out everywhere' },

@@ -1,5 +1,5 @@
 // The console's frame: the top bar (brand, site, language, account) and, once signed in, the navigation of
-// issue 19's pages. Pages not built yet are named in the navigation but are no links.
+// issue 19's pages.
 
 import { button, h } from '../dom';
 import { lang, setLang } from '../i18n';
@@ -44,16 +44,16 @@ export function publicFrame(root: HTMLElement, redraw: () => void): HTMLElement 
   return main;
 }
 
-/** Issue 19's pages in navigation order; `built` ones are links. */
-const NAV: { key: MessageKey; id: string; built: boolean }[] = [
-  { key: 'navOverview', id: 'overview', built: true },
-  { key: 'navMeetings', id: 'meetings', built: true },
-  { key: 'navLive', id: 'live', built: true },
-  { key: 'navRecordings', id: 'recordings', built: true },
-  { key: 'navUsers', id: 'users', built: true },
-  { key: 'navWebhooks', id: 'webhooks', built: true },
-  { key: 'navSettings', id: 'settings', built: true },
-  { key: 'navAccounts', id: 'accounts', built: true },
+/** Issue 19's pages in navigation order. */
+const NAV: { key: MessageKey; id: string }[] = [
+  { key: 'navOverview', id: 'overview' },
+  { key: 'navMeetings', id: 'meetings' },
+  { key: 'navLive', id: 'live' },
+  { key: 'navRecordings', id: 'recordings' },
+  { key: 'navUsers', id: 'users' },
+  { key: 'navWebhooks', id: 'webhooks' },
+  { key: 'navSettings', id: 'settings' },
+  { key: 'navAccounts', id: 'accounts' },
 ];
 
 export function roleText(me: Me): string {
@@ -110,10 +110,6 @@ export function signedInFrame(
   if (siteSign !== null) {
     for (const item of NAV) {
       const text = t(item.key);
-      if (!item.built) {
-        items.push(h('li', {}, h('span', { class: 'nav-later', 'aria-disabled': 'true', title: t('notBuilt') }, text)));
-        continue;
-      }
       const path = item.id === 'overview' ? paths.overview(siteSign) : paths.sitePage(siteSign, item.id);
       items.push(h('li', {}, navLink(path, text, options.current === item.id)));
     }
