@@ -11,27 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleAccount, PASSWORD } from '../console/console-client.js';
 import { gmt, listeningTestApp } from '../helper.js';
 import { ensurePagesBuilt, haveChromium, launchChromium } from './browser.js';
+import { DESKTOP, screenshots } from './screenshots.js';
 
 const server = listeningTestApp({ realClock: true });
 const ARTIFACTS = path.resolve('test-results/console');
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 let browser: Browser;
 
-async function screenshots(page: Page, name: string): Promise<void> {
-  for (const [size, viewport] of [
-    ['desktop', DESKTOP],
-    ['phone', PHONE],
-  ] as const) {
-    await page.setViewportSize(viewport);
-    // Nothing wider than the screen: the page scrolls down, never sideways.
-    expect(await page.evaluate<number>('document.documentElement.scrollWidth'), `${name} ${size}`).toBeLessThanOrEqual(
-      viewport.width,
-    );
-    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${size}.png`), fullPage: true });
-  }
-  await page.setViewportSize(DESKTOP);
-}
+const shoot = (page: Page, name: string) => screenshots(page, ARTIFACTS, name);
 
 describe.skipIf(!haveChromium)('the console’s Meetings and Live pages in a browser', () => {
   beforeAll(async () => {
@@ -84,11 +70,11 @@ describe.skipIf(!haveChromium)('the console’s Meetings and Live pages in a bro
     const onDay = page.getByTestId(`day-${day}`).getByTestId(`meeting-${confNumber}`);
     await onDay.waitFor();
     expect(await onDay.textContent()).toBe('周会 Weekly');
-    await screenshots(page, 'meetings-calendar');
+    await shoot(page, 'meetings-calendar');
     await page.getByTestId('view-list').click();
     await page.getByTestId('meeting-list').waitFor();
     expect(await page.getByTestId('meeting-list').textContent()).toContain('Host One (host1)');
-    await screenshots(page, 'meetings-list');
+    await shoot(page, 'meetings-list');
 
     // Live: two people join while the page is open, and appear without a reload.
     await page.getByRole('navigation').getByRole('link', { name: 'Live' }).click();
@@ -105,7 +91,7 @@ describe.skipIf(!haveChromium)('the console’s Meetings and Live pages in a bro
     await page.getByTestId(`roster-${confNumber}`).getByText('Smith, Jo').waitFor();
     expect(await page.getByTestId(`live-count-${confNumber}`).textContent()).toBe('2 in the meeting');
     expect(await page.evaluate<string>('document.activeElement?.getAttribute("name") ?? ""')).toBe(`extend-${confId}`);
-    await screenshots(page, 'live');
+    await shoot(page, 'live');
     // Extending by 15 minutes (2.14's rule): the meeting now lasts 75.
     await page.getByTestId(`extend-${confId}`).click();
     await page.getByText(/^Changed: it now ends at .*, for up to 10 parties\.$/).waitFor();
@@ -125,7 +111,7 @@ describe.skipIf(!haveChromium)('the console’s Meetings and Live pages in a bro
     expect(rows[0]).toContain('张三');
     expect(rows[1]).toContain('Smith, Jo');
     expect(await page.getByTestId('edit-meeting').count()).toBe(0);
-    await screenshots(page, 'meeting');
+    await shoot(page, 'meeting');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
     expect(download.suggestedFilename()).toBe(`attendance-${confNumber}.csv`);
     const csv = fs.readFileSync((await download.path())!);
@@ -186,7 +172,7 @@ describe.skipIf(!haveChromium)('the console’s Meetings and Live pages in a bro
     const refusal = page.getByTestId('booking-form').getByTestId('error');
     await refusal.waitFor();
     expect(await refusal.textContent()).toBe('超出站点许可：这段时间可用的同时参会方数不足。');
-    await screenshots(page, 'meetings-book-refused-zh');
+    await shoot(page, 'meetings-book-refused-zh');
     await page.getByLabel('方数').fill('1');
     await page.getByTestId('book').click();
     await page.getByTestId('meeting-details').waitFor();

@@ -6,14 +6,13 @@ import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, gmt, type TestApp } from '../helper.js';
 import { ensurePagesBuilt, haveChromium, launchChromium } from './browser.js';
+import { DESKTOP, PHONE, screenshots } from './screenshots.js';
 
 // Issue 17, items 3 and 4, in the room (a mesh): the page in Chinese or English with a switch, refusals worded by
 // their code, icons instead of emoji, the host's mute control showing the mute, and the recording notice on every
 // page. Screenshots at desktop and phone size are kept in test-results/room/ (CI's artifacts).
 
 const ARTIFACTS = path.resolve('test-results/room');
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 800 };
 
 let t: TestApp;
 let base: string;
@@ -112,17 +111,7 @@ async function enter(page: Page, name?: string): Promise<void> {
   await page.getByTestId('media-stage').waitFor();
 }
 
-async function screenshots(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  for (const [size, viewport] of [
-    ['desktop', DESKTOP],
-    ['phone', PHONE],
-  ] as const) {
-    await page.setViewportSize(viewport);
-    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${size}.png`) });
-  }
-  await page.setViewportSize(DESKTOP);
-}
+const shoot = (page: Page, name: string) => screenshots(page, ARTIFACTS, name, { fullPage: false, checkWidth: false });
 
 const state = (page: Page) => page.getByTestId('state');
 const idOf = (page: Page) => page.locator('[data-testid="roster-item"].is-you').getAttribute('data-id');
@@ -192,7 +181,7 @@ describe.skipIf(!haveChromium)('the room in Chinese and English, with icons', ()
     const [r, g, b] = background.match(/\d+/g)!.map(Number);
     expect(Math.max(r!, g!, b!) - Math.min(r!, g!, b!), 'a grey, not a colour').toBeLessThan(40);
     expect(await emoji(host)).toBe('');
-    await screenshots(host, 'host-muted-en');
+    await shoot(host, 'host-muted-en');
 
     // On a phone the toolbar shows its icons; the controls keep their names.
     await host.setViewportSize(PHONE);
@@ -226,7 +215,7 @@ describe.skipIf(!haveChromium)('the room in Chinese and English, with icons', ()
     await ann.getByTestId('microphone-button').click();
     await expect.poll(() => mute.getAttribute('data-muted'), { timeout: 15_000 }).toBe('false');
     expect(await mute.isEnabled()).toBe(true);
-    await screenshots(host, 'host-roster-en');
+    await shoot(host, 'host-roster-en');
     await host.context().close();
     await ann.context().close();
   }, 60_000);
@@ -249,7 +238,7 @@ describe.skipIf(!haveChromium)('the room in Chinese and English, with icons', ()
     expect(await notice(ann).getAttribute('data-recording')).toBe('true');
     expect(await notice(ann).textContent()).toBe('Recording');
     expect(await notice(host).isVisible()).toBe(true);
-    await screenshots(ann, 'guest-recording-notice-en');
+    await shoot(ann, 'guest-recording-notice-en');
 
     const bob = await open(m.joinUrl, 'zh-CN');
     await enter(bob, 'Bob');
@@ -292,7 +281,7 @@ describe.skipIf(!haveChromium)('the room in Chinese and English, with icons', ()
     await expect.poll(() => item(host).getAttribute('data-hand'), { timeout: 10_000 }).toBe('up');
     expect(await item(host).locator('[data-mark="hand"]').getAttribute('aria-label')).toBe('Hand raised');
     await expect.poll(() => annTile(host).getAttribute('data-hand'), { timeout: 10_000 }).toBe('');
-    await screenshots(host, 'host-raised-hand-en');
+    await shoot(host, 'host-raised-hand-en');
 
     const bob = await open(m.joinUrl);
     await enter(bob, 'Bob');
@@ -384,7 +373,7 @@ describe.skipIf(!haveChromium)('the room in Chinese and English, with icons', ()
     await expect
       .poll(() => ann.evaluate<number>(`document.querySelector('[data-testid="preview-video"]').videoWidth`))
       .toBeGreaterThan(0);
-    await screenshots(ann, 'preview-en');
+    await shoot(ann, 'preview-en');
 
     await enter(ann, 'Ann');
     const annId = (await idOf(ann))!;
@@ -444,7 +433,7 @@ describe.skipIf(!haveChromium)('the room in Chinese and English, with icons', ()
     const dialog = host.getByTestId('end-dialog');
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('End the meeting for everyone?');
-    await screenshots(host, 'end-confirm-en');
+    await shoot(host, 'end-confirm-en');
     await host.getByTestId('end-cancel-button').click();
     expect(await dialog.isVisible()).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -481,7 +470,7 @@ describe.skipIf(!haveChromium)('the room in Chinese and English, with icons', ()
     await item.getByTestId('ask-unmute-button').click();
     await ann.getByTestId('unmute-ask').waitFor({ timeout: 10_000 });
     expect(await ann.getByTestId('unmute-ask').textContent()).toContain('The host asks you to unmute');
-    await screenshots(ann, 'unmute-ask-en');
+    await shoot(ann, 'unmute-ask-en');
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await mic(ann).getAttribute('aria-pressed')).toBe('false');
     await ann.getByTestId('unmute-decline').click();
@@ -525,7 +514,7 @@ describe.skipIf(!haveChromium)('the room in Chinese and English, with icons', ()
       if (tile.main) expect(tile.width).toBeGreaterThan(width * 0.9);
       else expect(tile.width).toBeLessThan(width * 0.5);
     }
-    await screenshots(host, 'speaker-view-en');
+    await shoot(host, 'speaker-view-en');
 
     await view.click();
     expect(await grid.getAttribute('data-view')).toBe('gallery');

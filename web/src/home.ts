@@ -3,8 +3,9 @@
 
 import './home.css';
 import { ApiError, joinByNumber } from './api';
-import { button, h } from './dom';
-import { defineMessages, lang, setLang, type Lang } from './i18n';
+import { h } from './dom';
+import { defineMessages } from './i18n';
+import { languageSwitch } from './lang-switch';
 import { formatLocal } from './time';
 import { card, setError, setState, showScreen, type Shell } from './view';
 
@@ -47,12 +48,6 @@ const t = defineMessages({
   language: { zh: '语言', en: 'Language' },
 });
 
-/** How the other languages name themselves on the switch. */
-const LANGUAGES: readonly [Lang, string][] = [
-  ['zh', '中文'],
-  ['en', 'English'],
-];
-
 const CARRIED = 'huiguan.join.password';
 
 /** Whether `pathname` is the front door's. */
@@ -92,31 +87,11 @@ interface Typed {
 /** Renders the front door into the page's shell; `topbar` receives the language switch. */
 export function showFrontDoor(shell: Shell, topbar: HTMLElement | null): void {
   const typed: Typed = { number: '', password: '' };
-  const switcher = h('div', { class: 'lang-switch', role: 'group', testid: 'lang-switch' });
-  topbar?.append(switcher);
   const render = () => {
     document.title = t('pageTitle');
-    switcher.setAttribute('aria-label', t('language'));
-    switcher.replaceChildren(
-      ...LANGUAGES.map(([code, label]) =>
-        button(
-          label,
-          {
-            testid: `lang-${code}`,
-            class: 'lang-option',
-            lang: code === 'zh' ? 'zh-CN' : 'en',
-            'aria-pressed': String(lang() === code),
-          },
-          () => {
-            if (lang() === code) return;
-            setLang(code);
-            render();
-          },
-        ),
-      ),
-    );
     showScreen(shell, joinCard(shell, typed), moreCard());
   };
+  topbar?.append(languageSwitch(() => t('language'), render));
   render();
 }
 
