@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { WEB_ROOT } from './web.js';
+import { sendBuiltPage, WEB_ROOT } from './web.js';
 
 /** The console's page addresses (web/src/console/route.ts); every one is the same page, which routes itself. */
 export const CONSOLE_PAGES = [
@@ -26,18 +25,8 @@ export const CONSOLE_PAGES = [
  */
 export async function consolePageRoutes(app: FastifyInstance, options: { webRoot?: string }): Promise<void> {
   const page = path.join(options.webRoot ?? WEB_ROOT, 'console.html');
-  const shell = async (_request: unknown, reply: FastifyReply) => {
-    if (!fs.existsSync(page)) {
-      return reply
-        .code(503)
-        .type('text/plain; charset=utf-8')
-        .send('The console page is not built: run `npm run build:web`.');
-    }
-    return reply
-      .type('text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(await fs.promises.readFile(page));
-  };
+  const shell = async (_request: unknown, reply: FastifyReply) =>
+    sendBuiltPage(reply, page, 'The console page is not built');
   app.get('/console', async (_request, reply) => reply.redirect('/console/'));
   for (const url of CONSOLE_PAGES) app.get(url, shell);
 }

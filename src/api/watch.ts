@@ -7,7 +7,7 @@ import type { Db, MeetingRow } from '../store/database.js';
 import { findMeetingByConfNumber } from '../store/meetings.repository.js';
 import { hlsDir } from '../sfu/live.js';
 import { HLS_PLAYLIST } from '../sfu/live-compose.js';
-import { WEB_ROOT } from './web.js';
+import { sendBuiltPage, WEB_ROOT } from './web.js';
 
 export interface WatchDeps {
   db: Db;
@@ -59,17 +59,9 @@ export async function watchRoutes(app: FastifyInstance, deps: WatchDeps): Promis
 
   app.get<{ Params: { confNumber: string; secret: string } }>('/w/:confNumber/:secret', async (request, reply) => {
     if (!(await meetingOf(request.params.confNumber, request.params.secret))) return notFound(reply);
-    if (!fs.existsSync(page)) {
-      return reply
-        .code(503)
-        .type('text/plain; charset=utf-8')
-        .send('The meeting pages are not built: run `npm run build:web`.');
-    }
-    return reply
-      .type('text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .header('content-security-policy', WATCH_PAGE_CSP)
-      .send(await fs.promises.readFile(page));
+    return sendBuiltPage(reply, page, 'The meeting pages are not built', 200, {
+      'content-security-policy': WATCH_PAGE_CSP,
+    });
   });
 
   app.get<{ Params: { confNumber: string; secret: string } }>(

@@ -69,6 +69,27 @@ export function rewriteGarbledLink(request: RawRequestDefaultExpression): string
  * The start and join pages (docs/web-protocol.md): the page shell for every link path, its JSON calls
  * and its WebSocket.
  */
+/**
+ * Sends a page Vite built (`file`, under dist/web) with `status`, never cached (the pages route themselves and
+ * their assets carry hashes); 503 saying `missing` when the pages were not built. `headers` adds to the answer.
+ */
+export async function sendBuiltPage(
+  reply: FastifyReply,
+  file: string,
+  missing: string,
+  status = 200,
+  headers: Record<string, string> = {},
+): Promise<FastifyReply> {
+  if (!fs.existsSync(file))
+    return reply.code(503).type('text/plain; charset=utf-8').send(`${missing}: run \`npm run build:web\`.`);
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .headers(headers)
+    .send(await fs.promises.readFile(file));
+}
+
 export async function webRoutes(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const root = deps.webRoot ?? WEB_ROOT;
   const indexFile = path.join(root, 'index.html');
@@ -93,19 +114,8 @@ export async function webRoutes(app: FastifyInstance, deps: WebDeps): Promise<vo
     });
   }
 
-  const page = async (reply: FastifyReply, status: number) => {
-    if (!fs.existsSync(indexFile)) {
-      return reply
-        .code(503)
-        .type('text/plain; charset=utf-8')
-        .send('The meeting pages are not built: run `npm run build:web`.');
-    }
-    return reply
-      .code(status)
-      .type('text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(await fs.promises.readFile(indexFile));
-  };
+  const page = (reply: FastifyReply, status: number) =>
+    sendBuiltPage(reply, indexFile, 'The meeting pages are not built', status);
   // The front door (web/src/home.ts).
   app.get('/', async (_request, reply) => page(reply, 200));
   // A link's page, whatever its secret (the page asks whether it is good); one with an empty part is none.
