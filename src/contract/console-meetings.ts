@@ -15,6 +15,16 @@ export const MeetingStateSchema = Type.Union([
 ]);
 export type MeetingState = Static<typeof MeetingStateSchema>;
 
+/** A list or calendar query (`GET …/meetings`): meetings starting in [from, to), by state and host, paged. */
+export interface MeetingListQuery {
+  from: string;
+  to: string;
+  state?: MeetingState | undefined;
+  host?: string | undefined;
+  page?: number;
+  pageSize?: number;
+}
+
 /** The longest span one list or calendar query may cover, in days. */
 export const MAX_RANGE_DAYS = 31;
 /** The most meetings one list page answers. */

@@ -9,6 +9,7 @@ import type {
   LiveListView,
   MeetingDetailView,
   MeetingItemView,
+  MeetingListQuery,
   MeetingState,
   ModifyConsoleInput,
   ScheduleInput,
@@ -90,19 +91,7 @@ function parseIso(name: string, text: string): number {
 }
 
 /** The meetings of the list and calendar: starting in [from, to), at most {@link MAX_RANGE_DAYS} days. */
-export async function listConsoleMeetings(
-  db: Db,
-  site: SiteRow,
-  q: {
-    from: string;
-    to: string;
-    state?: MeetingState | undefined;
-    host?: string | undefined;
-    page?: number;
-    pageSize?: number;
-  },
-  now: number,
-) {
+export async function listConsoleMeetings(db: Db, site: SiteRow, q: MeetingListQuery, now: number) {
   const from = parseIso('from', q.from);
   const to = parseIso('to', q.to);
   if (to <= from || to - from > MAX_RANGE_DAYS * DAY_MS)

@@ -5,6 +5,7 @@ import type {
   LiveListView,
   MeetingDetailView,
   MeetingItemView,
+  MeetingListQuery,
   MeetingListView,
   MeetingState,
   ModifyConsoleInput,
@@ -26,14 +27,8 @@ export type {
 const site = (siteSign: string) => `/sites/${encodeURIComponent(siteSign)}`;
 const meeting = (siteSign: string, confId: number) => `${site(siteSign)}/meetings/${confId}`;
 
-export interface MeetingFilter {
-  from: string;
-  to: string;
-  state?: MeetingState | undefined;
-  host?: string | undefined;
-  page?: number;
-  pageSize?: number;
-}
+/** What the list and calendar ask for (the server's query). */
+export type MeetingFilter = MeetingListQuery;
 
 export const meetingsApi = {
   list: (siteSign: string, f: MeetingFilter) => {
