@@ -207,8 +207,11 @@ export function deliveryWorker(db: Db, options: DeliveryWorkerOptions = {}): Del
   const onError = options.onError ?? (() => undefined);
   const onTheirWay = new Set<Promise<void>>();
   const bySite = new Map<number, number>();
-  // A look runs alone: the periodic one and those begun by finished deliveries share it.
+  // A look runs alone: the periodic one and those begun by finished deliveries share it. One asked for while a
+  // look runs is made again after it: that look may have read the queues before the delivery that asked was
+  // recorded, and would miss the next head of its queue (nothing else would start it until the periodic look).
   let looking: Promise<void> | undefined;
+  let again = false;
   let stopped = false;
   const start = (d: Head) => {
     bySite.set(d.site_id, (bySite.get(d.site_id) ?? 0) + 1);
@@ -224,7 +227,10 @@ export function deliveryWorker(db: Db, options: DeliveryWorkerOptions = {}): Del
     onTheirWay.add(job);
   };
   const look = (): Promise<void> => {
-    if (looking) return looking;
+    if (looking) {
+      again = true;
+      return looking;
+    }
     if (stopped || onTheirWay.size >= concurrency) return Promise.resolve();
     looking = headsOfQueues(db, Date.now(), concurrency * 2)
       .then((heads) => {
@@ -233,7 +239,13 @@ export function deliveryWorker(db: Db, options: DeliveryWorkerOptions = {}): Del
           if ((bySite.get(d.site_id) ?? 0) < perSite) start(d);
         }
       })
-      .finally(() => (looking = undefined));
+      .finally(() => {
+        looking = undefined;
+        if (again) {
+          again = false;
+          look().catch(onError);
+        }
+      });
     return looking;
   };
   return {
