@@ -14,6 +14,7 @@ import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createBus } from '../src/store/bus.js';
 import { connect } from '../src/store/connect.js';
+import { formatSummary, summarise } from './profile-summary.js';
 import { scenarios, Signer } from './scenarios.js';
 import { seed } from './seed.js';
 
@@ -72,10 +73,12 @@ try {
     const us = Number(process.hrtime.bigint() - started) / 1000 / count;
     if (session) {
       const { profile } = await session.post('Profiler.stop');
-      fs.writeFileSync(values.profile!, JSON.stringify(profile));
+      const file = values.profile!.replace(/(\.cpuprofile)?$/, `-${s.name.replace(/\W+/g, '-')}.cpuprofile`);
+      fs.writeFileSync(file, JSON.stringify(profile));
       session.disconnect();
-    }
-    console.log(`${s.name.padEnd(50)} ${us.toFixed(1)} µs/request (${count} requests, waves of ${wave})`);
+      console.log(`${s.name.padEnd(50)} ${us.toFixed(1)} µs/request (${count} requests, waves of ${wave}); ${file}`);
+      console.log(formatSummary(summarise(profile)));
+    } else console.log(`${s.name.padEnd(50)} ${us.toFixed(1)} µs/request (${count} requests, waves of ${wave})`);
   }
   await app.close();
   await bus.close();
