@@ -6,6 +6,7 @@ import { liveStreamStatus, watchUrlOf } from '../domain/live-stream.js';
 import { fullMeetingView, type LinkConfig } from '../domain/meeting-view.js';
 import { endMeeting, extendMeeting, requireOwnMeeting, requireSiteMeeting } from '../domain/meetings.js';
 import { flatReport, liveParticipants, sessionReport } from '../domain/reports.js';
+import { chatReport } from '../domain/room-chat.js';
 import type { MeetingBus } from '../store/bus.js';
 import { defineEndpoint, ok, type EndpointDeps } from './endpoint.js';
 import { endpointParams, userIdParam } from './schemas.js';
@@ -25,7 +26,10 @@ const pageParams = {
   ),
 };
 
-/** §2.11, 2.13–2.15, 2.26, 2.30: live meetings and what happened in them (2.15 also shows the live stream, an extension). */
+/**
+ * §2.11, 2.13–2.15, 2.26, 2.30: live meetings and what happened in them (2.15 also shows the live stream, an
+ * extension), and the extension getConfChatListByConfId (the room's chat).
+ */
 export const liveRoutes: FastifyPluginAsync<EndpointDeps & { links: LinkConfig; bus: MeetingBus }> = async (
   app,
   deps,
@@ -138,6 +142,29 @@ export const liveRoutes: FastifyPluginAsync<EndpointDeps & { links: LinkConfig; 
         message: 'success',
         data: report.data,
       };
+    },
+  });
+
+  defineEndpoint(app, deps, {
+    name: 'getConfChatListByConfId',
+    answer: answers.getConfChatListByConfId,
+    section: 'extension',
+    summary:
+      'Extension: the chat of a meeting’s sessions, in the order sent, paged; `uuid` keeps one session (not in the vendor document)',
+    subject: 'userId',
+    access: 'read',
+    params: endpointParams({
+      userId: userIdParam,
+      confId,
+      uuid: Type.Optional(
+        Type.String({ minLength: 1, maxLength: 64, description: 'a session’s uuid (2.26); absent: every session' }),
+      ),
+      ...pageParams,
+    }),
+    handler: async ({ db, site, params, now }) => {
+      const { meeting } = await requireOwnMeeting(db, site, params.userId, params.confId, now);
+      const report = await chatReport(db, meeting, params.uuid, params.pageNo ?? 1, params.pageSize ?? 10);
+      return ok({ ...report.page, data: report.data });
     },
   });
 };

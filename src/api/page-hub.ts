@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
 import { deviceFromUserAgent } from '../domain/device.js';
 import { ApiError } from '../domain/errors.js';
+import { handHostRole, reclaimHostRole } from '../domain/host-role.js';
 import { endSession, joinMeeting, leaveMeeting, lockMeeting } from '../domain/lifecycle.js';
 import { MeetingStatus } from '../domain/meeting-status.js';
 import {
@@ -15,13 +16,14 @@ import {
   type PageState,
 } from '../domain/presence.js';
 import { liveStreamStatus } from '../domain/live-stream.js';
+import { chatHistory, postChatMessage } from '../domain/room-chat.js';
 import { formatDateTime } from '../domain/time.js';
 import { turnCredentials, type TurnServer, type TurnSettings } from '../domain/turn.js';
 import type { IceServer } from '../config.js';
 import { janusToken, parseSfuRequest, SfuParticipant } from '../sfu/participant.js';
 import type { SfuServices } from '../sfu/services.js';
 import type { MeetingBus, Signal } from '../store/bus.js';
-import type { Db, MeetingRow, ParticipationRow, SessionRow, TicketRow } from '../store/database.js';
+import type { Db, MeetingRow, ParticipantRole, ParticipationRow, SessionRow, TicketRow } from '../store/database.js';
 import { findMeetingById } from '../store/meetings.repository.js';
 import {
   findParticipation,
@@ -214,6 +216,8 @@ class PageConnection {
   private readonly device: ReturnType<typeof deviceFromUserAgent>;
   /** SFU: this page's feed in its session's VideoRoom, from joining until leaving. */
   private sfu: SfuParticipant | undefined;
+  /** The ticket's role as last read: the host role can be handed over (domain/host-role.ts). */
+  private role: ParticipantRole;
 
   constructor(
     private readonly hub: PageHub,
@@ -223,6 +227,7 @@ class PageConnection {
   ) {
     this.device = deviceFromUserAgent(client.userAgent);
     this.staleBefore = hub.nextSeq;
+    this.role = ticket.role;
   }
 
   private get db(): Db {
@@ -285,7 +290,9 @@ class PageConnection {
   refresh(snapshot: MeetingSnapshot): void {
     this.enqueue(async () => {
       if (this.finished || snapshot.seq < this.staleBefore) return;
-      const page = pageStep(snapshot.tickets.get(this.ticket.token)?.state);
+      const own = snapshot.tickets.get(this.ticket.token);
+      if (own) this.role = own.role;
+      const page = pageStep(own?.state);
       if (page.step === 'finish') return this.finish(page.state);
       if (page.step === 'wait') return this.sendState(page.state);
       if (this.participationId === undefined) {
@@ -312,7 +319,7 @@ class PageConnection {
           {
             cuid: this.ticket.cuid,
             name: this.ticket.name,
-            role: this.ticket.role,
+            role: this.role,
             device: this.device.device,
             deviceType: this.device.deviceType,
             ip: this.client.ip,
@@ -322,6 +329,9 @@ class PageConnection {
           now,
         );
         this.participationId = participation.id;
+        // The host link's holder (or the host key's) takes back a host role that was handed over.
+        const session = await openSession(db, meeting.id);
+        if (session) await reclaimHostRole(db, session, { cuid: this.ticket.cuid, role: this.role });
       });
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
@@ -333,6 +343,40 @@ class PageConnection {
     }
     this.sendState('in_meeting');
     await this.sendMediaConfig();
+    await this.sendChatHistory();
+  }
+
+  /** The session's chat so far (its last messages), for a page that has just joined, or joined again. */
+  private async sendChatHistory(): Promise<void> {
+    const session = await openSession(this.db, this.ticket.meeting_id);
+    if (session) this.send({ type: 'chat-history', messages: await chatHistory(this.db, session.id) });
+  }
+
+  /**
+   * A chat message: kept with the session under the meeting's lock (the limits count what is kept), then sent
+   * to every page of the meeting, this one included; a refused one is answered with its reason.
+   */
+  private chat(text: unknown): void {
+    this.enqueue(async () => {
+      if (!this.inMeeting) return;
+      const now = this.hub.deps.clock();
+      const outcome = await this.db.transaction().execute(async (trx) => {
+        const meeting = await lockMeeting(trx, undefined, this.ticket.meeting_id, now);
+        const session = meeting && (await openSession(trx, meeting.id));
+        if (!meeting || !session || !(await presentByTicket(trx, this.ticket.token))) return undefined;
+        return postChatMessage(trx, meeting, session, { cuid: this.ticket.cuid, name: this.ticket.name }, text, now);
+      });
+      if (!outcome) return;
+      if ('refused' in outcome) return this.refuse('chat', outcome.refused);
+      const message = { type: 'chat', ...outcome.message };
+      this.send(message);
+      this.relay('*', message);
+    });
+  }
+
+  /** Tells the page a request of its was refused, with a code it words (`refused.<reason>`). */
+  private refuse(request: string, reason: string): void {
+    this.send({ type: 'refused', request, reason });
   }
 
   /** The configured ICE servers, and the TURN server with credentials minted for this participant only. */
@@ -345,7 +389,7 @@ class PageConnection {
   private async sendMediaConfig(): Promise<void> {
     const meeting = await findMeetingById(this.db, this.ticket.meeting_id);
     if (!meeting) return;
-    const host = this.ticket.role === 'host';
+    const host = this.role === 'host';
     const owner = host ? await findUserById(this.db, meeting.user_pk) : undefined;
     // Made before the page hears of the SFU, so that none of its requests finds no participant; joined after,
     // so that the page has its media session when the others' streams are listed.
@@ -443,7 +487,7 @@ class PageConnection {
       you: {
         id: this.ticket.cuid,
         name: this.ticket.name,
-        role: this.ticket.role,
+        role: this.role,
         watermark: meeting.watermark === 1 ? this.ticket.login_name : null,
       },
       participants: present.map((p) => ({
@@ -453,7 +497,7 @@ class PageConnection {
         deviceType: p.device_type,
         joinTime: formatDateTime(p.joined_at),
       })),
-      waiting: this.ticket.role === 'host' ? waiting.map((t) => ({ id: t.cuid, name: t.name })) : [],
+      waiting: this.role === 'host' ? waiting.map((t) => ({ id: t.cuid, name: t.name })) : [],
     });
     if (roster === this.lastRoster) return;
     this.lastRoster = roster;
@@ -464,16 +508,22 @@ class PageConnection {
    * A host command: applied only while this ticket is in the meeting now, checked under the meeting's lock
    * (a host who left, was removed or timed out, and reconnects with the same ticket, has no powers).
    */
-  private hostCommand(work: (db: Db, meeting: MeetingRow, now: number) => Promise<void | AfterCommit>): void {
-    if (this.ticket.role !== 'host') return;
+  private hostCommand(
+    request: string,
+    work: (db: Db, meeting: MeetingRow, now: number) => Promise<void | AfterCommit>,
+  ): void {
+    if (this.role !== 'host') return this.refuse(request, 'not_host');
     this.enqueue(async () => {
       if (!this.inMeeting) return;
       let after: AfterCommit | undefined;
+      let allowed = false;
       await this.change(async (db, meeting, now) => {
+        // The role as the server keeps it now: it may have been handed over since this page last heard.
         const present = await presentByTicket(db, this.ticket.token);
-        if (!mayCommand(this.ticket.role, present?.id, this.participationId)) return;
-        after = (await work(db, meeting, now)) ?? undefined;
+        allowed = mayCommand(present?.role ?? 'attendee', present?.id, this.participationId);
+        if (allowed) after = (await work(db, meeting, now)) ?? undefined;
       });
+      if (!allowed) return this.refuse(request, 'not_host');
       if (after) await after().catch((err: unknown) => this.hub.deps.log.warn({ err }, 'sfu host command failed'));
     });
   }
@@ -484,12 +534,14 @@ class PageConnection {
    */
   private sfuControl(op: 'record' | 'live', on: boolean): void {
     const services = this.hub.deps.sfu;
-    if (!services || this.ticket.role !== 'host') return;
+    if (!services) return;
+    if (this.role !== 'host') return this.refuse(op, 'not_host');
     this.enqueue(async () => {
       if (!this.inMeeting) return;
       const refuse = (message: string) => this.send({ type: 'sfu', op: 'error', request: op, message });
       const present = await presentByTicket(this.db, this.ticket.token);
-      if (!mayCommand(this.ticket.role, present?.id, this.participationId)) return;
+      if (!mayCommand(present?.role ?? 'attendee', present?.id, this.participationId))
+        return this.refuse(op, 'not_host');
       const meeting = await findMeetingById(this.db, this.ticket.meeting_id);
       const session = meeting && (await openSession(this.db, meeting.id));
       if (!meeting || !session) return;
@@ -538,7 +590,7 @@ class PageConnection {
       return;
     }
     if (typeof message !== 'object' || message === null) return;
-    const host = this.ticket.role === 'host';
+    const host = this.role === 'host';
     const target = typeof message.id === 'string' ? message.id : '';
     switch (message.type) {
       case 'signal':
@@ -561,11 +613,13 @@ class PageConnection {
         return this.sfuMessage(message);
       case 'mute':
         // `id` "*" mutes everyone else in the meeting.
-        if (!host || target === this.ticket.cuid) return;
+        if (!host) return this.refuse('mute', 'not_host');
+        if (target === this.ticket.cuid) return;
         return this.relay(target, { type: 'mute' });
       case 'unmute-ask':
         // The host asks; only the participant's own page unmutes, if they agree.
-        if (!host || target === this.ticket.cuid || target === '*') return;
+        if (!host) return this.refuse('unmute-ask', 'not_host');
+        if (target === this.ticket.cuid || target === '*') return;
         return this.relay(target, { type: 'unmute-ask' });
       case 'hand': {
         // Raise hand: a page raises or lowers its own; the host may lower anyone's (docs/web-protocol.md).
@@ -576,7 +630,8 @@ class PageConnection {
       }
       case 'recording':
         // Mesh: the host's page records, and tells every page so that everyone knows (docs/web-protocol.md).
-        if (!host || typeof message.state !== 'string' || !MESH_RECORDING_STATES.has(message.state)) return;
+        if (!host) return this.refuse('recording', 'not_host');
+        if (typeof message.state !== 'string' || !MESH_RECORDING_STATES.has(message.state)) return;
         return this.relay('*', { type: 'recording', state: message.state });
       case 'ping':
         return this.enqueue(async () => {
@@ -597,8 +652,16 @@ class PageConnection {
           });
           this.finish('left');
         });
+      case 'chat':
+        return this.chat(message.text);
+      case 'host':
+        // The host hands the role over to a participant in the meeting (domain/host-role.ts).
+        return this.hostCommand('host', async (db, meeting) => {
+          const session = await openSession(db, meeting.id);
+          if (session && (await handHostRole(db, session, this.ticket.cuid, target))) this.role = 'attendee';
+        });
       case 'end':
-        return this.hostCommand(async (db, meeting, now) => {
+        return this.hostCommand('end', async (db, meeting, now) => {
           if (meeting.conf_status !== MeetingStatus.live) return;
           const session = await openSession(db, meeting.id);
           await endSession(db, meeting, now, { final: true });
@@ -606,13 +669,13 @@ class PageConnection {
           if (services && session) return () => services.sessionEnded(session.id);
         });
       case 'admit':
-        return this.hostCommand(async (db, meeting, now) => {
+        return this.hostCommand('admit', async (db, meeting, now) => {
           const other = await findTicketByCuid(db, meeting.id, target, [...COMMAND_APPLIES_TO.admit]);
           const next = other && commandTransition('admit', other);
           if (next) await setTicketState(db, other.token, next, now);
         });
       case 'remove':
-        return this.hostCommand(async (db, meeting, now) => {
+        return this.hostCommand('remove', async (db, meeting, now) => {
           const other = await findTicketByCuid(db, meeting.id, target, [...COMMAND_APPLIES_TO.remove]);
           const next = other && commandTransition('remove', other);
           if (!next) return;

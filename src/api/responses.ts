@@ -51,6 +51,7 @@ export const endpointCodes: Record<string, number[]> = {
   getLiveDetail2: [Code.meetingNotFound],
   getConfLogListByConfId: MEETING,
   getConfLogListByConfId2: MEETING,
+  getConfChatListByConfId: MEETING,
   createOrUpdateUser: [Code.accountNotFound, Code.noRoomResource],
   changeUserIdDataCenter: [Code.accountNotFound],
   delUserByUserId: [Code.accountNotFound, Code.wrongState],

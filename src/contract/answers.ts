@@ -251,6 +251,22 @@ export const answers = {
   getAllJoinTimeForEveryDay: envelope({ data: perDay }),
   getHostKeyByConfNumber: envelope({ data: Type.Object({ hostKey: i('six digits') }) }),
   regenerateHostKey: envelope({ data: Type.Object({ hostKey: i('the new key, six digits') }) }),
+  getConfChatListByConfId: envelope({
+    ...paging(i()),
+    data: Type.Object({
+      confId: i(),
+      messages: Type.Array(
+        Type.Object({
+          messageId: s('a UUID'),
+          uuid: s('the session the message was sent in'),
+          cuid: s('the sender’s participant id, as in the reports (2.11, 2.26)'),
+          participantName: s('the sender’s name in the meeting'),
+          text: s('as sent: plain text, trimmed, at most 1,000 characters'),
+          sendTime: gmt('when the server received it'),
+        }),
+      ),
+    }),
+  }),
   getLiveDetail2: envelope({
     data: Type.Array(Type.Object({ ...LiveParticipant.properties, leaveTime: s('empty while present') })),
   }),

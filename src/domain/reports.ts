@@ -82,7 +82,8 @@ export interface ReportPage {
   pageSize: number;
 }
 
-function pageOf(totalItems: number, pageNo: number, pageSize: number): ReportPage {
+/** The paging fields of a report's answer. */
+export function pageOf(totalItems: number, pageNo: number, pageSize: number): ReportPage {
   return { totalItems, totalPage: Math.ceil(totalItems / pageSize), currentPage: pageNo, pageSize };
 }
 

@@ -126,6 +126,8 @@ export interface SessionsTable {
   uuid: string;
   started_at: Millis;
   ended_at: Millis | null;
+  /** The participant id (`cuid`) the host role was last handed to in this session; null if never (0018). */
+  host_handed_to: string | null;
 }
 
 /** Where a person coming through a start or join page stands. */
@@ -384,6 +386,22 @@ export interface Database extends ConsoleTables {
   meeting_day_counts: MeetingDayCountsTable;
   rate_counters: RateCountersTable;
   occupancy_timeline: OccupancyTimelineTable;
+  chat_messages: ChatMessagesTable;
+}
+
+/** A message of a meeting session's chat (migration 0018). */
+export interface ChatMessagesTable {
+  /** A UUID. */
+  id: string;
+  site_id: number;
+  meeting_id: number;
+  session_id: number;
+  /** The sender's participant id (`cuid`) and the name they had in the meeting. */
+  sender_cuid: string;
+  sender_name: string;
+  /** Trimmed, 1 to 1,000 characters (domain/room-chat.ts). */
+  text: string;
+  sent_at: Millis;
 }
 
 /** A rate limit's count for one client address or site in its current fixed window (migration 0010). */

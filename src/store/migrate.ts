@@ -17,6 +17,7 @@ import * as sfuRecordings from './migrations/0014-sfu-recordings.js';
 import * as liveStreams from './migrations/0015-live-streams.js';
 import * as occupancyTimeline from './migrations/0016-occupancy-timeline.js';
 import * as consoleAccounts from './migrations/0017-console-accounts.js';
+import * as roomChat from './migrations/0018-room-chat.js';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -37,6 +38,7 @@ export const migrations: Record<string, Migration> = {
   '0015-live-streams': liveStreams,
   '0016-occupancy-timeline': occupancyTimeline,
   '0017-console-accounts': consoleAccounts,
+  '0018-room-chat': roomChat,
 };
 
 /** Applies every pending migration; safe to run from several processes at once (Kysely locks). */

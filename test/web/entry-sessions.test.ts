@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SiteRow } from '../../src/store/database.js';
 import { buildTestApp, gmt, type TestApp } from '../helper.js';
+import { linkPath, roomFixtures } from './room-fixtures.js';
 import { PageSocket } from './ws-client.js';
 
 // Who may come back in: a removed person (issue 14, item 11), a ticket of an earlier session or from before a
@@ -15,48 +15,7 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const MIN = 60_000;
-
-interface Booked {
-  confId: number;
-  confNumber: string;
-  hostStartUrl: string;
-  joinUrl: string;
-}
-
-async function openMeeting(site: SiteRow, params: Record<string, unknown> = {}): Promise<Booked> {
-  const res = await t.call('confReservation', site, {
-    userId: 'host1',
-    userName: 'Hostess',
-    confName: 'Room',
-    startTime: gmt(Math.floor((t.clock.now - 5 * MIN) / 1000) * 1000),
-    duration: 60,
-    confParties: 10,
-    ...params,
-  });
-  expect(res.body.status, res.body.message).toBe(100);
-  return res.body.data;
-}
-
-const linkPath = (url: string) => {
-  const m = /\/(s|j)\/(\d{10})\/([0-9A-F]{32})$/.exec(url)!;
-  return `/web/v1/links/${m[1]}/${m[2]}/${m[3]}`;
-};
-
-/** The page's enter call, from the client address `ip`. */
-async function enter(url: string, body: Record<string, unknown>, ip = '127.0.0.1') {
-  const res = await t.app.inject({ method: 'POST', url: `${linkPath(url)}/enter`, payload: body, remoteAddress: ip });
-  return { statusCode: res.statusCode, body: res.json() };
-}
-
-async function connect(url: string, name: string, extra: Record<string, unknown> = {}, ip?: string) {
-  const entered = await enter(url, { name, ...extra }, ip);
-  expect(entered.statusCode, JSON.stringify(entered.body)).toBe(200);
-  return {
-    socket: await PageSocket.open(base, entered.body.ticket),
-    state: entered.body.state as string,
-    ticket: entered.body.ticket as string,
-  };
-}
+const { openMeeting, enter, connect } = roomFixtures(() => ({ t, base }));
 
 describe('a person the host removed', () => {
   it('comes back through the same join link only into the waiting room, for the rest of that session', async () => {

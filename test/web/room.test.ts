@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SiteRow } from '../../src/store/database.js';
 import { buildTestApp, gmt, type TestApp } from '../helper.js';
+import { linkPath, roomFixtures } from './room-fixtures.js';
 import { PageSocket } from './ws-client.js';
 
 let t: TestApp;
@@ -12,52 +12,7 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const MIN = 60_000;
-
-interface Booked {
-  confId: number;
-  confNumber: string;
-  hostStartUrl: string;
-  joinUrl: string;
-}
-
-async function openMeeting(
-  site: SiteRow,
-  params: Record<string, unknown> = {},
-  name = 'confReservation',
-): Promise<Booked> {
-  const res = await t.call(name, site, {
-    userId: 'host1',
-    userName: 'Hostess',
-    confName: 'Room',
-    startTime: gmt(Math.floor((t.clock.now - 5 * MIN) / 1000) * 1000),
-    duration: 60,
-    confParties: 10,
-    ...params,
-  });
-  expect(res.body.status, res.body.message).toBe(100);
-  return res.body.data;
-}
-
-/** `/web/v1/links/<kind>/<n>/<secret>` of a link the API handed out. */
-const linkPath = (url: string) => {
-  const m = /\/(s|j)\/(\d{10})\/([0-9A-F]{32})$/.exec(url)!;
-  return `/web/v1/links/${m[1]}/${m[2]}/${m[3]}`;
-};
-
-async function enter(url: string, body: Record<string, unknown>) {
-  const res = await t.app.inject({ method: 'POST', url: `${linkPath(url)}/enter`, payload: body });
-  return { statusCode: res.statusCode, body: res.json() };
-}
-
-async function connect(url: string, name: string, extra: Record<string, unknown> = {}) {
-  const entered = await enter(url, { name, ...extra });
-  expect(entered.statusCode, JSON.stringify(entered.body)).toBe(200);
-  return {
-    socket: await PageSocket.open(base, entered.body.ticket),
-    state: entered.body.state as string,
-    ticket: entered.body.ticket as string,
-  };
-}
+const { openMeeting, enter, connect } = roomFixtures(() => ({ t, base }));
 
 describe('start and join links', () => {
   it('serve the same page for any secret, and the link call tells a good link from a bad one', async () => {

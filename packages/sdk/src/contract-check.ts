@@ -58,6 +58,7 @@ interface SdkParams {
   getUserCountsBySiteSign: In<StatisticsClient['userCounts']>;
   changeRcPort: In<HostClient['changeRcPort']>;
   getConfLogListByConfId2: In<LiveClient['sessionReport']>;
+  getConfChatListByConfId: In<LiveClient['chat']>;
   getTotalConfTimeForEveryDay: In<StatisticsClient['totalConfTimeForEveryDay']>;
   getAllJoinTimeForEveryDay: In<StatisticsClient['allJoinTimeForEveryDay']>;
   getHostKeyByConfNumber: In<HostClient['getHostKey']>;

@@ -513,6 +513,32 @@ export interface Answers {
       hostKey: number;
     };
   };
+  getConfChatListByConfId: {
+    status: 100;
+    /** success */
+    message: string;
+    totalPage: number;
+    currentPage: number;
+    totalItems: number;
+    pageSize: number;
+    data: {
+      confId: number;
+      messages: {
+        /** a UUID */
+        messageId: string;
+        /** the session the message was sent in */
+        uuid: string;
+        /** the sender’s participant id, as in the reports (2.11, 2.26) */
+        cuid: string;
+        /** the sender’s name in the meeting */
+        participantName: string;
+        /** as sent: plain text, trimmed, at most 1,000 characters */
+        text: string;
+        /** when the server received it (GMT, yyyy-MM-dd HH:mm:ss) */
+        sendTime: string;
+      }[];
+    };
+  };
   getLiveDetail2: {
     status: 100;
     /** success */
@@ -1035,6 +1061,19 @@ export interface WireParams {
   regenerateHostKey: {
     /** user id in the client system (1–32 characters) */
     userId: string;
+  };
+  /** Extension: the chat of a meeting’s sessions, in the order sent, paged; `uuid` keeps one session (not in the vendor document) */
+  getConfChatListByConfId: {
+    /** user id in the client system (1–32 characters) */
+    userId: string;
+    /** 会议ID (confId) (at least 1) */
+    confId: number;
+    /** a session’s uuid (2.26); absent: every session (1–64 characters) */
+    uuid?: string;
+    /** page number (at least 1; default 1) */
+    pageNo?: number;
+    /** log rows per page, at most 100 (1–100; default 10) */
+    pageSize?: number;
   };
   /** §2.30 获取正在进行的会议的参会人员信息(包含离开人员记录) (live participants, those who left included) */
   getLiveDetail2: {

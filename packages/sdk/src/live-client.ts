@@ -1,4 +1,6 @@
 import type {
+  ChatAnswer,
+  ChatParams,
   ExtendParams,
   LiveDetail2Answer,
   LiveDetailAnswer,
@@ -85,5 +87,17 @@ export class LiveClient {
    */
   sessionReport(params: ReportParams): Promise<SessionReportAnswer> {
     return this.#transport.call({ endpoint: 'getConfLogListByConfId2', subject: 'userId', params });
+  }
+
+  /**
+   * Extension (not in the vendor document): what was said in the meeting room's chat, every session's or one's
+   * (`uuid`), in the order sent, paged (`getConfChatListByConfId`).
+   *
+   * @example
+   * const { data } = await client.live.chat({ userId: 'u1', confId: 42 });
+   * for (const m of data.messages) console.log(m.sendTime, m.participantName, m.text);
+   */
+  chat(params: ChatParams): Promise<ChatAnswer> {
+    return this.#transport.call({ endpoint: 'getConfChatListByConfId', subject: 'userId', params });
   }
 }

@@ -201,6 +201,10 @@ export interface SessionRecord extends Omit<Answers['getConfLogListByConfId2']['
  */
 export type RecordStatus = 1 | 2 | 3 | 4 | 5;
 
+/** Extension getConfChatListByConfId: a meeting's chat, paged (`uuid`: one session). */
+export type ChatParams = WireParams['getConfChatListByConfId'];
+export type ChatAnswer = Answers['getConfChatListByConfId'];
+
 /** §2.26: `currentPage` is text, as the document shows. */
 export interface SessionReportAnswer extends Omit<Answers['getConfLogListByConfId2'], 'data' | 'recordStatus'> {
   recordStatus: RecordStatus;
