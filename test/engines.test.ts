@@ -17,4 +17,19 @@ describe('the installed packages and Node 20', () => {
       .map(([name, p]) => `${name}@${p.version}: node ${(p.engines as { node: string }).node}`);
     expect(refusing).toEqual([]);
   });
+
+  // npm 11 warns on install about every package with an install script that `allowScripts` does not name, and
+  // a fresh install must print nothing to worry about. Each is needed: better-sqlite3 (the database), esbuild
+  // (Vite, tsx) and unix-dgram (janode imports it at load, whatever transport is used; without its build the
+  // SFU's client cannot load).
+  it('every package with an install script is named in package.json allowScripts', () => {
+    const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { allowScripts: Record<string, boolean> };
+    const lock = JSON.parse(fs.readFileSync('package-lock.json', 'utf8')) as {
+      packages: Record<string, { hasInstallScript?: boolean }>;
+    };
+    const scripted = Object.entries(lock.packages)
+      .filter(([, p]) => p.hasInstallScript)
+      .map(([path]) => path.replace(/^.*node_modules\//, ''));
+    expect(scripted.filter((name) => pkg.allowScripts[name] === undefined)).toEqual([]);
+  });
 });
