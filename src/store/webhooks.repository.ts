@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { prepared } from './prepared.js';
 
 export async function insertEndpoint(
   db: Db,
@@ -11,14 +12,12 @@ export async function insertEndpoint(
     .executeTakeFirstOrThrow();
 }
 
+const activeEndpoints = prepared((db, p: { siteId: number }) =>
+  db.selectFrom('webhook_endpoints').selectAll().where('site_id', '=', p.siteId).where('active', '=', 1).orderBy('id'),
+);
+
 export async function endpointsOf(db: Db, siteId: number) {
-  return db
-    .selectFrom('webhook_endpoints')
-    .selectAll()
-    .where('site_id', '=', siteId)
-    .where('active', '=', 1)
-    .orderBy('id')
-    .execute();
+  return activeEndpoints.all(db, { siteId });
 }
 
 export async function deactivateEndpoint(db: Db, siteId: number, id: number): Promise<boolean> {
@@ -32,24 +31,42 @@ export async function deactivateEndpoint(db: Db, siteId: number, id: number): Pr
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** The site's next event number; the counter row serialises a site's events under concurrency. */
-export async function nextSeq(db: Db, siteId: number): Promise<number> {
-  const row = await db
+const bumpSeq = prepared((db, p: { siteId: number }) =>
+  db
     .insertInto('site_event_counters')
-    .values({ site_id: siteId, last_seq: 1 })
+    .values({ site_id: p.siteId, last_seq: 1 })
     .onConflict((oc) =>
       oc.column('site_id').doUpdateSet((eb) => ({ last_seq: eb('site_event_counters.last_seq', '+', 1) })),
     )
-    .returning('last_seq')
-    .executeTakeFirstOrThrow();
+    .returning('last_seq'),
+);
+
+/** The site's next event number; the counter row serialises a site's events under concurrency. */
+export async function nextSeq(db: Db, siteId: number): Promise<number> {
+  const row = await bumpSeq.first(db, { siteId });
+  if (!row) throw new Error(`no event counter for site ${siteId}`);
   return Number(row.last_seq);
 }
 
-export async function insertEvent(
-  db: Db,
-  row: { site_id: number; seq: number; event_id: string; type: string; occurred_at: number; payload: string },
-) {
-  return db.insertInto('site_events').values(row).returning('id').executeTakeFirstOrThrow();
+type EventRow = { site_id: number; seq: number; event_id: string; type: string; occurred_at: number; payload: string };
+const eventInsert = prepared((db, p: EventRow) =>
+  db
+    .insertInto('site_events')
+    .values({
+      site_id: p.site_id,
+      seq: p.seq,
+      event_id: p.event_id,
+      type: p.type,
+      occurred_at: p.occurred_at,
+      payload: p.payload,
+    })
+    .returning('id'),
+);
+
+export async function insertEvent(db: Db, row: EventRow) {
+  const inserted = await eventInsert.first(db, row);
+  if (!inserted) throw new Error('site_events insert returned no row');
+  return inserted;
 }
 
 export async function insertDeliveries(db: Db, eventPk: number, endpointIds: number[], now: number): Promise<void> {
