@@ -87,13 +87,20 @@ async function open(url: string, locale = 'en-US'): Promise<Page> {
   return page;
 }
 
-/** A page whose meeting connections pass through the test, which can cut them as a network would. */
-async function openCuttable(url: string): Promise<{ page: Page; cut: () => Promise<void> }> {
+/**
+ * A page whose meeting connections pass through the test, which can cut them as a network would, or send the
+ * server a message of its own making on the page's connection (`forge`), as a tampered page would.
+ */
+async function openCuttable(
+  url: string,
+): Promise<{ page: Page; cut: () => Promise<void>; forge: (message: object) => void }> {
   const context = await browser.newContext({ viewport: DESKTOP });
   const open: WebSocketRoute[] = [];
+  const servers: WebSocketRoute[] = [];
   await context.routeWebSocket(/\/web\/v1\/ws/, (ws) => {
     const server = ws.connectToServer();
     open.push(ws);
+    servers.push(server);
     ws.onClose(() => void server.close());
   });
   const page = await context.newPage();
@@ -101,14 +108,32 @@ async function openCuttable(url: string): Promise<{ page: Page; cut: () => Promi
   await page.getByTestId('enter-button').waitFor();
   const cut = async () => {
     for (const ws of open.splice(0)) await ws.close({ code: 4000, reason: 'cut' });
+    servers.splice(0);
   };
-  return { page, cut };
+  const forge = (message: object) => servers.at(-1)?.send(JSON.stringify(message));
+  return { page, cut, forge };
 }
 
 async function enter(page: Page, name?: string): Promise<void> {
   if (name !== undefined) await page.getByTestId('name-input').fill(name);
   await page.getByTestId('enter-button').click();
   await page.getByTestId('media-stage').waitFor();
+}
+
+const mic = (page: Page) => page.getByTestId('microphone-button');
+
+/** A new meeting with its host (on a page `openHost` opens), Ann and Bob in it, every microphone on. */
+async function hostAnnAndBob(confName: string, openHost: (url: string) => Promise<Page> = open) {
+  const m = await reserve(confName);
+  const host = await openHost(m.hostStartUrl);
+  await enter(host);
+  const ann = await open(m.joinUrl);
+  await enter(ann, 'Ann');
+  const bob = await open(m.joinUrl);
+  await enter(bob, 'Bob');
+  const annId = (await idOf(ann))!;
+  for (const page of [host, ann, bob]) await expect.poll(() => mic(page).getAttribute('aria-pressed')).toBe('true');
+  return { host, ann, bob, annId };
 }
 
 const shoot = (page: Page, name: string) => screenshots(page, ARTIFACTS, name, { fullPage: false, checkWidth: false });
@@ -448,16 +473,7 @@ describe.skipIf(!haveChromium)('the room in Chinese and English, with icons', ()
   }, 60_000);
 
   it('the host mutes all and asks one to unmute, which happens only when that person agrees', async () => {
-    const m = await reserve('Mute all room');
-    const host = await open(m.hostStartUrl);
-    await enter(host);
-    const ann = await open(m.joinUrl);
-    await enter(ann, 'Ann');
-    const bob = await open(m.joinUrl);
-    await enter(bob, 'Bob');
-    const annId = (await idOf(ann))!;
-    const mic = (page: Page) => page.getByTestId('microphone-button');
-    for (const page of [host, ann, bob]) await expect.poll(() => mic(page).getAttribute('aria-pressed')).toBe('true');
+    const { host, ann, bob, annId } = await hostAnnAndBob('Mute all room');
 
     await host.getByTestId('mute-all-button').click();
     for (const page of [ann, bob])
@@ -521,4 +537,107 @@ describe.skipIf(!haveChromium)('the room in Chinese and English, with icons', ()
     await expect.poll(() => main.count()).toBe(0);
     for (const page of [host, ...guests]) await page.context().close();
   }, 60_000);
+});
+
+describe.skipIf(!haveChromium)('chat and handing the host role over (issue 17)', () => {
+  const chatItems = (page: Page) => page.getByTestId('chat-item');
+  const say = async (page: Page, text: string) => {
+    await page.getByTestId('chat-input').fill(text);
+    await page.getByTestId('chat-send').click();
+  };
+
+  it('carries chat both ways, shows a late joiner the history, shows HTML as text, and words refusals', async () => {
+    const m = await reserve('Chat room');
+    const host = await open(m.hostStartUrl);
+    await enter(host);
+    const ann = await open(m.joinUrl);
+    await enter(ann, 'Ann');
+    expect(await ann.getByTestId('chat-empty').isVisible()).toBe(true);
+
+    const html = 'Hello <b>Ann</b> <img src=x onerror="window.__xss=1">';
+    await say(host, html);
+    await expect.poll(() => chatItems(ann).count(), { timeout: 10_000 }).toBe(1);
+    expect(await ann.getByTestId('chat-text').first().textContent()).toBe(html);
+    expect(await ann.getByTestId('chat-name').first().textContent()).toBe('Hostess');
+    expect(await ann.locator('[data-testid="chat-list"] b, [data-testid="chat-list"] img').count()).toBe(0);
+    expect(await ann.evaluate('window.__xss')).toBeUndefined();
+    expect(await host.getByTestId('chat-input').inputValue()).toBe('');
+    await say(ann, 'Hi, host');
+    await expect.poll(() => chatItems(host).count(), { timeout: 10_000 }).toBe(2);
+    expect(await host.getByTestId('chat-text').allTextContents()).toEqual([html, 'Hi, host']);
+
+    // A late joiner (in Chinese) sees what was said before.
+    const bob = await open(m.joinUrl, 'zh-CN');
+    await enter(bob, 'Bob');
+    await expect
+      .poll(() => bob.getByTestId('chat-text').allTextContents(), { timeout: 10_000 })
+      .toEqual([html, 'Hi, host']);
+
+    // Too long: refused by the server, worded by the page, the text kept to shorten.
+    const long = 'x'.repeat(1001);
+    await say(ann, long);
+    await expect
+      .poll(() => ann.getByTestId('chat-error').textContent(), { timeout: 10_000 })
+      .toBe('The message is too long: 1,000 characters at most');
+    expect(await ann.getByTestId('chat-input').inputValue()).toBe(long);
+    await shoot(ann, 'chat-refused-en');
+    // Too fast: the sixth within 5 seconds, in Chinese.
+    for (let i = 1; i <= 6; i++) await say(bob, `消息 ${i}`);
+    await expect
+      .poll(() => bob.getByTestId('chat-error').textContent(), { timeout: 10_000 })
+      .toBe('发送太快：每 5 秒最多 5 条，请稍候');
+    await expect.poll(() => chatItems(host).count(), { timeout: 10_000 }).toBe(7);
+    expect(await host.getByTestId('chat-text').allTextContents()).not.toContain('消息 6');
+    await shoot(bob, 'chat-zh');
+    expect(await emoji(bob)).toBe('');
+    for (const page of [host, ann, bob]) await page.context().close();
+  }, 90_000);
+
+  it('hands the host role over after a confirmation: the new host mutes all, the old one has no host controls and is refused', async () => {
+    let forge: (message: object) => void = () => undefined;
+    const { host, ann, bob, annId } = await hostAnnAndBob('Handover room', async (url) => {
+      const cuttable = await openCuttable(url);
+      forge = cuttable.forge;
+      return cuttable.page;
+    });
+    expect(await ann.getByTestId('make-host-button').count()).toBe(0);
+
+    const annItem = host.locator(`[data-testid="roster-item"][data-id="${annId}"]`);
+    await annItem.getByTestId('make-host-button').click();
+    const dialog = host.getByTestId('host-dialog');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('Make Ann the host? You will no longer be the host.');
+    await shoot(host, 'host-handover-en');
+    await host.getByTestId('host-cancel-button').click();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await ann.getByTestId('end-button').count()).toBe(0);
+    await annItem.getByTestId('make-host-button').click();
+    await host.getByTestId('host-confirm-button').click();
+
+    // Ann has the host's controls; the old host has none and is told so.
+    await ann.getByTestId('end-button').waitFor({ timeout: 10_000 });
+    await ann.getByTestId('mute-all-button').waitFor();
+    await expect.poll(() => host.getByTestId('end-button').count(), { timeout: 10_000 }).toBe(0);
+    expect(await host.getByTestId('mute-all-button').isHidden()).toBe(true);
+    expect(await host.getByTestId('make-host-button').count()).toBe(0);
+    expect(await host.getByTestId('mute-button').count()).toBe(0);
+    expect(await host.getByTestId('error').textContent()).toBe('You are no longer the host');
+    expect(await ann.getByTestId('error').textContent()).toBe('You are the host now');
+    expect(await annItem.getAttribute('data-role')).toBe('host');
+
+    // A host message forged on the old host's connection is refused, worded, and mutes nobody.
+    forge({ type: 'mute', id: '*' });
+    await expect
+      .poll(() => host.getByTestId('error').textContent(), { timeout: 10_000 })
+      .toBe('Only the host can do that');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await mic(bob).getAttribute('aria-pressed')).toBe('true');
+
+    await ann.getByTestId('mute-all-button').click();
+    for (const page of [host, bob])
+      await expect.poll(() => mic(page).getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('false');
+    expect(await mic(ann).getAttribute('aria-pressed')).toBe('true');
+    await shoot(ann, 'host-new-en');
+    for (const page of [host, ann, bob]) await page.context().close();
+  }, 90_000);
 });

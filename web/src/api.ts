@@ -103,8 +103,39 @@ export interface UnmuteAskMessage {
   from: string;
 }
 
+/** A message of the room's chat (docs/web-protocol.md): kept by the server with the session. */
+export interface ChatEntry {
+  id: string;
+  /** The sender's participant id. */
+  from: string;
+  name: string;
+  /** Plain text: shown as text, never as HTML. */
+  text: string;
+  sentAt: number;
+}
+
+export interface ChatMessage extends ChatEntry {
+  type: 'chat';
+}
+
+/** The session's chat so far, sent when the page joins (or joins again). */
+export interface ChatHistoryMessage {
+  type: 'chat-history';
+  messages: ChatEntry[];
+}
+
+/** The server refused a request of this page (`request` its type); the page words `reason` (`refused.<reason>`). */
+export interface RefusedMessage {
+  type: 'refused';
+  request: string;
+  reason: string;
+}
+
 export type ServerMessage =
   | RosterMessage
+  | ChatMessage
+  | ChatHistoryMessage
+  | RefusedMessage
   | StateMessage
   | MediaConfigMessage
   | MediaMessage
@@ -124,6 +155,8 @@ export type ClientMessage =
   | { type: 'recording'; state: string }
   | { type: 'hand'; raised: boolean; id?: string }
   | { type: 'unmute-ask'; id: string }
+  | { type: 'chat'; text: string }
+  | { type: 'host'; id: string }
   | { type: 'signal'; to: string; data: Record<string, unknown> }
   | { type: 'media'; audio: boolean; video: boolean; screen: boolean }
   | SfuOutgoing;

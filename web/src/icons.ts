@@ -5,13 +5,16 @@ import {
   Circle,
   Copy,
   createElement,
+  Crown,
   Hand,
   LayoutGrid,
+  MessageSquare,
   Mic,
   MicOff,
   Monitor,
   MonitorOff,
   Radio,
+  SendHorizontal,
   Square,
   SquareUser,
   Video,
@@ -34,6 +37,9 @@ export const Icons = {
   copy: Copy,
   gallery: LayoutGrid,
   speaker: SquareUser,
+  chat: MessageSquare,
+  send: SendHorizontal,
+  host: Crown,
 } satisfies Record<string, IconNode>;
 
 export type IconName = keyof typeof Icons;

@@ -488,6 +488,8 @@ function showRoom(): MeetingView {
     invite: (el) => void copyInvitation(el),
     muteAll: (el) => sendFrom(el, { type: 'mute', id: '*' }),
     askUnmute: (id, el) => sendFrom(el, { type: 'unmute-ask', id }),
+    makeHost: (id, el) => sendFrom(el, { type: 'host', id }),
+    chat: (text) => socket?.send({ type: 'chat', text }) ?? false,
   });
   leaveRoom();
   room = view;
@@ -612,6 +614,12 @@ function onMessage(msg: ServerMessage): void {
     if (media?.participants().find((p) => p.local)?.state.audio === false) {
       room?.askToUnmute(() => media?.setMicrophone(true));
     }
+  } else if (msg.type === 'chat') {
+    room?.addChat(msg);
+  } else if (msg.type === 'chat-history') {
+    if (Array.isArray(msg.messages)) room?.setChat(msg.messages);
+  } else if (msg.type === 'refused') {
+    refused(String(msg.request), String(msg.reason));
   } else if (msg.type === 'hand') {
     if (typeof msg.id === 'string' && typeof msg.raised === 'boolean') setHand(msg.id, msg.raised);
   } else if (msg.type === 'recording') {
@@ -621,6 +629,13 @@ function onMessage(msg: ServerMessage): void {
     if (media) media.receive(msg);
     else early.push(msg);
   }
+}
+
+/** The server refused a request of this page: the chat says why beside itself, anything else on the page. */
+function refused(request: string, reason: string): void {
+  if (request === 'chat') return room?.chatRefused(reason);
+  const key = known(`refused.${reason}`);
+  say(() => (key ? t(key) : t('error.refused', { code: reason })));
 }
 
 function onState(state: string, message: string): void {
@@ -659,9 +674,13 @@ function onRoster(r: RosterMessage): void {
   const participants = Array.isArray(r.participants) ? r.participants : [];
   names = new Map(participants.map((p) => [p.id, p.name]));
   const arrived = participants.some((p) => !participantIds.includes(p.id));
+  const hadRoster = participantIds.length > 0;
   participantIds = participants.map((p) => p.id);
   selfId = typeof r.you?.id === 'string' ? r.you.id : '';
+  const wasHost = isHost;
   isHost = r.you?.role === 'host';
+  // The host role handed over, to this page or away from it (docs/decisions.md): said once, when it changes.
+  if (hadRoster && wasHost !== isHost) say(() => t(isHost ? 'nowHost' : 'noLongerHost'));
   // Mesh: whoever arrives while the host's page records learns it at once.
   if (isHost && arrived && recorder?.state === 'recording') socket?.send({ type: 'recording', state: 'recording' });
   // Whoever arrives learns of the hands already raised: each raised hand is announced again.

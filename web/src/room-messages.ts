@@ -117,6 +117,37 @@ const messages = {
   microphoneMuted: { zh: '麦克风已关闭', en: 'Microphone off' },
   cameraOff: { zh: '摄像头已关闭', en: 'Camera off' },
 
+  // Handing the host role over.
+  makeHost: { zh: '设为主持人', en: 'Make host' },
+  hostQuestion: {
+    zh: '将主持人身份移交给 {name}？你将不再是主持人。',
+    en: 'Make {name} the host? You will no longer be the host.',
+  },
+  nowHost: { zh: '你现在是主持人', en: 'You are the host now' },
+  noLongerHost: { zh: '你已不再是主持人', en: 'You are no longer the host' },
+
+  // Chat.
+  chat: { zh: '聊天', en: 'Chat' },
+  chatEmpty: { zh: '还没有消息', en: 'No messages yet' },
+  chatPlaceholder: { zh: '发送给所有人', en: 'Message everyone' },
+  chatSend: { zh: '发送', en: 'Send' },
+
+  // Requests the server refused over the WebSocket, by `reason` (docs/web-protocol.md).
+  'refused.chat_empty': { zh: '消息不能为空', en: 'The message is empty' },
+  'refused.chat_too_long': {
+    zh: '消息太长：最多 1000 个字符',
+    en: 'The message is too long: 1,000 characters at most',
+  },
+  'refused.chat_too_fast': {
+    zh: '发送太快：每 5 秒最多 5 条，请稍候',
+    en: 'Too fast: at most 5 messages in 5 seconds, wait a moment',
+  },
+  'refused.chat_full': {
+    zh: '本场会议的聊天消息已达上限',
+    en: 'This meeting has reached its limit of chat messages',
+  },
+  'refused.not_host': { zh: '只有主持人可以这样做', en: 'Only the host can do that' },
+
   raiseHand: { zh: '举手', en: 'Raise hand' },
   lowerHand: { zh: '放下手', en: 'Lower hand' },
   handRaised: { zh: '已举手', en: 'Hand raised' },

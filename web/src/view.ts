@@ -1,6 +1,7 @@
 // Rendering. Text from the server (names, meeting names) only ever goes through textContent (see dom.ts).
 
-import type { LinkInfo, Participant, RosterMessage, Waiting } from './api';
+import type { ChatEntry, LinkInfo, Participant, RosterMessage, Waiting } from './api';
+import { ChatPanel } from './chat-view';
 import { button, h } from './dom';
 import { icon, markIcon } from './icons';
 import { known, t } from './room-messages';
@@ -199,6 +200,10 @@ export interface MeetingActions {
   muteAll(el: HTMLButtonElement): void;
   /** The host asks a muted participant to unmute (their page asks them; nobody is unmuted silently). */
   askUnmute(id: string, el: HTMLButtonElement): void;
+  /** The host hands the host role to participant `id` (confirmed first). */
+  makeHost(id: string, el: HTMLButtonElement): void;
+  /** Sends a chat message; false when not connected. */
+  chat(text: string): boolean;
 }
 
 /** The in-meeting screen: built once, then updated by every roster message and every second. */
@@ -246,6 +251,14 @@ export class MeetingView {
   private readonly endQuestion = h('p', { class: 'end-question' });
   private readonly endConfirm: HTMLButtonElement;
   private readonly endCancel: HTMLButtonElement;
+  /** Handing the host role over is confirmed here first. */
+  private readonly hostDialog = h('dialog', { testid: 'host-dialog', class: 'end-dialog' });
+  private readonly hostQuestion = h('p', { class: 'end-question' });
+  private readonly hostConfirm: HTMLButtonElement;
+  private readonly hostCancel: HTMLButtonElement;
+  /** Whom the open confirmation is about: their id and name, and the roster line's button. */
+  private handingTo: { id: string; name: string; el: HTMLButtonElement } | null = null;
+  private readonly chatPanel: ChatPanel;
   private watermark: HTMLElement | null = null;
   private watermarkText: string | null = null;
   private last: RosterMessage | null = null;
@@ -266,6 +279,21 @@ export class MeetingView {
       this.endDialog.close(),
     );
     this.endDialog.append(this.endQuestion, h('div', { class: 'end-dialog-actions' }, this.endCancel, this.endConfirm));
+    this.hostConfirm = button('', { testid: 'host-confirm-button', class: 'btn btn-primary' }, () => {
+      this.hostDialog.close();
+      if (this.handingTo) this.act.makeHost(this.handingTo.id, this.handingTo.el);
+    });
+    this.hostCancel = button('', { testid: 'host-cancel-button', class: 'btn btn-secondary' }, () =>
+      this.hostDialog.close(),
+    );
+    this.hostDialog.append(
+      this.hostQuestion,
+      h('div', { class: 'end-dialog-actions' }, this.hostCancel, this.hostConfirm),
+    );
+    this.hostDialog.addEventListener('close', () => {
+      this.handingTo = null;
+    });
+    this.chatPanel = new ChatPanel((text) => this.act.chat(text));
     this.inviteButton = button('', { testid: 'copy-invitation', class: 'btn btn-small btn-secondary' }, (_e, el) =>
       this.act.invite(el),
     );
@@ -282,6 +310,7 @@ export class MeetingView {
         this.roster,
       ),
       this.waitingPanel,
+      this.chatPanel.el,
     );
     this.el = h(
       'section',
@@ -309,6 +338,7 @@ export class MeetingView {
       this.body,
       this.actions,
       this.endDialog,
+      this.hostDialog,
     );
     this.relabel();
   }
@@ -327,6 +357,10 @@ export class MeetingView {
     this.endQuestion.textContent = t('endQuestion');
     this.endConfirm.textContent = t('endForAll');
     this.endCancel.textContent = t('cancel');
+    this.hostConfirm.textContent = t('makeHost');
+    this.hostCancel.textContent = t('cancel');
+    if (this.handingTo) this.hostQuestion.textContent = t('hostQuestion', { name: this.handingTo.name });
+    this.chatPanel.relabel();
     if (this.last) this.update(this.last);
   }
 
@@ -368,6 +402,27 @@ export class MeetingView {
     );
   }
 
+  /** The session's chat so far (on joining). */
+  setChat(entries: ChatEntry[]): void {
+    this.chatPanel.setHistory(entries);
+  }
+
+  addChat(entry: ChatEntry): void {
+    this.chatPanel.add(entry);
+  }
+
+  /** The server refused this page's chat message (`reason` its code). */
+  chatRefused(reason: string): void {
+    this.chatPanel.refused(reason);
+  }
+
+  /** Asks the host to confirm handing the role to `p`. */
+  private confirmHost(p: Participant, el: HTMLButtonElement): void {
+    this.handingTo = { id: p.id, name: p.name, el };
+    this.hostQuestion.textContent = t('hostQuestion', { name: p.name });
+    this.hostDialog.showModal();
+  }
+
   /** Participants whose hand is raised: marked in the roster, and the host can lower each. */
   setHands(hands: Set<string>): void {
     this.hands = new Set(hands);
@@ -392,6 +447,7 @@ export class MeetingView {
     this.waitingList.replaceChildren(...waiting.map((w) => this.waiting(w)));
     this.waitingPanel.hidden = !isHost || waiting.length === 0;
     this.muteAllButton.hidden = !isHost || participants.length < 2;
+    if (!isHost && this.hostDialog.open) this.hostDialog.close();
     this.body.classList.toggle('has-waiting', !this.waitingPanel.hidden);
 
     if (isHost && !this.endButton) {
@@ -489,6 +545,10 @@ export class MeetingView {
           button('', { testid: 'mute-button', class: 'btn btn-small btn-secondary' }, (_e, el) =>
             this.act.mute(p.id, el),
           ),
+          !host &&
+            button(t('makeHost'), { testid: 'make-host-button', class: 'btn btn-small btn-secondary' }, (_e, el) =>
+              this.confirmHost(p, el),
+            ),
           !host &&
             button(t('remove'), { testid: 'remove-button', class: 'btn btn-small btn-ghost-danger' }, (_e, el) =>
               this.act.remove(p.id, el),
