@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { gmt, listeningTestApp } from '../helper.js';
 import { haveJanus, JANUS_BIN } from '../sfu/harness.js';
 import { ensurePagesBuilt, haveChromium, launchChromium } from './browser.js';
+import { screenshots } from './screenshots.js';
 
 // Meetings through the SFU: headless chromium pages with fake devices, their media carried by the Janus the
 // server manages. Three cameras at 320×180, a microphone on every page.
@@ -484,6 +485,46 @@ describe.skipIf(!haveChromium || !haveJanus)('a meeting through the SFU (Janus) 
       await expect.poll(ufrag, { timeout: 30_000, message: 'Janus offered new ICE credentials' }).not.toBe(before);
       // The guest (first in the list) receives the host again.
       await expectRtpEverywhere([guest], [ids[1]!, ids[0]!], new Set([ids[0]!]), 30_000);
+    } finally {
+      await browser.close();
+    }
+  }, 300_000);
+
+  it('the host mutes all: every other page’s microphone goes off and its sound stops reaching the others; the chat goes through the same room', async () => {
+    browser = await launchMeetingBrowser();
+    try {
+      const { pages, ids } = await joinMeeting('SFU mute all', 3, 60_000);
+      const [host, ann, bob] = pages as [Page, Page, Page];
+      const mic = (page: Page) => page.getByTestId('microphone-button');
+      for (const page of pages)
+        await expect.poll(() => mic(page).getAttribute('aria-pressed'), { timeout: 30_000 }).toBe('true');
+      await expectRtpEverywhere(pages, ids, new Set([ids[0]!]), 60_000);
+
+      await host.getByTestId('mute-all-button').click();
+      for (const page of [ann, bob])
+        await expect.poll(() => mic(page).getAttribute('aria-pressed'), { timeout: 15_000 }).toBe('false');
+      expect(await mic(host).getAttribute('aria-pressed')).toBe('true');
+      const roster = (id: string) => host.locator(`[data-testid="roster-item"][data-id="${id}"]`);
+      for (const id of ids.slice(1))
+        await expect.poll(() => roster(id).getAttribute('data-audio'), { timeout: 15_000 }).toBe('off');
+      // No sound of theirs reaches the host any more (their pages stopped it, and Janus holds it: the
+      // server's moderation); the host's own still reaches them.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const before = (await host.evaluate(RTP_RECEIVED)) as Received;
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const after = (await host.evaluate(RTP_RECEIVED)) as Received;
+      for (const id of ids.slice(1)) expect(after[id]!.audio, `${id}'s sound`).toBe(before[id]!.audio);
+      await expectRtpEverywhere([ann], [ids[1]!, ids[0]!], new Set([ids[0]!]), 30_000);
+      await screenshots(ann, path.resolve('test-results/sfu-meeting'), 'mute-all-sfu', {
+        fullPage: false,
+        checkWidth: false,
+      });
+
+      await ann.getByTestId('chat-input').fill('Muted, but I can write');
+      await ann.getByTestId('chat-send').click();
+      await expect
+        .poll(() => host.getByTestId('chat-text').allTextContents(), { timeout: 15_000 })
+        .toEqual(['Muted, but I can write']);
     } finally {
       await browser.close();
     }
