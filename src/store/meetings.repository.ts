@@ -107,10 +107,15 @@ export interface OverlapQuery {
  * window_start (no window is longer than maxWindowMs) keeps the index range to the overlapping few.
  */
 function occupying(q: OverlapQuery) {
+  return occupyingBetween({ windowStartAfter: q.from - q.maxWindowMs, from: q.from, to: q.to, excludeId: q.excludeId });
+}
+
+/** {@link occupying} with the lower bound on window_start given: a prepared shape passes its placeholders. */
+function occupyingBetween(q: { windowStartAfter: number; from: number; to: number; excludeId?: number | undefined }) {
   return <QB extends SelectQueryBuilder<Database, 'meetings', any>>(query: QB): QB => {
     let filtered = query
       .where('conf_status', 'in', OCCUPYING)
-      .where('window_start', '>', q.from - q.maxWindowMs)
+      .where('window_start', '>', q.windowStartAfter)
       .where('window_start', '<', q.to)
       .where('window_end', '>', q.from)
       .where('conf_del_flag', '=', DelFlag.normal);
@@ -167,10 +172,21 @@ export async function occupancyPeakWithout(
 
 /** The confId of one of the user's scheduled or live meetings overlapping [from, to), if any. */
 export async function userOverlap(db: Db, userPk: number, q: OverlapQuery): Promise<number | undefined> {
-  const query = db.selectFrom('meetings').select('id').where('user_pk', '=', userPk).$call(occupying(q));
-  const row = await query.limit(1).executeTakeFirst();
+  const row = await userOccupying.first(db, {
+    userPk,
+    windowStartAfter: q.from - q.maxWindowMs,
+    from: q.from,
+    to: q.to,
+    // No meeting has id 0: "not 0" excludes nothing, so one shape serves both.
+    excludeId: q.excludeId ?? 0,
+  });
   return row?.id;
 }
+
+const userOccupying = prepared(
+  (db, p: { userPk: number; windowStartAfter: number; from: number; to: number; excludeId: number }) =>
+    db.selectFrom('meetings').select('id').where('user_pk', '=', p.userPk).$call(occupyingBetween(p)).limit(1),
+);
 
 /** Of `roomIds`, those booked by a scheduled or live meeting overlapping [from, to). */
 export async function busyRooms(db: Db, roomIds: number[], q: OverlapQuery): Promise<Set<number>> {

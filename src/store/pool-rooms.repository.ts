@@ -1,4 +1,5 @@
 import type { Db, PoolRoomRow } from './database.js';
+import { prepared } from './prepared.js';
 
 /**
  * The room pool of a site (§2.1 confParties and upCompatible; table `rooms`): rooms of a capacity a
@@ -41,7 +42,10 @@ export async function poolRoomsFor(
     .execute();
 }
 
+const anyPoolRoom = prepared((db, p: { siteId: number }) =>
+  db.selectFrom('rooms').select('id').where('site_id', '=', p.siteId).limit(1),
+);
+
 export async function siteHasPoolRooms(db: Db, siteId: number): Promise<boolean> {
-  const row = await db.selectFrom('rooms').select('id').where('site_id', '=', siteId).limit(1).executeTakeFirst();
-  return row !== undefined;
+  return (await anyPoolRoom.first(db, { siteId })) !== undefined;
 }

@@ -81,3 +81,24 @@ function compileShape<P extends Record<string, unknown>, R>(db: Db, build: (db: 
   if (missing.length > 0) throw new Error(`prepared query: ${missing.join(', ')} not passed as values`);
   return { query, slots };
 }
+
+/**
+ * Prepared shapes for a query whose columns vary with the call (an update of the columns given, an insert of
+ * the fields present): one shape per set of columns, made on first use. `build` receives the columns, sorted,
+ * and must use exactly those as values. Columns whose value is undefined are left out, as Kysely leaves them out
+ * of `set` and `values`.
+ */
+export function preparedByColumns<P extends Record<string, unknown>, R>(
+  build: (columns: readonly string[]) => (db: Db, p: P) => Compilable<R>,
+): (db: Db, values: P) => CompiledQuery<R> {
+  const shapes = new Map<string, Prepared<P, R>>();
+  return (db, values) => {
+    const columns = Object.keys(values)
+      .filter((k) => values[k] !== undefined)
+      .sort();
+    const key = columns.join(',');
+    let shape = shapes.get(key);
+    if (!shape) shapes.set(key, (shape = prepared(build(columns))));
+    return shape.compile(db, values);
+  };
+}

@@ -44,7 +44,11 @@ export async function updateSite(db: Db, siteSign: string, changes: SiteUpdate):
  * Takes the site's lock until the transaction ends and reads its row, so that every booking and quota
  * check of one site runs one at a time against what the previous one committed.
  */
+const siteById = prepared((db, p: { id: number }) => db.selectFrom('sites').selectAll().where('id', '=', p.id));
+
 export async function lockSite(db: Db, id: number): Promise<SiteRow> {
   await lockKey(db, LockSpace.site, id);
-  return db.selectFrom('sites').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const site = await siteById.first(db, { id });
+  if (!site) throw new Error(`no site ${id} to lock`);
+  return site;
 }

@@ -1,6 +1,6 @@
 import type { Db, NewUser, UserRow } from './database.js';
 import { forUpdate } from './dialect.js';
-import { prepared } from './prepared.js';
+import { prepared, preparedByColumns } from './prepared.js';
 
 const userQuery = (db: Db, p: { siteId: number; userId: string }) =>
   db
@@ -24,26 +24,37 @@ export async function findUser(
 
 /** Inserts a user unless the userId is already live on the site; answers undefined then. */
 export async function insertUser(db: Db, user: NewUser): Promise<UserRow | undefined> {
-  return db
-    .insertInto('users')
-    .values(user)
-    .onConflict((oc) => oc.columns(['site_id', 'user_id']).where('deleted_at', 'is', null).doNothing())
-    .returningAll()
-    .executeTakeFirst();
+  return (await db.executeQuery(userInsert(db, user))).rows[0];
 }
+
+const userInsert = preparedByColumns(
+  (columns) => (db, p: NewUser) =>
+    db
+      .insertInto('users')
+      .values(Object.fromEntries(columns.map((c) => [c, p[c as keyof NewUser]])) as NewUser)
+      .onConflict((oc) => oc.columns(['site_id', 'user_id']).where('deleted_at', 'is', null).doNothing())
+      .returningAll(),
+);
 
 export type UserChanges = Partial<
   Pick<UserRow, 'user_name' | 'phone' | 'login_name' | 'enable_tuiliu' | 'enable_cloud_record' | 'region' | 'host_key'>
 >;
 
 export async function updateUser(db: Db, id: number, changes: UserChanges, now: number): Promise<UserRow> {
-  return db
-    .updateTable('users')
-    .set({ ...changes, updated_at: now })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const row = (await db.executeQuery(userUpdate(db, { ...changes, updated_at: now, id }))).rows[0];
+  if (!row) throw new Error(`no user ${id} to update`);
+  return row;
 }
+
+type UserUpdate = UserChanges & { updated_at: number; id: number };
+const userUpdate = preparedByColumns(
+  (columns) => (db, p: UserUpdate) =>
+    db
+      .updateTable('users')
+      .set(Object.fromEntries(columns.filter((c) => c !== 'id').map((c) => [c, p[c as keyof UserUpdate]])))
+      .where('id', '=', p.id)
+      .returningAll(),
+);
 
 export async function markUserDeleted(db: Db, id: number, now: number): Promise<void> {
   await db.updateTable('users').set({ deleted_at: now, updated_at: now }).where('id', '=', id).execute();

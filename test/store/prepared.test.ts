@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSite } from '../../src/domain/sites.js';
 import type { Store } from '../../src/store/connect.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
-import { prepared, statementName } from '../../src/store/prepared.js';
+import { prepared, preparedByColumns, statementName } from '../../src/store/prepared.js';
 import { createTestDatabase, type TestDatabase } from '../helper.js';
 
 let database: TestDatabase;
@@ -100,5 +100,30 @@ describe('a prepared query', () => {
       }>`select name, statement from pg_prepared_statements`.execute(trx);
       expect(held.rows.filter((r) => r.statement === text)).toEqual([{ name: statementName(text), statement: text }]);
     });
+  });
+
+  it('by columns: a shape per set of columns given, values left undefined left out as Kysely leaves them out', async () => {
+    type Change = { sign: string; name?: string | undefined; updated_at?: number | undefined };
+    const change = preparedByColumns(
+      (columns) => (db, p: Change) =>
+        db
+          .updateTable('sites')
+          .set(Object.fromEntries(columns.filter((c) => c !== 'sign').map((c) => [c, p[c as keyof Change]])))
+          .where('site_sign', '=', p.sign)
+          .returning(['site_sign', 'name', 'updated_at']),
+    );
+    await store.db
+      .transaction()
+      .execute(async (trx) => {
+        const both = change(trx, { sign: 'gamma', name: 'G', updated_at: 5 });
+        const nameOnly = change(trx, { sign: 'gamma', name: 'H', updated_at: undefined });
+        expect(change(trx, { sign: 'beta', name: 'B', updated_at: 6 }).sql).toBe(both.sql);
+        expect(nameOnly.sql).not.toBe(both.sql);
+        expect(nameOnly.parameters).toEqual(['H', 'gamma']);
+        expect((await trx.executeQuery(both)).rows).toEqual([{ site_sign: 'gamma', name: 'G', updated_at: 5 }]);
+        expect((await trx.executeQuery(nameOnly)).rows).toEqual([{ site_sign: 'gamma', name: 'H', updated_at: 5 }]);
+        throw new Error('roll back');
+      })
+      .catch((err: Error) => expect(err.message).toBe('roll back'));
   });
 });
