@@ -3,7 +3,7 @@ import type { Database, Db, MeetingRow, MeetingUpdate, NewMeeting } from './data
 import { forUpdate, isPostgres, skipLocked } from './dialect.js';
 import { changeOccupancy, moveOccupancy, sitePeak, type Occupancy } from './occupancy.repository.js';
 import { rebuildOccupancy as rebuildTimeline } from './migrations/0016-occupancy-timeline.js';
-import { prepared } from './prepared.js';
+import { prepared, preparedByColumns } from './prepared.js';
 
 export const MeetingStatus = { scheduled: 0, live: 2, ended: 3, cancelled: 9 } as const;
 export const DelFlag = { normal: 1, deleted: 2 } as const;
@@ -43,16 +43,20 @@ function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
 /** Inserts a meeting; answers undefined when its conf_number is taken (the caller draws another). */
 export async function insertMeeting(db: Db, meeting: NewMeeting): Promise<MeetingRow | undefined> {
   return inTransaction(db, async (trx) => {
-    const row = await trx
-      .insertInto('meetings')
-      .values(meeting)
-      .onConflict((oc) => oc.column('conf_number').doNothing())
-      .returningAll()
-      .executeTakeFirst();
+    const [row] = (await trx.executeQuery(meetingInsert(trx, meeting))).rows;
     if (row) await moveOccupancy(trx, undefined, occupancyOf(row));
     return row;
   });
 }
+
+const meetingInsert = preparedByColumns(
+  (columns) => (db, p: NewMeeting) =>
+    db
+      .insertInto('meetings')
+      .values(Object.fromEntries(columns.map((c) => [c, p[c as keyof NewMeeting]])) as NewMeeting)
+      .onConflict((oc) => oc.column('conf_number').doNothing())
+      .returningAll(),
+);
 
 const meetingQuery = (db: Db, p: { siteId: number; confId: number }) =>
   db.selectFrom('meetings').selectAll().where('id', '=', p.confId).where('site_id', '=', p.siteId);
