@@ -4,6 +4,7 @@ import { ConsoleRefusal, Done, SiteParams } from '../contract/console.js';
 import {
   Attendance,
   AttendanceQuery,
+  Chat,
   DecideBody,
   MeetingDetail,
   MeetingItem,
@@ -19,6 +20,7 @@ import {
   attendanceCsv,
   consoleAttendance,
   consoleCancel,
+  consoleChat,
   consoleDecideRegistrant,
   consoleMeetingDetail,
   consoleModify,
@@ -47,7 +49,7 @@ const answers = (ok: TSchema) => ({ 200: ok, '4xx': ConsoleRefusal, '5xx': Conso
 
 /**
  * The Meetings page's calls (issue 19), `/console/api/sites/:siteSign/meetings…`: the list and calendar, a
- * meeting's page, its attendance (JSON and CSV), booking, editing, cancelling, deciding registrants.
+ * meeting's page, its attendance (JSON and CSV) and room chat, booking, editing, cancelling, deciding registrants.
  * Registered inside {@link consoleApiRoutes}, whose guards and error answers apply; changes are for owners.
  */
 export async function consoleMeetingRoutes(app: FastifyInstance, deps: ConsoleMeetingDeps): Promise<void> {
@@ -150,6 +152,17 @@ export async function consoleMeetingRoutes(app: FastifyInstance, deps: ConsoleMe
         { offset: (page - 1) * pageSize, limit: pageSize },
         clock(),
       );
+      return { rows, total, page, pageSize };
+    },
+  );
+
+  app.get(
+    '/console/api/sites/:siteSign/meetings/:confId/chat',
+    { preHandler: session, schema: { params: MeetingParams, querystring: AttendanceQuery, response: answers(Chat) } },
+    async (request) => {
+      const { page = 1, pageSize = 100 } = request.query as Static<typeof AttendanceQuery>;
+      const range = { offset: (page - 1) * pageSize, limit: pageSize };
+      const { rows, total } = await consoleChat(db, await siteOf(request), confIdOf(request), range, clock());
       return { rows, total, page, pageSize };
     },
   );

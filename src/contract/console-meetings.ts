@@ -2,7 +2,7 @@
  * The console's Meetings and Live pages (issue 19): what their calls take and answer. Times the console
  * takes and shows are ISO 8601 (UTC); the page shows them in the reader's time zone.
  */
-import Type, { type Static } from 'typebox';
+import Type, { type Static, type TSchema } from 'typebox';
 import { SiteSignParam } from './console.js';
 
 const closed = { additionalProperties: false } as const;
@@ -151,14 +151,27 @@ export const AttendanceRow = Type.Object({
 });
 export type AttendanceRowView = Static<typeof AttendanceRow>;
 
-export const Attendance = Type.Object({
-  rows: Type.Array(AttendanceRow),
-  total: Type.Integer(),
-  page: Type.Integer(),
-  pageSize: Type.Integer(),
-});
+/** One page of `row`s, of `total`, as {@link AttendanceQuery} asked. */
+const pageOfRows = <R extends TSchema>(row: R) =>
+  Type.Object({ rows: Type.Array(row), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() });
+
+export const Attendance = pageOfRows(AttendanceRow);
 
 export type AttendanceView = Static<typeof Attendance>;
+
+/** A message of the meeting room's chat (issue 17), for the meeting's page; paged with {@link AttendanceQuery}. */
+export const ChatRow = Type.Object({
+  /** The session's uuid. */
+  session: Type.String(),
+  name: Type.String(),
+  /** Plain text, as sent. */
+  text: Type.String(),
+  /** ISO 8601. */
+  sentAt: Type.String(),
+});
+
+export const Chat = pageOfRows(ChatRow);
+export type ChatView = Static<typeof Chat>;
 
 /** Booking from the console: the fields of 2.1 the form offers; the host is a user of the site (created when new). */
 export const ScheduleBody = Type.Object(

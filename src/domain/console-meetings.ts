@@ -6,6 +6,7 @@
  */
 import type {
   AttendanceRowView,
+  ChatView,
   LiveListView,
   MeetingDetailView,
   MeetingItemView,
@@ -25,6 +26,7 @@ import {
 import type { Db, MeetingRow, SiteRow } from '../store/database.js';
 import { findMeeting, findMeetingById, settleFinished } from '../store/meetings.repository.js';
 import { countParticipations, openSession, participationPage, presentIn } from '../store/presence.repository.js';
+import { chatMessagePage } from '../store/room.repository.js';
 import { findUser, findUserById } from '../store/users.repository.js';
 import { ApiError, Code, pageRefusal } from './errors.js';
 import { meetingLinks, type LinkConfig } from './meeting-view.js';
@@ -212,6 +214,22 @@ export async function consoleAttendance(
       minutes: Math.round(((p.left_at ?? now) - p.joined_at) / MINUTE_MS),
     })),
     total: await countParticipations(db, meeting.id),
+  };
+}
+
+/** One page of what was said in the meeting room's chat, every session's, in the order sent. */
+export async function consoleChat(
+  db: Db,
+  site: SiteRow,
+  confId: number,
+  page: { offset: number; limit: number },
+  now: number,
+): Promise<{ rows: ChatView['rows']; total: number }> {
+  const { meeting } = await requireConsoleMeeting(db, site, confId, now);
+  const { rows, total } = await chatMessagePage(db, meeting.id, undefined, page.offset, page.limit);
+  return {
+    rows: rows.map((r) => ({ session: r.uuid, name: r.sender_name, text: r.text, sentAt: iso(r.sent_at) })),
+    total,
   };
 }
 

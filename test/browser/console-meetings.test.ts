@@ -102,6 +102,26 @@ describe.skipIf(!haveChromium)('the console’s Meetings and Live pages in a bro
     const api = await t.call('getConfDetailByConfId', site, { userId: 'host1', confId });
     expect(api.body.data.confStatus).toBe(3);
 
+    // What 张三 said in the room's chat (kept as the room keeps it), shown on the meeting's page as text.
+    const held = await t.store.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('meeting_id', '=', confId)
+      .executeTakeFirstOrThrow();
+    await t.store.db
+      .insertInto('chat_messages')
+      .values({
+        id: '00000000-0000-4000-8000-000000000001',
+        site_id: site.id,
+        meeting_id: confId,
+        session_id: held.id,
+        sender_cuid: 'p1',
+        sender_name: '张三',
+        text: 'Agenda: <b>budget</b>',
+        sent_at: Date.now(),
+      })
+      .execute();
+
     // The meeting's page: both people in its attendance, and the CSV of it.
     await page.getByRole('navigation').getByRole('link', { name: 'Meetings' }).click();
     await page.getByTestId(`meeting-${confNumber}`).first().click();
@@ -111,6 +131,15 @@ describe.skipIf(!haveChromium)('the console’s Meetings and Live pages in a bro
     expect(rows[0]).toContain('张三');
     expect(rows[1]).toContain('Smith, Jo');
     expect(await page.getByTestId('edit-meeting').count()).toBe(0);
+    const said = page.getByTestId('meeting-chat').locator('tbody tr');
+    await said.first().waitFor();
+    expect(await said.locator('td').allTextContents()).toEqual([
+      '1',
+      expect.any(String),
+      '张三',
+      'Agenda: <b>budget</b>',
+    ]);
+    expect(await page.getByTestId('meeting-chat').locator('b').count()).toBe(0);
     await shoot(page, 'meeting');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
     expect(download.suggestedFilename()).toBe(`attendance-${confNumber}.csv`);

@@ -48,6 +48,7 @@ const SITE_CALLS: Record<string, { method: 'GET' | 'POST'; body?: unknown; query
   },
   'GET /console/api/sites/:siteSign/meetings/:confId/attendance': { method: 'GET' },
   'GET /console/api/sites/:siteSign/meetings/:confId/attendance.csv': { method: 'GET' },
+  'GET /console/api/sites/:siteSign/meetings/:confId/chat': { method: 'GET' },
   'GET /console/api/sites/:siteSign/live': { method: 'GET' },
   'GET /console/api/sites/:siteSign/live/events': { method: 'GET' },
   'POST /console/api/sites/:siteSign/meetings/:confId/end': { method: 'POST' },

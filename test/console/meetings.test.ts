@@ -269,6 +269,38 @@ describe('a meeting’s page, attendance and CSV', () => {
     expect(res.body.rows[1]).toMatchObject({ name: 'Smith, "Jo"', leftAt: '2026-06-01T08:35:00.000Z', minutes: 30 });
   });
 
+  it('pages the room’s chat (issue 17): every session’s messages, in the order sent, as text', async () => {
+    const session = await t.store.db
+      .selectFrom('sessions')
+      .select(['id', 'uuid'])
+      .where('meeting_id', '=', m.confId)
+      .executeTakeFirstOrThrow();
+    const message = (n: number, text: string) => ({
+      id: `00000000-0000-4000-8000-00000000000${n}`,
+      site_id: site.id,
+      meeting_id: m.confId,
+      session_id: session.id,
+      sender_cuid: `c${n}`,
+      sender_name: n === 1 ? '张三' : 'Smith, "Jo"',
+      text,
+      sent_at: at('2026-06-01 08:10:00') + n * 1000,
+    });
+    await t.store.db
+      .insertInto('chat_messages')
+      .values([message(2, '<b>not bold</b>'), message(1, '大家好')])
+      .execute();
+    const res = await viewer.get(`${base()}/meetings/${m.confId}/chat?pageSize=1&page=2`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      rows: [
+        { session: session.uuid, name: 'Smith, "Jo"', text: '<b>not bold</b>', sentAt: '2026-06-01T08:10:02.000Z' },
+      ],
+      total: 2,
+      page: 2,
+      pageSize: 1,
+    });
+  });
+
   it('exports CSV: UTF-8 with a BOM, CRLF, quoted where needed, formulas kept as text', async () => {
     const res = await t.app.inject({
       url: `${base()}/meetings/${m.confId}/attendance.csv`,

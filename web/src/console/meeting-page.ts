@@ -1,5 +1,6 @@
-// A meeting's page in the console (issue 19): details, links, sessions, attendance (paged, CSV export),
-// registrants (approve, deny), recordings; for owners editing (2.12) and cancelling (2.4) a scheduled meeting.
+// A meeting's page in the console (issue 19): details, links, sessions, attendance (paged, CSV export), the room's
+// chat (issue 17), registrants (approve, deny), recordings; for owners editing (2.12) and cancelling (2.4) a
+// scheduled meeting.
 
 import { append, button, h } from '../dom';
 import { formatLocal, formatLocalRange } from '../time';
@@ -54,6 +55,7 @@ export async function meetingPage(main: HTMLElement, me: Me, siteSign: string, c
     linksPanel(d),
     sessionsPanel(d),
     attendancePanel(siteSign, confId, d),
+    chatPanel(siteSign, confId, d),
     m.registration ? registrantsPanel(siteSign, d, owner) : null,
     recordingsPanel(d),
   ]);
@@ -188,26 +190,26 @@ function sessionsPanel(d: MeetingDetailView): HTMLElement {
   );
 }
 
-function attendancePanel(siteSign: string, confId: number, d: MeetingDetailView): HTMLElement {
+/**
+ * A table read a page at a time (`load`), with Previous and Next when there are several pages: `cells` words a
+ * row, one string a column; `empty` is said when there are no rows at all.
+ */
+function pagedTable<R>(opts: {
+  testid: string;
+  cols: string[];
+  empty: string;
+  load: (page: number) => Promise<{ rows: R[]; total: number; pageSize: number }>;
+  cells: (row: R) => string[];
+}): HTMLElement {
   const body = h('div', {}, h('p', { class: 'muted', role: 'status' }, t('loading')));
-  const session = new Map(d.sessions.map((s, i) => [s.uuid, String(i + 1)]));
   const show = async (page: number) => {
     try {
-      const a = await meetingsApi.attendance(siteSign, confId, page, ATTENDANCE_PAGE);
+      const a = await opts.load(page);
       if (a.total === 0) {
-        body.replaceChildren(h('p', { class: 'empty' }, tm('noAttendance')));
+        body.replaceChildren(h('p', { class: 'empty' }, opts.empty));
         return;
       }
       const pages = Math.ceil(a.total / a.pageSize);
-      const cols = [
-        tm('colSession'),
-        tm('colPerson'),
-        tm('colRole'),
-        tm('colDevice'),
-        tm('colJoin'),
-        tm('colLeave'),
-        tm('colMinutes'),
-      ];
       body.replaceChildren();
       append(body, [
         h(
@@ -215,23 +217,13 @@ function attendancePanel(siteSign: string, confId: number, d: MeetingDetailView)
           { class: 'table-wrap' },
           h(
             'table',
-            { class: 'console-table', testid: 'attendance' },
-            h('thead', {}, h('tr', {}, ...cols.map((c) => h('th', { scope: 'col' }, c)))),
+            { class: 'console-table', testid: opts.testid },
+            h('thead', {}, h('tr', {}, ...opts.cols.map((c) => h('th', { scope: 'col' }, c)))),
             h(
               'tbody',
               {},
               ...a.rows.map((r) =>
-                h(
-                  'tr',
-                  {},
-                  h('td', { 'data-label': cols[0] }, session.get(r.session) ?? ''),
-                  h('td', { 'data-label': cols[1] }, r.name),
-                  h('td', { 'data-label': cols[2] }, r.role),
-                  h('td', { 'data-label': cols[3] }, r.device),
-                  h('td', { 'data-label': cols[4] }, time(r.joinedAt)),
-                  h('td', { 'data-label': cols[5] }, r.leftAt ? time(r.leftAt) : tm('stillIn')),
-                  h('td', { 'data-label': cols[6] }, String(r.minutes)),
-                ),
+                h('tr', {}, ...opts.cells(r).map((cell, i) => h('td', { 'data-label': opts.cols[i] }, cell))),
               ),
             ),
           ),
@@ -259,6 +251,37 @@ function attendancePanel(siteSign: string, confId: number, d: MeetingDetailView)
     }
   };
   void show(1);
+  return body;
+}
+
+/** Sessions numbered as the sessions panel lists them, by uuid. */
+const sessionNumbers = (d: MeetingDetailView) => new Map(d.sessions.map((s, i) => [s.uuid, String(i + 1)]));
+
+function attendancePanel(siteSign: string, confId: number, d: MeetingDetailView): HTMLElement {
+  const session = sessionNumbers(d);
+  const body = pagedTable({
+    testid: 'attendance',
+    cols: [
+      tm('colSession'),
+      tm('colPerson'),
+      tm('colRole'),
+      tm('colDevice'),
+      tm('colJoin'),
+      tm('colLeave'),
+      tm('colMinutes'),
+    ],
+    empty: tm('noAttendance'),
+    load: (page) => meetingsApi.attendance(siteSign, confId, page, ATTENDANCE_PAGE),
+    cells: (r) => [
+      session.get(r.session) ?? '',
+      r.name,
+      r.role,
+      r.device,
+      time(r.joinedAt),
+      r.leftAt ? time(r.leftAt) : tm('stillIn'),
+      String(r.minutes),
+    ],
+  });
   return h(
     'section',
     { class: 'panel console-panel' },
@@ -278,6 +301,23 @@ function attendancePanel(siteSign: string, confId: number, d: MeetingDetailView)
       ),
     ),
     body,
+  );
+}
+
+/** What was said in the room's chat (issue 17), per session, as text. */
+function chatPanel(siteSign: string, confId: number, d: MeetingDetailView): HTMLElement {
+  const session = sessionNumbers(d);
+  return h(
+    'section',
+    { class: 'panel console-panel' },
+    h('h2', {}, tm('chatTitle')),
+    pagedTable({
+      testid: 'meeting-chat',
+      cols: [tm('colSession'), tm('colSent'), tm('colPerson'), tm('colMessage')],
+      empty: tm('noChat'),
+      load: (page) => meetingsApi.chat(siteSign, confId, page, ATTENDANCE_PAGE),
+      cells: (r) => [session.get(r.session) ?? '', time(r.sentAt), r.name, r.text],
+    }),
   );
 }
 

@@ -2,6 +2,7 @@
 
 import type {
   AttendanceView,
+  ChatView,
   LiveListView,
   MeetingDetailView,
   MeetingItemView,
@@ -15,6 +16,7 @@ import { call } from './api';
 
 export type {
   AttendanceView,
+  ChatView,
   LiveListView,
   MeetingDetailView,
   MeetingItemView,
@@ -50,6 +52,9 @@ export const meetingsApi = {
     }),
   attendance: (siteSign: string, confId: number, page: number, pageSize: number) =>
     call<AttendanceView>('GET', `${meeting(siteSign, confId)}/attendance?page=${page}&pageSize=${pageSize}`),
+  /** The meeting room's chat, every session's, in the order sent (issue 17). */
+  chat: (siteSign: string, confId: number, page: number, pageSize: number) =>
+    call<ChatView>('GET', `${meeting(siteSign, confId)}/chat?page=${page}&pageSize=${pageSize}`),
   /** The CSV's address: a plain link downloads it with the session's cookie. */
   csvUrl: (siteSign: string, confId: number) => `/console/api${meeting(siteSign, confId)}/attendance.csv`,
   live: (siteSign: string) => call<LiveListView>('GET', `${site(siteSign)}/live`),
