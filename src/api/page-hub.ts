@@ -37,6 +37,7 @@ import {
   ticketsIn,
   touchParticipation,
 } from '../store/presence.repository.js';
+import { raisedHands, setHandRaised } from '../store/room.repository.js';
 import { findUserById } from '../store/users.repository.js';
 import { CloseCode, MessageBudget, PRESENCE_WRITE_INTERVAL_MS, sendLimited } from './socket-limits.js';
 
@@ -344,6 +345,8 @@ class PageConnection {
     this.sendState('in_meeting');
     await this.sendMediaConfig();
     await this.sendChatHistory();
+    for (const cuid of await raisedHands(this.db, this.ticket.meeting_id))
+      this.send({ type: 'hand', from: cuid, id: cuid, raised: true });
   }
 
   /** The session's chat so far (its last messages), for a page that has just joined, or joined again. */
@@ -622,11 +625,17 @@ class PageConnection {
         if (target === this.ticket.cuid || target === '*') return;
         return this.relay(target, { type: 'unmute-ask' });
       case 'hand': {
-        // Raise hand: a page raises or lowers its own; the host may lower anyone's (docs/web-protocol.md).
-        if (typeof message.raised !== 'boolean') return;
+        // Raise hand: a page raises or lowers its own; the host may lower anyone's (docs/web-protocol.md). The
+        // server keeps it on the ticket, for pages that arrive later.
+        const raised = message.raised;
+        if (typeof raised !== 'boolean') return;
         const whose = target === '' ? this.ticket.cuid : target;
-        if (whose !== this.ticket.cuid && (!host || message.raised || whose.length > MAX_ID)) return;
-        return this.relay('*', { type: 'hand', id: whose, raised: message.raised });
+        if (whose !== this.ticket.cuid && (!host || raised || whose.length > MAX_ID)) return;
+        return this.enqueue(async () => {
+          if (!this.inMeeting) return;
+          await setHandRaised(this.db, this.ticket.meeting_id, whose, raised ? this.hub.deps.clock() : null);
+          this.relay('*', { type: 'hand', id: whose, raised });
+        });
       }
       case 'recording':
         // Mesh: the host's page records, and tells every page so that everyone knows (docs/web-protocol.md).

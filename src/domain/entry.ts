@@ -170,6 +170,7 @@ export async function enterMeeting(
     password_tag: link.role === 'attendee' ? passwordTag(meeting.conf_password) : null,
     created_at: now,
     updated_at: now,
+    hand_raised_at: null,
   });
   return { ticket };
 }

@@ -151,6 +151,8 @@ export interface TicketsTable {
   password_tag: string | null;
   created_at: Millis;
   updated_at: Millis;
+  /** When the person raised their hand in the meeting; null while it is down (migration 0018). */
+  hand_raised_at: Millis | null;
 }
 
 /** A wrong host key, meeting password or registrant link given on the join page (migration 0011). */

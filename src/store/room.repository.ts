@@ -106,3 +106,28 @@ export async function setSessionHost(
     .execute();
   await db.updateTable('sessions').set({ host_handed_to: handedTo }).where('id', '=', sessionId).execute();
 }
+
+// Raised hands
+
+/** Raises (`at`, epoch ms) or lowers (null) the hand of participant `cuid` of the meeting. */
+export async function setHandRaised(db: Db, meetingId: number, cuid: string, at: number | null): Promise<void> {
+  await db
+    .updateTable('tickets')
+    .set({ hand_raised_at: at })
+    .where('meeting_id', '=', meetingId)
+    .where('cuid', '=', cuid)
+    .execute();
+}
+
+/** Participant ids of the meeting whose hand is up, on a ticket still admitted, in the order raised. */
+export async function raisedHands(db: Db, meetingId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('tickets')
+    .select('cuid')
+    .where('meeting_id', '=', meetingId)
+    .where('state', '=', 'admitted')
+    .where('hand_raised_at', 'is not', null)
+    .orderBy('hand_raised_at')
+    .execute();
+  return rows.map((r) => r.cuid);
+}

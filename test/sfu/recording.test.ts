@@ -173,6 +173,7 @@ async function holdMeeting(enableCloudRecord = 1): Promise<Held> {
       password_tag: null,
       created_at: now,
       updated_at: now,
+      hand_raised_at: null,
     });
     await insertParticipation(t.store.db, {
       site_id: site.id,

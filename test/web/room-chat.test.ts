@@ -4,7 +4,10 @@ import { buildTestApp, gmt, type TestApp } from '../helper.js';
 import { roomFixtures } from './room-fixtures.js';
 import { PageSocket, type PageMessage } from './ws-client.js';
 
-/** The room's chat and the host role handed over, over the pages' WebSocket; the chat extension of the API. */
+/**
+ * The room's chat, the host role handed over and raised hands kept by the server, over the pages' WebSocket; the
+ * chat extension of the API.
+ */
 let t: TestApp;
 let base: string;
 beforeAll(async () => {
@@ -232,5 +235,38 @@ describe('handing the host role over', () => {
     await again.waitFor((x) => refusal('not_host')(x) && (x as PageMessage & { request: string }).request === 'end');
     back.send({ type: 'end' });
     await third.state('ended');
+  });
+});
+
+describe('a raised hand', () => {
+  it('is kept by the server: a late joiner and a reconnecting page learn it without the hand’s page saying it again', async () => {
+    const site = await t.site();
+    const m = await openMeeting(site);
+    const host = await connect(m.hostStartUrl, 'Hostess');
+    const { socket: guest, ticket } = await enterRoom(m.joinUrl, 'Guest');
+    await guest.state('in_meeting');
+    const roster = await host.rosterOf(2);
+    const guestId = roster.participants!.find((p) => p.name === 'Guest')!.id;
+    const hand = (id: string, raised: boolean) => (x: PageMessage) =>
+      x.type === 'hand' &&
+      (x as PageMessage & { id: string }).id === id &&
+      (x as PageMessage & { raised: boolean }).raised === raised;
+
+    guest.send({ type: 'hand', raised: true });
+    await host.waitFor(hand(guestId, true));
+    const late = await connect(m.joinUrl, 'Late');
+    await late.waitFor(hand(guestId, true));
+    // The guest's own page, back after a dropped connection, sees its hand up.
+    const again = await PageSocket.open(base, ticket);
+    await guest.closed;
+    await again.waitFor(hand(guestId, true));
+
+    // The host lowers it: a page arriving now sees no hand.
+    host.send({ type: 'hand', id: guestId, raised: false });
+    await again.waitFor(hand(guestId, false));
+    const later = await connect(m.joinUrl, 'Later');
+    // What the server keeps is sent before the first roster.
+    await later.waitFor((x) => x.type === 'roster');
+    expect(later.messages.some((x) => x.type === 'hand')).toBe(false);
   });
 });

@@ -83,7 +83,7 @@ let reconnectTimer: number | undefined;
 /** The camera and microphone check on the form; what was chosen there, for the room. */
 let preview: Preview | null = null;
 let joinChoice: JoinChoice = { microphone: true };
-/** Participants whose hand is raised, as their pages (or the host, lowering one) told. */
+/** Participants whose hand is raised, as the server told (on joining: every hand up; then each change). */
 let hands = new Set<string>();
 /** Draws the current screen again (after a change of language). */
 let redraw: () => void = () => undefined;
@@ -683,8 +683,6 @@ function onRoster(r: RosterMessage): void {
   if (hadRoster && wasHost !== isHost) say(() => t(isHost ? 'nowHost' : 'noLongerHost'));
   // Mesh: whoever arrives while the host's page records learns it at once.
   if (isHost && arrived && recorder?.state === 'recording') socket?.send({ type: 'recording', state: 'recording' });
-  // Whoever arrives learns of the hands already raised: each raised hand is announced again.
-  if (arrived && hands.has(selfId)) socket?.send({ type: 'hand', raised: true });
   hands = new Set([...hands].filter((id) => participantIds.includes(id)));
   view.setHands(hands);
   stage?.setHands(hands, selfId);
@@ -727,7 +725,7 @@ function dropped(): void {
     return;
   }
   reconnectTries++;
-  // The media belonged to the lost connection; others' hands are told again when this page arrives.
+  // The media belonged to the lost connection; the server tells the hands up (this page's too) when it is back.
   stopMedia();
   mediaConfig = null;
   early = [];
