@@ -219,6 +219,8 @@ class PageConnection {
   private sfu: SfuParticipant | undefined;
   /** The ticket's role as last read: the host role can be handed over (domain/host-role.ts). */
   private role: ParticipantRole;
+  /** The meeting's owner may record to the cloud (`enableCloudRecord`), read when the page joins. */
+  private ownerMayRecord = false;
 
   constructor(
     private readonly hub: PageHub,
@@ -393,7 +395,8 @@ class PageConnection {
     const meeting = await findMeetingById(this.db, this.ticket.meeting_id);
     if (!meeting) return;
     const host = this.role === 'host';
-    const owner = host ? await findUserById(this.db, meeting.user_pk) : undefined;
+    const owner = await findUserById(this.db, meeting.user_pk);
+    this.ownerMayRecord = owner?.enable_cloud_record === 1;
     // Made before the page hears of the SFU, so that none of its requests finds no participant; joined after,
     // so that the page has its media session when the others' streams are listed.
     await this.createSfu(meeting);
@@ -402,7 +405,7 @@ class PageConnection {
       iceServers: this.iceServers(),
       camera: (host ? meeting.option_video_host : meeting.option_video_participants) === 1,
       microphone: true,
-      cloudRecord: owner?.enable_cloud_record === 1,
+      cloudRecord: host && this.ownerMayRecord,
       ...(this.hub.deps.sfu ? { sfu: { simulcast: true } } : {}),
     });
     this.sfu?.start();
@@ -491,6 +494,8 @@ class PageConnection {
         id: this.ticket.cuid,
         name: this.ticket.name,
         role: this.role,
+        // Whether this page may record to the cloud now: it follows the host role when it is handed over.
+        cloudRecord: this.role === 'host' && this.ownerMayRecord,
         watermark: meeting.watermark === 1 ? this.ticket.login_name : null,
       },
       participants: present.map((p) => ({
@@ -667,7 +672,10 @@ class PageConnection {
         // The host hands the role over to a participant in the meeting (domain/host-role.ts).
         return this.hostCommand('host', async (db, meeting) => {
           const session = await openSession(db, meeting.id);
-          if (session && (await handHostRole(db, session, this.ticket.cuid, target))) this.role = 'attendee';
+          if (!session || !(await handHostRole(db, session, this.ticket.cuid, target))) return;
+          this.role = 'attendee';
+          // Mesh: this page no longer records the meeting; every page takes down the notice it may show.
+          if (!this.hub.deps.sfu) this.relay('*', { type: 'recording', state: 'idle' });
         });
       case 'end':
         return this.hostCommand('end', async (db, meeting, now) => {

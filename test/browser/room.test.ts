@@ -624,6 +624,14 @@ describe.skipIf(!haveChromium)('chat and handing the host role over (issue 17)',
     expect(await host.getByTestId('error').textContent()).toBe('You are no longer the host');
     expect(await ann.getByTestId('error').textContent()).toBe('You are the host now');
     expect(await annItem.getAttribute('data-role')).toBe('host');
+    // The record control goes with the role (the meeting's owner may record to the cloud).
+    await ann.getByTestId('record-button').waitFor();
+    expect(await host.getByTestId('record-button').isHidden()).toBe(true);
+    await ann.getByTestId('record-button').click();
+    await expect
+      .poll(() => ann.getByTestId('record-status').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('recording');
+    await expect.poll(() => bob.getByTestId('recording-notice').isVisible(), { timeout: 10_000 }).toBe(true);
 
     // A host message forged on the old host's connection is refused, worded, and mutes nobody.
     forge({ type: 'mute', id: '*' });
@@ -638,6 +646,10 @@ describe.skipIf(!haveChromium)('chat and handing the host role over (issue 17)',
       await expect.poll(() => mic(page).getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('false');
     expect(await mic(ann).getAttribute('aria-pressed')).toBe('true');
     await shoot(ann, 'host-new-en');
+    await ann.getByTestId('record-button').click();
+    await expect
+      .poll(() => ann.getByTestId('record-status').getAttribute('data-state'), { timeout: 20_000 })
+      .toBe('saved');
     for (const page of [host, ann, bob]) await page.context().close();
   }, 90_000);
 });

@@ -185,6 +185,7 @@ describe('chat in the room', () => {
 describe('handing the host role over', () => {
   it('makes another participant the one host, kept by the server across their reconnect, until the host link returns', async () => {
     const site = await t.site();
+    await t.call('createOrUpdateUser', site, { userId: 'host1', userName: 'Hostess', enableCloudRecord: 1 });
     const m = await openMeeting(site);
     const host = await connect(m.hostStartUrl, 'Hostess');
     const guest = await connect(m.joinUrl, 'Guest');
@@ -202,6 +203,11 @@ describe('handing the host role over', () => {
     host.send({ type: 'host', id: guestId });
     await guest.waitFor((x) => x.type === 'roster' && x.you?.role === 'host');
     const after = await host.waitFor((x) => x.type === 'roster' && x.you?.role === 'attendee');
+    // The right to record follows the role; in a mesh every page takes down the old host's recording notice.
+    const cloudRecord = (x: PageMessage) => (x.you as { cloudRecord?: boolean } | undefined)?.cloudRecord;
+    expect(cloudRecord(after)).toBe(false);
+    expect(cloudRecord(guest.messages.findLast((x) => x.type === 'roster')!)).toBe(true);
+    await third.waitFor((x) => x.type === 'recording' && (x as PageMessage & { state: string }).state === 'idle');
     expect(after.participants!.map((p) => [p.name, p.role])).toEqual([
       ['Hostess', 'attendee'],
       ['Guest', 'host'],

@@ -48,7 +48,7 @@ export interface Waiting {
 export interface RosterMessage {
   type: 'roster';
   meeting: { confName: string; confNumber: string; endsAt: number };
-  you: { id: string; name: string; role: Role | string; watermark: string | null };
+  you: { id: string; name: string; role: Role | string; watermark: string | null; cloudRecord?: boolean };
   participants: Participant[];
   waiting: Waiting[];
 }

@@ -72,6 +72,8 @@ let speaker: SpeakerDetector | null = null;
 let speaking: string | null = null;
 let recorder: CloudRecorder | null = null;
 let isHost = false;
+/** This page may record the meeting to the cloud (the host's, when the owner may): it follows the host role. */
+let mayRecord = false;
 /** The SFU's last recording and live states (to every page); shown once the stage exists. */
 let sfuRecording: SfuMessage | null = null;
 let sfuLive: SfuMessage | null = null;
@@ -163,7 +165,8 @@ function startMedia(): void {
     view: (cameras) => media?.setView?.(cameras),
   });
   room.stage.replaceChildren(stage.el);
-  stage.allowRecording(config.cloudRecord);
+  mayRecord = config.cloudRecord;
+  stage.allowRecording(mayRecord);
   media = createMediaSession({
     selfId,
     // The microphone as chosen before joining (docs/decisions.md); the camera as the meeting's options say.
@@ -301,8 +304,8 @@ async function startRecording(): Promise<void> {
     sources: recorderSources,
     onState: (state, detail) => {
       stage?.setRecording(state, detail);
-      // Everyone in the meeting is told that it is being recorded (docs/web-protocol.md).
-      socket?.send({ type: 'recording', state });
+      // Everyone in the meeting is told that it is being recorded (docs/web-protocol.md), by the host's page.
+      if (isHost) socket?.send({ type: 'recording', state });
     },
   });
   recorder = current;
@@ -631,6 +634,17 @@ function onMessage(msg: ServerMessage): void {
   }
 }
 
+/**
+ * The right to record follows the host role: a page that gets it shows the record control; one that loses it
+ * stops its recording (a mesh's, which it saves) and hides the control.
+ */
+function followRecordingRight(may: boolean): void {
+  if (!stage || may === mayRecord) return;
+  mayRecord = may;
+  stage.allowRecording(may);
+  if (!may && !mediaConfig?.sfu) void stopRecording();
+}
+
 /** The server refused a request of this page: the chat says why beside itself, anything else on the page. */
 function refused(request: string, reason: string): void {
   if (request === 'chat') return room?.chatRefused(reason);
@@ -681,6 +695,7 @@ function onRoster(r: RosterMessage): void {
   isHost = r.you?.role === 'host';
   // The host role handed over, to this page or away from it (docs/decisions.md): said once, when it changes.
   if (hadRoster && wasHost !== isHost) say(() => t(isHost ? 'nowHost' : 'noLongerHost'));
+  followRecordingRight(r.you?.cloudRecord === true);
   // Mesh: whoever arrives while the host's page records learns it at once.
   if (isHost && arrived && recorder?.state === 'recording') socket?.send({ type: 'recording', state: 'recording' });
   hands = new Set([...hands].filter((id) => participantIds.includes(id)));
