@@ -1,7 +1,8 @@
 /**
  * In-process cost of one scenario: the app built as the server builds it (Fastify inject, no sockets, no
  * autocannon), driven `--count` requests in waves of `--concurrency`, on a freshly seeded SQLite database.
- * Prints µs per request; `--profile FILE` writes a CPU profile (.cpuprofile) of the measured requests alone.
+ * Prints µs per request; `--profile FILE` writes a CPU profile of the measured requests alone per scenario
+ * (`FILE-<scenario>.cpuprofile`) and prints where its time went (profile-summary.ts).
  * `npx tsx bench/inproc.ts [--meetings N] [--count N] [--concurrency C] [--only REGEX] [--profile FILE]`
  */
 import fs from 'node:fs';
