@@ -59,6 +59,8 @@ type AfterCommit = () => Promise<void>;
 
 /** Longest participant id a page may address (cuids are 22 characters). */
 const MAX_ID = 64;
+/** What {@link PageConnection}'s chat and hand budgets allow: 10 at once, then 2 a second. */
+const EAGER_BUDGET = { burst: 10, perSecond: 2, bytesPerToken: Infinity };
 /** The states of the host page's recorder in a mesh (web/src/media/recorder.ts), told to every page. */
 const MESH_RECORDING_STATES = new Set(['idle', 'recording', 'saving', 'saved', 'failed']);
 
@@ -221,6 +223,12 @@ class PageConnection {
   private role: ParticipantRole;
   /** The meeting's owner may record to the cloud (`enableCloudRecord`), read when the page joins. */
   private ownerMayRecord = false;
+  /**
+   * Chat messages and hand changes this connection may try: 10 at once, then 2 a second. A guard against a page
+   * making the server write (or count) many times a second; the chat's own limits are checked on what is kept.
+   */
+  private readonly chatBudget = new MessageBudget(undefined, EAGER_BUDGET);
+  private readonly handBudget = new MessageBudget(undefined, EAGER_BUDGET);
 
   constructor(
     private readonly hub: PageHub,
@@ -362,6 +370,7 @@ class PageConnection {
    * to every page of the meeting, this one included; a refused one is answered with its reason.
    */
   private chat(text: unknown): void {
+    if (!this.chatBudget.take(0)) return this.refuse('chat', 'chat_too_fast');
     this.enqueue(async () => {
       if (!this.inMeeting) return;
       const now = this.hub.deps.clock();
@@ -636,6 +645,7 @@ class PageConnection {
         if (typeof raised !== 'boolean') return;
         const whose = target === '' ? this.ticket.cuid : target;
         if (whose !== this.ticket.cuid && (!host || raised || whose.length > MAX_ID)) return;
+        if (!this.handBudget.take(0)) return;
         return this.enqueue(async () => {
           if (!this.inMeeting) return;
           await setHandRaised(this.db, this.ticket.meeting_id, whose, raised ? this.hub.deps.clock() : null);
@@ -673,9 +683,11 @@ class PageConnection {
         return this.hostCommand('host', async (db, meeting) => {
           const session = await openSession(db, meeting.id);
           if (!session || !(await handHostRole(db, session, this.ticket.cuid, target))) return;
-          this.role = 'attendee';
-          // Mesh: this page no longer records the meeting; every page takes down the notice it may show.
-          if (!this.hub.deps.sfu) this.relay('*', { type: 'recording', state: 'idle' });
+          return async () => {
+            this.role = 'attendee';
+            // Mesh: this page no longer records the meeting; every page takes down the notice it may show.
+            if (!this.hub.deps.sfu) this.relay('*', { type: 'recording', state: 'idle' });
+          };
         });
       case 'end':
         return this.hostCommand('end', async (db, meeting, now) => {

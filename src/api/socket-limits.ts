@@ -40,7 +40,7 @@ export class MessageBudget {
 
   constructor(
     private readonly now: () => number = () => performance.now(),
-    private readonly limits: Pick<typeof SOCKET_LIMITS, 'burst' | 'perSecond' | 'bytesPerToken'> = SOCKET_LIMITS,
+    private readonly limits: { burst: number; perSecond: number; bytesPerToken: number } = SOCKET_LIMITS,
   ) {
     this.tokens = limits.burst;
     this.at = now();

@@ -95,7 +95,10 @@ describe('host commands over the page WebSocket', () => {
     expect(again.messages.map((x) => x.state)).toEqual(['left']);
     // Each would show on Ann's page within milliseconds; two seconds of nothing is a refusal.
     await expect(
-      ann.waitFor((x) => x.type !== 'roster' && x.type !== 'state' && x.type !== 'media-config', 2000),
+      ann.waitFor(
+        (x) => x.type !== 'roster' && x.type !== 'state' && x.type !== 'media-config' && x.type !== 'chat-history',
+        2000,
+      ),
     ).rejects.toThrow();
     expect(ann.messages.filter((x) => x.type === 'state' && x.state !== 'lobby').map((x) => x.state)).toEqual([
       'in_meeting',

@@ -115,6 +115,18 @@ describe('chat in the room', () => {
     expect(history.messages.at(-1)!.text).toBe('later');
   });
 
+  it('refuses a flood of tries before reading the database: 10 at once, then 2 a second', async () => {
+    const site = await t.site();
+    const m = await openMeeting(site);
+    const host = await connect(m.hostStartUrl, 'Hostess');
+    for (let i = 0; i < 12; i++) host.send({ type: 'chat', text: '' });
+    const reasons = () =>
+      host.messages.filter((x) => x.type === 'refused').map((x) => (x as PageMessage & { reason: string }).reason);
+    await expect.poll(() => reasons().length).toBe(12);
+    // The budget answers at once; the empty ones were checked in order, after it.
+    expect(reasons().sort()).toEqual([...Array(10).fill('chat_empty'), 'chat_too_fast', 'chat_too_fast']);
+  });
+
   it('is listed by the extension getConfChatListByConfId, per session and paged', async () => {
     const site = await t.site();
     const m = await openMeeting(site);
