@@ -156,8 +156,10 @@ describe.skipIf(!haveChromium)('/docs, the interactive reference', () => {
     const paths = listed.map((l) => l.split(' ')[1]);
     expect(new Set(paths).size).toBe(paths.length);
     const v2 = listed.filter((l) => l.includes('/openapi/v2/'));
-    // The 33 endpoints of the document and the two extensions.
-    expect(v2).toHaveLength(35);
+    // The 33 endpoints of the document and the three extensions (regenerateHostKey, updateRegistrantStatus and
+    // getConfChatListByConfId).
+    expect(v2).toHaveLength(36);
+    expect(listed).toContain('POST /openapi/v2/getConfChatListByConfId');
     expect(listed.filter((l) => l.includes('/openapi/v1/'))).toEqual([]);
     expect(v2.filter((l) => l.startsWith('GET')).sort()).toEqual([
       'GET /openapi/v2/getConfDetailByConfId',
