@@ -9,6 +9,11 @@ describe('chatText', () => {
     expect(chatText('😀'.repeat(CHAT_LIMITS.maxLength))).toEqual({ text: '😀'.repeat(CHAT_LIMITS.maxLength) });
     expect(chatText('a'.repeat(CHAT_LIMITS.maxLength + 1))).toEqual({ refused: 'chat_too_long' });
   });
+
+  it('drops control characters (NUL, which PostgreSQL refuses in text, among them) but keeps tabs and lines', () => {
+    expect(chatText('a\u0000b\u001bc\u007f\r\nd\te')).toEqual({ text: 'abc\nd\te' });
+    expect(chatText('\u0000\u0001')).toEqual({ refused: 'chat_empty' });
+  });
 });
 
 describe('chatCountsRefusal', () => {

@@ -32,10 +32,17 @@ export const CHAT_LIMITS = {
 /** Why a message was refused, worded by the page (`refused.<reason>` in web/src/room-messages.ts). */
 export type ChatRefusal = 'chat_empty' | 'chat_too_long' | 'chat_too_fast' | 'chat_full';
 
-/** The message's text as kept (trimmed), or why it is refused. Length counts characters, not UTF-16 units. */
+/** Control characters other than tab and line feed: never shown, and PostgreSQL's text refuses NUL. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
+
+/**
+ * The message's text as kept (control characters other than tab and line feed dropped, trimmed), or why it is
+ * refused. Length counts characters, not UTF-16 units.
+ */
 export function chatText(raw: unknown): { text: string } | { refused: ChatRefusal } {
   if (typeof raw !== 'string') return { refused: 'chat_empty' };
-  const text = raw.trim();
+  const text = raw.replace(CONTROL, '').trim();
   if (text === '') return { refused: 'chat_empty' };
   if (Array.from(text).length > CHAT_LIMITS.maxLength) return { refused: 'chat_too_long' };
   return { text };
