@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteRow } from '../../src/store/database.js';
 import { buildTestApp, gmt, type TestApp } from '../helper.js';
 import { ensurePagesBuilt, haveChromium, launchChromium } from './browser.js';
+import { screenshots } from './screenshots.js';
 
 // Issue 17, item 1: the front door at `/` (join by meeting ID, the console, /docs, the language switch), and what
 // the pages say for each bad link: not valid, cancelled, ended, not yet open.
@@ -108,6 +109,35 @@ describe.skipIf(!haveChromium)('the front door', () => {
     await page.reload();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Join a meeting');
     expect(await page.getByTestId('lang-en').getAttribute('aria-pressed')).toBe('true');
+    await page.context().close();
+  });
+});
+
+describe.skipIf(!haveChromium)('a first-time user, in Chinese, from the front door into a meeting and back out', () => {
+  it('types the meeting ID and password, gives a name, is in the room, leaves, and is led back to the front door', async () => {
+    const site = await t.site();
+    const m = await reserve(site, { confPassword: '2468', optionJbh: 1, confName: '周会' });
+    const page = await open('/', 'zh-CN');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('加入会议');
+    await page.getByTestId('meeting-number-input').fill(m.confNumber);
+    await page.getByTestId('meeting-password-input').fill('2468');
+    await page.getByTestId('join-button').click();
+
+    await page.waitForURL(new RegExp(`/j/${m.confNumber}/[0-9A-F]{32}$`));
+    await expect.poll(() => page.getByTestId('meeting-name').textContent()).toBe('周会');
+    await page.getByTestId('name-input').fill('小王');
+    await page.getByTestId('enter-button').click();
+    await page.getByTestId('room').waitFor();
+    expect(await page.getByTestId('leave-button').textContent()).toBe('离开');
+    await screenshots(page, 'test-results/front-door', 'journey-room', { fullPage: false, checkWidth: false });
+
+    await page.getByTestId('leave-button').click();
+    await expect.poll(() => page.getByTestId('state').getAttribute('data-state')).toBe('left');
+    expect(await page.getByTestId('state').textContent()).toBe('你已离开会议');
+    await screenshots(page, 'test-results/front-door', 'journey-left', { fullPage: false, checkWidth: false });
+    await page.getByTestId('front-door-link').click();
+    await page.waitForURL(`${base}/`);
+    await expect.poll(() => page.locator('h1').textContent()).toBe('加入会议');
     await page.context().close();
   });
 });

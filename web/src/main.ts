@@ -363,7 +363,7 @@ function showInvalid(state: 'invalid' | 'cancelled' = 'invalid'): void {
       shell.state,
       h('p', { testid: 'state-hint', class: 'hint' }, t(state === 'invalid' ? 'invalidHint' : 'cancelledHint')),
       shell.error,
-      h('a', { testid: 'front-door-link', class: 'front-door-link', href: '/' }, t('frontDoor')),
+      frontDoorLink(),
     ),
   );
 }
@@ -461,7 +461,12 @@ function showFinal(state: string, text?: string): void {
     state === 'left' && link
       ? button(t('rejoin'), { testid: 'rejoin-button', class: 'btn btn-primary' }, (_e, el) => void rejoin(el))
       : null;
-  showScreen(shell, card(`card-message card-${state}`, title(), shell.state, shell.error, again));
+  showScreen(shell, card(`card-message card-${state}`, title(), shell.state, shell.error, again, frontDoorLink()));
+}
+
+/** The way back to the front door, from a page that has nothing more to offer. */
+function frontDoorLink(): HTMLElement {
+  return h('a', { testid: 'front-door-link', class: 'front-door-link', href: '/' }, t('frontDoor'));
 }
 
 function showDisconnected(): void {
