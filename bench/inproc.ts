@@ -7,17 +7,9 @@
  */
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
-import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { createBus } from '../src/store/bus.js';
-import { connect } from '../src/store/connect.js';
 import { formatSummary, summarise } from './profile-summary.js';
-import { scenarios, Signer } from './scenarios.js';
-import { seed } from './seed.js';
+import { inProcessApp } from './in-process.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,39 +21,17 @@ const { values } = parseArgs({
     profile: { type: 'string' },
   },
 });
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiguan-inproc-'));
+const inProcess = await inProcessApp({
+  meetings: Number(values.meetings),
+  only: new RegExp(values.only, 'i'),
+  logLevel: values['log-level'],
+  siteSign: 'inproc',
+});
 try {
-  const meetings = Number(values.meetings);
-  const seeded = await seed({
-    target: { dialect: 'sqlite', dataDir },
-    meetings,
-    participations: meetings * 10,
-    siteSign: 'inproc',
-  });
-  const config = loadConfig({ HUIGUAN_DATA_DIR: dataDir, HUIGUAN_RATE_LIMIT: 'off', LOG_LEVEL: values['log-level'] });
-  const store = await connect({ dataDir });
-  const bus = await createBus(store, undefined, () => undefined);
-  const logger = pino(
-    { level: values['log-level'] },
-    pino.destination({ dest: '/dev/null', sync: false, minLength: 4096 }),
-  );
-  const app = await buildApp({ config, db: store.db, bus, logger });
-  await app.ready();
-  const signer = new Signer(seeded.siteSign, seeded.apiKey);
-  const only = new RegExp(values.only, 'i');
-  for (const s of [...scenarios(seeded).read, ...scenarios(seeded).write].filter((x) => only.test(x.name))) {
+  for (const s of inProcess.chosen) {
     const count = Number(values.count);
     const wave = Number(values.concurrency);
-    const one = async () => {
-      const call = s.next({});
-      const res = await app.inject({
-        method: 'POST',
-        url: call.path,
-        headers: { 'content-type': 'application/json' },
-        payload: signer.body(call),
-      });
-      if (!res.body.startsWith('{"status":100')) throw new Error(`${s.name}: ${res.body.slice(0, 200)}`);
-    };
+    const one = () => inProcess.request(s);
     for (let i = 0; i < 500; i += wave) await Promise.all(Array.from({ length: wave }, one));
     const session = values.profile ? new Session() : undefined;
     if (session) {
@@ -81,9 +51,6 @@ try {
       console.log(formatSummary(summarise(profile)));
     } else console.log(`${s.name.padEnd(50)} ${us.toFixed(1)} µs/request (${count} requests, waves of ${wave})`);
   }
-  await app.close();
-  await bus.close();
-  await store.db.destroy();
 } finally {
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await inProcess.close();
 }

@@ -5,18 +5,9 @@
  * parameters) and timed. Writes are undone after each run (a savepoint), so the data stays as seeded.
  * `npx tsx bench/statements.ts [--meetings N] [--count N] [--only REGEX] [--plan] [--pragma 'cache_size = -65536']…`
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
-import pino from 'pino';
-import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { createBus } from '../src/store/bus.js';
-import { connect } from '../src/store/connect.js';
-import { scenarios, Signer } from './scenarios.js';
-import { seed } from './seed.js';
+import { inProcessApp } from './in-process.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,67 +18,37 @@ const { values } = parseArgs({
     pragma: { type: 'string', multiple: true, default: [] },
   },
 });
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiguan-statements-'));
+const recorded: { sql: string; parameters: readonly unknown[] }[] = [];
+let recording = false;
+// Every statement better-sqlite3 runs passes through its Statement prototype's all/run/get.
+const probe = new BetterSqlite3(':memory:');
+const statementProto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, (...a: unknown[]) => unknown>;
+probe.close();
+for (const method of ['all', 'run', 'get'] as const) {
+  const original = statementProto[method]!;
+  statementProto[method] = function (this: { source: string }, ...args: unknown[]) {
+    if (recording) recorded.push({ sql: this.source, parameters: args });
+    return original.apply(this, args);
+  };
+}
+const inProcess = await inProcessApp({
+  meetings: Number(values.meetings),
+  only: new RegExp(values.only, 'i'),
+  logLevel: 'warn',
+  siteSign: 'stmts',
+});
+const raw = new BetterSqlite3(inProcess.file);
 try {
-  const meetings = Number(values.meetings);
-  const seeded = await seed({
-    target: { dialect: 'sqlite', dataDir },
-    meetings,
-    participations: meetings * 10,
-    siteSign: 'stmts',
-  });
-  const config = loadConfig({ HUIGUAN_DATA_DIR: dataDir, HUIGUAN_RATE_LIMIT: 'off', LOG_LEVEL: 'warn' });
-  const store = await connect({ dataDir });
-  const recorded: { sql: string; parameters: readonly unknown[] }[] = [];
-  let recording = false;
-  // Every statement better-sqlite3 runs passes through its Statement prototype's all/run/get.
-  const probe = new BetterSqlite3(':memory:');
-  const statementProto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<
-    string,
-    (...a: unknown[]) => unknown
-  >;
-  probe.close();
-  for (const method of ['all', 'run', 'get'] as const) {
-    const original = statementProto[method]!;
-    statementProto[method] = function (this: { source: string }, ...args: unknown[]) {
-      if (recording) recorded.push({ sql: this.source, parameters: args });
-      return original.apply(this, args);
-    };
-  }
-  const bus = await createBus(store, undefined, () => undefined);
-  const app = await buildApp({
-    config,
-    db: store.db,
-    bus,
-    logger: pino({ level: 'warn' }),
-  });
-  await app.ready();
-  const signer = new Signer(seeded.siteSign, seeded.apiKey);
-  const only = new RegExp(values.only, 'i');
-  const raw = new BetterSqlite3(path.join(dataDir, 'huiguan.db'));
   for (const pragma of values.pragma) raw.pragma(pragma);
-  const all = [...scenarios(seeded).read, ...scenarios(seeded).write].filter((x) => only.test(x.name));
-  for (const s of all) {
-    for (let i = 0; i < 50; i++) {
-      const call = s.next({});
-      await app.inject({
-        method: 'POST',
-        url: call.path,
-        headers: { 'content-type': 'application/json' },
-        payload: signer.body(call),
-      });
-    }
+  for (const s of inProcess.chosen) {
+    for (let i = 0; i < 50; i++) await inProcess.request(s);
     recorded.length = 0;
     recording = true;
-    const call = s.next({});
-    const res = await app.inject({
-      method: 'POST',
-      url: call.path,
-      headers: { 'content-type': 'application/json' },
-      payload: signer.body(call),
-    });
-    recording = false;
-    if (!res.body.startsWith('{"status":100')) throw new Error(`${s.name}: ${res.body.slice(0, 200)}`);
+    try {
+      await inProcess.request(s);
+    } finally {
+      recording = false;
+    }
     console.log(`\n${s.name}: ${recorded.length} statements`);
     let sum = 0;
     for (const { sql, parameters } of recorded) {
@@ -130,10 +91,7 @@ try {
     }
     console.log(`${sum.toFixed(1).padStart(8)} µs  together`);
   }
-  raw.close();
-  await app.close();
-  await bus.close();
-  await store.db.destroy();
 } finally {
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  raw.close();
+  await inProcess.close();
 }
