@@ -1,5 +1,8 @@
+import type { FastifyBaseLogger } from 'fastify';
+import VideoRoomPlugin, { type VideoRoomHandle } from 'janode/plugins/videoroom';
 import { describe, expect, it } from 'vitest';
-import { audioMids, janusToken, MAX_SUBSCRIBED_STREAMS, parseSfuRequest } from './participant.js';
+import type { MeetingRow, SessionRow } from '../store/database.js';
+import { audioMids, janusToken, MAX_SUBSCRIBED_STREAMS, parseSfuRequest, SfuParticipant } from './participant.js';
 
 const offer = { type: 'offer', sdp: 'v=0\r\n' };
 
@@ -118,5 +121,132 @@ describe('audioMids', () => {
     ].join('\r\n');
     expect(audioMids(sdp)).toEqual(['0', '2']);
     expect(audioMids('v=0\r\n')).toEqual([]);
+  });
+});
+
+/** A VideoRoom handle that records the calls the participant makes and lets the test raise Janus's events. */
+function fakeHandle() {
+  const listeners = new Map<string, ((data: unknown) => void)[]>();
+  const calls: { op: string; params: Record<string, unknown> }[] = [];
+  const handle = {
+    calls,
+    emit: (event: string, data: unknown) => (listeners.get(event) ?? []).forEach((listener) => listener(data)),
+    on(event: string, listener: (data: unknown) => void) {
+      listeners.set(event, [...(listeners.get(event) ?? []), listener]);
+    },
+    async joinPublisher(params: Record<string, unknown>) {
+      calls.push({ op: 'joinPublisher', params });
+      return { private_id: 99, publishers: [] };
+    },
+    async joinSubscriber(params: Record<string, unknown>) {
+      calls.push({ op: 'joinSubscriber', params });
+      return { streams: [], jsep: { type: 'offer', sdp: 'v=0' } };
+    },
+    async update(params: Record<string, unknown>) {
+      calls.push({ op: 'update', params });
+      return { streams: [], jsep: { type: 'offer', sdp: 'v=0' } };
+    },
+    async configure(params: Record<string, unknown>) {
+      calls.push({ op: 'configure', params });
+      return {};
+    },
+    leave: async () => undefined,
+    detach: async () => undefined,
+  };
+  return handle;
+}
+
+describe('SfuParticipant’s subscription', () => {
+  async function participant() {
+    const handles: ReturnType<typeof fakeHandle>[] = [];
+    const instance = {
+      attach: async () => {
+        const handle = fakeHandle();
+        handles.push(handle);
+        return handle as unknown as VideoRoomHandle;
+      },
+      onReset: () => () => undefined,
+    };
+    const room = { instance, roomId: 1, secret: 's', sessionId: 1 };
+    const rooms = {
+      ensureRoom: async () => room,
+      allow: async () => undefined,
+      revoke: async () => undefined,
+      kick: async () => undefined,
+      moderate: async () => undefined,
+      destroy: async () => undefined,
+    };
+    const sent: Record<string, unknown>[] = [];
+    const p = new SfuParticipant({
+      rooms,
+      meeting: {} as MeetingRow,
+      session: {} as SessionRow,
+      feed: 1,
+      display: 'me',
+      ticket: 't',
+      send: (message) => sent.push(message),
+      log: { warn: () => undefined } as unknown as FastifyBaseLogger,
+    });
+    p.start();
+    await expect.poll(() => handles.length).toBe(1);
+    const settled = () => new Promise((resolve) => setTimeout(resolve, 10));
+    return { p, handles, sent, publisher: handles[0]!, settled };
+  }
+  const camera = (feed: number) => ({
+    feed,
+    display: `p${feed}`,
+    streams: [{ type: 'video', mid: '1', simulcast: true }],
+  });
+  const listed = (feed: number) => ({ publishers: [camera(feed)] });
+
+  it('asks Janus for a new stream at the layer the page wants, in the same request', async () => {
+    const { p, handles, publisher, settled } = await participant();
+    publisher.emit(VideoRoomPlugin.EVENT.VIDEOROOM_PUB_LIST, listed(2));
+    p.request({ op: 'subscribe', streams: [{ feed: 2, mid: '1', substream: 0 }] });
+    await settled();
+    expect(handles[1]!.calls).toEqual([
+      { op: 'joinSubscriber', params: expect.objectContaining({ streams: [{ feed: 2, mid: '1', substream: 0 }] }) },
+    ]);
+    publisher.emit(VideoRoomPlugin.EVENT.VIDEOROOM_PUB_LIST, listed(3));
+    p.request({
+      op: 'subscribe',
+      streams: [
+        { feed: 2, mid: '1', substream: 0 },
+        { feed: 3, mid: '1', substream: 1 },
+      ],
+    });
+    await settled();
+    expect(handles[1]!.calls.slice(1)).toEqual([
+      { op: 'update', params: { subscribe: [{ feed: 3, mid: '1', substream: 1 }] } },
+    ]);
+  });
+
+  it('subscribes a stream the page asked for before Janus listed it, when it appears, and again when it returns', async () => {
+    const { p, handles, publisher, settled } = await participant();
+    publisher.emit(VideoRoomPlugin.EVENT.VIDEOROOM_PUB_LIST, listed(2));
+    // Feed 3 is asked for before Janus lists it: only feed 2 is subscribed.
+    p.request({
+      op: 'subscribe',
+      streams: [
+        { feed: 2, mid: '1' },
+        { feed: 3, mid: '1' },
+      ],
+    });
+    await settled();
+    const subscriber = handles[1]!;
+    expect(subscriber.calls.map((c) => c.params.streams)).toEqual([[{ feed: 2, mid: '1' }]]);
+    // Janus lists feed 3: it is subscribed without the page asking again.
+    publisher.emit(VideoRoomPlugin.EVENT.VIDEOROOM_PUB_LIST, listed(3));
+    await settled();
+    expect(subscriber.calls.slice(1)).toEqual([{ op: 'update', params: { subscribe: [{ feed: 3, mid: '1' }] } }]);
+    // Feed 3 leaves (Janus drops it from the subscription) and publishes again: subscribed again.
+    publisher.emit(VideoRoomPlugin.EVENT.VIDEOROOM_LEAVING, { feed: 3 });
+    publisher.emit(VideoRoomPlugin.EVENT.VIDEOROOM_PUB_LIST, listed(3));
+    await settled();
+    expect(subscriber.calls.slice(2)).toEqual([{ op: 'update', params: { subscribe: [{ feed: 3, mid: '1' }] } }]);
+    // A publisher nobody asked for changes nothing.
+    publisher.emit(VideoRoomPlugin.EVENT.VIDEOROOM_PUB_LIST, listed(4));
+    await settled();
+    expect(subscriber.calls).toHaveLength(3);
   });
 });

@@ -131,6 +131,8 @@ function sourceOf(stream: PublisherStream | undefined, kind: string): Source {
   return kind === 'audio' ? 'microphone' : 'camera';
 }
 
+const streamKey = (stream: WantedStream) => `${stream.feed}/${stream.mid}`;
+
 /** A Janus operation overtaken by a reset or the page's departure: dropped without a word. */
 class Superseded extends Error {}
 
@@ -185,7 +187,13 @@ export class SfuParticipant {
   private subscriber: VideoRoomHandle | undefined;
   /** The room's other publishers, as Janus last described them. */
   private readonly publishers = new Map<number, Publisher>();
-  /** The page's subscription as it asked for it, by `feed/mid`. */
+  /**
+   * The page's last subscription request, whole: a stream it asks for before Janus lists it as published (or
+   * while its publisher is away) is subscribed when it appears, since the page, seeing the same list, never
+   * asks again.
+   */
+  private requested: WantedStream[] = [];
+  /** The page's subscription as it asked for it and Janus can serve it, by `feed/mid`. */
   private wanted = new Map<string, WantedStream>();
   /** The subscription as Janus last described it. */
   private subscription: SubscriptionStream[] = [];
@@ -343,6 +351,8 @@ export class SfuParticipant {
         if (publisher.feed !== this.options.feed) this.publishers.set(publisher.feed, publisher);
       }
       this.streamsChanged();
+      const appeared = this.requested.some((s) => !this.wanted.has(streamKey(s)) && this.published(s));
+      if (appeared) this.request({ op: 'subscribe', streams: this.requested });
     });
     const gone = (data: { feed?: number }) => {
       if (!mine() || data.feed === undefined || data.feed === this.options.feed) return;
@@ -411,16 +421,25 @@ export class SfuParticipant {
     await this.call(epoch, candidate ? handle.trickle(candidate) : handle.trickleComplete(), 'trickle');
   }
 
+  /** Whether Janus lists `stream` as published in the room now. */
+  private published(stream: WantedStream): boolean {
+    return this.publishers.get(stream.feed)?.streams?.some((s) => s.mid === stream.mid && !s.disabled) === true;
+  }
+
   private async subscribe(epoch: number, requested: WantedStream[]): Promise<void> {
     await this.joined(epoch);
+    this.requested = requested;
     const room = this.room!;
     const wanted = new Map<string, WantedStream>();
-    for (const stream of requested) {
-      const published = this.publishers.get(stream.feed)?.streams?.some((s) => s.mid === stream.mid && !s.disabled);
-      if (published) wanted.set(`${stream.feed}/${stream.mid}`, stream);
-    }
+    for (const stream of requested) if (this.published(stream)) wanted.set(streamKey(stream), stream);
     const before = this.wanted;
     const request = ({ feed, mid }: WantedStream) => ({ feed, mid });
+    // A new stream is asked for at its layer at once: Janus may answer an update without a description (still
+    // waiting for the page's answer), and the subscription's mids, which a later layer change needs, come later.
+    const withLayer = (s: WantedStream) => ({
+      ...request(s),
+      ...(s.substream !== undefined ? { substream: s.substream } : {}),
+    });
     if (!this.subscriber) {
       if (wanted.size === 0) return;
       const handle = await this.attach(epoch, room);
@@ -430,7 +449,7 @@ export class SfuParticipant {
         epoch,
         handle.joinSubscriber({
           room: room.roomId,
-          streams: [...wanted.values()].map(request),
+          streams: [...wanted.values()].map(withLayer),
           ...(this.privateId !== undefined ? { private_id: this.privateId } : {}),
           token: janusToken(this.options.ticket),
         }),
@@ -439,10 +458,10 @@ export class SfuParticipant {
       this.wanted = wanted;
       this.subscription = joined.streams ?? [];
       if (joined.jsep) this.sendOffer(joined.jsep);
-      return this.applySubstreams(epoch, handle, wanted, new Map());
+      return;
     }
     const handle = this.subscriber;
-    const subscribe = [...wanted.entries()].filter(([key]) => !before.has(key)).map(([, s]) => request(s));
+    const subscribe = [...wanted.entries()].filter(([key]) => !before.has(key)).map(([, s]) => withLayer(s));
     const unsubscribe = [...before.entries()].filter(([key]) => !wanted.has(key)).map(([, s]) => request(s));
     this.wanted = wanted;
     if (subscribe.length > 0 || unsubscribe.length > 0) {
@@ -463,7 +482,7 @@ export class SfuParticipant {
     await this.applySubstreams(epoch, handle, wanted, before);
   }
 
-  /** Asks Janus for the simulcast layers that changed (no renegotiation). */
+  /** Asks Janus for the simulcast layers that changed on streams already subscribed (no renegotiation). */
   private async applySubstreams(
     epoch: number,
     handle: VideoRoomHandle,
@@ -472,7 +491,8 @@ export class SfuParticipant {
   ): Promise<void> {
     const streams: Record<string, unknown>[] = [];
     for (const [key, stream] of wanted) {
-      if (stream.substream === undefined || before.get(key)?.substream === stream.substream) continue;
+      const was = before.get(key);
+      if (stream.substream === undefined || !was || was.substream === stream.substream) continue;
       const mid = this.subscription.find((s) => s.feed_id === stream.feed && s.feed_mid === stream.mid)?.mid;
       if (mid !== undefined) streams.push({ mid, substream: stream.substream });
     }
@@ -497,6 +517,7 @@ export class SfuParticipant {
   private dropSubscriber(): void {
     const handle = this.subscriber;
     this.subscriber = undefined;
+    this.requested = [];
     this.wanted = new Map();
     this.subscription = [];
     // Detaching hangs up the handle's PeerConnection in Janus; nothing waits for it.
@@ -563,6 +584,7 @@ export class SfuParticipant {
     this.publisher = this.subscriber = undefined;
     this.privateId = undefined;
     this.publishers.clear();
+    this.requested = [];
     this.wanted = new Map();
     this.subscription = [];
     this.lastStreams = '';
