@@ -16,6 +16,7 @@ const unit = [
   'packages/sdk/test/webhooks.test.ts',
   'test/build-prune.test.ts',
   'test/engines.test.ts',
+  'test/web/silence.test.ts',
 ];
 const spawning = [
   'test/cli/**/*.test.ts',

@@ -1,6 +1,7 @@
 // The page side of docs/web-protocol.md: the JSON calls under /web/v1/links/... and the WebSocket.
 
 import type { SfuOutgoing } from './media/session';
+import { SilenceWatch } from './silence';
 
 export type Kind = 's' | 'j';
 export type Role = 'host' | 'attendee';
@@ -244,7 +245,10 @@ export interface SocketHandlers {
 }
 
 const PING_INTERVAL_MS = 10_000;
-/** Nothing heard from the server for this long (every ping is answered): the connection is taken as lost. */
+/**
+ * Nothing heard from the server for this long while the page was running (every ping is answered): the
+ * connection is taken as lost ({@link SilenceWatch}).
+ */
 const SILENCE_MS = 25_000;
 /** The close code the page gives a connection it found silent (never sent by the server). */
 export const SILENT_CLOSE = 4900;
@@ -258,7 +262,7 @@ export class MeetingSocket {
   private ws: WebSocket;
   private ping: number | undefined;
   private closed = false;
-  private heard = Date.now();
+  private silence = new SilenceWatch(Date.now(), SILENCE_MS, PING_INTERVAL_MS);
 
   constructor(
     ticket: string,
@@ -267,9 +271,9 @@ export class MeetingSocket {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     this.ws = new WebSocket(`${scheme}://${location.host}/web/v1/ws?ticket=${encodeURIComponent(ticket)}`);
     this.ws.addEventListener('open', () => {
-      this.heard = Date.now();
+      this.silence = new SilenceWatch(Date.now(), SILENCE_MS, PING_INTERVAL_MS);
       this.ping = window.setInterval(() => {
-        if (Date.now() - this.heard > SILENCE_MS) {
+        if (this.silence.tick(Date.now())) {
           this.finish(SILENT_CLOSE);
           this.ws.close();
           return;
@@ -278,7 +282,7 @@ export class MeetingSocket {
       }, PING_INTERVAL_MS);
     });
     this.ws.addEventListener('message', (ev) => {
-      this.heard = Date.now();
+      this.silence.hear(Date.now());
       if (typeof ev.data !== 'string') return;
       let msg: unknown;
       try {
