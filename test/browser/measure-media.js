@@ -4,7 +4,11 @@ globalThis.measureMedia = async (video, ms) => {
   const stream = video.srcObject;
   const frames = () => video.getVideoPlaybackQuality().totalVideoFrames;
   const before = frames();
-  const audio = stream && stream.getAudioTracks()[0];
+  // The tile shows the video only; the participant's voice plays from the room's <audio> of the same peer.
+  const peer = video.closest('[data-peer]')?.getAttribute('data-peer');
+  const voice = peer ? document.querySelector(`audio[data-peer="${peer}"]`) : null;
+  const sound = (voice && voice.srcObject) || stream;
+  const audio = sound && sound.getAudioTracks()[0];
   let level = 0;
   if (audio) {
     const context = new AudioContext();
@@ -35,7 +39,7 @@ globalThis.measureMedia = async (video, ms) => {
     width: video.videoWidth,
     brightness: brightness / (pixels.length / 4),
     video: stream ? tracks(stream.getVideoTracks()) : [],
-    audio: stream ? tracks(stream.getAudioTracks()) : [],
+    audio: sound ? tracks(sound.getAudioTracks()) : [],
     level,
   };
 };

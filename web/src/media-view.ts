@@ -24,8 +24,7 @@ interface Tile {
   el: HTMLElement;
   video: HTMLVideoElement;
   label: HTMLElement;
-  stream: MediaStream | null;
-  /** The stream's track ids when last shown: a track added to or taken from it is shown anew. */
+  /** The ids of the video tracks shown: a track added or taken is shown anew. */
   tracks: string;
 }
 
@@ -102,7 +101,7 @@ export class MediaStage {
   private readonly cards = h('div', { testid: 'name-cards', class: 'name-cards', hidden: true });
   /** Every remote voice plays here, whatever page its participant is on. */
   private readonly voices = h('div', { class: 'voices', hidden: true });
-  private readonly audios = new Map<string, { el: HTMLAudioElement; stream: MediaStream | null; tracks: string }>();
+  private readonly audios = new Map<string, { el: HTMLAudioElement; tracks: string }>();
   private readonly toolbar: HTMLElement;
   private page = 0;
   private pages = 1;
@@ -401,15 +400,15 @@ export class MediaStage {
       let voice = this.audios.get(p.id);
       if (!voice) {
         const el = h('audio', { autoplay: true, 'data-peer': p.id });
-        voice = { el, stream: null, tracks: '' };
+        voice = { el, tracks: '' };
         this.audios.set(p.id, voice);
         this.voices.append(el);
       }
-      const tracks = trackIds(p.camera);
-      if (voice.stream !== p.camera || voice.tracks !== tracks) {
-        voice.stream = p.camera;
+      const audio = p.camera.getAudioTracks();
+      const tracks = trackIds(audio);
+      if (voice.tracks !== tracks) {
         voice.tracks = tracks;
-        voice.el.srcObject = p.camera;
+        voice.el.srcObject = new MediaStream(audio);
         void voice.el.play().catch(() => undefined);
       }
     }
@@ -457,7 +456,9 @@ export class MediaStage {
     seen.add(key);
     let tile = this.tiles.get(key);
     if (!tile) {
-      // Every tile is muted: voices play from their own <audio> (playVoices), none of oneself.
+      // A tile shows only the video: voices play from their own <audio> (playVoices), none of oneself. Each
+      // media element given an audio track renders it, muted or not, so a voice in the tile too would be
+      // decoded and mixed twice, on every page, for every participant.
       const video = h('video', { autoplay: true, playsinline: true, muted: true });
       video.muted = true;
       const label = h('span', { class: 'tile-name' });
@@ -474,16 +475,16 @@ export class MediaStage {
         h('span', { class: 'tile-avatar', 'aria-hidden': 'true' }, Array.from(name.trim())[0]?.toUpperCase() ?? '?'),
         label,
       );
-      tile = { el, video, label, stream: null, tracks: '' };
+      tile = { el, video, label, tracks: '' };
       this.tiles.set(key, tile);
       this.grid.append(el);
     }
-    const tracks = trackIds(stream);
-    if (tile.stream !== stream || tile.tracks !== tracks) {
-      tile.stream = stream;
+    const video = stream?.getVideoTracks() ?? [];
+    const tracks = trackIds(video);
+    if (tile.tracks !== tracks) {
       tile.tracks = tracks;
-      tile.video.srcObject = stream;
-      if (stream) void tile.video.play().catch(() => undefined);
+      tile.video.srcObject = video.length > 0 ? new MediaStream(video) : null;
+      if (video.length > 0) void tile.video.play().catch(() => undefined);
     }
     const hand = kind === 'camera' && this.hands.has(p.id);
     tile.label.replaceChildren(
@@ -511,11 +512,6 @@ function nameOf(names: Map<string, string>, id: string): string {
   return names.get(id) ?? '…';
 }
 
-function trackIds(stream: MediaStream | null): string {
-  return stream
-    ? stream
-        .getTracks()
-        .map((t) => t.id)
-        .join(',')
-    : '';
+function trackIds(tracks: MediaStreamTrack[]): string {
+  return tracks.map((t) => t.id).join(',');
 }
