@@ -82,7 +82,12 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
-      { extends: true, test: { name: 'browser', include: browser, exclude: [...media, ...once] } },
+      // One browser file at a time (beside the other projects' files): two files of several chromium pages each
+      // starved each other on a slower day's two cores (the mesh media test and the room's, each passing alone).
+      {
+        extends: true,
+        test: { name: 'browser', include: browser, exclude: [...media, ...once], fileParallelism: false },
+      },
       {
         extends: true,
         test: {
