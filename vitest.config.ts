@@ -82,8 +82,9 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
-      // One browser file at a time (beside the other projects' files): two files of several chromium pages each
-      // starved each other on a slower day's two cores (the mesh media test and the room's, each passing alone).
+      // One browser file at a time (Vitest runs them as a group of their own, after the others): two files of several
+      // chromium pages each starved each other on a slower day's two cores (the mesh media test and the room's,
+      // each passing alone).
       {
         extends: true,
         test: { name: 'browser', include: browser, exclude: [...media, ...once], fileParallelism: false },
