@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import type { Database, Db } from './database.js';
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
+import { schemaPostgresDialect } from './pg-introspector.js';
 import { statementName } from './prepared.js';
 
 /** Options of {@link connect}. */
@@ -77,15 +78,16 @@ export async function connect(options: ConnectOptions): Promise<Store> {
     watchConnections(pool, options.onConnectionError ?? (() => undefined));
     namePreparedStatements(pool);
     if (schema) await pool.query(`create schema if not exists ${schema}`);
-    const current = await pool.query<{ schema: string }>('select current_schema() as schema');
+    const current = await pool.query<{ schema: string | null }>('select current_schema() as schema');
+    const currentSchema = current.rows[0]?.schema ?? 'public';
     const url = new URL(options.databaseUrl);
     url.password = '';
     url.username = '';
     return {
-      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+      db: new Kysely<Database>({ dialect: schemaPostgresDialect({ pool }, currentSchema) }),
       dialect: 'postgres',
       location: url.toString() + (schema ? ` (schema ${schema})` : ''),
-      schema: current.rows[0]?.schema ?? 'public',
+      schema: currentSchema,
     };
   }
   const file = options.sqliteFile ?? path.join(options.dataDir ?? './data', 'huiguan.db');

@@ -43,21 +43,14 @@ export const migrations: Record<string, Migration> = {
 
 /** Applies every pending migration; safe to run from several processes at once (Kysely locks). */
 export async function migrateToLatest({ db, schema }: Pick<Store, 'db' | 'schema'>): Promise<string[]> {
-  // The schema is named explicitly: Kysely's existence check for its own tables would otherwise see
-  // those of any schema in the database.
+  // The schema is named explicitly, and the store's introspector reads that schema only
+  // (`pg-introspector.ts`): Kysely's check for its own table must not see, or trip over, other schemas.
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  let result: MigrationResultSet = await migrator.migrateToLatest();
-  // Kysely's check for its own tables reads the columns of every schema's tables; a schema dropped by
-  // someone else meanwhile (another installation or test run on the same database) fails that read with
-  // 3F000 naming the other schema. Nothing was applied then: try again.
-  for (let attempt = 1; attempt < 10 && otherSchemaVanished(result.error, schema); attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-    result = await migrator.migrateToLatest();
-  }
+  const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${String(result.error)}`, {
@@ -65,9 +58,4 @@ export async function migrateToLatest({ db, schema }: Pick<Store, 'db' | 'schema
     });
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-}
-
-function otherSchemaVanished(error: unknown, schema: string | undefined): boolean {
-  if (!(error instanceof Error) || (error as { code?: unknown }).code !== '3F000') return false;
-  return schema === undefined || !error.message.includes(`"${schema}"`);
 }
