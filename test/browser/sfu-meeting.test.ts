@@ -230,6 +230,14 @@ interface KeptConnection extends EventTarget {
   remoteDescription: { type: string; sdp: string } | null;
 }
 
+/** Rethrows a page's failed expectation, logging its inbound streams first when diagnosing (`SFU_MEETING_LOG`). */
+function logInboundAndThrow(page: Page, i: number): (err: unknown) => Promise<never> {
+  return async (err) => {
+    if (LOG) log(`page ${i} inbound: ${JSON.stringify(await page.evaluate(INBOUND))}`);
+    throw err;
+  };
+}
+
 /** Diagnosing: every inbound RTP stream of the page's peer connections, its transceivers and its tiles' tracks. */
 const INBOUND = `(async () => {
   const out = [];
@@ -304,10 +312,7 @@ async function expectMediaEverywhere(pages: Page[], ids: string[], cameras: Set<
         { timeout: 60_000, interval: 500, message: `${where}: cameras not seen or voices not heard` },
       )
       .toEqual([])
-      .catch(async (err: unknown) => {
-        if (LOG) log(`page ${i} inbound: ${JSON.stringify(await page.evaluate(INBOUND))}`);
-        throw err;
-      });
+      .catch(logInboundAndThrow(page, i));
   }
 }
 
@@ -334,10 +339,7 @@ async function expectRtpEverywhere(pages: Page[], ids: string[], cameras: Set<st
         { timeout: ms, interval: 500, message: `page ${i} (${ids[i]}): streams not arriving` },
       )
       .toEqual([])
-      .catch(async (err: unknown) => {
-        if (LOG) log(`page ${i} inbound: ${JSON.stringify(await page.evaluate(INBOUND))}`);
-        throw err;
-      });
+      .catch(logInboundAndThrow(page, i));
   }
 }
 
@@ -570,8 +572,8 @@ describe.skipIf(!haveChromium || !haveJanus)('a meeting through the SFU (Janus) 
    * (69–123 s) and failed on slower ones: on 2026-12-03 it failed the landing CI and 6 of 7 runs here, with twelve
    * chromium pages, Janus and the server on two cores at a load average of 35–55, connections failing and
    * rejoining faster than they recovered (docs/media.md). A test that depends on the day's machine cannot gate
-   * what lands; the fixes its logs led to are tested on their own (test/web/silence.test.ts, the SFU signaling
-   * test).
+   * what lands; the fixes its logs led to are tested on their own (test/web/silence.test.ts,
+   * src/sfu/participant.test.ts).
    */
   it.skipIf(!process.env.SFU_MEETING_12)(
     '12 pages, three cameras: every microphone and every camera reaches every page, at its participant’s tile',
