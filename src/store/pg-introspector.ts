@@ -17,7 +17,7 @@ import {
  * `pg_get_serial_sequence` on each. The migrator runs it on every start, to find its own table. When
  * another schema on the database changes during that read (another installation's migration, a test run
  * dropping its schema), the function looks up a column or schema the read's snapshot still listed and fails
- * (42703, 3F000), and the server did not start. Reading only our schema, from the catalogue alone, has
+ * (42703, 42P01, 3F000), and the server did not start. Reading only our schema, from the catalogue alone, has
  * nothing of anyone else's to trip over.
  */
 export function schemaPostgresDialect(config: PostgresDialectConfig, schema: string): PostgresDialect {
