@@ -120,7 +120,8 @@ describe.skipIf(!haveChromium)('the site console in a browser', () => {
     expect(await page.getByTestId('invite-link').inputValue()).toMatch(
       /^http:\/\/meet\.example\.test\/console\/set-password#[A-Za-z0-9_-]{43}$/,
     );
-    expect(await page.getByTestId('accounts').textContent()).toContain('viewer@acme.example');
+    // The list is fetched again after the invitation is shown: wait for it.
+    await expect.poll(() => page.getByTestId('accounts').textContent()).toContain('viewer@acme.example');
     await shoot(page, 'accounts-zh');
     await page.getByTestId('lang').click();
     await page.getByRole('columnheader', { name: 'Role' }).waitFor();
